@@ -1,0 +1,177 @@
+//! One diagnostic type for the whole product: every problem found while loading, validating,
+//! rendering or checking a bundle is a [`Diagnostic`] with a location when one is known.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// How bad a finding is. Only `Error` makes a run fail (CLI exit code 1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        })
+    }
+}
+
+/// A located finding. `file` is bundle-relative (`instance_infrastructure/cloudformation.yaml`);
+/// `line` and `column` are 1-based and absent when the finding concerns a whole file or bundle.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// Stable identifier, e.g. `template-syntax`, `input-enum` (documented in the README).
+    pub code: String,
+    pub message: String,
+    pub file: Option<String>,
+    pub line: Option<u32>,
+    pub column: Option<u32>,
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn new(severity: Severity, code: &str, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity,
+            code: code.to_string(),
+            message: message.into(),
+            file: None,
+            line: None,
+            column: None,
+            hint: None,
+        }
+    }
+
+    pub fn error(code: &str, message: impl Into<String>) -> Self {
+        Self::new(Severity::Error, code, message)
+    }
+
+    pub fn warning(code: &str, message: impl Into<String>) -> Self {
+        Self::new(Severity::Warning, code, message)
+    }
+
+    pub fn info(code: &str, message: impl Into<String>) -> Self {
+        Self::new(Severity::Info, code, message)
+    }
+
+    pub fn in_file(mut self, file: impl Into<String>) -> Self {
+        self.file = Some(file.into());
+        self
+    }
+
+    pub fn at(mut self, line: u32, column: u32) -> Self {
+        self.line = Some(line);
+        self.column = Some(column);
+        self
+    }
+
+    /// Sets the location from a YAML node position, if it has one.
+    pub fn at_pos(mut self, pos: Option<crate::yaml::Pos>) -> Self {
+        if let Some(pos) = pos {
+            self.line = Some(pos.line);
+            self.column = Some(pos.column);
+        }
+        self
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// Prefixes the file path (used when a bundle lives inside a repository folder).
+    pub fn under(mut self, prefix: &str) -> Self {
+        if !prefix.is_empty() {
+            self.file = Some(match self.file {
+                Some(f) => format!("{prefix}/{f}"),
+                None => prefix.to_string(),
+            });
+        }
+        self
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    /// `file:line:col: severity[code]: message`, the first line of [`render_diagnostic`].
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(file) = &self.file {
+            write!(f, "{file}")?;
+            if let Some(line) = self.line {
+                write!(f, ":{line}")?;
+                if let Some(col) = self.column {
+                    write!(f, ":{col}")?;
+                }
+            }
+            write!(f, ": ")?;
+        }
+        write!(f, "{}[{}]: {}", self.severity, self.code, self.message)
+    }
+}
+
+/// Renders a diagnostic like a compiler: the headline, the source line with a caret under the
+/// column, then the hint. `source` is the text of `diagnostic.file`, when available.
+pub fn render_diagnostic(diagnostic: &Diagnostic, source: Option<&str>) -> String {
+    let mut out = diagnostic.to_string();
+    out.push('\n');
+    if let (Some(src), Some(line)) = (source, diagnostic.line) {
+        if let Some(text) = src.lines().nth(line.saturating_sub(1) as usize) {
+            let gutter = line.to_string();
+            let pad = " ".repeat(gutter.len());
+            out.push_str(&format!("{pad} |\n{gutter} | {text}\n"));
+            if let Some(col) = diagnostic.column {
+                let prefix: String = text
+                    .chars()
+                    .take(col.saturating_sub(1) as usize)
+                    .map(|c| if c == '\t' { '\t' } else { ' ' })
+                    .collect();
+                out.push_str(&format!("{pad} | {prefix}^\n"));
+            }
+        }
+    }
+    if let Some(hint) = &diagnostic.hint {
+        out.push_str(&format!("  = hint: {hint}\n"));
+    }
+    out
+}
+
+/// True when any diagnostic is an error.
+pub fn has_errors(diagnostics: &[Diagnostic]) -> bool {
+    diagnostics.iter().any(Diagnostic::is_error)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_like_a_compiler() {
+        let d = Diagnostic::error("template-undefined", "'vpc' is undefined")
+            .in_file("infrastructure/cloudformation.yaml")
+            .at(2, 11)
+            .with_hint("define it");
+        let text = render_diagnostic(&d, Some("a: 1\nCidrBlock: {{ vpc }}\n"));
+        assert_eq!(
+            text,
+            "infrastructure/cloudformation.yaml:2:11: error[template-undefined]: 'vpc' is undefined\n  |\n2 | CidrBlock: {{ vpc }}\n  |           ^\n  = hint: define it\n"
+        );
+    }
+
+    #[test]
+    fn serializes_with_lowercase_severity() {
+        let d = Diagnostic::warning("x", "y");
+        let json = serde_json::to_string(&d).unwrap();
+        assert!(json.contains("\"severity\":\"warning\""));
+    }
+}

@@ -1,0 +1,504 @@
+//! Jinja2 built-in filters whose minijinja version differs from CPython Jinja2 3.1 (REFERENCE
+//! §7.5), registered over the builtins: positional signatures and Python printing.
+
+use super::pyjson::{dumps, JsonStyle};
+use super::pyrepr::py_str;
+use super::undefined_error;
+use minijinja::value::{Kwargs, Rest, Value, ValueKind};
+use minijinja::{Environment, Error, ErrorKind, State};
+
+/// Registers every override on `env`.
+pub fn register(env: &mut Environment<'_>) {
+    env.add_filter("truncate", truncate);
+    env.add_filter("wordwrap", wordwrap);
+    env.add_filter("center", center);
+    env.add_filter("int", int);
+    env.add_filter("float", float);
+    env.add_filter("tojson", tojson);
+    env.add_filter("string", |s: &State, v: &Value| text_of(s, v));
+    env.add_filter("lower", |s: &State, v: &Value| {
+        Ok(text_of(s, v)?.to_lowercase())
+    });
+    env.add_filter("upper", |s: &State, v: &Value| {
+        Ok(text_of(s, v)?.to_uppercase())
+    });
+    env.add_filter("join", join);
+    env.add_filter("wordcount", |s: &State, v: &Value| {
+        Ok(text_of(s, v)?.split_whitespace().count())
+    });
+    env.add_filter("indent", indent);
+}
+
+/// `str(value)`; an undefined value fails in strict mode and is `""` otherwise.
+fn text_of(state: &State, value: &Value) -> Result<String, Error> {
+    if value.is_undefined() && state.undefined_behavior() == minijinja::UndefinedBehavior::Strict {
+        return Err(undefined_error(value));
+    }
+    Ok(py_str(value))
+}
+
+fn arg_error(msg: impl Into<String>) -> Error {
+    Error::new(ErrorKind::InvalidOperation, msg.into())
+}
+
+fn truthy(v: Option<&Value>) -> bool {
+    v.is_some_and(Value::is_true)
+}
+
+fn usize_arg(v: Option<&Value>, name: &str, default: i64) -> Result<i64, Error> {
+    match v {
+        None => Ok(default),
+        Some(v) if v.is_none() => Ok(default),
+        Some(v) => v
+            .as_i64()
+            .ok_or_else(|| arg_error(format!("{name} must be an integer, got {}", py_str(v)))),
+    }
+}
+
+/// `truncate(s, length=255, killwords=False, end='...', leeway=None)`; leeway `None` → 5.
+fn truncate(value: &Value, args: Rest<Value>, kwargs: Kwargs) -> Result<String, Error> {
+    let get = |i: usize, name: &str| -> Result<Option<Value>, Error> {
+        Ok(match args.get(i) {
+            Some(v) => Some(v.clone()),
+            None => kwargs.get::<Option<Value>>(name)?,
+        })
+    };
+    let length = usize_arg(get(0, "length")?.as_ref(), "length", 255)?;
+    let killwords = truthy(get(1, "killwords")?.as_ref());
+    let end = get(2, "end")?
+        .map(|v| py_str(&v))
+        .unwrap_or_else(|| "...".into());
+    let leeway = usize_arg(get(3, "leeway")?.as_ref(), "leeway", 5)?;
+    kwargs.assert_all_used()?;
+    let s = py_str(value);
+    let end_len = end.chars().count() as i64;
+    if length < end_len {
+        return Err(arg_error(format!(
+            "expected length >= {end_len}, got {length}"
+        )));
+    }
+    if leeway < 0 {
+        return Err(arg_error(format!("expected leeway >= 0, got {leeway}")));
+    }
+    let chars: Vec<char> = s.chars().collect();
+    if chars.len() as i64 <= length + leeway {
+        return Ok(s);
+    }
+    let head: String = chars[..(length - end_len) as usize].iter().collect();
+    if killwords {
+        return Ok(head + &end);
+    }
+    let kept = match head.rfind(' ') {
+        Some(i) => &head[..i],
+        None => &head,
+    };
+    Ok(format!("{kept}{end}"))
+}
+
+/// `wordwrap(s, width=79, break_long_words=True, wrapstring=None, break_on_hyphens=True)`:
+/// each line wrapped like Python's `textwrap.wrap(expand_tabs=False, replace_whitespace=False)`.
+fn wordwrap(value: &Value, args: Rest<Value>, kwargs: Kwargs) -> Result<String, Error> {
+    let get = |i: usize, name: &str| -> Result<Option<Value>, Error> {
+        Ok(match args.get(i) {
+            Some(v) => Some(v.clone()),
+            None => kwargs.get::<Option<Value>>(name)?,
+        })
+    };
+    let width = usize_arg(get(0, "width")?.as_ref(), "width", 79)?;
+    let break_long = get(1, "break_long_words")?.is_none_or(|v| v.is_true());
+    let wrapstring = get(2, "wrapstring")?
+        .filter(|v| !v.is_none())
+        .map(|v| py_str(&v))
+        .unwrap_or_else(|| "\n".into());
+    let hyphens = get(3, "break_on_hyphens")?.is_none_or(|v| v.is_true());
+    kwargs.assert_all_used()?;
+    if width <= 0 {
+        return Err(arg_error(format!("invalid width {width} (must be > 0)")));
+    }
+    let s = py_str(value);
+    let paragraphs: Vec<String> = python_splitlines(&s)
+        .iter()
+        .map(|line| textwrap(line, width as usize, break_long, hyphens).join(&wrapstring))
+        .collect();
+    Ok(paragraphs.join(&wrapstring))
+}
+
+/// Python `str.splitlines()` (without keepends).
+pub fn python_splitlines(s: &str) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut current = String::new();
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' => {
+                if chars.peek() == Some(&'\n') {
+                    chars.next();
+                }
+                lines.push(std::mem::take(&mut current));
+            }
+            '\n' | '\u{b}' | '\u{c}' | '\u{1c}' | '\u{1d}' | '\u{1e}' | '\u{85}' | '\u{2028}'
+            | '\u{2029}' => lines.push(std::mem::take(&mut current)),
+            c => current.push(c),
+        }
+    }
+    if !current.is_empty() {
+        lines.push(current);
+    }
+    lines
+}
+
+/// Splits text into textwrap chunks: runs of whitespace, and words (split after hyphens between
+/// letters when `hyphens`).
+fn chunks(text: &str, hyphens: bool) -> Vec<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let ws = chars[i].is_whitespace();
+        let mut j = i;
+        while j < chars.len() && chars[j].is_whitespace() == ws {
+            j += 1;
+        }
+        if ws || !hyphens {
+            out.push(chars[i..j].iter().collect());
+        } else {
+            let letter = |k: usize| chars.get(k).is_some_and(|c| c.is_alphabetic());
+            let mut start = i;
+            for k in i..j {
+                // Python: `-(?: (?<=\w{2}-) | (?<=\w-\w-)) (?= \w -? \w)` with letters only.
+                let breakable = chars[k] == '-'
+                    && k + 1 < j
+                    && ((k >= i + 2 && letter(k - 1) && letter(k - 2))
+                        || (k >= i + 3 && letter(k - 1) && chars[k - 2] == '-' && letter(k - 3)))
+                    && letter(k + 1)
+                    && (letter(k + 2) || (chars.get(k + 2) == Some(&'-') && letter(k + 3)));
+                if breakable {
+                    out.push(chars[start..=k].iter().collect());
+                    start = k + 1;
+                }
+            }
+            out.push(chars[start..j].iter().collect());
+        }
+        i = j;
+    }
+    out
+}
+
+/// Python `textwrap.TextWrapper._wrap_chunks` with `drop_whitespace=True`.
+fn textwrap(text: &str, width: usize, break_long: bool, hyphens: bool) -> Vec<String> {
+    let mut chunks: Vec<String> = chunks(text, hyphens);
+    chunks.reverse();
+    let mut lines: Vec<String> = Vec::new();
+    let len = |s: &str| s.chars().count();
+    while !chunks.is_empty() {
+        let mut line: Vec<String> = Vec::new();
+        let mut cur = 0usize;
+        if chunks.last().is_some_and(|c| c.trim().is_empty()) && !lines.is_empty() {
+            chunks.pop();
+        }
+        while let Some(chunk) = chunks.last() {
+            let l = len(chunk);
+            if cur + l <= width {
+                cur += l;
+                line.push(chunks.pop().unwrap_or_default());
+            } else {
+                break;
+            }
+        }
+        if chunks.last().is_some_and(|c| len(c) > width) {
+            let space_left = if width > cur { width - cur } else { 1 };
+            if break_long {
+                let chunk = chunks.pop().unwrap_or_default();
+                let chars: Vec<char> = chunk.chars().collect();
+                let mut end = space_left.min(chars.len());
+                if hyphens && chars.len() > space_left {
+                    if let Some(h) = chars[..space_left].iter().rposition(|&c| c == '-') {
+                        if h > 0 && chars[..h].iter().any(|&c| c != '-') {
+                            end = h + 1;
+                        }
+                    }
+                }
+                line.push(chars[..end].iter().collect());
+                chunks.push(chars[end..].iter().collect());
+            } else if line.is_empty() {
+                line.push(chunks.pop().unwrap_or_default());
+            }
+        }
+        if line.last().is_some_and(|c| c.trim().is_empty()) {
+            line.pop();
+        }
+        if !line.is_empty() {
+            lines.push(line.concat());
+        }
+    }
+    lines
+}
+
+/// `center(s, width=80)` as Python `str.center`.
+fn center(value: &Value, width: Option<i64>) -> Result<String, Error> {
+    let s = py_str(value);
+    let width = width.unwrap_or(80);
+    let len = s.chars().count() as i64;
+    let pad = width - len;
+    if pad <= 0 {
+        return Ok(s);
+    }
+    let left = pad / 2 + (pad & width & 1);
+    Ok(format!(
+        "{}{s}{}",
+        " ".repeat(left as usize),
+        " ".repeat((pad - left) as usize)
+    ))
+}
+
+/// Python `int(s, base)` for strings: whitespace, sign, base prefixes, `_` between digits.
+pub fn parse_python_int(s: &str, base: u32) -> Option<i64> {
+    let t = s.trim();
+    let (neg, body) = match t.as_bytes().first()? {
+        b'-' => (true, &t[1..]),
+        b'+' => (false, &t[1..]),
+        _ => (false, t),
+    };
+    let lower = body.to_ascii_lowercase();
+    let (base, digits) = match (base, lower.get(..2)) {
+        (16 | 0, Some("0x")) => (16, &body[2..]),
+        (8 | 0, Some("0o")) => (8, &body[2..]),
+        (2 | 0, Some("0b")) => (2, &body[2..]),
+        (0, _) => (10, body),
+        (b, _) => (b, body),
+    };
+    let digits = digits
+        .strip_prefix('_')
+        .filter(|_| digits.len() != body.len())
+        .unwrap_or(digits);
+    if digits.is_empty()
+        || digits.starts_with('_')
+        || digits.ends_with('_')
+        || digits.contains("__")
+    {
+        return None;
+    }
+    let cleaned: String = digits.chars().filter(|&c| c != '_').collect();
+    if !(2..=36).contains(&base) || cleaned.starts_with(['+', '-']) {
+        return None;
+    }
+    let v = i64::from_str_radix(&cleaned, base).ok()?;
+    Some(if neg { -v } else { v })
+}
+
+/// Python `float(s)` for strings.
+pub fn parse_python_float(s: &str) -> Option<f64> {
+    let t = s.trim();
+    let valid_underscores = t.char_indices().filter(|&(_, c)| c == '_').all(|(i, _)| {
+        let before = t[..i].chars().next_back();
+        let after = t[i + 1..].chars().next();
+        before.is_some_and(|c| c.is_ascii_digit()) && after.is_some_and(|c| c.is_ascii_digit())
+    });
+    if !valid_underscores || t.is_empty() {
+        return None;
+    }
+    let cleaned: String = t.chars().filter(|&c| c != '_').collect();
+    let lower = cleaned.to_ascii_lowercase();
+    let unsigned = lower.trim_start_matches(['+', '-']);
+    if matches!(unsigned, "inf" | "infinity" | "nan") {
+        return cleaned.parse().ok();
+    }
+    if !unsigned
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | '+' | '-'))
+    {
+        return None;
+    }
+    cleaned.parse().ok()
+}
+
+/// `int(value, default=0, base=10)`.
+fn int(
+    value: &Value,
+    default: Option<Value>,
+    base: Option<Value>,
+    kwargs: Kwargs,
+) -> Result<Value, Error> {
+    let default = match default {
+        Some(d) => d,
+        None => kwargs
+            .get::<Option<Value>>("default")?
+            .unwrap_or(Value::from(0)),
+    };
+    let base = match base {
+        Some(b) => Some(b),
+        None => kwargs.get::<Option<Value>>("base")?,
+    };
+    kwargs.assert_all_used()?;
+    let base = base.and_then(|b| b.as_i64()).unwrap_or(10) as u32;
+    Ok(match value.kind() {
+        ValueKind::String => {
+            let s = value.as_str().unwrap_or_default();
+            if let Some(i) = parse_python_int(s, base) {
+                Value::from(i)
+            } else if let Some(f) = parse_python_float(s).filter(|f| f.is_finite()) {
+                Value::from(f.trunc() as i64)
+            } else {
+                default
+            }
+        }
+        ValueKind::Bool => Value::from(value.is_true() as i64),
+        ValueKind::Number if value.is_integer() => value.clone(),
+        ValueKind::Number => match f64::try_from(value.clone()) {
+            Ok(f) if f.is_finite() => Value::from(f.trunc() as i64),
+            _ => default,
+        },
+        _ => default,
+    })
+}
+
+/// `float(value, default=0.0)`.
+fn float(value: &Value, default: Option<Value>, kwargs: Kwargs) -> Result<Value, Error> {
+    let default = match default {
+        Some(d) => d,
+        None => kwargs
+            .get::<Option<Value>>("default")?
+            .unwrap_or(Value::from(0.0)),
+    };
+    kwargs.assert_all_used()?;
+    Ok(match value.kind() {
+        ValueKind::String => parse_python_float(value.as_str().unwrap_or_default())
+            .map(Value::from)
+            .unwrap_or(default),
+        ValueKind::Bool => Value::from(if value.is_true() { 1.0 } else { 0.0 }),
+        ValueKind::Number => f64::try_from(value.clone())
+            .map(Value::from)
+            .unwrap_or(default),
+        _ => default,
+    })
+}
+
+/// `tojson(indent=None)`: sorted keys, HTML-safe, safe string. Undefined always fails.
+fn tojson(value: &Value, indent: Option<Value>, kwargs: Kwargs) -> Result<Value, Error> {
+    let indent = match indent {
+        Some(i) => Some(i),
+        None => kwargs.get::<Option<Value>>("indent")?,
+    };
+    kwargs.assert_all_used()?;
+    if value.is_undefined() {
+        return Err(undefined_error(value));
+    }
+    let style = JsonStyle {
+        sort_keys: true,
+        indent: indent.and_then(|i| i.as_usize()),
+        html_safe: true,
+    };
+    Ok(Value::from_safe_string(dumps(value, style)?))
+}
+
+/// `join(d='', attribute=None)` with Python `str()` of each item.
+fn join(
+    state: &State,
+    value: &Value,
+    sep: Option<Value>,
+    attribute: Option<Value>,
+) -> Result<String, Error> {
+    if value.is_undefined() {
+        return if state.undefined_behavior() == minijinja::UndefinedBehavior::Strict {
+            Err(undefined_error(value))
+        } else {
+            Ok(String::new())
+        };
+    }
+    let sep = sep.map(|s| py_str(&s)).unwrap_or_default();
+    if let Some(s) = value.as_str() {
+        return Ok(s.chars().map(String::from).collect::<Vec<_>>().join(&sep));
+    }
+    let mut parts = Vec::new();
+    for item in value.try_iter()? {
+        let item = match &attribute {
+            Some(attr) => item.get_item(attr)?,
+            None => item,
+        };
+        parts.push(py_str(&item));
+    }
+    Ok(parts.join(&sep))
+}
+
+/// `indent(width=4, first=False, blank=False)`.
+fn indent(value: &Value, args: Rest<Value>, kwargs: Kwargs) -> Result<String, Error> {
+    let get = |i: usize, name: &str| -> Result<Option<Value>, Error> {
+        Ok(match args.get(i) {
+            Some(v) => Some(v.clone()),
+            None => kwargs.get::<Option<Value>>(name)?,
+        })
+    };
+    let width = get(0, "width")?;
+    let first = truthy(get(1, "first")?.as_ref());
+    let blank = truthy(get(2, "blank")?.as_ref());
+    kwargs.assert_all_used()?;
+    let prefix = match width {
+        None => "    ".to_string(),
+        Some(w) if w.kind() == ValueKind::String => py_str(&w),
+        Some(w) => " ".repeat(w.as_usize().unwrap_or(0)),
+    };
+    let s = py_str(value);
+    let mut s_nl = s.clone();
+    s_nl.push('\n');
+    let newline = "\n";
+    let mut rv: String;
+    if blank {
+        rv = s
+            .split('\n')
+            .collect::<Vec<_>>()
+            .join(&format!("{newline}{prefix}"));
+    } else {
+        let lines: Vec<&str> = s.split('\n').collect();
+        rv = lines[0].to_string();
+        for line in &lines[1..] {
+            rv.push_str(newline);
+            if !line.is_empty() {
+                rv.push_str(&prefix);
+            }
+            rv.push_str(line);
+        }
+    }
+    if first {
+        rv = format!("{prefix}{rv}");
+    }
+    Ok(rv)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn python_int_parsing() {
+        assert_eq!(parse_python_int(" 42 ", 10), Some(42));
+        assert_eq!(parse_python_int("1_000", 10), Some(1000));
+        assert_eq!(parse_python_int("1F", 16), Some(31));
+        assert_eq!(parse_python_int("0x1F", 16), Some(31));
+        assert_eq!(parse_python_int("_1", 10), None);
+        assert_eq!(parse_python_int("1__0", 10), None);
+        assert_eq!(parse_python_int("3.7", 10), None);
+        assert_eq!(parse_python_float("3.7"), Some(3.7));
+        assert_eq!(parse_python_float("x"), None);
+        assert_eq!(parse_python_float("1_0.5"), Some(10.5));
+    }
+
+    #[test]
+    fn textwrap_like_python() {
+        assert_eq!(
+            textwrap("hello world foo bar", 11, true, true),
+            ["hello world", "foo bar"]
+        );
+        assert_eq!(
+            textwrap("aaaaaaaaaaaa bb", 5, false, true),
+            ["aaaaaaaaaaaa", "bb"]
+        );
+        assert_eq!(
+            textwrap("aaaaaaaaaaaa bb", 5, true, true),
+            ["aaaaa", "aaaaa", "aa bb"]
+        );
+        assert_eq!(
+            textwrap("well-known fact", 6, true, true),
+            ["well-", "known", "fact"]
+        );
+    }
+}

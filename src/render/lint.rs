@@ -1,0 +1,552 @@
+//! Static checks on a template's syntax tree, before rendering: Jinja2 constructs the playground
+//! cannot run (`{% do %}`, `'%s' % x`, `list.append`), pre-GA variable names, and the common
+//! mistakes of REFERENCE §12, each located at its expression.
+
+use crate::diagnostic::{Diagnostic, Severity};
+use minijinja::machinery::ast::{BinOpKind, CallArg, Expr, Stmt};
+use minijinja::machinery::{parse, Span};
+use minijinja::syntax::SyntaxConfig;
+
+use super::proton_filters::BLOCK_FILTERS;
+
+/// Which target a template renders for; decides which names exist (REFERENCE §6.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    Environment,
+    ServiceInstance,
+    Pipeline,
+    Component,
+}
+
+/// Lints `source`. A syntax error is returned as the single diagnostic (the render reports the
+/// same error, so callers may skip it). `blocking` errors mean the template must not render.
+pub fn lint(source: &str, file: &str, scope: Scope) -> Vec<Diagnostic> {
+    let Ok(tree) = parse(source, file, SyntaxConfig::default()) else {
+        return Vec::new();
+    };
+    let mut linter = Linter {
+        source,
+        file,
+        scope,
+        out: Vec::new(),
+        guards: 0,
+    };
+    linter.stmt(&tree);
+    linter.out
+}
+
+/// Diagnostics that stop a template from rendering (Jinja2 would refuse to compile it).
+pub fn is_blocking(d: &Diagnostic) -> bool {
+    d.severity == Severity::Error && d.code == "template-syntax"
+}
+
+/// The pre-GA or typo reading of a dotted name, with its fix (REFERENCE §12).
+pub fn pre_ga_hint(expr: &str) -> Option<String> {
+    let parts: Vec<&str> = expr.split('.').collect();
+    let hint = match parts.as_slice() {
+        ["environment", "input", ..] => "typo: environment.input.X → environment.inputs.X".to_string(),
+        ["service_instance", "environment", "outputs", ..] => {
+            "typo: service_instance.environment.outputs.X → environment.outputs.X".to_string()
+        }
+        ["environment", x, ..] if !matches!(*x, "name" | "inputs" | "outputs" | "account_id") => format!(
+            "pre-GA name: environment.{x} → environment.inputs.{x} (environment templates) or environment.outputs.{x} (others)"
+        ),
+        ["service_instance", x, ..] if !matches!(*x, "name" | "inputs" | "components" | "environment") => {
+            format!("pre-GA name: service_instance.{x} → service_instance.inputs.{x}")
+        }
+        ["pipeline", x, ..] if *x != "inputs" => format!("pre-GA name: pipeline.{x} → pipeline.inputs.{x}"),
+        ["service_name"] => "pre-GA name: service_name → service.name".to_string(),
+        ["service_instance_name"] => "pre-GA name: service_instance_name → service_instance.name".to_string(),
+        ["source", "repository", ..] => "pre-GA name: source.repository → service.repository_id".to_string(),
+        ["source", "branch", ..] => "pre-GA name: source.branch → service.branch_name".to_string(),
+        ["source", "connection_arn", ..] => {
+            "pre-GA name: source.connection_arn → service.repository_connection_arn".to_string()
+        }
+        [_, "spec", ..] if expr.starts_with("service_instances") || parts[0] == "instance" => {
+            "pre-GA name: service_instances[i].spec.X → service_instances[i].inputs.X".to_string()
+        }
+        _ => return None,
+    };
+    Some(hint)
+}
+
+/// Dotted path of a variable lookup: `a.b['c'].d` → `["a", "b", "c", "d"]`.
+pub fn lookup_path(expr: &Expr) -> Option<Vec<String>> {
+    match expr {
+        Expr::Var(v) => Some(vec![v.id.to_string()]),
+        Expr::GetAttr(g) => {
+            let mut p = lookup_path(&g.expr)?;
+            p.push(g.name.to_string());
+            Some(p)
+        }
+        Expr::GetItem(g) => {
+            let mut p = lookup_path(&g.expr)?;
+            match &g.subscript_expr {
+                Expr::Const(c) => p.push(super::pyrepr::py_str(&c.value)),
+                _ => p.push("[]".to_string()),
+            }
+            Some(p)
+        }
+        _ => None,
+    }
+}
+
+const DICT_METHODS: [&str; 7] = ["items", "keys", "values", "get", "update", "pop", "copy"];
+const MUTATING: [&str; 9] = [
+    "append",
+    "extend",
+    "insert",
+    "pop",
+    "remove",
+    "update",
+    "setdefault",
+    "popitem",
+    "clear",
+];
+
+struct Linter<'s> {
+    source: &'s str,
+    file: &'s str,
+    scope: Scope,
+    out: Vec<Diagnostic>,
+    /// Depth of `{% if … %}` blocks whose test mentions `is defined` or `components.default`.
+    guards: usize,
+}
+
+impl Linter<'_> {
+    fn push(
+        &mut self,
+        severity: Severity,
+        code: &str,
+        message: String,
+        span: Span,
+        hint: Option<String>,
+    ) {
+        let line_start = self.source[..(span.start_offset as usize).min(self.source.len())]
+            .rfind('\n')
+            .map_or(0, |i| i + 1);
+        let column = self
+            .source
+            .get(line_start..span.start_offset as usize)
+            .map_or(1, |s| s.chars().count() as u32 + 1);
+        let mut d = Diagnostic::new(severity, code, message)
+            .in_file(self.file)
+            .at(span.start_line as u32, column);
+        if let Some(h) = hint {
+            d = d.with_hint(h);
+        }
+        self.out.push(d);
+    }
+
+    fn stmts(&mut self, body: &[Stmt]) {
+        for s in body {
+            self.stmt(s);
+        }
+    }
+
+    fn stmt(&mut self, stmt: &Stmt) {
+        match stmt {
+            Stmt::Template(t) => self.stmts(&t.children),
+            Stmt::EmitExpr(e) => self.expr(&e.expr, Ctx::Plain),
+            Stmt::EmitRaw(_) => {}
+            Stmt::ForLoop(f) => {
+                self.expr(&f.iter, Ctx::Plain);
+                if let Some(e) = &f.filter_expr {
+                    self.expr(e, Ctx::Plain);
+                }
+                self.stmts(&f.body);
+                self.stmts(&f.else_body);
+            }
+            Stmt::IfCond(i) => {
+                self.expr(&i.expr, Ctx::Guard);
+                let guard = self.source_of(i.expr.span());
+                let guarded = guard.contains("defined") || guard.contains("components.default");
+                self.guards += guarded as usize;
+                self.stmts(&i.true_body);
+                self.guards -= guarded as usize;
+                self.stmts(&i.false_body);
+            }
+            Stmt::WithBlock(w) => {
+                for (_, value) in &w.assignments {
+                    self.expr(value, Ctx::Plain);
+                }
+                self.stmts(&w.body);
+            }
+            Stmt::Set(s) => self.expr(&s.expr, Ctx::Plain),
+            Stmt::SetBlock(s) => self.stmts(&s.body),
+            Stmt::AutoEscape(a) => self.stmts(&a.body),
+            Stmt::FilterBlock(f) => self.stmts(&f.body),
+            Stmt::Block(b) => self.stmts(&b.body),
+            Stmt::Macro(m) => self.stmts(&m.body),
+            Stmt::CallBlock(c) => self.stmts(&c.macro_decl.body),
+            Stmt::Import(i) => self.include_warning(i.expr.span()),
+            Stmt::FromImport(i) => self.include_warning(i.expr.span()),
+            Stmt::Include(i) => self.include_warning(i.name.span()),
+            Stmt::Extends(e) => self.include_warning(e.name.span()),
+            Stmt::Do(d) => self.push(
+                Severity::Error,
+                "template-syntax",
+                "unknown tag 'do'".into(),
+                d.span(),
+                Some("Proton enables no Jinja extensions: rewrite with {% set %}".into()),
+            ),
+        }
+    }
+
+    fn include_warning(&mut self, span: Span) {
+        self.push(
+            Severity::Warning,
+            "template-include",
+            "include/import/extends: whether Proton resolved other template files is unknown"
+                .into(),
+            span,
+            Some("paths resolve from the bundle root here; inline the file to be safe".into()),
+        );
+    }
+
+    fn source_of(&self, span: Span) -> &str {
+        self.source
+            .get(span.start_offset as usize..span.end_offset as usize)
+            .unwrap_or_default()
+    }
+
+    fn args(&mut self, args: &[CallArg]) {
+        for a in args {
+            match a {
+                CallArg::Pos(e)
+                | CallArg::Kwarg(_, e)
+                | CallArg::PosSplat(e)
+                | CallArg::KwargSplat(e) => self.expr(e, Ctx::Plain),
+            }
+        }
+    }
+
+    fn expr(&mut self, expr: &Expr, ctx: Ctx) {
+        match expr {
+            Expr::Var(_) | Expr::GetAttr(_) | Expr::GetItem(_) => self.lookup(expr, ctx),
+            Expr::Const(_) => {}
+            Expr::Slice(s) => {
+                self.expr(&s.expr, Ctx::Plain);
+                for e in [&s.start, &s.stop, &s.step].into_iter().flatten() {
+                    self.expr(e, Ctx::Plain);
+                }
+            }
+            Expr::UnaryOp(u) => self.expr(&u.expr, ctx.inner()),
+            Expr::BinOp(b) => {
+                if matches!(b.op, BinOpKind::Rem) && is_string(&b.left) {
+                    self.push(
+                        Severity::Error,
+                        "template-percent-format",
+                        "the `%` string-formatting operator is Jinja2-only".into(),
+                        b.span(),
+                        Some("use the format filter: '%s-%d' | format(a, b)".into()),
+                    );
+                }
+                if matches!(b.op, BinOpKind::Sub) {
+                    if let (Some(left), Expr::Var(right)) = (lookup_path(&b.left), &b.right) {
+                        if left.len() > 1 && !self.source_of(b.span()).contains(' ') {
+                            let name = left[left.len() - 1].clone();
+                            let base = left[..left.len() - 1].join(".");
+                            self.push(
+                                Severity::Warning,
+                                "template-hyphen-key",
+                                format!(
+                                    "`{}` is parsed as a subtraction",
+                                    self.source_of(b.span())
+                                ),
+                                b.span(),
+                                Some(format!("write {base}['{name}-{}']", right.id)),
+                            );
+                        }
+                    }
+                }
+                let inner = if matches!(b.op, BinOpKind::ScAnd | BinOpKind::ScOr) {
+                    ctx.inner()
+                } else {
+                    Ctx::Plain
+                };
+                self.expr(&b.left, inner);
+                self.expr(&b.right, inner);
+            }
+            Expr::Compare(c) => {
+                self.expr(&c.expr, Ctx::Plain);
+                for op in &c.ops {
+                    self.expr(&op.expr, Ctx::Plain);
+                }
+            }
+            Expr::IfExpr(i) => {
+                self.expr(&i.test_expr, Ctx::Guard);
+                self.expr(&i.true_expr, Ctx::Plain);
+                if let Some(e) = &i.false_expr {
+                    self.expr(e, Ctx::Plain);
+                }
+            }
+            Expr::Filter(f) => {
+                if let Some(Expr::Filter(inner)) = &f.expr {
+                    if BLOCK_FILTERS.contains(&inner.name) {
+                        self.push(
+                            Severity::Warning,
+                            "template-filter-chain",
+                            format!("the output of {} is piped into `{}`", inner.name, f.name),
+                            f.span(),
+                            Some("Proton's multi-line filters are re-indented only when printed directly".into()),
+                        );
+                    }
+                }
+                if let Some(e) = &f.expr {
+                    let inner = if matches!(f.name, "default" | "d") {
+                        Ctx::Defaulted
+                    } else {
+                        Ctx::Plain
+                    };
+                    self.expr(e, inner);
+                }
+                self.args(&f.args);
+            }
+            Expr::Test(t) => {
+                let inner = if matches!(t.name, "defined" | "undefined") {
+                    Ctx::Defaulted
+                } else {
+                    Ctx::Plain
+                };
+                self.expr(&t.expr, inner);
+                self.args(&t.args);
+            }
+            Expr::Call(c) => {
+                if let Expr::GetAttr(g) = &c.expr {
+                    if MUTATING.contains(&g.name) {
+                        self.push(
+                            Severity::Error,
+                            "template-mutation",
+                            format!("`.{}()` changes a value in place, which Jinja2 allows but the playground cannot run", g.name),
+                            c.span(),
+                            Some(super::methods::MUTATION_HINT.into()),
+                        );
+                    }
+                    self.expr(&g.expr, Ctx::Plain);
+                } else {
+                    self.expr(&c.expr, Ctx::Plain);
+                }
+                self.args(&c.args);
+            }
+            Expr::List(l) => l.items.iter().for_each(|e| self.expr(e, Ctx::Plain)),
+            Expr::Tuple(t) => t.items.iter().for_each(|e| self.expr(e, Ctx::Plain)),
+            Expr::Map(m) => {
+                for e in m.keys.iter().chain(m.values.iter()) {
+                    self.expr(e, Ctx::Plain);
+                }
+            }
+        }
+    }
+
+    fn lookup(&mut self, expr: &Expr, ctx: Ctx) {
+        match expr {
+            Expr::GetAttr(g) => self.expr(&g.expr, Ctx::Parent),
+            Expr::GetItem(g) => {
+                self.expr(&g.expr, Ctx::Parent);
+                self.expr(&g.subscript_expr, Ctx::Plain);
+            }
+            _ => {}
+        }
+        if ctx == Ctx::Parent {
+            return;
+        }
+        let Some(path) = lookup_path(expr) else {
+            return;
+        };
+        let dotted = path.join(".");
+        let span = expr.span();
+        if let Some(hint) = pre_ga_hint(&dotted) {
+            self.push(
+                Severity::Warning,
+                "template-pre-ga",
+                format!("`{dotted}` is not a Proton variable"),
+                span,
+                Some(hint),
+            );
+            return;
+        }
+        if let Expr::GetAttr(g) = expr {
+            if DICT_METHODS.contains(&g.name) {
+                self.push(
+                    Severity::Warning,
+                    "template-dict-method",
+                    format!(
+                        "`.{}` reads the dict method, not the key '{}'",
+                        g.name, g.name
+                    ),
+                    span,
+                    Some(format!(
+                        "write {}['{}']",
+                        self.source_of(g.expr.span()),
+                        g.name
+                    )),
+                );
+            }
+        }
+        let wrong_target = match (path[0].as_str(), self.scope) {
+            ("environment", Scope::Pipeline) => Some("environment"),
+            ("service_instance", Scope::Pipeline | Scope::Environment) => Some("service_instance"),
+            ("service_instances" | "pipeline", s) if s != Scope::Pipeline => Some(path[0].as_str()),
+            ("service", Scope::Environment)
+            | ("component", Scope::Environment | Scope::ServiceInstance | Scope::Pipeline) => {
+                Some(path[0].as_str())
+            }
+            _ => None,
+        };
+        if let Some(name) = wrong_target {
+            self.push(
+                Severity::Warning,
+                "template-scope",
+                format!(
+                    "`{name}` is not available to {} templates",
+                    scope_name(self.scope)
+                ),
+                span,
+                Some("see REFERENCE §6.1 for the variables of each target".into()),
+            );
+        } else if path.len() >= 2
+            && path[0] == "environment"
+            && path[1] == "outputs"
+            && self.scope == Scope::Environment
+        {
+            self.push(
+                Severity::Warning,
+                "template-scope",
+                "environment templates cannot read environment outputs".into(),
+                span,
+                Some("use environment.inputs.X".into()),
+            );
+        }
+        let component_output = path.len() >= 5
+            && path[..4] == ["service_instance", "components", "default", "outputs"];
+        if component_output && ctx != Ctx::Defaulted && ctx != Ctx::Guard && self.guards == 0 {
+            self.push(
+                Severity::Warning,
+                "template-component-output",
+                format!("`{dotted}` fails whenever no component is attached"),
+                span,
+                Some("add | default('') or guard it with `{% if … is defined %}`".into()),
+            );
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ctx {
+    Plain,
+    /// The operand of `default` or of an `is defined` test.
+    Defaulted,
+    /// An `if` test (`{% if x %}` / `a if x else b`).
+    Guard,
+    /// The object of an attribute or item lookup (only the full path is checked).
+    Parent,
+}
+
+impl Ctx {
+    fn inner(self) -> Ctx {
+        if self == Ctx::Guard {
+            Ctx::Guard
+        } else {
+            Ctx::Plain
+        }
+    }
+}
+
+fn is_string(e: &Expr) -> bool {
+    matches!(e, Expr::Const(c) if c.value.as_str().is_some())
+}
+
+fn scope_name(scope: Scope) -> &'static str {
+    match scope {
+        Scope::Environment => "environment",
+        Scope::ServiceInstance => "service instance",
+        Scope::Pipeline => "pipeline",
+        Scope::Component => "component",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn codes(src: &str, scope: Scope) -> Vec<String> {
+        lint(src, "t.yaml", scope)
+            .into_iter()
+            .map(|d| d.code)
+            .collect()
+    }
+
+    #[test]
+    fn flags_unrunnable_jinja2() {
+        assert_eq!(
+            codes("{{ '%s-%d' % ('a', 1) }}", Scope::Environment),
+            ["template-percent-format"]
+        );
+        assert_eq!(
+            codes("{% set _ = x.append(1) %}", Scope::Environment),
+            ["template-mutation"]
+        );
+        assert_eq!(
+            codes("{% do x.append(1) %}", Scope::Environment)[0],
+            "template-syntax"
+        );
+    }
+
+    #[test]
+    fn flags_pre_ga_names_and_typos() {
+        assert_eq!(
+            codes("{{ environment.ClusterName }}", Scope::ServiceInstance),
+            ["template-pre-ga"]
+        );
+        assert_eq!(
+            codes("{{ environment.input.x }}", Scope::Environment),
+            ["template-pre-ga"]
+        );
+        assert_eq!(
+            codes("{{ service_name }}", Scope::ServiceInstance),
+            ["template-pre-ga"]
+        );
+        assert!(codes("{{ environment.outputs.Vpc }}", Scope::ServiceInstance).is_empty());
+    }
+
+    #[test]
+    fn flags_common_mistakes() {
+        assert_eq!(
+            codes("{{ outputs.my-output }}", Scope::ServiceInstance),
+            ["template-hyphen-key"]
+        );
+        assert_eq!(
+            codes("{{ inputs.items }}", Scope::ServiceInstance),
+            ["template-dict-method"]
+        );
+        assert_eq!(
+            codes(
+                "{{ service_instance.components.default.outputs.B }}",
+                Scope::ServiceInstance
+            ),
+            ["template-component-output"]
+        );
+        assert!(codes(
+            "{{ service_instance.components.default.outputs.B | default('') }}",
+            Scope::ServiceInstance
+        )
+        .is_empty());
+        assert!(codes(
+            "{% if service_instance.components.default.outputs.B is defined %}{{ service_instance.components.default.outputs.B }}{% endif %}",
+            Scope::ServiceInstance
+        )
+        .is_empty());
+        assert_eq!(
+            codes(
+                "{{ x | proton_cfn_iam_policy_arns | upper }}",
+                Scope::ServiceInstance
+            ),
+            ["template-filter-chain"]
+        );
+        assert_eq!(
+            codes("{{ pipeline.inputs.x }}", Scope::ServiceInstance),
+            ["template-scope"]
+        );
+    }
+}

@@ -1,0 +1,711 @@
+//! Python methods on strings, dicts and lists that real templates call (REFERENCE §7.6), through
+//! minijinja's unknown-method callback. Mutating list/dict methods get a located error with the
+//! portable rewrite instead (minijinja values are immutable).
+
+use super::pyrepr::{py_repr, py_str};
+use minijinja::value::{Tuple, Value, ValueKind};
+use minijinja::{Error, ErrorKind, State};
+
+/// Hint attached to the error of a mutating method such as `list.append`.
+pub const MUTATION_HINT: &str = "build lists with `+` instead: {% set items = items + [item] %} (dicts: {% set d = dict(d, key=value) %})";
+
+pub fn call(
+    _state: &mut State,
+    value: &Value,
+    method: &str,
+    args: &[Value],
+) -> Result<Value, Error> {
+    let (args, kwargs) = split_kwargs(args);
+    match value.kind() {
+        ValueKind::String => {
+            string_method(value.as_str().unwrap_or_default(), method, &args, &kwargs)
+        }
+        ValueKind::Map => dict_method(value, method, &args),
+        ValueKind::Seq => list_method(value, method, &args),
+        _ => Err(no_attribute(value, method)),
+    }
+}
+
+fn split_kwargs(args: &[Value]) -> (Vec<Value>, Vec<(String, Value)>) {
+    match args.last() {
+        Some(last) if last.is_kwargs() => {
+            let kwargs = last
+                .try_iter()
+                .map(|keys| {
+                    keys.map(|k| {
+                        let v = last.get_item(&k).unwrap_or_default();
+                        (py_str(&k), v)
+                    })
+                    .collect()
+                })
+                .unwrap_or_default();
+            (args[..args.len() - 1].to_vec(), kwargs)
+        }
+        _ => (args.to_vec(), Vec::new()),
+    }
+}
+
+fn type_name(value: &Value) -> &'static str {
+    match value.kind() {
+        ValueKind::String => "str",
+        ValueKind::Map => "dict",
+        ValueKind::Seq if value.is_tuple() => "tuple",
+        ValueKind::Seq => "list",
+        ValueKind::Number if value.is_integer() => "int",
+        ValueKind::Number => "float",
+        ValueKind::Bool => "bool",
+        ValueKind::None => "NoneType",
+        _ => "object",
+    }
+}
+
+fn no_attribute(value: &Value, method: &str) -> Error {
+    Error::new(
+        ErrorKind::UnknownMethod,
+        format!("'{} object' has no attribute '{method}'", type_name(value)),
+    )
+}
+
+fn bad_args(method: &str, detail: &str) -> Error {
+    Error::new(ErrorKind::InvalidOperation, format!("{method}(): {detail}"))
+}
+
+fn arg_str(args: &[Value], i: usize, method: &str) -> Result<Option<String>, Error> {
+    match args.get(i) {
+        None => Ok(None),
+        Some(v) if v.is_none() => Ok(None),
+        Some(v) => match v.as_str() {
+            Some(s) => Ok(Some(s.to_string())),
+            None => Err(bad_args(
+                method,
+                &format!("argument must be str, not {}", type_name(v)),
+            )),
+        },
+    }
+}
+
+fn arg_int(args: &[Value], i: usize, default: i64) -> i64 {
+    args.get(i).and_then(Value::as_i64).unwrap_or(default)
+}
+
+fn list_of(items: Vec<String>) -> Value {
+    Value::from(items.into_iter().map(Value::from).collect::<Vec<_>>())
+}
+
+fn string_method(
+    s: &str,
+    method: &str,
+    args: &[Value],
+    kwargs: &[(String, Value)],
+) -> Result<Value, Error> {
+    let kw = |name: &str| {
+        kwargs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+    };
+    Ok(match method {
+        "split" | "rsplit" => {
+            let sep = match kw("sep") {
+                Some(v) if !v.is_none() => Some(py_str(&v)),
+                _ => arg_str(args, 0, method)?,
+            };
+            let maxsplit = kw("maxsplit")
+                .and_then(|v| v.as_i64())
+                .unwrap_or(arg_int(args, 1, -1));
+            list_of(
+                python_split(s, sep.as_deref(), maxsplit, method == "rsplit")
+                    .map_err(|e| bad_args(method, e))?,
+            )
+        }
+        "strip" | "lstrip" | "rstrip" => {
+            let chars = arg_str(args, 0, method)?;
+            let is_strip = |c: char| match &chars {
+                Some(set) => set.contains(c),
+                None => c.is_whitespace(),
+            };
+            Value::from(match method {
+                "strip" => s.trim_matches(is_strip),
+                "lstrip" => s.trim_start_matches(is_strip),
+                _ => s.trim_end_matches(is_strip),
+            })
+        }
+        "upper" => Value::from(s.to_uppercase()),
+        "lower" | "casefold" => Value::from(s.to_lowercase()),
+        "swapcase" => Value::from(
+            s.chars()
+                .map(|c| {
+                    if c.is_uppercase() {
+                        c.to_lowercase().collect::<String>()
+                    } else {
+                        c.to_uppercase().collect()
+                    }
+                })
+                .collect::<String>(),
+        ),
+        "title" => Value::from(python_title(s)),
+        "capitalize" => {
+            let mut chars = s.chars();
+            Value::from(match chars.next() {
+                Some(first) => {
+                    first.to_uppercase().collect::<String>() + &chars.as_str().to_lowercase()
+                }
+                None => String::new(),
+            })
+        }
+        "replace" => {
+            let old = arg_str(args, 0, method)?
+                .ok_or_else(|| bad_args(method, "expected 2 arguments"))?;
+            let new = arg_str(args, 1, method)?
+                .ok_or_else(|| bad_args(method, "expected 2 arguments"))?;
+            let count = arg_int(args, 2, -1);
+            Value::from(if count < 0 {
+                s.replace(&old, &new)
+            } else {
+                s.replacen(&old, &new, count as usize)
+            })
+        }
+        "startswith" | "endswith" => {
+            let candidates: Vec<String> = match args.first() {
+                Some(v) if v.kind() == ValueKind::Seq => {
+                    v.try_iter()?.map(|x| py_str(&x)).collect()
+                }
+                Some(v) if v.kind() == ValueKind::String => vec![py_str(v)],
+                _ => return Err(bad_args(method, "expected a str or a tuple of str")),
+            };
+            Value::from(candidates.iter().any(|c| {
+                if method == "startswith" {
+                    s.starts_with(c.as_str())
+                } else {
+                    s.ends_with(c.as_str())
+                }
+            }))
+        }
+        "removeprefix" => Value::from(
+            s.strip_prefix(arg_str(args, 0, method)?.unwrap_or_default().as_str())
+                .unwrap_or(s),
+        ),
+        "removesuffix" => Value::from(
+            s.strip_suffix(arg_str(args, 0, method)?.unwrap_or_default().as_str())
+                .unwrap_or(s),
+        ),
+        "count" => {
+            let sub = arg_str(args, 0, method)?.unwrap_or_default();
+            Value::from(if sub.is_empty() {
+                s.chars().count() + 1
+            } else {
+                s.matches(sub.as_str()).count()
+            })
+        }
+        "find" | "rfind" | "index" | "rindex" => {
+            let sub = arg_str(args, 0, method)?.unwrap_or_default();
+            let found = if method.starts_with('r') {
+                s.rfind(&sub)
+            } else {
+                s.find(&sub)
+            };
+            match found {
+                Some(byte) => Value::from(s[..byte].chars().count()),
+                None if method.ends_with("find") => Value::from(-1),
+                None => return Err(bad_args(method, "substring not found")),
+            }
+        }
+        "join" => {
+            let items = args
+                .first()
+                .ok_or_else(|| bad_args(method, "expected an iterable"))?;
+            let parts: Vec<String> = items.try_iter()?.map(|v| py_str(&v)).collect();
+            Value::from(parts.join(s))
+        }
+        "format" => Value::from(python_format(s, args, kwargs)?),
+        "splitlines" => list_of(super::filters::python_splitlines(s)),
+        "zfill" => {
+            let width = arg_int(args, 0, 0).max(0) as usize;
+            let len = s.chars().count();
+            if len >= width {
+                Value::from(s)
+            } else {
+                let (sign, rest) = match s.chars().next() {
+                    Some(c @ ('+' | '-')) => (c.to_string(), &s[1..]),
+                    _ => (String::new(), s),
+                };
+                Value::from(format!("{sign}{}{rest}", "0".repeat(width - len)))
+            }
+        }
+        "ljust" | "rjust" => {
+            let width = arg_int(args, 0, 0).max(0) as usize;
+            let fill = arg_str(args, 1, method)?
+                .and_then(|f| f.chars().next())
+                .unwrap_or(' ');
+            let len = s.chars().count();
+            let pad: String = std::iter::repeat_n(fill, width.saturating_sub(len)).collect();
+            Value::from(if method == "ljust" {
+                format!("{s}{pad}")
+            } else {
+                format!("{pad}{s}")
+            })
+        }
+        "isdigit" | "isnumeric" | "isdecimal" => {
+            Value::from(!s.is_empty() && s.chars().all(|c| c.is_numeric()))
+        }
+        "isalpha" => Value::from(!s.is_empty() && s.chars().all(char::is_alphabetic)),
+        "isalnum" => Value::from(!s.is_empty() && s.chars().all(char::is_alphanumeric)),
+        "isspace" => Value::from(!s.is_empty() && s.chars().all(char::is_whitespace)),
+        "islower" => {
+            Value::from(s.chars().any(char::is_lowercase) && !s.chars().any(char::is_uppercase))
+        }
+        "isupper" => {
+            Value::from(s.chars().any(char::is_uppercase) && !s.chars().any(char::is_lowercase))
+        }
+        "partition" | "rpartition" => {
+            let sep = arg_str(args, 0, method)?.unwrap_or_default();
+            if sep.is_empty() {
+                return Err(bad_args(method, "empty separator"));
+            }
+            let found = if method == "partition" {
+                s.find(&sep)
+            } else {
+                s.rfind(&sep)
+            };
+            let parts = match found {
+                Some(i) => [&s[..i], sep.as_str(), &s[i + sep.len()..]],
+                None if method == "partition" => [s, "", ""],
+                None => ["", "", s],
+            };
+            Value::from(Tuple::from(parts.map(Value::from)))
+        }
+        _ => return Err(no_attribute(&Value::from(s), method)),
+    })
+}
+
+/// Python `str.split` / `str.rsplit`.
+pub fn python_split(
+    s: &str,
+    sep: Option<&str>,
+    maxsplit: i64,
+    from_right: bool,
+) -> Result<Vec<String>, &'static str> {
+    let limit = if maxsplit < 0 {
+        usize::MAX
+    } else {
+        maxsplit as usize
+    };
+    match sep {
+        Some("") => Err("empty separator"),
+        Some(sep) => {
+            let parts: Vec<String> = if from_right {
+                let mut v: Vec<String> = s
+                    .rsplitn(limit.saturating_add(1), sep)
+                    .map(String::from)
+                    .collect();
+                v.reverse();
+                v
+            } else {
+                s.splitn(limit.saturating_add(1), sep)
+                    .map(String::from)
+                    .collect()
+            };
+            Ok(parts)
+        }
+        None => {
+            // Whitespace split: runs of whitespace separate, leading/trailing ignored.
+            let words: Vec<&str> = s.split_whitespace().collect();
+            if words.len() <= limit.saturating_add(1) {
+                return Ok(words.into_iter().map(String::from).collect());
+            }
+            if from_right {
+                let mut rest = s.trim_end();
+                let mut tail = Vec::new();
+                for _ in 0..limit {
+                    let idx = rest.rfind(char::is_whitespace).unwrap_or(0);
+                    tail.push(rest[idx..].trim_start().to_string());
+                    rest = rest[..idx].trim_end();
+                }
+                tail.push(rest.to_string());
+                tail.reverse();
+                Ok(tail)
+            } else {
+                let mut rest = s.trim_start();
+                let mut head = Vec::new();
+                for _ in 0..limit {
+                    let idx = rest.find(char::is_whitespace).unwrap_or(rest.len());
+                    head.push(rest[..idx].to_string());
+                    rest = rest[idx..].trim_start();
+                }
+                head.push(rest.to_string());
+                Ok(head)
+            }
+        }
+    }
+}
+
+/// Python `str.title`: upper-case a letter that follows a non-letter, lower-case the others.
+fn python_title(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut prev_cased = false;
+    for c in s.chars() {
+        if prev_cased {
+            out.extend(c.to_lowercase());
+        } else {
+            out.extend(c.to_uppercase());
+        }
+        prev_cased = c.is_alphabetic();
+    }
+    out
+}
+
+/// Python `str.format` for `{}`, `{0}`, `{name}`, `!r`/`!s` and the common format specs.
+fn python_format(
+    template: &str,
+    args: &[Value],
+    kwargs: &[(String, Value)],
+) -> Result<String, Error> {
+    let err = |m: &str| Error::new(ErrorKind::InvalidOperation, format!("format(): {m}"));
+    let mut out = String::new();
+    let mut chars = template.chars().peekable();
+    let mut auto = 0usize;
+    while let Some(c) = chars.next() {
+        match c {
+            '{' if chars.peek() == Some(&'{') => {
+                chars.next();
+                out.push('{');
+            }
+            '}' if chars.peek() == Some(&'}') => {
+                chars.next();
+                out.push('}');
+            }
+            '{' => {
+                let mut field = String::new();
+                loop {
+                    match chars.next() {
+                        Some('}') => break,
+                        Some(c) => field.push(c),
+                        None => return Err(err("single '{' encountered in format string")),
+                    }
+                }
+                let (name_conv, spec) = field.split_once(':').unwrap_or((&field, ""));
+                let (name, conv) = name_conv.split_once('!').unwrap_or((name_conv, ""));
+                let value = if name.is_empty() {
+                    auto += 1;
+                    args.get(auto - 1).cloned()
+                } else if let Ok(i) = name.parse::<usize>() {
+                    args.get(i).cloned()
+                } else {
+                    kwargs
+                        .iter()
+                        .find(|(k, _)| k == name)
+                        .map(|(_, v)| v.clone())
+                }
+                .ok_or_else(|| err(&format!("replacement index {name:?} out of range")))?;
+                let text = match conv {
+                    "r" => Some(py_repr(&value)),
+                    "s" => Some(py_str(&value)),
+                    "" => None,
+                    other => return Err(err(&format!("unknown conversion specifier {other}"))),
+                };
+                out.push_str(&format_spec(&value, text, spec).map_err(|m| err(&m))?);
+            }
+            '}' => return Err(err("single '}' encountered in format string")),
+            c => out.push(c),
+        }
+    }
+    Ok(out)
+}
+
+/// Applies a Python format spec `[[fill]align][sign][0][width][,][.precision][type]`.
+fn format_spec(value: &Value, converted: Option<String>, spec: &str) -> Result<String, String> {
+    let chars: Vec<char> = spec.chars().collect();
+    let mut i = 0;
+    let mut fill = ' ';
+    let mut align = None;
+    if chars.len() >= 2 && matches!(chars[1], '<' | '>' | '^' | '=') {
+        fill = chars[0];
+        align = Some(chars[1]);
+        i = 2;
+    } else if !chars.is_empty() && matches!(chars[0], '<' | '>' | '^' | '=') {
+        align = Some(chars[0]);
+        i = 1;
+    }
+    let mut sign = '-';
+    if i < chars.len() && matches!(chars[i], '+' | '-' | ' ') {
+        sign = chars[i];
+        i += 1;
+    }
+    if i < chars.len() && chars[i] == '0' {
+        if align.is_none() {
+            fill = '0';
+            align = Some('=');
+        }
+        i += 1;
+    }
+    let width_start = i;
+    while i < chars.len() && chars[i].is_ascii_digit() {
+        i += 1;
+    }
+    let width: usize = chars[width_start..i]
+        .iter()
+        .collect::<String>()
+        .parse()
+        .unwrap_or(0);
+    let mut grouping = false;
+    if i < chars.len() && chars[i] == ',' {
+        grouping = true;
+        i += 1;
+    }
+    let mut precision = None;
+    if i < chars.len() && chars[i] == '.' {
+        i += 1;
+        let start = i;
+        while i < chars.len() && chars[i].is_ascii_digit() {
+            i += 1;
+        }
+        precision = chars[start..i]
+            .iter()
+            .collect::<String>()
+            .parse::<usize>()
+            .ok();
+    }
+    let ty: String = chars[i..].iter().collect();
+    let is_number = value.kind() == ValueKind::Number || value.kind() == ValueKind::Bool;
+    let as_f64 = || {
+        f64::try_from(value.clone())
+            .map_err(|_| format!("cannot format {} with '{ty}'", py_repr(value)))
+    };
+    let (negative, body) = match (converted, ty.as_str()) {
+        (Some(text), "" | "s") => (false, truncate_chars(text, precision)),
+        (None, "" | "s") if !is_number => (false, truncate_chars(py_str(value), precision)),
+        (None, "") if value.is_integer() => split_sign(value.to_string()),
+        (None, "") => split_sign(match precision {
+            Some(p) => format_general(as_f64()?, p.max(1)),
+            None => py_str(value),
+        }),
+        (None, "d") if value.is_integer() || value.kind() == ValueKind::Bool => {
+            split_sign(value.as_i64().unwrap_or(value.is_true() as i64).to_string())
+        }
+        (None, "f" | "F") => split_sign(format!("{:.*}", precision.unwrap_or(6), as_f64()?)),
+        (None, "e" | "E") => {
+            let s = format!("{:.*e}", precision.unwrap_or(6), as_f64()?);
+            let (m, e) = s.split_once('e').unwrap_or((&s, "0"));
+            let e: i32 = e.parse().unwrap_or(0);
+            let s = format!("{m}e{}{:02}", if e < 0 { '-' } else { '+' }, e.abs());
+            split_sign(if ty == "E" { s.to_uppercase() } else { s })
+        }
+        (None, "%") => split_sign(format!("{:.*}%", precision.unwrap_or(6), as_f64()? * 100.0)),
+        (None, "x" | "X" | "o" | "b") if value.is_integer() => {
+            let n = value.as_i64().unwrap_or(0);
+            let digits = match ty.as_str() {
+                "x" => format!("{:x}", n.unsigned_abs()),
+                "X" => format!("{:X}", n.unsigned_abs()),
+                "o" => format!("{:o}", n.unsigned_abs()),
+                _ => format!("{:b}", n.unsigned_abs()),
+            };
+            (n < 0, digits)
+        }
+        _ => {
+            return Err(format!(
+                "unsupported format spec {spec:?} for {}",
+                py_repr(value)
+            ))
+        }
+    };
+    let body = if grouping {
+        group_thousands(&body)
+    } else {
+        body
+    };
+    let sign_text = match (negative, sign) {
+        (true, _) => "-",
+        (false, '+') => "+",
+        (false, ' ') => " ",
+        _ => "",
+    };
+    let len = sign_text.chars().count() + body.chars().count();
+    let pad = width.saturating_sub(len);
+    let padding: String = std::iter::repeat_n(fill, pad).collect();
+    let default_align = if is_number { '>' } else { '<' };
+    Ok(match align.unwrap_or(default_align) {
+        '<' => format!("{sign_text}{body}{padding}"),
+        '^' => {
+            let left: String = std::iter::repeat_n(fill, pad / 2).collect();
+            let right: String = std::iter::repeat_n(fill, pad - pad / 2).collect();
+            format!("{left}{sign_text}{body}{right}")
+        }
+        '=' => format!("{sign_text}{padding}{body}"),
+        _ => format!("{padding}{sign_text}{body}"),
+    })
+}
+
+fn truncate_chars(s: String, precision: Option<usize>) -> String {
+    match precision {
+        Some(p) => s.chars().take(p).collect(),
+        None => s,
+    }
+}
+
+fn split_sign(s: String) -> (bool, String) {
+    match s.strip_prefix('-') {
+        Some(rest) => (true, rest.to_string()),
+        None => (false, s),
+    }
+}
+
+fn format_general(f: f64, precision: usize) -> String {
+    let s = format!("{:.*e}", precision - 1, f);
+    let (_, e) = s.split_once('e').unwrap_or((&s, "0"));
+    let exp: i32 = e.parse().unwrap_or(0);
+    if exp < -4 || exp >= precision as i32 {
+        let (m, _) = s.split_once('e').unwrap_or((&s, ""));
+        let m = if m.contains('.') {
+            m.trim_end_matches('0').trim_end_matches('.')
+        } else {
+            m
+        };
+        format!("{m}e{}{:02}", if exp < 0 { '-' } else { '+' }, exp.abs())
+    } else {
+        let fixed = format!("{:.*}", (precision as i32 - 1 - exp).max(0) as usize, f);
+        if fixed.contains('.') {
+            fixed
+                .trim_end_matches('0')
+                .trim_end_matches('.')
+                .to_string()
+        } else {
+            fixed
+        }
+    }
+}
+
+fn group_thousands(body: &str) -> String {
+    let (int, frac) = body
+        .split_once('.')
+        .map(|(a, b)| (a, Some(b)))
+        .unwrap_or((body, None));
+    let mut grouped = String::new();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    match frac {
+        Some(f) => format!("{grouped}.{f}"),
+        None => grouped,
+    }
+}
+
+fn dict_method(value: &Value, method: &str, args: &[Value]) -> Result<Value, Error> {
+    let keys: Vec<Value> = value.try_iter()?.collect();
+    Ok(match method {
+        "items" => Value::from(
+            keys.iter()
+                .map(|k| {
+                    Value::from(Tuple::from([
+                        k.clone(),
+                        value.get_item(k).unwrap_or_default(),
+                    ]))
+                })
+                .collect::<Vec<_>>(),
+        ),
+        "keys" => Value::from(keys),
+        "values" => Value::from(
+            keys.iter()
+                .map(|k| value.get_item(k).unwrap_or_default())
+                .collect::<Vec<_>>(),
+        ),
+        "get" => {
+            let key = args.first().cloned().unwrap_or_default();
+            let found = value.get_item(&key).unwrap_or_default();
+            if found.is_undefined() {
+                args.get(1).cloned().unwrap_or(Value::from(()))
+            } else {
+                found
+            }
+        }
+        "copy" => value.clone(),
+        "update" | "pop" | "popitem" | "setdefault" | "clear" => {
+            return Err(mutation_error("dict", method))
+        }
+        _ => return Err(no_attribute(value, method)),
+    })
+}
+
+fn list_method(value: &Value, method: &str, args: &[Value]) -> Result<Value, Error> {
+    match method {
+        "append" | "extend" | "insert" | "pop" | "remove" | "sort" | "reverse" | "clear"
+            if !value.is_tuple() =>
+        {
+            Err(mutation_error("list", method))
+        }
+        "index" => {
+            let target = args.first().cloned().unwrap_or_default();
+            value
+                .try_iter()?
+                .position(|v| v == target)
+                .map(Value::from)
+                .ok_or_else(|| bad_args("index", &format!("{} is not in list", py_repr(&target))))
+        }
+        "count" => {
+            let target = args.first().cloned().unwrap_or_default();
+            Ok(Value::from(
+                value.try_iter()?.filter(|v| *v == target).count(),
+            ))
+        }
+        "copy" => Ok(value.clone()),
+        _ => Err(no_attribute(value, method)),
+    }
+}
+
+fn mutation_error(kind: &str, method: &str) -> Error {
+    Error::new(
+        ErrorKind::UnknownMethod,
+        format!("{kind}.{method}() changes a value in place, which Jinja2 allows but the playground cannot run"),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn split_like_python() {
+        assert_eq!(
+            python_split("a,b,,c", Some(","), -1, false).unwrap(),
+            ["a", "b", "", "c"]
+        );
+        assert_eq!(
+            python_split("a b  c", None, -1, false).unwrap(),
+            ["a", "b", "c"]
+        );
+        assert_eq!(
+            python_split("k=v=w", Some("="), 1, false).unwrap(),
+            ["k", "v=w"]
+        );
+        assert_eq!(
+            python_split("a-b-c", Some("-"), 1, true).unwrap(),
+            ["a-b", "c"]
+        );
+        assert_eq!(
+            python_split("  a b  c ", None, 1, false).unwrap(),
+            ["a", "b  c "]
+        );
+        assert_eq!(
+            python_split("  a b  c ", None, 1, true).unwrap(),
+            ["  a b", "c"]
+        );
+        assert!(python_split("x", Some(""), -1, false).is_err());
+    }
+
+    #[test]
+    fn format_like_python() {
+        let f = |t: &str, args: &[Value]| python_format(t, args, &[]).unwrap();
+        assert_eq!(f("{}-{}", &[Value::from("a"), Value::from(1)]), "a-1");
+        assert_eq!(
+            f("{0:>5}|{0:<5}|{0:^5}", &[Value::from("ab")]),
+            "   ab|ab   | ab  "
+        );
+        assert_eq!(f("{:05.1f}", &[Value::from(4.56789)]), "004.6");
+        assert_eq!(f("{:,}", &[Value::from(1234567)]), "1,234,567");
+        assert_eq!(f("{!r}", &[Value::from("x")]), "'x'");
+        assert_eq!(f("{:x}", &[Value::from(255)]), "ff");
+        assert_eq!(python_title("hello wORLD-x"), "Hello World-X");
+    }
+}

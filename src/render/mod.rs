@@ -1,0 +1,299 @@
+//! The Jinja renderer: minijinja configured and extended until it renders like CPython Jinja2
+//! 3.1 with Proton's filters (REFERENCE §7, §8). Errors become located [`Diagnostic`]s.
+
+mod filters;
+pub mod lint;
+mod methods;
+pub mod proton_filters;
+pub mod pyjson;
+pub mod pyrepr;
+
+use crate::diagnostic::Diagnostic;
+use minijinja::value::Value;
+use minijinja::{Environment, Error, ErrorKind, UndefinedBehavior};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// Fuel for one render: enough for any real template (the largest corpus render uses < 1 %), small
+/// enough that a runaway loop stops within milliseconds.
+pub const FUEL: u64 = 5_000_000;
+/// Nested macro calls / includes allowed.
+pub const RECURSION_LIMIT: usize = 100;
+
+/// What happens when a template reads a missing value (REFERENCE §7.2).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum UndefinedMode {
+    /// Jinja2 `StrictUndefined`: any use but `is defined` / `default` fails (Proton's behaviour).
+    #[default]
+    Strict,
+    /// Jinja2's default `Undefined`: prints as empty, attribute access on it fails.
+    Lenient,
+    /// Jinja2 `ChainableUndefined`.
+    Chainable,
+}
+
+/// Renderer settings; Jinja2's defaults except strict undefined.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RenderOptions {
+    pub undefined: UndefinedMode,
+    pub trim_blocks: bool,
+    pub lstrip_blocks: bool,
+    pub keep_trailing_newline: bool,
+}
+
+/// Jinja2 reads template sources with universal newlines.
+pub fn normalize_newlines(source: &str) -> String {
+    if source.contains('\r') {
+        source.replace("\r\n", "\n").replace('\r', "\n")
+    } else {
+        source.to_string()
+    }
+}
+
+/// The error minijinja raises for using `value` when it is undefined, carrying its origin so the
+/// message names the expression.
+pub(crate) fn undefined_error(value: &Value) -> Error {
+    value
+        .get_attr("__undefined__")
+        .err()
+        .unwrap_or_else(|| Error::from(ErrorKind::UndefinedError))
+}
+
+/// A configured engine over one bundle's template files (names are bundle-relative paths, so
+/// `{% include %}` resolves from the bundle root).
+pub struct Renderer {
+    env: Environment<'static>,
+}
+
+impl Renderer {
+    pub fn new(sources: Arc<BTreeMap<String, String>>, options: &RenderOptions) -> Renderer {
+        let mut env = Environment::new();
+        env.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
+        env.set_undefined_behavior(match options.undefined {
+            UndefinedMode::Strict => UndefinedBehavior::Strict,
+            UndefinedMode::Lenient => UndefinedBehavior::Lenient,
+            UndefinedMode::Chainable => UndefinedBehavior::Chainable,
+        });
+        if let Ok(syntax) = minijinja::syntax::SyntaxConfig::builder()
+            .trim_blocks(options.trim_blocks)
+            .lstrip_blocks(options.lstrip_blocks)
+            .keep_trailing_newline(options.keep_trailing_newline)
+            .build()
+        {
+            env.set_syntax(syntax);
+        }
+        env.set_debug(true);
+        env.set_fuel(Some(FUEL));
+        env.set_recursion_limit(RECURSION_LIMIT);
+        env.set_formatter(|out, state, value| {
+            if value.is_undefined() {
+                return match state.undefined_behavior() {
+                    UndefinedBehavior::Strict => Err(undefined_error(value)),
+                    _ => Ok(()),
+                };
+            }
+            out.write_str(&pyrepr::py_str(value)).map_err(Error::from)
+        });
+        env.set_unknown_method_callback(methods::call);
+        filters::register(&mut env);
+        proton_filters::register(&mut env);
+        env.set_loader(move |name| Ok(sources.get(name).map(|s| normalize_newlines(s))));
+        Renderer { env }
+    }
+
+    /// Renders the template `name` with `context`: the exact bytes Proton produced.
+    pub fn render(&self, name: &str, source: &str, context: &Value) -> Result<String, Diagnostic> {
+        let template = self
+            .env
+            .get_template(name)
+            .map_err(|e| diagnose(&e, name, source, context, &self.env))?;
+        let rendered = template
+            .render(context)
+            .map_err(|e| diagnose(&e, name, source, context, &self.env))?;
+        Ok(proton_filters::reindent(&rendered))
+    }
+}
+
+/// Byte offset → 1-based column (in characters) on its line.
+fn column_of(source: &str, offset: usize) -> u32 {
+    let offset = offset.min(source.len());
+    let line_start = source[..offset].rfind('\n').map_or(0, |i| i + 1);
+    source
+        .get(line_start..offset)
+        .map_or(1, |s| s.chars().count() as u32 + 1)
+}
+
+/// Turns a minijinja error into a diagnostic with Jinja2's wording where it matters.
+fn diagnose(
+    err: &Error,
+    name: &str,
+    source: &str,
+    context: &Value,
+    env: &Environment,
+) -> Diagnostic {
+    let file = err.name().unwrap_or(name).to_string();
+    let detail = err.detail().unwrap_or_default().to_string();
+    let undefined_expr = undefined_expression(&detail);
+    let (code, message, hint) = match err.kind() {
+        ErrorKind::SyntaxError => {
+            let (message, hint) = syntax_message(&detail, source, err.line());
+            ("template-syntax", message, hint)
+        }
+        ErrorKind::UndefinedError => {
+            let message = undefined_message(undefined_expr.as_deref(), context, env);
+            (
+                "template-undefined",
+                message,
+                undefined_hint(undefined_expr.as_deref()),
+            )
+        }
+        ErrorKind::InvalidOperation if undefined_expr.is_some() => {
+            let message = undefined_message(undefined_expr.as_deref(), context, env);
+            let hint = if detail.contains("- operator") {
+                Some("`a.my-key` is parsed as a subtraction: write a['my-key']".to_string())
+            } else {
+                undefined_hint(undefined_expr.as_deref())
+            };
+            ("template-undefined", message, hint)
+        }
+        ErrorKind::InvalidOperation if detail.contains("% operator") => (
+            "template-percent-format",
+            "the `%` string-formatting operator is Jinja2-only".to_string(),
+            Some("use the format filter: '%s-%d' | format(a, b)".to_string()),
+        ),
+        ErrorKind::UnknownMethod if detail.contains("changes a value in place") => (
+            "template-mutation",
+            detail.clone(),
+            Some(methods::MUTATION_HINT.to_string()),
+        ),
+        ErrorKind::OutOfFuel => (
+            "template-fuel",
+            "the template ran too long and was stopped (a runaway loop?)".to_string(),
+            Some(format!("rendering is limited to {FUEL} steps")),
+        ),
+        ErrorKind::UnknownFilter | ErrorKind::UnknownTest | ErrorKind::UnknownFunction => (
+            "template-unknown",
+            format!("{}: {detail}", err.kind()),
+            None,
+        ),
+        ErrorKind::TemplateNotFound => (
+            "template-include",
+            detail.clone(),
+            Some("include/import paths are relative to the bundle root".into()),
+        ),
+        _ if detail.contains("recursion") => (
+            "template-recursion",
+            detail.clone(),
+            Some(format!("at most {RECURSION_LIMIT} nested calls")),
+        ),
+        _ if detail.is_empty() => ("template-error", err.kind().to_string(), None),
+        _ => ("template-error", detail.clone(), None),
+    };
+    let mut diagnostic = Diagnostic::error(code, message).in_file(file);
+    if let Some(line) = err.line() {
+        let column = match (err.range(), err.name()) {
+            (Some(range), Some(n)) if n == name => column_of(source, range.start),
+            _ => 1,
+        };
+        diagnostic = diagnostic.at(line as u32, column);
+    }
+    if let Some(hint) = hint {
+        diagnostic = diagnostic.with_hint(hint);
+    }
+    diagnostic
+}
+
+/// The expression minijinja names in "`o.missing` is undefined".
+fn undefined_expression(detail: &str) -> Option<String> {
+    let start = detail.find('`')?;
+    let rest = &detail[start + 1..];
+    let end = rest.find("` is undefined")?;
+    Some(rest[..end].to_string())
+}
+
+/// Jinja2's texts: `'name' is undefined`, `'dict object' has no attribute 'key'`,
+/// `list object has no element 5`.
+fn undefined_message(expr: Option<&str>, context: &Value, env: &Environment) -> String {
+    let Some(expr) = expr else {
+        return "undefined value".to_string();
+    };
+    if let Some(open) = expr.rfind('[').filter(|_| expr.ends_with(']')) {
+        let parent = &expr[..open];
+        let key = &expr[open + 1..expr.len() - 1];
+        if key.parse::<i64>().is_ok() {
+            return format!(
+                "{} object has no element {key}",
+                parent_type(parent, context, env).unwrap_or("list")
+            );
+        }
+        let key = key.trim_matches(|c| c == '"' || c == '\'');
+        return format!(
+            "'{} object' has no attribute '{key}'",
+            parent_type(parent, context, env).unwrap_or("dict")
+        );
+    }
+    match expr.rfind('.') {
+        Some(dot) => format!(
+            "'{} object' has no attribute '{}'",
+            parent_type(&expr[..dot], context, env).unwrap_or("dict"),
+            &expr[dot + 1..]
+        ),
+        None => format!("'{expr}' is undefined"),
+    }
+}
+
+/// Python type name of a parent expression when it can be evaluated against the root context.
+fn parent_type(expr: &str, context: &Value, env: &Environment) -> Option<&'static str> {
+    let value = env.compile_expression(expr).ok()?.eval(context).ok()?;
+    Some(match value.kind() {
+        minijinja::value::ValueKind::Map => "dict",
+        minijinja::value::ValueKind::Seq if value.is_tuple() => "tuple",
+        minijinja::value::ValueKind::Seq => "list",
+        minijinja::value::ValueKind::String => "str",
+        minijinja::value::ValueKind::Number if value.is_integer() => "int",
+        minijinja::value::ValueKind::Number => "float",
+        minijinja::value::ValueKind::None => "NoneType",
+        minijinja::value::ValueKind::Bool => "bool",
+        _ => return None,
+    })
+}
+
+/// Hints for the undefined reads that have a known cause (REFERENCE §12).
+fn undefined_hint(expr: Option<&str>) -> Option<String> {
+    let expr = expr?;
+    lint::pre_ga_hint(expr)
+        .or_else(|| {
+            expr.contains("components.default.")
+                .then(|| "with no component attached this fails: add | default('') or guard with `is defined`".to_string())
+        })
+        .or_else(|| {
+            (expr.contains(".outputs.") || expr.contains(".inputs."))
+                .then(|| "give it a value (spec input or mocked output), or use | default(...) / an `is defined` guard".to_string())
+        })
+}
+
+fn syntax_message(detail: &str, source: &str, line: Option<usize>) -> (String, Option<String>) {
+    let line_text = line
+        .and_then(|l| source.lines().nth(l.saturating_sub(1)))
+        .unwrap_or_default();
+    for tag in ["break", "continue", "do"] {
+        if detail == format!("unknown statement {tag}") {
+            return (
+                format!("unknown tag '{tag}'"),
+                Some("Proton enables no Jinja extensions: rewrite with if/set".to_string()),
+            );
+        }
+    }
+    let hint = if line_text.contains("{{resolve:") {
+        Some("a CloudFormation dynamic reference looks like Jinja: write {{ '{{resolve:…}}' }} or wrap it in {% raw %}…{% endraw %}".to_string())
+    } else {
+        None
+    };
+    (detail.to_string(), hint)
+}
+
+#[cfg(test)]
+mod tests;

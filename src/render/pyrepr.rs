@@ -1,0 +1,236 @@
+//! Python `str()` and `repr()` of template values (REFERENCE §7.3): what Jinja2 prints for
+//! `{{ value }}`, byte for byte.
+
+use minijinja::value::{Value, ValueKind};
+use std::fmt::Write;
+
+/// Python `repr(float)`: shortest round-trip digits, fixed notation when the decimal exponent is
+/// in −4..16 (with `.0` on integral values), else scientific with a signed two-digit exponent.
+pub fn float_repr(f: f64) -> String {
+    if f.is_nan() {
+        return "nan".into();
+    }
+    if f.is_infinite() {
+        return if f > 0.0 { "inf" } else { "-inf" }.into();
+    }
+    if f == 0.0 {
+        return if f.is_sign_negative() { "-0.0" } else { "0.0" }.into();
+    }
+    // Rust's `{:e}` gives the shortest round-trip digits: "1.5e16", "3.0000000000000004e-1".
+    let sci = format!("{:e}", f.abs());
+    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    let digits: String = mantissa.chars().filter(|c| *c != '.').collect();
+    let sign = if f < 0.0 { "-" } else { "" };
+    let body = if (-4..16).contains(&exp) {
+        if exp >= 0 {
+            let int_len = exp as usize + 1;
+            if digits.len() <= int_len {
+                format!("{digits}{}.0", "0".repeat(int_len - digits.len()))
+            } else {
+                format!("{}.{}", &digits[..int_len], &digits[int_len..])
+            }
+        } else {
+            format!("0.{}{digits}", "0".repeat((-exp - 1) as usize))
+        }
+    } else {
+        let mantissa = if digits.len() > 1 {
+            format!("{}.{}", &digits[..1], &digits[1..])
+        } else {
+            digits
+        };
+        let exp_sign = if exp < 0 { '-' } else { '+' };
+        format!("{mantissa}e{exp_sign}{:02}", exp.abs())
+    };
+    format!("{sign}{body}")
+}
+
+/// Python `str(value)`: strings as they are, everything else as `repr`.
+pub fn py_str(value: &Value) -> String {
+    match value.kind() {
+        ValueKind::String => value.as_str().unwrap_or_default().to_string(),
+        ValueKind::Undefined => String::new(),
+        _ => py_repr(value),
+    }
+}
+
+/// Python `repr(value)`.
+pub fn py_repr(value: &Value) -> String {
+    let mut out = String::new();
+    write_repr(&mut out, value, 0);
+    out
+}
+
+const MAX_REPR_DEPTH: usize = 500;
+
+fn write_repr(out: &mut String, value: &Value, depth: usize) {
+    if depth > MAX_REPR_DEPTH {
+        out.push_str("...");
+        return;
+    }
+    match value.kind() {
+        ValueKind::Undefined => {}
+        ValueKind::None => out.push_str("None"),
+        ValueKind::Bool => out.push_str(if value.is_true() { "True" } else { "False" }),
+        ValueKind::Number => out.push_str(&number_str(value)),
+        ValueKind::String => write_str_repr(out, value.as_str().unwrap_or_default()),
+        ValueKind::Bytes => {
+            out.push('b');
+            let text: String = value
+                .as_bytes()
+                .unwrap_or_default()
+                .iter()
+                .map(|&b| b as char)
+                .collect();
+            write_str_repr(out, &text);
+        }
+        ValueKind::Seq | ValueKind::Iterable => {
+            let tuple = value.is_tuple();
+            out.push(if tuple { '(' } else { '[' });
+            let mut count = 0;
+            if let Ok(iter) = value.try_iter() {
+                for (i, item) in iter.enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    write_repr(out, &item, depth + 1);
+                    count += 1;
+                }
+            }
+            if tuple && count == 1 {
+                out.push(',');
+            }
+            out.push(if tuple { ')' } else { ']' });
+        }
+        ValueKind::Map => {
+            out.push('{');
+            if let Ok(keys) = value.try_iter() {
+                for (i, key) in keys.enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    write_repr(out, &key, depth + 1);
+                    out.push_str(": ");
+                    let item = value.get_item(&key).unwrap_or(Value::UNDEFINED);
+                    write_repr(out, &item, depth + 1);
+                }
+            }
+            out.push('}');
+        }
+        _ => {
+            let _ = write!(out, "{value}");
+        }
+    }
+}
+
+/// Python `str()` of a number value: ints in decimal, floats as [`float_repr`].
+pub fn number_str(value: &Value) -> String {
+    if value.is_integer() {
+        value.to_string()
+    } else {
+        match f64::try_from(value.clone()) {
+            Ok(f) => float_repr(f),
+            Err(_) => value.to_string(),
+        }
+    }
+}
+
+/// Python string repr: `'` quotes unless the text has `'` and no `"`; escapes `\\`, the quote,
+/// `\n` `\r` `\t`, other non-printables as `\xNN` / `\uNNNN` / `\UNNNNNNNN`.
+pub fn write_str_repr(out: &mut String, s: &str) {
+    let quote = if s.contains('\'') && !s.contains('"') {
+        '"'
+    } else {
+        '\''
+    };
+    out.push(quote);
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c == quote => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if !is_printable(c) => {
+                let cp = c as u32;
+                let _ = if cp < 0x100 {
+                    write!(out, "\\x{cp:02x}")
+                } else if cp < 0x10000 {
+                    write!(out, "\\u{cp:04x}")
+                } else {
+                    write!(out, "\\U{cp:08x}")
+                };
+            }
+            c => out.push(c),
+        }
+    }
+    out.push(quote);
+}
+
+/// Python's `str.isprintable` for one character, without Unicode tables: control and format
+/// characters, separators other than the space, and private-use characters are not printable.
+fn is_printable(c: char) -> bool {
+    let cp = c as u32;
+    !(c.is_control()
+        || (c.is_whitespace() && c != ' ')
+        || matches!(cp,
+            0xAD | 0x600..=0x605 | 0x61C | 0x6DD | 0x70F | 0x180E | 0x200B..=0x200F
+            | 0x202A..=0x202E | 0x2060..=0x2064 | 0x2066..=0x206F | 0xFEFF | 0xFFF9..=0xFFFB
+            | 0xE000..=0xF8FF | 0xF0000..=0x10FFFF)
+        || (0xFDD0..=0xFDEF).contains(&cp)
+        || (cp & 0xFFFE) == 0xFFFE)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn floats_print_like_python() {
+        let cases = [
+            (1e20, "1e+20"),
+            (1e-5, "1e-05"),
+            (0.0001, "0.0001"),
+            (1e16, "1e+16"),
+            (1.5e16, "1.5e+16"),
+            (0.1 + 0.2, "0.30000000000000004"),
+            (3.0, "3.0"),
+            (0.5, "0.5"),
+            (123456789012345.6, "123456789012345.6"),
+            (1234567890123456.7, "1234567890123456.8"),
+            (-2.5e-7, "-2.5e-07"),
+            (f64::INFINITY, "inf"),
+            (f64::NEG_INFINITY, "-inf"),
+            (-0.0, "-0.0"),
+            (100.0, "100.0"),
+        ];
+        for (f, expected) in cases {
+            assert_eq!(float_repr(f), expected, "{f}");
+        }
+        assert_eq!(float_repr(f64::NAN), "nan");
+    }
+
+    #[test]
+    fn containers_print_like_python() {
+        let v = Value::from(vec![
+            Value::from(1),
+            Value::from(()),
+            Value::from(true),
+            Value::from("it's"),
+            Value::from(2.5),
+        ]);
+        assert_eq!(py_str(&v), "[1, None, True, \"it's\", 2.5]");
+        let t = Value::from(minijinja::value::Tuple::from([Value::from("a")]));
+        assert_eq!(py_str(&t), "('a',)");
+        let m = Value::from_pairs([("k", Value::from("v")), ("a", Value::from(1))]);
+        assert_eq!(py_str(&m), "{'k': 'v', 'a': 1}");
+        assert_eq!(
+            py_repr(&Value::from("a\tb\u{1}é\u{a0}")),
+            "'a\\tb\\x01é\\xa0'"
+        );
+        assert_eq!(py_repr(&Value::from("both'\"")), "'both\\'\"'");
+    }
+}
