@@ -1,9 +1,23 @@
 //! Proton Playground core: load an AWS Proton template bundle, validate its inputs, build
 //! Proton's rendering context and render it byte for byte as Proton (CPython Jinja2) did.
 //!
-//! The data path is one line — bundle → schema → inputs → context → render → checks → report —
-//! and so is the module list below.
+//! The data path is one line, and so is the module list below:
+//! bundle → manifest/schema → spec/inputs → context → render → outputs → report.
 
+pub mod bundle;
+pub mod context;
 pub mod diagnostic;
+pub mod inputs;
+pub mod manifest;
+pub mod outputs;
 pub mod render;
+pub mod report;
+pub mod schema;
+pub mod spec;
 pub mod yaml;
+
+pub use bundle::{Bundle, Kind, Workspace};
+pub use context::{Mocks, Target};
+pub use diagnostic::{Diagnostic, Severity};
+pub use render::{RenderOptions, UndefinedMode};
+pub use report::{run, Report, Request, SpecSource};

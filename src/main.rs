@@ -1,1 +1,335 @@
-fn main() {}
+//! `proton-playground`: the native CLI over the core, for CI and migration.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use proton_playground::diagnostic::{render_diagnostic, Diagnostic, Severity};
+use proton_playground::{
+    run, Bundle, Mocks, RenderOptions, Report, Request, SpecSource, Target, UndefinedMode,
+    Workspace,
+};
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "proton-playground",
+    version,
+    about = "Render and check AWS Proton template bundles offline, exactly as Proton did"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Render a bundle for one target: output files to stdout or --out, diagnostics to stderr.
+    Render {
+        /// Bundle folder, .tar.gz/.tgz or .zip (or a template-sync repository with --template).
+        bundle: PathBuf,
+        #[command(flatten)]
+        args: RenderArgs,
+        #[arg(long, value_enum)]
+        target: Option<TargetArg>,
+        /// Spec instance to render (default: the first).
+        #[arg(long)]
+        instance: Option<String>,
+        /// Write every output file to DIR/<bundle-relative path>.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Validate and render every target of a bundle or repository; report all diagnostics.
+    Check {
+        bundle: PathBuf,
+        #[command(flatten)]
+        args: RenderArgs,
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+    },
+}
+
+#[derive(clap::Args)]
+struct RenderArgs {
+    /// EnvironmentSpec / ServiceSpec file (YAML or JSON).
+    #[arg(long)]
+    spec: Option<PathBuf>,
+    /// Mocked names and outputs (YAML or JSON): environment, service, instance_outputs, component.
+    #[arg(long)]
+    mocks: Option<PathBuf>,
+    #[arg(long, value_enum, default_value = "strict")]
+    undefined: UndefinedArg,
+    /// `preview`: pre-GA compatibility mode (REFERENCE §6.5).
+    #[arg(long, value_enum)]
+    compat: Option<CompatArg>,
+    /// In a template-sync repository: the template to use (`name`, `name:major` or its folder).
+    #[arg(long)]
+    template: Option<String>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum TargetArg {
+    Environment,
+    ServiceInstance,
+    Pipeline,
+    Component,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum UndefinedArg {
+    Strict,
+    Lenient,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum CompatArg {
+    Preview,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+/// A usage or I/O problem: exit code 2.
+struct Fatal(String);
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match execute(cli.command) {
+        Ok(code) => code,
+        Err(Fatal(message)) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn execute(command: Command) -> Result<ExitCode, Fatal> {
+    match command {
+        Command::Render {
+            bundle,
+            args,
+            target,
+            instance,
+            out,
+        } => {
+            let workspace = load(&bundle)?;
+            let selected = select(&workspace, args.template.as_deref())?;
+            let mut request = request(&args)?;
+            request.target = target.map(|t| match t {
+                TargetArg::Environment => Target::Environment,
+                TargetArg::ServiceInstance => Target::ServiceInstance,
+                TargetArg::Pipeline => Target::Pipeline,
+                TargetArg::Component => Target::Component,
+            });
+            request.instance = instance;
+            let report = run(selected, &request);
+            let mut diagnostics = workspace.diagnostics.clone();
+            diagnostics.extend(report.diagnostics.iter().cloned());
+            print_diagnostics(&diagnostics, &sources(selected, &request));
+            write_outputs(&report, out.as_deref())?;
+            Ok(exit_code(&diagnostics))
+        }
+        Command::Check {
+            bundle,
+            args,
+            format,
+        } => {
+            let workspace = load(&bundle)?;
+            let base = request(&args)?;
+            let mut diagnostics = workspace.diagnostics.clone();
+            let mut all_sources = BTreeMap::new();
+            let bundles: Vec<&Bundle> = match &args.template {
+                Some(t) => vec![select(&workspace, Some(t))?],
+                None => workspace.bundles.iter().collect(),
+            };
+            for b in bundles {
+                let mut request = base.clone();
+                if workspace.repository && args.template.is_none() {
+                    request.spec = None;
+                }
+                for target in b.targets() {
+                    request.target = Some(target);
+                    let report = run(b, &request);
+                    for d in report.diagnostics {
+                        let d = if b.files.contains_key(d.file.as_deref().unwrap_or_default())
+                            || d.file.is_none()
+                        {
+                            d.under(&b.root)
+                        } else {
+                            d
+                        };
+                        if !diagnostics.contains(&d) {
+                            diagnostics.push(d);
+                        }
+                    }
+                }
+                for (path, text) in sources(b, &request) {
+                    let key = if b.files.contains_key(&path) && !b.root.is_empty() {
+                        format!("{}/{path}", b.root)
+                    } else {
+                        path
+                    };
+                    all_sources.insert(key, text);
+                }
+            }
+            match format {
+                Format::Json => {
+                    let json = serde_json::json!({ "diagnostics": diagnostics });
+                    println!(
+                        "{}",
+                        serde_json::to_string_pretty(&json).unwrap_or_default()
+                    );
+                }
+                Format::Text => print_diagnostics(&diagnostics, &all_sources),
+            }
+            Ok(exit_code(&diagnostics))
+        }
+    }
+}
+
+fn load(path: &Path) -> Result<Workspace, Fatal> {
+    if !path.exists() {
+        return Err(Fatal(format!("{}: no such file or folder", path.display())));
+    }
+    Workspace::load_path(path).map_err(Fatal)
+}
+
+fn select<'w>(workspace: &'w Workspace, template: Option<&str>) -> Result<&'w Bundle, Fatal> {
+    workspace.select(template).ok_or_else(|| {
+        let known: Vec<String> = workspace.bundles.iter().map(Bundle::label).collect();
+        match template {
+            Some(t) => Fatal(format!(
+                "no template `{t}` here; found: {}",
+                known.join(", ")
+            )),
+            None => Fatal(
+                workspace
+                    .diagnostics
+                    .first()
+                    .map(|d| d.message.clone())
+                    .unwrap_or_else(|| "no bundle found".into()),
+            ),
+        }
+    })
+}
+
+fn read_text(path: &Path) -> Result<String, Fatal> {
+    std::fs::read_to_string(path).map_err(|e| Fatal(format!("{}: {e}", path.display())))
+}
+
+fn request(args: &RenderArgs) -> Result<Request, Fatal> {
+    let spec = match &args.spec {
+        Some(p) => Some(SpecSource {
+            path: p.display().to_string(),
+            text: read_text(p)?,
+        }),
+        None => None,
+    };
+    let mocks = match &args.mocks {
+        Some(p) => {
+            parse_mocks(&read_text(p)?).map_err(|e| Fatal(format!("{}: {e}", p.display())))?
+        }
+        None => Mocks::default(),
+    };
+    Ok(Request {
+        target: None,
+        spec,
+        instance: None,
+        mocks,
+        options: RenderOptions {
+            undefined: match args.undefined {
+                UndefinedArg::Strict => UndefinedMode::Strict,
+                UndefinedArg::Lenient => UndefinedMode::Lenient,
+            },
+            ..Default::default()
+        },
+        compat_preview: args.compat.is_some(),
+    })
+}
+
+/// Mocks from YAML or JSON (JSON is YAML).
+fn parse_mocks(text: &str) -> Result<Mocks, String> {
+    let doc = proton_playground::yaml::parse(text)
+        .map_err(|e| format!("line {}: {}", e.pos.line, e.message))?;
+    if doc.root.is_null() {
+        return Ok(Mocks::default());
+    }
+    serde_json::from_value(doc.root.to_json()).map_err(|e| e.to_string())
+}
+
+/// File texts by the paths diagnostics use, for printing source lines.
+fn sources(bundle: &Bundle, request: &Request) -> BTreeMap<String, String> {
+    let mut map: BTreeMap<String, String> = bundle
+        .files
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    if let Some(spec) = &request.spec {
+        map.insert(spec.path.clone(), spec.text.clone());
+    }
+    map
+}
+
+fn print_diagnostics(diagnostics: &[Diagnostic], sources: &BTreeMap<String, String>) {
+    let mut err = std::io::stderr().lock();
+    for d in diagnostics {
+        let source = d
+            .file
+            .as_ref()
+            .and_then(|f| sources.get(f))
+            .map(String::as_str);
+        let _ = write!(err, "{}", render_diagnostic(d, source));
+    }
+    let count = |s: Severity| diagnostics.iter().filter(|d| d.severity == s).count();
+    let (errors, warnings) = (count(Severity::Error), count(Severity::Warning));
+    if errors + warnings > 0 {
+        let _ = writeln!(
+            err,
+            "{errors} error{}, {warnings} warning{}",
+            plural(errors),
+            plural(warnings)
+        );
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+fn write_outputs(report: &Report, out: Option<&Path>) -> Result<(), Fatal> {
+    if let Some(dir) = out {
+        for file in &report.outputs {
+            let path = dir.join(&file.path);
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent)
+                    .map_err(|e| Fatal(format!("{}: {e}", parent.display())))?;
+            }
+            std::fs::write(&path, &file.content)
+                .map_err(|e| Fatal(format!("{}: {e}", path.display())))?;
+        }
+        return Ok(());
+    }
+    let mut stdout = std::io::stdout().lock();
+    let result = match report.outputs.as_slice() {
+        [only] => stdout.write_all(only.content.as_bytes()),
+        files => files
+            .iter()
+            .try_for_each(|f| write!(stdout, "==> {} <==\n{}\n", f.path, f.content)),
+    };
+    result.map_err(|e| Fatal(format!("stdout: {e}")))
+}
+
+fn exit_code(diagnostics: &[Diagnostic]) -> ExitCode {
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}

@@ -117,6 +117,22 @@ impl Renderer {
     }
 }
 
+impl Renderer {
+    /// Renders a template string that is not a bundle file (CodeBuild `project_properties`).
+    pub fn render_str(
+        &self,
+        name: &str,
+        source: &str,
+        context: &Value,
+    ) -> Result<String, Diagnostic> {
+        let source = normalize_newlines(source);
+        self.env
+            .render_named_str(name, &source, context)
+            .map(|s| proton_filters::reindent(&s))
+            .map_err(|e| diagnose(&e, name, &source, context, &self.env))
+    }
+}
+
 /// Byte offset → 1-based column (in characters) on its line.
 fn column_of(source: &str, offset: usize) -> u32 {
     let offset = offset.min(source.len());

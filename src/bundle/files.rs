@@ -1,0 +1,502 @@
+//! Reading bundle files from a folder, a `.tar.gz`/`.tgz` or a `.zip`, as paths or bytes in
+//! memory (REFERENCE §2.4, §2.6): path safety, junk skipped, decompression bounded, quotas checked.
+
+use crate::diagnostic::Diagnostic;
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::Path;
+
+/// Proton's bundle quota (1024-based).
+pub const BUNDLE_QUOTA: usize = 5 * 1024 * 1024;
+/// `schema.yaml` and `manifest.yaml` quota.
+pub const SMALL_FILE_QUOTA: usize = 50 * 1024;
+/// Quota for every other file.
+pub const FILE_QUOTA: usize = 200 * 1024;
+/// Proton's file-count limit (a warning: AWS's own CodeBuild samples exceed it).
+pub const FILE_COUNT_QUOTA: usize = 10;
+/// Reading stops after this many decompressed bytes (zip/tar bombs).
+pub const MAX_UNPACKED: u64 = 64 * 1024 * 1024;
+/// Reading stops after this many decompressed bytes per compressed byte, past 1 MB.
+pub const MAX_RATIO: u64 = 200;
+/// Reading stops after this many entries.
+pub const MAX_ENTRIES: usize = 10_000;
+/// Paths deeper or longer than this are skipped.
+pub const MAX_DEPTH: usize = 32;
+pub const MAX_PATH_LEN: usize = 1024;
+
+/// The files of a load, by normalized relative path (`/`-separated, no `./`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FileTree {
+    pub files: BTreeMap<String, Vec<u8>>,
+}
+
+impl FileTree {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Builds a tree from in-memory text files (the page's editor state), checking paths.
+    pub fn from_texts<'a>(
+        files: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> (FileTree, Vec<Diagnostic>) {
+        let mut loader = Loader::default();
+        for (path, text) in files {
+            loader.add(path, text.as_bytes().to_vec());
+        }
+        loader.finish()
+    }
+
+    pub fn get_text(&self, path: &str) -> Option<&str> {
+        self.files
+            .get(path)
+            .and_then(|b| std::str::from_utf8(b).ok())
+    }
+
+    pub fn total_size(&self) -> usize {
+        self.files.values().map(Vec::len).sum()
+    }
+}
+
+/// Loads a folder or archive from disk.
+pub fn load_path(path: &Path) -> Result<(FileTree, Vec<Diagnostic>), String> {
+    if path.is_dir() {
+        let mut loader = Loader::default();
+        walk_dir(path, path, &mut loader).map_err(|e| format!("{}: {e}", path.display()))?;
+        return Ok(loader.finish());
+    }
+    let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    Ok(load_bytes(name, &bytes))
+}
+
+fn walk_dir(root: &Path, dir: &Path, loader: &mut Loader) -> std::io::Result<()> {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
+    entries.sort_by_key(|e| e.file_name());
+    for entry in entries {
+        if loader.stopped {
+            break;
+        }
+        let path = entry.path();
+        let rel = path
+            .strip_prefix(root)
+            .unwrap_or(&path)
+            .to_string_lossy()
+            .replace('\\', "/");
+        let file_type = entry.file_type()?;
+        if file_type.is_symlink() {
+            loader.link(&rel);
+        } else if file_type.is_dir() {
+            if rel == ".git"
+                || rel.ends_with("/.git")
+                || rel == "node_modules"
+                || rel.ends_with("/node_modules")
+            {
+                continue;
+            }
+            walk_dir(root, &path, loader)?;
+        } else if file_type.is_file() {
+            let len = entry.metadata()?.len();
+            if len > MAX_UNPACKED {
+                loader.too_big(&rel, len);
+                continue;
+            }
+            loader.add(&rel, std::fs::read(&path)?);
+        }
+    }
+    Ok(())
+}
+
+/// Loads an archive from memory; the kind is taken from the content (gzip or zip magic), the
+/// name only decides the "Proton needs tar.gz" notice.
+pub fn load_bytes(name: &str, bytes: &[u8]) -> (FileTree, Vec<Diagnostic>) {
+    let mut loader = Loader {
+        compressed: bytes.len() as u64,
+        ..Default::default()
+    };
+    if bytes.starts_with(&[0x1f, 0x8b]) {
+        read_tar(flate2::read::GzDecoder::new(bytes), &mut loader);
+    } else if bytes.starts_with(b"PK") {
+        loader.diagnostics.push(
+            Diagnostic::info(
+                "bundle-zip",
+                "zip archive: Proton itself only documents gzip'd tar bundles",
+            )
+            .in_file(name)
+            .with_hint("package for Proton with: tar -czf bundle.tar.gz schema/ infrastructure/"),
+        );
+        read_zip(bytes, &mut loader, name);
+    } else if name.ends_with(".tar") || bytes.get(257..262) == Some(b"ustar") {
+        read_tar(bytes, &mut loader);
+    } else {
+        loader.diagnostics.push(
+            Diagnostic::error(
+                "bundle-format",
+                "not a bundle archive: expected a .tar.gz/.tgz or .zip file (or a folder)",
+            )
+            .in_file(name),
+        );
+    }
+    loader.finish()
+}
+
+fn read_tar<R: Read>(reader: R, loader: &mut Loader) {
+    let mut archive = tar::Archive::new(reader);
+    let entries = match archive.entries() {
+        Ok(e) => e,
+        Err(e) => {
+            loader.corrupt(&e.to_string());
+            return;
+        }
+    };
+    for entry in entries {
+        if loader.stopped {
+            break;
+        }
+        let mut entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                loader.corrupt(&e.to_string());
+                break;
+            }
+        };
+        let path = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
+        let kind = entry.header().entry_type();
+        if kind.is_symlink() || kind.is_hard_link() {
+            loader.link(&path);
+            continue;
+        }
+        if !kind.is_file() {
+            continue;
+        }
+        let mut data = Vec::new();
+        let budget = loader.budget();
+        match (&mut entry).take(budget + 1).read_to_end(&mut data) {
+            Ok(_) if data.len() as u64 > budget => {
+                loader.bomb(&path);
+                break;
+            }
+            Ok(_) => loader.add(&path, data),
+            Err(e) => {
+                loader.corrupt(&e.to_string());
+                break;
+            }
+        }
+    }
+}
+
+fn read_zip(bytes: &[u8], loader: &mut Loader, name: &str) {
+    let mut archive = match zip::ZipArchive::new(std::io::Cursor::new(bytes)) {
+        Ok(a) => a,
+        Err(e) => {
+            loader.corrupt(&format!("{name}: {e}"));
+            return;
+        }
+    };
+    for i in 0..archive.len() {
+        if loader.stopped || i >= MAX_ENTRIES {
+            loader.stopped = true;
+            break;
+        }
+        let mut file = match archive.by_index(i) {
+            Ok(f) => f,
+            Err(e) => {
+                loader.corrupt(&e.to_string());
+                continue;
+            }
+        };
+        let path = file.name().to_string();
+        if file.is_symlink() {
+            loader.link(&path);
+            continue;
+        }
+        if file.is_dir() {
+            continue;
+        }
+        let budget = loader.budget();
+        let mut data = Vec::new();
+        match (&mut file).take(budget + 1).read_to_end(&mut data) {
+            Ok(_) if data.len() as u64 > budget => {
+                loader.bomb(&path);
+                break;
+            }
+            Ok(_) => loader.add(&path, data),
+            Err(e) => loader.corrupt(&format!("{path}: {e}")),
+        }
+    }
+}
+
+/// Collects entries and the diagnostics about them.
+#[derive(Default)]
+struct Loader {
+    tree: FileTree,
+    diagnostics: Vec<Diagnostic>,
+    unpacked: u64,
+    compressed: u64,
+    entries: usize,
+    stopped: bool,
+}
+
+impl Loader {
+    /// Bytes that may still be unpacked: the absolute cap, and the ratio cap past 1 MB.
+    fn budget(&self) -> u64 {
+        let ratio_cap = (self.compressed.max(1) * MAX_RATIO).max(1024 * 1024);
+        let cap = if self.compressed > 0 {
+            MAX_UNPACKED.min(ratio_cap)
+        } else {
+            MAX_UNPACKED
+        };
+        cap.saturating_sub(self.unpacked)
+    }
+
+    fn add(&mut self, raw_path: &str, data: Vec<u8>) {
+        self.entries += 1;
+        if self.entries > MAX_ENTRIES {
+            self.diagnostics.push(Diagnostic::error(
+                "bundle-entries",
+                format!("more than {MAX_ENTRIES} files: the rest were not read"),
+            ));
+            self.stopped = true;
+            return;
+        }
+        let Some(path) = self.normalize(raw_path) else {
+            return;
+        };
+        if is_junk(&path) {
+            return;
+        }
+        self.unpacked += data.len() as u64;
+        self.tree.files.insert(path, data);
+    }
+
+    fn normalize(&mut self, raw: &str) -> Option<String> {
+        let raw = raw.replace('\\', "/");
+        if raw.starts_with('/') || (raw.len() > 1 && raw.as_bytes()[1] == b':') {
+            self.diagnostics.push(
+                Diagnostic::error(
+                    "bundle-path",
+                    format!("absolute path in bundle: {raw} (skipped)"),
+                )
+                .with_hint("archive the bundle with relative paths"),
+            );
+            return None;
+        }
+        let mut parts = Vec::new();
+        for part in raw.split('/') {
+            match part {
+                "" | "." => {}
+                ".." => {
+                    self.diagnostics.push(Diagnostic::error(
+                        "bundle-path",
+                        format!("path leaves the bundle: {raw} (skipped)"),
+                    ));
+                    return None;
+                }
+                p => parts.push(p),
+            }
+        }
+        if parts.is_empty() {
+            return None;
+        }
+        let path = parts.join("/");
+        if parts.len() > MAX_DEPTH || path.len() > MAX_PATH_LEN {
+            self.diagnostics.push(Diagnostic::error(
+                "bundle-path",
+                format!(
+                    "path too deep or too long (max {MAX_DEPTH} levels, {MAX_PATH_LEN} bytes): {}… (skipped)",
+                    path.chars().take(80).collect::<String>()
+                ),
+            ));
+            return None;
+        }
+        Some(path)
+    }
+
+    fn link(&mut self, path: &str) {
+        self.diagnostics.push(
+            Diagnostic::warning("bundle-link", "links are not followed (skipped)")
+                .in_file(path.trim_start_matches("./")),
+        );
+    }
+
+    fn corrupt(&mut self, detail: &str) {
+        self.diagnostics.push(Diagnostic::error(
+            "bundle-archive",
+            format!("cannot read the archive: {detail}"),
+        ));
+        self.stopped = true;
+    }
+
+    fn bomb(&mut self, path: &str) {
+        self.diagnostics.push(
+            Diagnostic::error(
+                "bundle-bomb",
+                format!(
+                    "the archive unpacks to more than allowed ({} MB, or {MAX_RATIO}× its size): reading stopped",
+                    MAX_UNPACKED / (1024 * 1024)
+                ),
+            )
+            .in_file(path),
+        );
+        self.stopped = true;
+    }
+
+    fn too_big(&mut self, path: &str, len: u64) {
+        self.diagnostics.push(
+            Diagnostic::error(
+                "bundle-quota",
+                format!("file of {len} bytes is far over Proton's quota (skipped)"),
+            )
+            .in_file(path),
+        );
+    }
+
+    fn finish(self) -> (FileTree, Vec<Diagnostic>) {
+        (self.tree, self.diagnostics)
+    }
+}
+
+/// Files Proton never sees: macOS metadata, editor backups, VCS folders.
+fn is_junk(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    path.split('/').any(|p| p == "__MACOSX" || p == ".git")
+        || name == ".DS_Store"
+        || name == "Thumbs.db"
+        || name.starts_with("._")
+        || name.ends_with('~')
+}
+
+/// Quota diagnostics for one bundle's files (paths relative to the bundle root).
+pub fn quota_diagnostics<'a>(
+    files: impl IntoIterator<Item = (&'a String, usize)>,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let mut total = 0usize;
+    let mut count = 0usize;
+    for (path, len) in files {
+        total += len;
+        count += 1;
+        let name = path.rsplit('/').next().unwrap_or(path);
+        let quota = if matches!(
+            name,
+            "schema.yaml" | "schema.yml" | "manifest.yaml" | "manifest.yml"
+        ) {
+            SMALL_FILE_QUOTA
+        } else {
+            FILE_QUOTA
+        };
+        if len > quota {
+            out.push(
+                Diagnostic::error(
+                    "bundle-quota",
+                    format!(
+                        "{len} bytes: over Proton's {} KB limit for this file",
+                        quota / 1024
+                    ),
+                )
+                .in_file(path.as_str()),
+            );
+        }
+    }
+    if total > BUNDLE_QUOTA {
+        out.push(Diagnostic::error(
+            "bundle-quota",
+            format!("the bundle holds {total} bytes: over Proton's 5 MB limit"),
+        ));
+    }
+    if count > FILE_COUNT_QUOTA {
+        out.push(Diagnostic::warning(
+            "bundle-file-count",
+            format!(
+                "{count} files: Proton documents a limit of {FILE_COUNT_QUOTA} files per bundle"
+            ),
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn tar_gz(entries: &[(&str, &[u8])]) -> Vec<u8> {
+        let mut builder = tar::Builder::new(flate2::write::GzEncoder::new(
+            Vec::new(),
+            flate2::Compression::default(),
+        ));
+        for (path, data) in entries {
+            let mut header = tar::Header::new_gnu();
+            header.set_size(data.len() as u64);
+            header.set_mode(0o644);
+            // Write the name bytes directly so unsafe names reach the loader.
+            header.as_old_mut().name[..path.len()].copy_from_slice(path.as_bytes());
+            header.set_cksum();
+            builder.append(&header, *data).unwrap();
+        }
+        builder.into_inner().unwrap().finish().unwrap()
+    }
+
+    #[test]
+    fn tar_gz_with_unsafe_paths_and_junk() {
+        let bytes = tar_gz(&[
+            ("./schema/schema.yaml", b"schema: {}"),
+            ("../evil", b"x"),
+            ("/etc/passwd", b"x"),
+            ("__MACOSX/._x", b"x"),
+            ("a/.DS_Store", b"x"),
+        ]);
+        let (tree, diags) = load_bytes("b.tar.gz", &bytes);
+        assert_eq!(
+            tree.files.keys().collect::<Vec<_>>(),
+            ["schema/schema.yaml"]
+        );
+        assert_eq!(diags.iter().filter(|d| d.code == "bundle-path").count(), 2);
+    }
+
+    #[test]
+    fn zip_archives_load_with_a_notice() {
+        let mut buf = std::io::Cursor::new(Vec::new());
+        {
+            let mut zip = zip::ZipWriter::new(&mut buf);
+            zip.start_file("w/manifest.yaml", zip::write::SimpleFileOptions::default())
+                .unwrap();
+            zip.write_all(b"x: 1").unwrap();
+            zip.finish().unwrap();
+        }
+        let (tree, diags) = load_bytes("b.zip", buf.get_ref());
+        assert!(tree.files.contains_key("w/manifest.yaml"));
+        assert_eq!(diags[0].code, "bundle-zip");
+    }
+
+    #[test]
+    fn decompression_bombs_stop() {
+        let big = vec![0u8; 8 * 1024 * 1024];
+        let bytes = tar_gz(&[("a", &big)]);
+        let (tree, diags) = load_bytes("bomb.tgz", &bytes);
+        assert!(tree.files.is_empty());
+        assert!(diags.iter().any(|d| d.code == "bundle-bomb"), "{diags:?}");
+    }
+
+    #[test]
+    fn garbage_is_a_diagnostic() {
+        let (_, diags) = load_bytes("x.tar.gz", &[0x1f, 0x8b, 1, 2, 3]);
+        assert!(diags.iter().any(|d| d.code == "bundle-archive"));
+        let (_, diags) = load_bytes("x.txt", b"hello");
+        assert_eq!(diags[0].code, "bundle-format");
+    }
+
+    #[test]
+    fn quotas() {
+        let big = "x".repeat(60 * 1024);
+        let files: Vec<(String, usize)> = (0..11)
+            .map(|i| (format!("f{i}"), 1))
+            .chain([("schema/schema.yaml".to_string(), big.len())])
+            .collect();
+        let d = quota_diagnostics(files.iter().map(|(p, l)| (p, *l)));
+        assert!(d.iter().any(|d| d.code == "bundle-quota"));
+        assert!(d.iter().any(|d| d.code == "bundle-file-count"));
+    }
+}

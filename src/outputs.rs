@@ -1,0 +1,215 @@
+//! The files a target produces (REFERENCE §7–§10): rendered CloudFormation, Terraform `.tf`
+//! passed through with `proton.auto.tfvars.json`, CodeBuild `proton-inputs.json` and the rendered
+//! `project_properties` (display only).
+
+use crate::bundle::{Bundle, Infrastructure};
+use crate::context::Target;
+use crate::diagnostic::Diagnostic;
+use crate::manifest::Method;
+use crate::render::pyjson::{dumps, JsonStyle};
+use crate::render::{lint, Renderer};
+use minijinja::value::Value;
+use serde::Serialize;
+use serde_json::{Map, Value as Json};
+
+/// One produced file, by bundle-relative path.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OutputFile {
+    pub path: String,
+    pub content: String,
+}
+
+/// Files for `infra`: the compared outputs, and display-only extras.
+pub fn produce(
+    bundle: &Bundle,
+    infra: &Infrastructure,
+    context: &Json,
+    template_value: &Value,
+    renderer: &Renderer,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> (Vec<OutputFile>, Vec<OutputFile>) {
+    let mut outputs = Vec::new();
+    let mut extras = Vec::new();
+    let folder_file = |name: &str| {
+        if infra.folder.is_empty() {
+            name.to_string()
+        } else {
+            format!("{}/{name}", infra.folder)
+        }
+    };
+    match infra.method {
+        Some(Method::CloudFormation) | None => {
+            for file in &infra.files {
+                let source = bundle
+                    .files
+                    .get(file)
+                    .map(String::as_str)
+                    .unwrap_or_default();
+                if bundle
+                    .diagnostics
+                    .iter()
+                    .any(|d| lint::is_blocking(d) && d.file.as_deref() == Some(file))
+                {
+                    continue;
+                }
+                match renderer.render(file, source, template_value) {
+                    Ok(content) => outputs.push(OutputFile {
+                        path: file.clone(),
+                        content,
+                    }),
+                    Err(d) => diagnostics.push(d),
+                }
+            }
+        }
+        Some(Method::Terraform) => {
+            for file in &infra.files {
+                if let Some(content) = bundle.files.get(file) {
+                    outputs.push(OutputFile {
+                        path: file.clone(),
+                        content: content.clone(),
+                    });
+                }
+            }
+            outputs.push(OutputFile {
+                path: folder_file("proton.auto.tfvars.json"),
+                content: inputs_file(infra.target, context),
+            });
+        }
+        Some(Method::CodeBuild) => {
+            outputs.push(OutputFile {
+                path: folder_file("proton-inputs.json"),
+                content: inputs_file(infra.target, context),
+            });
+            if let Some(props) = infra
+                .codebuild_settings
+                .as_ref()
+                .and_then(|s| s.get("project_properties"))
+            {
+                let rendered = render_strings(
+                    props,
+                    &infra.manifest_path,
+                    template_value,
+                    renderer,
+                    diagnostics,
+                );
+                let value = Value::from(minijinja::value::Serde(&rendered));
+                let style = JsonStyle {
+                    indent: Some(2),
+                    ..Default::default()
+                };
+                if let Ok(text) = dumps(&value, style) {
+                    extras.push(OutputFile {
+                        path: folder_file("project_properties.rendered.json"),
+                        content: text + "\n",
+                    });
+                }
+            }
+        }
+    }
+    (outputs, extras)
+}
+
+/// `proton.auto.tfvars.json` / `proton-inputs.json`: the context trimmed per target (§9), as
+/// Python `json.dumps(indent=2)` with keys in context order.
+pub fn inputs_file(target: Target, context: &Json) -> String {
+    let pick = |obj: &Json, keys: &[&str]| -> Json {
+        let mut out = Map::new();
+        for k in keys {
+            if let Some(v) = obj.get(*k) {
+                out.insert(k.to_string(), v.clone());
+            }
+        }
+        Json::Object(out)
+    };
+    let trimmed = match target {
+        Target::Environment => {
+            let mut out = Map::new();
+            out.insert(
+                "environment".into(),
+                pick(&context["environment"], &["name", "inputs"]),
+            );
+            Json::Object(out)
+        }
+        Target::ServiceInstance => {
+            let mut out = pick(context, &["environment", "service"]);
+            if let Json::Object(map) = &mut out {
+                map.insert(
+                    "service_instance".into(),
+                    pick(&context["service_instance"], &["name", "inputs"]),
+                );
+            }
+            out
+        }
+        Target::Pipeline => pick(context, &["service", "pipeline", "service_instances"]),
+        Target::Component => {
+            let mut out = pick(context, &["environment", "service"]);
+            if let Json::Object(map) = &mut out {
+                map.insert(
+                    "service_instance".into(),
+                    pick(&context["service_instance"], &["name", "inputs"]),
+                );
+                map.insert("component".into(), context["component"].clone());
+            }
+            out
+        }
+    };
+    let value = Value::from(minijinja::value::Serde(&trimmed));
+    let style = JsonStyle {
+        indent: Some(2),
+        ..Default::default()
+    };
+    dumps(&value, style).unwrap_or_default() + "\n"
+}
+
+/// Renders every string inside `value` as a Jinja template (CodeBuild `project_properties`).
+fn render_strings(
+    value: &Json,
+    file: &str,
+    ctx: &Value,
+    renderer: &Renderer,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Json {
+    match value {
+        Json::String(s) if s.contains("{{") || s.contains("{%") => {
+            match renderer.render_str(file, s, ctx) {
+                Ok(r) => Json::String(r),
+                Err(d) => {
+                    diagnostics.push(d);
+                    value.clone()
+                }
+            }
+        }
+        Json::Array(items) => Json::Array(
+            items
+                .iter()
+                .map(|v| render_strings(v, file, ctx, renderer, diagnostics))
+                .collect(),
+        ),
+        Json::Object(map) => Json::Object(
+            map.iter()
+                .map(|(k, v)| {
+                    (
+                        k.clone(),
+                        render_strings(v, file, ctx, renderer, diagnostics),
+                    )
+                })
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn tfvars_trim_and_format() {
+        let ctx = json!({"environment": {"name": "dev", "inputs": {"vpc_cidr": "10.0.0.0/16", "n": 1.5, "z": "é"}, "account_id": "1"}});
+        assert_eq!(
+            inputs_file(Target::Environment, &ctx),
+            "{\n  \"environment\": {\n    \"name\": \"dev\",\n    \"inputs\": {\n      \"vpc_cidr\": \"10.0.0.0/16\",\n      \"n\": 1.5,\n      \"z\": \"\\u00e9\"\n    }\n  }\n}\n"
+        );
+    }
+}

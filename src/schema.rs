@@ -1,0 +1,654 @@
+//! `schema/schema.yaml` (REFERENCE §4): the input types of a template, their self-checks, and the
+//! OpenAPI 3.0 → JSON Schema translation compiled once into a validator.
+
+use crate::diagnostic::Diagnostic;
+use crate::yaml::{self, Node, NodeValue, Notice, Pos};
+use serde_json::{json, Map, Value as Json};
+
+/// Which input type of the schema.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputKind {
+    Environment,
+    Service,
+    Pipeline,
+}
+
+impl InputKind {
+    pub fn key(self) -> &'static str {
+        match self {
+            InputKind::Environment => "environment_input_type",
+            InputKind::Service => "service_input_type",
+            InputKind::Pipeline => "pipeline_input_type",
+        }
+    }
+}
+
+/// One input (top-level property) of an input type, in schema order.
+#[derive(Debug, Clone)]
+pub struct Property {
+    pub name: String,
+    /// The property's OpenAPI schema with `$ref`s resolved.
+    pub schema: Json,
+    pub required: bool,
+    pub default: Option<Json>,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub pos: Pos,
+    pub default_pos: Option<Pos>,
+}
+
+/// A compiled input type: its properties and a validator for merged inputs.
+#[derive(Debug)]
+pub struct InputType {
+    pub name: String,
+    pub properties: Vec<Property>,
+    /// Translated JSON Schema of the whole type.
+    pub json_schema: Json,
+    pub validator: Option<jsonschema::Validator>,
+    pub pos: Pos,
+}
+
+impl InputType {
+    pub fn property(&self, name: &str) -> Option<&Property> {
+        self.properties.iter().find(|p| p.name == name)
+    }
+}
+
+/// A parsed schema file.
+#[derive(Debug)]
+pub struct Schema {
+    pub path: String,
+    pub environment: Option<InputType>,
+    pub service: Option<InputType>,
+    pub pipeline: Option<InputType>,
+    /// Declared `*_input_type` names, also when they do not resolve.
+    pub declared: Vec<(InputKind, String, Pos)>,
+}
+
+impl Schema {
+    pub fn input_type(&self, kind: InputKind) -> Option<&InputType> {
+        match kind {
+            InputKind::Environment => self.environment.as_ref(),
+            InputKind::Service => self.service.as_ref(),
+            InputKind::Pipeline => self.pipeline.as_ref(),
+        }
+    }
+
+    pub fn declares(&self, kind: InputKind) -> bool {
+        self.declared.iter().any(|(k, _, _)| *k == kind)
+    }
+}
+
+const TYPES: [&str; 6] = ["string", "number", "integer", "boolean", "array", "object"];
+
+/// Parses and self-checks a schema file at bundle-relative `path`.
+pub fn parse(text: &str, path: &str) -> (Option<Schema>, Vec<Diagnostic>) {
+    let doc = match yaml::parse(text) {
+        Ok(doc) => doc,
+        Err(e) => return (None, vec![e.to_diagnostic(path)]),
+    };
+    let mut diags = yaml_notices(&doc.notices, path);
+    let Some(schema) = doc.root.get("schema") else {
+        diags.push(
+            Diagnostic::error(
+                "schema-structure",
+                "schema.yaml needs a top-level `schema:` key",
+            )
+            .in_file(path)
+            .at_pos(Some(doc.root.pos)),
+        );
+        return (None, diags);
+    };
+    if schema
+        .get("format")
+        .and_then(|f| f.get("openapi"))
+        .is_none()
+    {
+        diags.push(
+            Diagnostic::error("schema-structure", "schema.format.openapi is required")
+                .in_file(path)
+                .at_pos(Some(schema.pos))
+                .with_hint("format:\n  openapi: \"3.0.0\""),
+        );
+    }
+    let types = schema.get("types");
+    if types.and_then(Node::as_map).is_none() {
+        diags.push(
+            Diagnostic::error(
+                "schema-structure",
+                "schema.types must be a mapping of type names to schemas",
+            )
+            .in_file(path)
+            .at_pos(Some(types.unwrap_or(schema).pos)),
+        );
+    }
+    let mut out = Schema {
+        path: path.to_string(),
+        environment: None,
+        service: None,
+        pipeline: None,
+        declared: Vec::new(),
+    };
+    for kind in [
+        InputKind::Environment,
+        InputKind::Service,
+        InputKind::Pipeline,
+    ] {
+        let Some(node) = schema.get(kind.key()) else {
+            continue;
+        };
+        let Some(name) = node.as_str() else {
+            diags.push(
+                Diagnostic::error(
+                    "schema-structure",
+                    format!("{} must be a type name", kind.key()),
+                )
+                .in_file(path)
+                .at_pos(Some(node.pos)),
+            );
+            continue;
+        };
+        out.declared.push((kind, name.to_string(), node.pos));
+        let Some(type_node) = types.and_then(|t| t.get(name)) else {
+            diags.push(
+                Diagnostic::error(
+                    "schema-type-missing",
+                    format!(
+                        "{} names `{name}`, which is not in schema.types",
+                        kind.key()
+                    ),
+                )
+                .in_file(path)
+                .at_pos(Some(node.pos)),
+            );
+            continue;
+        };
+        let compiled = compile_type(name, type_node, types, path, &mut diags);
+        match kind {
+            InputKind::Environment => out.environment = Some(compiled),
+            InputKind::Service => out.service = Some(compiled),
+            InputKind::Pipeline => out.pipeline = Some(compiled),
+        }
+    }
+    if out.declares(InputKind::Environment)
+        && (out.declares(InputKind::Service) || out.declares(InputKind::Pipeline))
+    {
+        diags.push(
+            Diagnostic::error(
+                "schema-structure",
+                "a schema is for an environment or for a service, not both",
+            )
+            .in_file(path)
+            .at_pos(Some(schema.pos)),
+        );
+    }
+    if out.declares(InputKind::Pipeline) && !out.declares(InputKind::Service) {
+        diags.push(
+            Diagnostic::error(
+                "schema-structure",
+                "service templates need service_input_type",
+            )
+            .in_file(path)
+            .at_pos(Some(schema.pos)),
+        );
+    }
+    if out.declared.is_empty() {
+        diags.push(
+            Diagnostic::error(
+                "schema-structure",
+                "no environment_input_type or service_input_type",
+            )
+            .in_file(path)
+            .at_pos(Some(schema.pos)),
+        );
+    }
+    (Some(out), diags)
+}
+
+/// Warnings for YAML 1.1 readings that surprise (`yes` → True) and date-like scalars.
+pub fn yaml_notices(notices: &[Notice], path: &str) -> Vec<Diagnostic> {
+    notices
+        .iter()
+        .map(|n| match n {
+            Notice::Surprising { text, became, pos } => Diagnostic::warning(
+                "yaml-1.1",
+                format!("unquoted `{text}` is read as {became} (YAML 1.1)"),
+            )
+            .in_file(path)
+            .at_pos(Some(*pos))
+            .with_hint(format!("quote it (\"{text}\") if you mean the text")),
+            Notice::Date { text, pos } => Diagnostic::warning(
+                "yaml-date",
+                format!("`{text}` looks like a date: kept as text"),
+            )
+            .in_file(path)
+            .at_pos(Some(*pos))
+            .with_hint("quote it to make the intent clear"),
+            Notice::DuplicateKey { key, pos } => Diagnostic::warning(
+                "yaml-duplicate-key",
+                format!("key `{key}` appears twice: the last one wins"),
+            )
+            .in_file(path)
+            .at_pos(Some(*pos)),
+            Notice::ExtraDocuments { pos } => Diagnostic::warning(
+                "yaml-documents",
+                "more than one YAML document: only the first is read",
+            )
+            .in_file(path)
+            .at_pos(Some(*pos)),
+        })
+        .collect()
+}
+
+fn compile_type(
+    name: &str,
+    node: &Node,
+    types: Option<&Node>,
+    path: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> InputType {
+    let resolved = resolve_node(node, types, path, diags, &mut vec![name.to_string()]);
+    let node_for_props = deref_node(node, types);
+    let required: Vec<String> = node_for_props
+        .get("required")
+        .and_then(Node::as_seq)
+        .map(|r| {
+            r.iter()
+                .filter_map(|n| n.as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut properties = Vec::new();
+    if let Some(props) = node_for_props.get("properties").and_then(Node::as_map) {
+        for (key, prop) in props {
+            let pname = key.key_text();
+            if pname.chars().count() > 100 {
+                diags.push(
+                    Diagnostic::error("schema-name", "input names are limited to 100 characters")
+                        .in_file(path)
+                        .at_pos(Some(key.pos)),
+                );
+            }
+            let schema = resolved
+                .get("properties")
+                .and_then(|p| p.get(&pname))
+                .cloned()
+                .unwrap_or(Json::Null);
+            let target = deref_node(prop, types);
+            properties.push(Property {
+                default: target.get("default").map(Node::to_json),
+                default_pos: target.get("default").map(|d| d.pos),
+                title: target.get("title").and_then(Node::as_str).map(String::from),
+                description: target
+                    .get("description")
+                    .and_then(Node::as_str)
+                    .map(String::from),
+                required: required.contains(&pname),
+                name: pname,
+                schema,
+                pos: key.pos,
+            });
+        }
+    }
+    for r in &required {
+        if !properties.iter().any(|p| &p.name == r) {
+            diags.push(
+                Diagnostic::warning(
+                    "schema-required",
+                    format!("`{r}` is required but not among the properties of {name}"),
+                )
+                .in_file(path)
+                .at_pos(Some(node.pos)),
+            );
+        }
+    }
+    let json_schema = to_json_schema(&resolved);
+    let validator = match jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft7)
+        .should_validate_formats(false)
+        .with_pattern_options(jsonschema::PatternOptions::regex())
+        .build(&json_schema)
+    {
+        Ok(v) => Some(v),
+        Err(e) => {
+            diags.push(
+                Diagnostic::error(
+                    "schema-invalid",
+                    format!("type {name} cannot be compiled: {e}"),
+                )
+                .in_file(path)
+                .at_pos(Some(node.pos)),
+            );
+            None
+        }
+    };
+    let input_type = InputType {
+        name: name.to_string(),
+        properties,
+        json_schema,
+        validator,
+        pos: node.pos,
+    };
+    check_defaults(&input_type, path, diags);
+    input_type
+}
+
+/// Follows a top-level `$ref: '#/Name'` to the referenced type node.
+fn deref_node<'a>(node: &'a Node, types: Option<&'a Node>) -> &'a Node {
+    let mut current = node;
+    for _ in 0..16 {
+        match current
+            .get("$ref")
+            .and_then(Node::as_str)
+            .and_then(|r| r.strip_prefix("#/"))
+        {
+            Some(name) => match types.and_then(|t| t.get(name)) {
+                Some(target) => current = target,
+                None => break,
+            },
+            None => break,
+        }
+    }
+    current
+}
+
+/// Converts a schema node to JSON with `$ref`s inlined and every keyword checked.
+fn resolve_node(
+    node: &Node,
+    types: Option<&Node>,
+    path: &str,
+    diags: &mut Vec<Diagnostic>,
+    stack: &mut Vec<String>,
+) -> Json {
+    let Some(entries) = node.as_map() else {
+        diags.push(
+            Diagnostic::error(
+                "schema-invalid",
+                format!("a schema must be a mapping, got {}", node.type_name()),
+            )
+            .in_file(path)
+            .at_pos(Some(node.pos)),
+        );
+        return json!({});
+    };
+    if let Some(reference) = node.get("$ref") {
+        let target = reference.as_str().and_then(|r| r.strip_prefix("#/"));
+        return match target.and_then(|name| types.and_then(|t| t.get(name)).map(|n| (name, n))) {
+            Some((name, _)) if stack.iter().any(|s| s == name) => {
+                diags.push(
+                    Diagnostic::error("schema-ref", format!("`$ref: '#/{name}'` refers to itself"))
+                        .in_file(path)
+                        .at_pos(Some(reference.pos)),
+                );
+                json!({})
+            }
+            Some((name, target)) => {
+                stack.push(name.to_string());
+                let resolved = resolve_node(target, types, path, diags, stack);
+                stack.pop();
+                resolved
+            }
+            None => {
+                diags.push(
+                    Diagnostic::error(
+                        "schema-ref",
+                        format!(
+                            "`$ref` must name a type of schema.types as '#/TypeName', got {}",
+                            reference.key_text()
+                        ),
+                    )
+                    .in_file(path)
+                    .at_pos(Some(reference.pos)),
+                );
+                json!({})
+            }
+        };
+    }
+    let mut out = Map::new();
+    for (key, value) in entries {
+        let k = key.key_text();
+        let converted = match k.as_str() {
+            "properties" => {
+                let mut props = Map::new();
+                if let Some(p) = value.as_map() {
+                    for (pk, pv) in p {
+                        props.insert(pk.key_text(), resolve_node(pv, types, path, diags, stack));
+                    }
+                }
+                Json::Object(props)
+            }
+            "items" => resolve_node(value, types, path, diags, stack),
+            "type" => {
+                match value.as_str() {
+                    Some(t) if TYPES.contains(&t) => {}
+                    _ => {
+                        diags.push(
+                            Diagnostic::error(
+                                "schema-type",
+                                format!(
+                                    "unknown type `{}`: use one of {}",
+                                    value.key_text(),
+                                    TYPES.join(", ")
+                                ),
+                            )
+                            .in_file(path)
+                            .at_pos(Some(value.pos)),
+                        );
+                        // Left out so the rest of the type still validates.
+                        continue;
+                    }
+                }
+                value.to_json()
+            }
+            "pattern" => {
+                if let Some(p) = value.as_str() {
+                    if let Err(e) = regex::Regex::new(p) {
+                        let detail = e.to_string();
+                        let detail = detail.lines().last().unwrap_or_default().trim().to_string();
+                        diags.push(
+                            Diagnostic::error("schema-pattern", format!("pattern does not compile: {detail}"))
+                                .in_file(path)
+                                .at_pos(Some(value.pos))
+                                .with_hint("patterns are ECMA-262 regular expressions without look-around or backreferences"),
+                        );
+                        continue;
+                    }
+                }
+                value.to_json()
+            }
+            _ => value.to_json(),
+        };
+        out.insert(k, converted);
+    }
+    Json::Object(out)
+}
+
+/// OpenAPI 3.0 Schema Object → JSON Schema draft 7: `nullable`, boolean `exclusiveMinimum`
+/// / `exclusiveMaximum`, and OpenAPI-only keywords dropped.
+pub fn to_json_schema(openapi: &Json) -> Json {
+    let Json::Object(map) = openapi else {
+        return json!({});
+    };
+    let mut out = Map::new();
+    let nullable = map.get("nullable").and_then(Json::as_bool).unwrap_or(false);
+    for (k, v) in map {
+        match k.as_str() {
+            "nullable" | "example" | "format" | "discriminator" | "xml" | "externalDocs"
+            | "deprecated" | "readOnly" | "writeOnly" => {}
+            "properties" => {
+                let props = v
+                    .as_object()
+                    .map(|p| {
+                        p.iter()
+                            .map(|(pk, pv)| (pk.clone(), to_json_schema(pv)))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                out.insert(k.clone(), Json::Object(props));
+            }
+            "items" | "additionalProperties" if v.is_object() => {
+                out.insert(k.clone(), to_json_schema(v));
+            }
+            "exclusiveMinimum" | "exclusiveMaximum" => {
+                let bound_key = if k == "exclusiveMinimum" {
+                    "minimum"
+                } else {
+                    "maximum"
+                };
+                if v.as_bool() == Some(true) {
+                    if let Some(bound) = map.get(bound_key) {
+                        out.insert(k.clone(), bound.clone());
+                    }
+                }
+            }
+            "minimum" | "maximum" => {
+                let exclusive = if k == "minimum" {
+                    "exclusiveMinimum"
+                } else {
+                    "exclusiveMaximum"
+                };
+                if map.get(exclusive).and_then(Json::as_bool) != Some(true) {
+                    out.insert(k.clone(), v.clone());
+                }
+            }
+            "required" if v.as_array().is_some_and(|a| a.is_empty()) => {}
+            "default" | "title" | "description" => {}
+            _ => {
+                out.insert(k.clone(), v.clone());
+            }
+        }
+    }
+    if nullable {
+        if let Some(Json::String(t)) = out.get("type").cloned() {
+            out.insert("type".into(), json!([t, "null"]));
+        }
+        if let Some(Json::Array(values)) = out.get_mut("enum") {
+            if !values.contains(&Json::Null) {
+                values.push(Json::Null);
+            }
+        }
+    }
+    Json::Object(out)
+}
+
+/// A default must satisfy its own constraints (AWS samples ship `type: boolean, default: public`).
+fn check_defaults(input_type: &InputType, path: &str, diags: &mut Vec<Diagnostic>) {
+    for prop in &input_type.properties {
+        let Some(default) = &prop.default else {
+            continue;
+        };
+        let schema = to_json_schema(&prop.schema);
+        let Ok(validator) = jsonschema::options()
+            .with_draft(jsonschema::Draft::Draft7)
+            .should_validate_formats(false)
+            .with_pattern_options(jsonschema::PatternOptions::regex())
+            .build(&schema)
+        else {
+            continue;
+        };
+        for error in validator.iter_errors(default) {
+            let field = crate::inputs::field_path(&prop.name, error.instance_path().as_str());
+            let message = crate::inputs::describe(&error);
+            diags.push(
+                Diagnostic::error(
+                    "schema-default",
+                    format!("default of {field} breaks its own schema: {message}"),
+                )
+                .in_file(path)
+                .at_pos(prop.default_pos.or(Some(prop.pos)))
+                .with_hint(
+                    "fix the default or the constraint: Proton renders the default as given",
+                ),
+            );
+        }
+    }
+}
+
+/// The value of a scalar node as the text Proton would show.
+pub fn node_text(node: &Node) -> String {
+    match &node.value {
+        NodeValue::Str(s) => s.clone(),
+        _ => node.key_text(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SCHEMA: &str = r#"
+schema:
+  format:
+    openapi: "3.0.0"
+  service_input_type: "SvcInput"
+  types:
+    Port:
+      type: number
+      minimum: 1
+      exclusiveMaximum: true
+      maximum: 65536
+    SvcInput:
+      type: object
+      properties:
+        port:
+          $ref: '#/Port'
+          default: 80
+        task_size: { type: string, enum: [x-small, small], default: x-small, title: "Task size" }
+        image: { type: string, pattern: "^[a-z0-9./:-]+$", nullable: true }
+        broken: { type: boolean, default: public }
+      required: [image]
+"#;
+
+    #[test]
+    fn parses_types_refs_and_self_checks() {
+        let (schema, diags) = parse(SCHEMA, "schema/schema.yaml");
+        let schema = schema.unwrap();
+        let svc = schema.service.as_ref().unwrap();
+        let names: Vec<_> = svc.properties.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(names, ["port", "task_size", "image", "broken"]);
+        assert_eq!(svc.properties[0].schema["type"], "number");
+        assert!(svc.properties[2].required);
+        assert_eq!(svc.properties[1].title.as_deref(), Some("Task size"));
+        assert_eq!(
+            svc.json_schema["properties"]["image"]["type"],
+            json!(["string", "null"])
+        );
+        assert_eq!(
+            svc.json_schema["properties"]["port"]["exclusiveMaximum"],
+            json!(65536)
+        );
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert_eq!(diags[0].code, "schema-default");
+        assert_eq!(diags[0].line, Some(20));
+    }
+
+    #[test]
+    fn structural_errors_are_located() {
+        let (_, d) = parse(
+            "schema:\n  format: {openapi: 3.0.0}\n  service_input_type: Missing\n  types: {}\n",
+            "s",
+        );
+        assert_eq!(d[0].code, "schema-type-missing");
+        assert_eq!(d[0].line, Some(3));
+        let (_, d) = parse(
+            "schema:\n  format: {openapi: 3.0.0}\n  environment_input_type: E\n  types:\n    E:\n      properties:\n        a: {type: str, pattern: '(?<=x)a'}\n",
+            "s",
+        );
+        let codes: Vec<_> = d.iter().map(|d| d.code.as_str()).collect();
+        assert_eq!(codes, ["schema-type", "schema-pattern"]);
+        let (_, d) = parse("schema: [", "s");
+        assert_eq!(d[0].code, "yaml-syntax");
+    }
+
+    #[test]
+    fn yaml11_surprises_are_warned() {
+        let (_, d) = parse(
+            "schema:\n  format: {openapi: 3.0.0}\n  environment_input_type: E\n  types:\n    E:\n      properties:\n        v: {type: string, default: 3.10}\n",
+            "s",
+        );
+        assert!(
+            d.iter().any(|d| d.code == "yaml-1.1" && d.line == Some(7)),
+            "{d:?}"
+        );
+    }
+}

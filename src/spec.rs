@@ -1,0 +1,481 @@
+//! Spec files (REFERENCE §5): `EnvironmentSpec` / `ServiceSpec` import with every check of that
+//! section, and export from merged inputs (fields left at their default omitted).
+
+use crate::diagnostic::Diagnostic;
+use crate::inputs::Locate;
+use crate::yaml::{self, Node, NodeValue, Pos};
+use serde_json::{Map, Value as Json};
+use std::sync::OnceLock;
+
+/// Which spec document this is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SpecKind {
+    Environment,
+    Service,
+}
+
+impl SpecKind {
+    pub fn document_name(self) -> &'static str {
+        match self {
+            SpecKind::Environment => "EnvironmentSpec",
+            SpecKind::Service => "ServiceSpec",
+        }
+    }
+}
+
+/// One entry of `instances`.
+#[derive(Debug, Clone, Default)]
+pub struct SpecInstance {
+    pub name: String,
+    pub environment: Option<String>,
+    pub spec: Map<String, Json>,
+    node: Option<Node>,
+}
+
+impl SpecInstance {
+    /// An instance built in memory (no source position).
+    pub fn new(name: &str, environment: Option<&str>, spec: Map<String, Json>) -> Self {
+        SpecInstance {
+            name: name.to_string(),
+            environment: environment.map(String::from),
+            spec,
+            node: None,
+        }
+    }
+}
+
+impl Locate for SpecInstance {
+    fn locate(&self, key: &str) -> Option<Pos> {
+        locate_in(self.node.as_ref()?.get("spec")?, key)
+    }
+}
+
+/// A parsed spec.
+#[derive(Debug, Clone, Default)]
+pub struct Spec {
+    pub path: String,
+    /// Environment inputs (`spec:`).
+    pub spec: Map<String, Json>,
+    /// Pipeline inputs, when the document has `pipeline:`.
+    pub pipeline: Option<Map<String, Json>>,
+    pub instances: Vec<SpecInstance>,
+    root: Option<Node>,
+}
+
+impl Spec {
+    /// Locator for the environment inputs (`spec:`).
+    pub fn environment_locator(&self) -> SectionLocator<'_> {
+        SectionLocator(self.root.as_ref().and_then(|r| r.get("spec")))
+    }
+
+    /// Locator for the pipeline inputs (`pipeline:`).
+    pub fn pipeline_locator(&self) -> SectionLocator<'_> {
+        SectionLocator(self.root.as_ref().and_then(|r| r.get("pipeline")))
+    }
+
+    pub fn instance(&self, name: &str) -> Option<&SpecInstance> {
+        self.instances.iter().find(|i| i.name == name)
+    }
+}
+
+/// Locates keys inside one mapping of the spec.
+pub struct SectionLocator<'a>(Option<&'a Node>);
+
+impl Locate for SectionLocator<'_> {
+    fn locate(&self, key: &str) -> Option<Pos> {
+        locate_in(self.0?, key)
+    }
+}
+
+fn locate_in(section: &Node, key: &str) -> Option<Pos> {
+    section.entry(key).map(|(_, v)| v.pos)
+}
+
+const CURRENT_VAL: &str = "${Proton::CURRENT_VAL}";
+pub const MAX_SPEC_CHARS: usize = 51200;
+
+/// Name format for environments, services, instances and components (REFERENCE §2.6).
+pub fn valid_name(name: &str) -> bool {
+    static RE: OnceLock<regex::Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| regex::Regex::new(r"^[0-9A-Za-z]+[0-9A-Za-z_\-]*$").unwrap());
+    (1..=100).contains(&name.chars().count()) && re.is_match(name)
+}
+
+/// Parses a spec file. `expected` is the document the template takes (None: unknown, e.g. a
+/// component); `has_pipeline` whether the service template has one.
+pub fn parse(
+    text: &str,
+    path: &str,
+    expected: Option<SpecKind>,
+    has_pipeline: bool,
+) -> (Spec, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let mut spec = Spec {
+        path: path.to_string(),
+        ..Default::default()
+    };
+    let err = |code: &str, msg: String, pos: Option<Pos>| {
+        Diagnostic::error(code, msg).in_file(path).at_pos(pos)
+    };
+    if text.chars().count() > MAX_SPEC_CHARS {
+        diags.push(err(
+            "spec-size",
+            format!("the spec is over Proton's {MAX_SPEC_CHARS}-character limit"),
+            None,
+        ));
+    }
+    let doc = match yaml::parse(text) {
+        Ok(d) => d,
+        Err(e) => {
+            diags.push(e.to_diagnostic(path));
+            return (spec, diags);
+        }
+    };
+    diags.extend(crate::schema::yaml_notices(&doc.notices, path));
+    let root = doc.root;
+    if root.as_map().is_none() {
+        diags.push(err(
+            "spec-structure",
+            format!("a spec is a mapping, got {}", root.type_name()),
+            Some(root.pos),
+        ));
+        return (spec, diags);
+    }
+    match root.entry("proton") {
+        None => diags.push(err(
+            "spec-structure",
+            "the spec has no `proton:` key (EnvironmentSpec or ServiceSpec)".into(),
+            Some(root.pos),
+        )),
+        Some((_, value)) => {
+            let text = crate::schema::node_text(value);
+            if let Some(expected) = expected {
+                if text != expected.document_name() {
+                    diags.push(err(
+                        "spec-kind",
+                        format!(
+                            "`proton: {text}` but this template takes a {}",
+                            expected.document_name()
+                        ),
+                        Some(value.pos),
+                    ));
+                }
+            }
+        }
+    }
+    for (key, _) in root.as_map().unwrap_or_default() {
+        let k = key.key_text();
+        if !matches!(k.as_str(), "proton" | "spec" | "pipeline" | "instances") {
+            diags.push(
+                Diagnostic::warning("spec-key", format!("unknown top-level key `{k}`"))
+                    .in_file(path)
+                    .at_pos(Some(key.pos)),
+            );
+        }
+    }
+    spec.spec = section(&root, "spec", path, &mut diags);
+    if let Some((key, _)) = root.entry("pipeline") {
+        if expected == Some(SpecKind::Service) && !has_pipeline {
+            diags.push(
+                err("spec-pipeline", "`pipeline:` is given but this template has no pipeline".into(), Some(key.pos))
+                    .with_hint("remove it: a pipeline-less service is created with pipelineProvisioning CUSTOMER_MANAGED"),
+            );
+        }
+        spec.pipeline = Some(section(&root, "pipeline", path, &mut diags));
+    }
+    if let Some(instances) = root.get("instances") {
+        match instances.as_seq() {
+            Some(items) if !items.is_empty() => {
+                for item in items {
+                    spec.instances.push(parse_instance(item, path, &mut diags));
+                }
+            }
+            _ => diags.push(err(
+                "spec-instances",
+                "`instances` must be a non-empty list".into(),
+                Some(instances.pos),
+            )),
+        }
+        let mut seen = std::collections::HashSet::new();
+        for inst in &spec.instances {
+            if !inst.name.is_empty() && !seen.insert(inst.name.clone()) {
+                diags.push(err(
+                    "spec-instances",
+                    format!("instance name `{}` is used twice", inst.name),
+                    inst.node.as_ref().map(|n| n.pos),
+                ));
+            }
+        }
+    } else if expected == Some(SpecKind::Service) {
+        diags.push(err(
+            "spec-instances",
+            "a ServiceSpec needs `instances`".into(),
+            Some(root.pos),
+        ));
+    }
+    warn_current_val(&root, path, &mut diags);
+    spec.root = Some(root);
+    (spec, diags)
+}
+
+fn section(root: &Node, key: &str, path: &str, diags: &mut Vec<Diagnostic>) -> Map<String, Json> {
+    match root.get(key) {
+        None => Map::new(),
+        Some(n) if n.is_null() => Map::new(),
+        Some(n) => match n.to_json() {
+            Json::Object(m) => m,
+            _ => {
+                diags.push(
+                    Diagnostic::error(
+                        "spec-structure",
+                        format!("`{key}` must be a mapping of inputs, got {}", n.type_name()),
+                    )
+                    .in_file(path)
+                    .at_pos(Some(n.pos)),
+                );
+                Map::new()
+            }
+        },
+    }
+}
+
+fn parse_instance(item: &Node, path: &str, diags: &mut Vec<Diagnostic>) -> SpecInstance {
+    let mut inst = SpecInstance {
+        node: Some(item.clone()),
+        ..Default::default()
+    };
+    if item.as_map().is_none() {
+        diags.push(
+            Diagnostic::error(
+                "spec-instances",
+                "each instance is a mapping with name, environment and spec",
+            )
+            .in_file(path)
+            .at_pos(Some(item.pos)),
+        );
+        return inst;
+    }
+    for field in ["name", "environment"] {
+        match item.get(field) {
+            None => diags.push(
+                Diagnostic::error("spec-instances", format!("instance has no `{field}`"))
+                    .in_file(path)
+                    .at_pos(Some(item.pos)),
+            ),
+            Some(node) => {
+                let value = crate::schema::node_text(node);
+                if !valid_name(&value) {
+                    diags.push(
+                        Diagnostic::error("spec-name", format!("{field} `{value}` is not a valid Proton name"))
+                            .in_file(path)
+                            .at_pos(Some(node.pos))
+                            .with_hint("1–100 characters: letters, digits, `-` and `_`, starting with a letter or digit"),
+                    );
+                }
+                if field == "name" {
+                    inst.name = value;
+                } else {
+                    inst.environment = Some(value);
+                }
+            }
+        }
+    }
+    inst.spec = section(item, "spec", path, diags);
+    inst
+}
+
+fn warn_current_val(node: &Node, path: &str, diags: &mut Vec<Diagnostic>) {
+    match &node.value {
+        NodeValue::Str(s) if s == CURRENT_VAL => diags.push(
+            Diagnostic::warning("spec-current-val", "${Proton::CURRENT_VAL} keeps the deployed value; with no previous spec loaded it is rendered literally")
+                .in_file(path)
+                .at_pos(Some(node.pos)),
+        ),
+        NodeValue::Seq(items) => items.iter().for_each(|i| warn_current_val(i, path, diags)),
+        NodeValue::Map(entries) => entries.iter().for_each(|(_, v)| warn_current_val(v, path, diags)),
+        _ => {}
+    }
+}
+
+/// Writes a spec document. Fields equal to their schema default are left out.
+pub fn export(
+    kind: SpecKind,
+    spec: &Map<String, Json>,
+    pipeline: Option<&Map<String, Json>>,
+    instances: &[SpecInstance],
+) -> String {
+    let mut out = format!("proton: {}\n", kind.document_name());
+    match kind {
+        SpecKind::Environment => {
+            out.push_str("spec:");
+            write_mapping(&mut out, spec, 1);
+        }
+        SpecKind::Service => {
+            if let Some(p) = pipeline {
+                out.push_str("pipeline:");
+                write_mapping(&mut out, p, 1);
+            }
+            out.push_str("instances:\n");
+            for inst in instances {
+                out.push_str(&format!("  - name: {}\n", yaml_string(&inst.name)));
+                if let Some(env) = &inst.environment {
+                    out.push_str(&format!("    environment: {}\n", yaml_string(env)));
+                }
+                if !inst.spec.is_empty() {
+                    out.push_str("    spec:");
+                    write_mapping(&mut out, &inst.spec, 3);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Drops the keys whose value equals the schema default: what a spec written by hand holds.
+pub fn without_defaults(
+    input_type: Option<&crate::schema::InputType>,
+    merged: &Map<String, Json>,
+) -> Map<String, Json> {
+    merged
+        .iter()
+        .filter(|(k, v)| {
+            input_type
+                .and_then(|t| t.property(k))
+                .and_then(|p| p.default.as_ref())
+                .is_none_or(|d| d != *v)
+        })
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
+}
+
+fn write_mapping(out: &mut String, map: &Map<String, Json>, depth: usize) {
+    if map.is_empty() {
+        out.push_str(" {}\n");
+        return;
+    }
+    out.push('\n');
+    for (k, v) in map {
+        out.push_str(&"  ".repeat(depth));
+        out.push_str(&yaml_string(k));
+        out.push(':');
+        write_value(out, v, depth);
+    }
+}
+
+fn write_value(out: &mut String, value: &Json, depth: usize) {
+    match value {
+        Json::Object(m) => write_mapping(out, m, depth + 1),
+        Json::Array(items) if items.is_empty() => out.push_str(" []\n"),
+        Json::Array(items) => {
+            out.push('\n');
+            for item in items {
+                out.push_str(&"  ".repeat(depth + 1));
+                out.push('-');
+                match item {
+                    Json::Object(m) if !m.is_empty() => {
+                        let mut inner = String::new();
+                        write_mapping(&mut inner, m, depth + 2);
+                        // The first key goes on the dash line.
+                        let trimmed = inner.trim_start_matches('\n');
+                        out.push(' ');
+                        out.push_str(trimmed.trim_start());
+                    }
+                    other => write_value(out, other, depth + 1),
+                }
+            }
+        }
+        scalar => {
+            out.push(' ');
+            out.push_str(&match scalar {
+                Json::String(s) => yaml_string(s),
+                Json::Null => "null".into(),
+                Json::Bool(b) => b.to_string(),
+                Json::Number(n) => match n.as_f64() {
+                    Some(f) if !n.is_i64() && !n.is_u64() => crate::render::pyrepr::float_repr(f),
+                    _ => n.to_string(),
+                },
+                _ => String::new(),
+            });
+            out.push('\n');
+        }
+    }
+}
+
+/// A string plain when YAML 1.1 reads it back unchanged, else double-quoted.
+pub fn yaml_string(s: &str) -> String {
+    if yaml::needs_quotes(s) {
+        let mut out = String::new();
+        crate::render::pyjson::write_string(&mut out, s, Default::default());
+        out
+    } else {
+        s.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn service_spec_checks() {
+        let text = "proton: ServiceSpec\npipeline:\n  a: 1\ninstances:\n  - name: dev\n    environment: my_env\n    spec:\n      port: 80\n  - name: dev\n    environment: 'bad env'\nextra: 1\n";
+        let (spec, d) = parse(text, "spec.yaml", Some(SpecKind::Service), false);
+        let codes: Vec<_> = d.iter().map(|d| d.code.as_str()).collect();
+        assert_eq!(
+            codes,
+            ["spec-key", "spec-pipeline", "spec-name", "spec-instances"],
+            "{d:?}"
+        );
+        assert_eq!(spec.instances.len(), 2);
+        assert_eq!(spec.instances[0].spec["port"], json!(80));
+        assert_eq!(spec.instances[0].locate("port").unwrap().line, 8);
+    }
+
+    #[test]
+    fn wrong_document_and_shapes() {
+        let (_, d) = parse(
+            "proton: ServiceSpec\nspec: [1]\n",
+            "s",
+            Some(SpecKind::Environment),
+            false,
+        );
+        assert_eq!(
+            d.iter().map(|d| d.code.as_str()).collect::<Vec<_>>(),
+            ["spec-kind", "spec-structure"]
+        );
+        let (_, d) = parse(
+            "proton: ServiceSpec\ninstances: {}\n",
+            "s",
+            Some(SpecKind::Service),
+            false,
+        );
+        assert_eq!(d[0].code, "spec-instances");
+        let (_, d) = parse("- a", "s", None, false);
+        assert_eq!(d[0].code, "spec-structure");
+        let (spec, d) = parse(
+            "proton: \"EnvironmentSpec\"\nspec:\n  v: ${Proton::CURRENT_VAL}\n",
+            "s",
+            Some(SpecKind::Environment),
+            false,
+        );
+        assert_eq!(d[0].code, "spec-current-val");
+        assert_eq!(spec.spec["v"], json!("${Proton::CURRENT_VAL}"));
+    }
+
+    #[test]
+    fn export_round_trips() {
+        let spec = json!({"vpc_cidr": "10.0.0.0/16", "flag": "yes", "n": 3, "list": ["a", {"k": "v", "x": 1}], "empty": {}});
+        let text = export(SpecKind::Environment, spec.as_object().unwrap(), None, &[]);
+        let (back, d) = parse(&text, "s", Some(SpecKind::Environment), false);
+        assert!(d.is_empty(), "{text}\n{d:?}");
+        assert_eq!(Json::Object(back.spec), spec, "{text}");
+        let inst = SpecInstance::new(
+            "dev",
+            Some("env"),
+            json!({"p": 1}).as_object().unwrap().clone(),
+        );
+        let text = export(SpecKind::Service, &Map::new(), Some(&Map::new()), &[inst]);
+        assert_eq!(text, "proton: ServiceSpec\npipeline: {}\ninstances:\n  - name: dev\n    environment: env\n    spec:\n      p: 1\n");
+    }
+}
