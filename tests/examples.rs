@@ -1,0 +1,204 @@
+//! Every example bundle renders cleanly through the library API and the CLI.
+
+use proton_playground::{run, Mocks, Request, SpecSource, Target, Workspace};
+use std::path::Path;
+use std::process::Command;
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn spec(path: &str) -> Option<SpecSource> {
+    let text = std::fs::read_to_string(root().join(path)).unwrap();
+    Some(SpecSource {
+        path: path.into(),
+        text,
+    })
+}
+
+fn mocks(path: &str) -> Mocks {
+    let text = std::fs::read_to_string(root().join(path)).unwrap();
+    let doc = proton_playground::yaml::parse(&text).unwrap();
+    serde_json::from_value(doc.root.to_json()).unwrap()
+}
+
+fn load(path: &str) -> Workspace {
+    Workspace::load_path(&root().join(path)).unwrap()
+}
+
+fn assert_clean(report: &proton_playground::Report) {
+    let errors: Vec<_> = report.diagnostics.iter().filter(|d| d.is_error()).collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    assert!(!report.outputs.is_empty());
+}
+
+#[test]
+fn repository_layout_holds_both_templates() {
+    let ws = load("examples/templates");
+    assert!(ws.repository);
+    let labels: Vec<_> = ws.bundles.iter().map(|b| b.label()).collect();
+    assert_eq!(labels, ["ecs-fargate-service:1", "ecs-shared-env:1"]);
+    let svc = ws.select(Some("ecs-fargate-service:1")).unwrap();
+    assert_eq!(
+        svc.registration.as_ref().unwrap().compatible_environments,
+        [("ecs-shared-env".to_string(), 1)]
+    );
+}
+
+#[test]
+fn environment_renders_with_each_spec() {
+    let ws = load("examples/templates/ecs-shared-env/v1");
+    let bundle = &ws.bundles[0];
+    for (spec_path, nat_gateways) in [
+        ("examples/specs/dev-environment.yaml", 1),
+        ("examples/specs/prod-environment.yaml", 2),
+    ] {
+        let report = run(
+            bundle,
+            &Request {
+                spec: spec(spec_path),
+                ..Default::default()
+            },
+        );
+        assert_clean(&report);
+        let text = &report.outputs[0].content;
+        assert_eq!(
+            text.matches("Type: AWS::EC2::NatGateway").count(),
+            nat_gateways
+        );
+        assert!(
+            report.spec.starts_with("proton: EnvironmentSpec\nspec:\n"),
+            "{}",
+            report.spec
+        );
+    }
+    // Defaults only: the exported spec omits every field.
+    let report = run(bundle, &Request::default());
+    assert_clean(&report);
+    assert_eq!(report.spec, "proton: EnvironmentSpec\nspec: {}\n");
+}
+
+#[test]
+fn service_instances_pipeline_and_component() {
+    let ws = load("examples/templates/ecs-fargate-service/v1");
+    let bundle = &ws.bundles[0];
+    let request = Request {
+        spec: spec("examples/specs/payment-api.yaml"),
+        mocks: mocks("examples/mocks/payment-api.yaml"),
+        instance: Some("prod".into()),
+        ..Default::default()
+    };
+    let report = run(bundle, &request);
+    assert_clean(&report);
+    assert_eq!(report.instance.as_deref(), Some("prod"));
+    assert!(report.outputs[0].content.contains("DesiredCount: 2"));
+    assert!(!report.outputs[0].content.contains("ManagedPolicyArns"));
+
+    let pipeline = run(
+        bundle,
+        &Request {
+            target: Some(Target::Pipeline),
+            ..request.clone()
+        },
+    );
+    assert_clean(&pipeline);
+    assert_eq!(
+        pipeline.outputs[0].path,
+        "pipeline_infrastructure/cloudformation.yaml"
+    );
+    assert!(
+        pipeline.outputs[0].content.contains("Deploy-dev")
+            && pipeline.outputs[0].content.contains("Deploy-prod")
+    );
+
+    let attached = run(
+        bundle,
+        &Request {
+            mocks: mocks("examples/mocks/payment-api-with-queue.yaml"),
+            ..request
+        },
+    );
+    assert_clean(&attached);
+    assert!(attached.outputs[0]
+        .content
+        .contains("- arn:aws:iam::111122223333:policy/payment-api-dev-queue-access"));
+
+    let component = load("examples/components/sqs-queue");
+    let report = run(
+        &component.bundles[0],
+        &Request {
+            spec: spec("examples/specs/payment-api-job-queue.yaml"),
+            mocks: mocks("examples/mocks/payment-api-with-queue.yaml"),
+            ..Default::default()
+        },
+    );
+    assert_clean(&report);
+    assert_eq!(report.target, Target::Component);
+    assert!(report.outputs[0]
+        .content
+        .contains("QueueName: \"payment-api-dev-jobs\""));
+}
+
+#[test]
+fn cli_renders_every_example() {
+    let bin = env!("CARGO_BIN_EXE_proton-playground");
+    let cases: &[&[&str]] = &[
+        &[
+            "render",
+            "examples/templates/ecs-shared-env/v1",
+            "--spec",
+            "examples/specs/dev-environment.yaml",
+        ],
+        &[
+            "render",
+            "examples/templates",
+            "--template",
+            "ecs-shared-env:1",
+        ],
+        &[
+            "render",
+            "examples/templates/ecs-fargate-service/v1",
+            "--spec",
+            "examples/specs/payment-api.yaml",
+            "--mocks",
+            "examples/mocks/payment-api.yaml",
+            "--instance",
+            "dev",
+        ],
+        &[
+            "render",
+            "examples/templates/ecs-fargate-service/v1",
+            "--target",
+            "pipeline",
+            "--spec",
+            "examples/specs/payment-api.yaml",
+            "--mocks",
+            "examples/mocks/payment-api.yaml",
+        ],
+        &[
+            "render",
+            "examples/components/sqs-queue",
+            "--spec",
+            "examples/specs/payment-api-job-queue.yaml",
+            "--mocks",
+            "examples/mocks/payment-api-with-queue.yaml",
+        ],
+    ];
+    for args in cases {
+        let out = Command::new(bin)
+            .args(*args)
+            .current_dir(root())
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{args:?}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            String::from_utf8_lossy(&out.stdout).starts_with("AWSTemplateFormatVersion"),
+            "{args:?}"
+        );
+    }
+}
