@@ -27,6 +27,81 @@ pub fn register(env: &mut Environment<'_>) {
         Ok(text_of(s, v)?.split_whitespace().count())
     });
     env.add_filter("indent", indent);
+    env.add_filter("capitalize", |s: &State, v: &Value| {
+        let text = text_of(s, v)?;
+        let mut chars = text.chars();
+        Ok(match chars.next() {
+            Some(first) => {
+                first.to_uppercase().collect::<String>() + &chars.as_str().to_lowercase()
+            }
+            None => String::new(),
+        })
+    });
+    env.add_filter("title", |s: &State, v: &Value| {
+        Ok(jinja2_title(&text_of(s, v)?))
+    });
+    // Python bools are ints: `True | abs` is 1.
+    env.add_filter("abs", |v: &Value| -> Result<Value, Error> {
+        match v.kind() {
+            ValueKind::Bool => Ok(Value::from(v.is_true() as i64)),
+            ValueKind::Number if v.is_integer() => {
+                Ok(Value::from(v.as_i64().map_or(0, i64::wrapping_abs)))
+            }
+            ValueKind::Number => Ok(Value::from(f64::try_from(v.clone())?.abs())),
+            _ => Err(arg_error(format!(
+                "bad operand type for abs(): '{}'",
+                super::methods::python_type(v)
+            ))),
+        }
+    });
+    env.add_filter("trim", |s: &State, v: &Value, chars: Option<String>| {
+        let text = text_of(s, v)?;
+        Ok(match chars {
+            Some(set) => text.trim_matches(|c| set.contains(c)).to_string(),
+            None => text.trim().to_string(),
+        })
+    });
+    env.add_filter(
+        "replace",
+        |s: &State, v: &Value, old: String, new: String, count: Option<i64>| {
+            let text = text_of(s, v)?;
+            Ok(match count {
+                Some(n) if n >= 0 => text.replacen(&old, &new, n as usize),
+                _ => text.replace(&old, &new),
+            })
+        },
+    );
+}
+
+/// Jinja2's `title`: upper-case the first character after `-`, whitespace or an opening bracket.
+fn jinja2_title(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut at_start = true;
+    for c in s.chars() {
+        let separator = c == '-' || c.is_whitespace() || matches!(c, '(' | '{' | '[' | '<');
+        if separator {
+            out.push(c);
+            at_start = true;
+        } else if at_start {
+            out.extend(c.to_uppercase());
+            at_start = false;
+        } else {
+            out.extend(c.to_lowercase());
+        }
+    }
+    out
+}
+
+/// The string a string-only filter works on: Jinja2 raises a `TypeError` for other types.
+fn string_arg(state: &State, value: &Value, filter: &str) -> Result<String, Error> {
+    match value.kind() {
+        ValueKind::String => Ok(value.as_str().unwrap_or_default().to_string()),
+        ValueKind::Undefined => text_of(state, value),
+        _ => Err(arg_error(format!(
+            "{filter} expects a string, got {}",
+            super::methods::python_type(value)
+        ))),
+    }
 }
 
 /// `str(value)`; an undefined value fails in strict mode and is `""` otherwise.
@@ -56,7 +131,12 @@ fn usize_arg(v: Option<&Value>, name: &str, default: i64) -> Result<i64, Error> 
 }
 
 /// `truncate(s, length=255, killwords=False, end='...', leeway=None)`; leeway `None` → 5.
-fn truncate(value: &Value, args: Rest<Value>, kwargs: Kwargs) -> Result<String, Error> {
+fn truncate(
+    state: &State,
+    value: &Value,
+    args: Rest<Value>,
+    kwargs: Kwargs,
+) -> Result<Value, Error> {
     let get = |i: usize, name: &str| -> Result<Option<Value>, Error> {
         Ok(match args.get(i) {
             Some(v) => Some(v.clone()),
@@ -70,8 +150,15 @@ fn truncate(value: &Value, args: Rest<Value>, kwargs: Kwargs) -> Result<String, 
         .unwrap_or_else(|| "...".into());
     let leeway = usize_arg(get(3, "leeway")?.as_ref(), "leeway", 5)?;
     kwargs.assert_all_used()?;
-    let s = py_str(value);
     let end_len = end.chars().count() as i64;
+    // Jinja2 measures any sized value; a short list or dict comes back unchanged.
+    if matches!(value.kind(), ValueKind::Seq | ValueKind::Map)
+        && length >= end_len
+        && value.len().unwrap_or(0) as i64 <= length + leeway.max(0)
+    {
+        return Ok(value.clone());
+    }
+    let s = string_arg(state, value, "truncate")?;
     if length < end_len {
         return Err(arg_error(format!(
             "expected length >= {end_len}, got {length}"
@@ -82,22 +169,27 @@ fn truncate(value: &Value, args: Rest<Value>, kwargs: Kwargs) -> Result<String, 
     }
     let chars: Vec<char> = s.chars().collect();
     if chars.len() as i64 <= length + leeway {
-        return Ok(s);
+        return Ok(Value::from(s));
     }
     let head: String = chars[..(length - end_len) as usize].iter().collect();
     if killwords {
-        return Ok(head + &end);
+        return Ok(Value::from(head + &end));
     }
     let kept = match head.rfind(' ') {
         Some(i) => &head[..i],
         None => &head,
     };
-    Ok(format!("{kept}{end}"))
+    Ok(Value::from(format!("{kept}{end}")))
 }
 
 /// `wordwrap(s, width=79, break_long_words=True, wrapstring=None, break_on_hyphens=True)`:
 /// each line wrapped like Python's `textwrap.wrap(expand_tabs=False, replace_whitespace=False)`.
-fn wordwrap(value: &Value, args: Rest<Value>, kwargs: Kwargs) -> Result<String, Error> {
+fn wordwrap(
+    state: &State,
+    value: &Value,
+    args: Rest<Value>,
+    kwargs: Kwargs,
+) -> Result<String, Error> {
     let get = |i: usize, name: &str| -> Result<Option<Value>, Error> {
         Ok(match args.get(i) {
             Some(v) => Some(v.clone()),
@@ -115,7 +207,7 @@ fn wordwrap(value: &Value, args: Rest<Value>, kwargs: Kwargs) -> Result<String, 
     if width <= 0 {
         return Err(arg_error(format!("invalid width {width} (must be > 0)")));
     }
-    let s = py_str(value);
+    let s = string_arg(state, value, "wordwrap")?;
     let paragraphs: Vec<String> = python_splitlines(&s)
         .iter()
         .map(|line| textwrap(line, width as usize, break_long, hyphens).join(&wrapstring))
@@ -147,10 +239,30 @@ pub fn python_splitlines(s: &str) -> Vec<String> {
     lines
 }
 
-/// Splits text into textwrap chunks: runs of whitespace, and words (split after hyphens between
-/// letters when `hyphens`).
+/// Splits text into Python `textwrap` chunks: runs of whitespace, em-dashes (`--` between words)
+/// and words, split after hyphens between letters when `hyphens` (Python's `wordsep_re`).
 fn chunks(text: &str, hyphens: bool) -> Vec<String> {
     let chars: Vec<char> = text.chars().collect();
+    let letter = |k: usize| chars.get(k).is_some_and(|c| c.is_alphabetic());
+    let word_char = |k: usize| {
+        chars
+            .get(k)
+            .is_some_and(|c| c.is_alphanumeric() || *c == '_')
+    };
+    let word_punct =
+        |k: usize| word_char(k) || chars.get(k).is_some_and(|c| "!\"'&.,?".contains(*c));
+    // Length of an em-dash run at k (`-{2,}` followed by a word character), else 0.
+    let em_dash = |k: usize| {
+        let mut end = k;
+        while chars.get(end) == Some(&'-') {
+            end += 1;
+        }
+        if end - k >= 2 && word_char(end) {
+            end - k
+        } else {
+            0
+        }
+    };
     let mut out = Vec::new();
     let mut i = 0;
     while i < chars.len() {
@@ -161,22 +273,39 @@ fn chunks(text: &str, hyphens: bool) -> Vec<String> {
         }
         if ws || !hyphens {
             out.push(chars[i..j].iter().collect());
-        } else {
-            let letter = |k: usize| chars.get(k).is_some_and(|c| c.is_alphabetic());
-            let mut start = i;
-            for k in i..j {
-                // Python: `-(?: (?<=\w{2}-) | (?<=\w-\w-)) (?= \w -? \w)` with letters only.
-                let breakable = chars[k] == '-'
-                    && k + 1 < j
-                    && ((k >= i + 2 && letter(k - 1) && letter(k - 2))
-                        || (k >= i + 3 && letter(k - 1) && chars[k - 2] == '-' && letter(k - 3)))
-                    && letter(k + 1)
-                    && (letter(k + 2) || (chars.get(k + 2) == Some(&'-') && letter(k + 3)));
-                if breakable {
-                    out.push(chars[start..=k].iter().collect());
-                    start = k + 1;
+            i = j;
+            continue;
+        }
+        let mut start = i;
+        let mut k = i;
+        while k < j {
+            let dashes = if k > 0 && word_punct(k - 1) {
+                em_dash(k)
+            } else {
+                0
+            };
+            if dashes > 0 {
+                if k > start {
+                    out.push(chars[start..k].iter().collect());
                 }
+                out.push(chars[k..k + dashes].iter().collect());
+                k += dashes;
+                start = k;
+                continue;
             }
+            let breakable = chars[k] == '-'
+                && k > start
+                && ((k >= 2 && letter(k - 1) && letter(k - 2))
+                    || (k >= 3 && letter(k - 1) && chars[k - 2] == '-' && letter(k - 3)))
+                && letter(k + 1)
+                && (letter(k + 2) || (chars.get(k + 2) == Some(&'-') && letter(k + 3)));
+            if breakable {
+                out.push(chars[start..=k].iter().collect());
+                start = k + 1;
+            }
+            k += 1;
+        }
+        if j > start {
             out.push(chars[start..j].iter().collect());
         }
         i = j;
@@ -235,8 +364,8 @@ fn textwrap(text: &str, width: usize, break_long: bool, hyphens: bool) -> Vec<St
 }
 
 /// `center(s, width=80)` as Python `str.center`.
-fn center(value: &Value, width: Option<i64>) -> Result<String, Error> {
-    let s = py_str(value);
+fn center(state: &State, value: &Value, width: Option<i64>) -> Result<String, Error> {
+    let s = text_of(state, value)?;
     let width = width.unwrap_or(80);
     let len = s.chars().count() as i64;
     let pad = width - len;
@@ -337,7 +466,7 @@ fn int(
             if let Some(i) = parse_python_int(s, base) {
                 Value::from(i)
             } else if let Some(f) = parse_python_float(s).filter(|f| f.is_finite()) {
-                Value::from(f.trunc() as i64)
+                float_to_int(f)
             } else {
                 default
             }
@@ -345,11 +474,21 @@ fn int(
         ValueKind::Bool => Value::from(value.is_true() as i64),
         ValueKind::Number if value.is_integer() => value.clone(),
         ValueKind::Number => match f64::try_from(value.clone()) {
-            Ok(f) if f.is_finite() => Value::from(f.trunc() as i64),
+            Ok(f) if f.is_finite() => float_to_int(f),
             _ => default,
         },
         _ => default,
     })
+}
+
+/// Python `int(float)`: truncation, beyond i64 too (minijinja holds 128-bit integers).
+fn float_to_int(f: f64) -> Value {
+    let t = f.trunc();
+    if t.abs() < 9.2e18 {
+        Value::from(t as i64)
+    } else {
+        Value::from(t as i128)
+    }
 }
 
 /// `float(value, default=0.0)`.
@@ -421,7 +560,12 @@ fn join(
 }
 
 /// `indent(width=4, first=False, blank=False)`.
-fn indent(value: &Value, args: Rest<Value>, kwargs: Kwargs) -> Result<String, Error> {
+fn indent(
+    state: &State,
+    value: &Value,
+    args: Rest<Value>,
+    kwargs: Kwargs,
+) -> Result<String, Error> {
     let get = |i: usize, name: &str| -> Result<Option<Value>, Error> {
         Ok(match args.get(i) {
             Some(v) => Some(v.clone()),
@@ -437,9 +581,7 @@ fn indent(value: &Value, args: Rest<Value>, kwargs: Kwargs) -> Result<String, Er
         Some(w) if w.kind() == ValueKind::String => py_str(&w),
         Some(w) => " ".repeat(w.as_usize().unwrap_or(0)),
     };
-    let s = py_str(value);
-    let mut s_nl = s.clone();
-    s_nl.push('\n');
+    let s = string_arg(state, value, "indent")?;
     let newline = "\n";
     let mut rv: String;
     if blank {

@@ -45,7 +45,8 @@ fn split_kwargs(args: &[Value]) -> (Vec<Value>, Vec<(String, Value)>) {
     }
 }
 
-fn type_name(value: &Value) -> &'static str {
+/// Python type name of a value, for messages.
+pub fn python_type(value: &Value) -> &'static str {
     match value.kind() {
         ValueKind::String => "str",
         ValueKind::Map => "dict",
@@ -62,7 +63,10 @@ fn type_name(value: &Value) -> &'static str {
 fn no_attribute(value: &Value, method: &str) -> Error {
     Error::new(
         ErrorKind::UnknownMethod,
-        format!("'{} object' has no attribute '{method}'", type_name(value)),
+        format!(
+            "'{} object' has no attribute '{method}'",
+            python_type(value)
+        ),
     )
 }
 
@@ -78,7 +82,7 @@ fn arg_str(args: &[Value], i: usize, method: &str) -> Result<Option<String>, Err
             Some(s) => Ok(Some(s.to_string())),
             None => Err(bad_args(
                 method,
-                &format!("argument must be str, not {}", type_name(v)),
+                &format!("argument must be str, not {}", python_type(v)),
             )),
         },
     }
@@ -214,7 +218,28 @@ fn string_method(
             let items = args
                 .first()
                 .ok_or_else(|| bad_args(method, "expected an iterable"))?;
-            let parts: Vec<String> = items.try_iter()?.map(|v| py_str(&v)).collect();
+            if !matches!(
+                items.kind(),
+                ValueKind::Seq | ValueKind::Map | ValueKind::String | ValueKind::Iterable
+            ) {
+                return Err(bad_args(
+                    method,
+                    &format!("can only join an iterable, not {}", python_type(items)),
+                ));
+            }
+            let mut parts = Vec::new();
+            for (i, item) in items.try_iter()?.enumerate() {
+                match item.as_str() {
+                    Some(text) => parts.push(text.to_string()),
+                    None => {
+                        let found = python_type(&item);
+                        return Err(bad_args(
+                            method,
+                            &format!("sequence item {i}: expected str instance, {found} found"),
+                        ));
+                    }
+                }
+            }
             Value::from(parts.join(s))
         }
         "format" => Value::from(python_format(s, args, kwargs)?),

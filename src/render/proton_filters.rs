@@ -104,20 +104,6 @@ fn raw_flag(raw: Option<Value>, kwargs: &minijinja::value::Kwargs) -> Result<boo
     Ok(raw.is_none_or(|r| r.is_true()))
 }
 
-fn python_type(v: &Value) -> &'static str {
-    match v.kind() {
-        ValueKind::None => "NoneType",
-        ValueKind::Bool => "bool",
-        ValueKind::Number if v.is_integer() => "int",
-        ValueKind::Number => "float",
-        ValueKind::String => "str",
-        ValueKind::Seq if v.is_tuple() => "tuple",
-        ValueKind::Seq => "list",
-        ValueKind::Map => "dict",
-        _ => "object",
-    }
-}
-
 /// The dict's entries as `(str(key), str(value))`; with `raw = false` every value must match
 /// `^[a-zA-Z0-9_-]*$`. Undefined input fails in every undefined mode.
 fn dict_entries(filter: &str, v: &Value, raw: bool) -> Result<Vec<(String, String)>, Error> {
@@ -127,7 +113,10 @@ fn dict_entries(filter: &str, v: &Value, raw: bool) -> Result<Vec<(String, Strin
     if v.kind() != ValueKind::Map {
         return Err(Error::new(
             ErrorKind::InvalidOperation,
-            format!("{filter} expects a dict of outputs, got {}", python_type(v)),
+            format!(
+                "{filter} expects a dict of outputs, got {}",
+                super::methods::python_type(v)
+            ),
         ));
     }
     let mut entries = Vec::new();
