@@ -12,9 +12,13 @@ pub mod manifest;
 pub mod outputs;
 pub mod render;
 pub mod report;
+pub mod summary;
 pub mod schema;
 pub mod spec;
 pub mod yaml;
+
+#[cfg(target_arch = "wasm32")]
+mod wasm;
 
 pub use bundle::{Bundle, Kind, Workspace};
 pub use context::{Mocks, Target};

@@ -57,6 +57,8 @@ pub struct Bundle {
     pub schema: Option<Schema>,
     pub infrastructure: Vec<Infrastructure>,
     pub registration: Option<Registration>,
+    /// Variables each template file reads, from its syntax tree.
+    pub references: BTreeMap<String, Vec<crate::render::lint::Reference>>,
     /// Static findings (structure, manifest, schema, lint), bundle-relative.
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -264,15 +266,14 @@ impl Bundle {
             &mut diags,
         );
         let registration = registration::read(&text, template_files, kind, &mut diags);
+        let mut references = BTreeMap::new();
         for infra in &infrastructure {
             if infra.method == Some(Method::CloudFormation) {
                 for file in &infra.files {
                     if let Some(source) = text.get(file) {
-                        diags.extend(crate::render::lint::lint(
-                            source,
-                            file,
-                            scope_of(infra.target),
-                        ));
+                        let analysis = crate::render::lint::analyze(source, file, scope_of(infra.target));
+                        diags.extend(analysis.diagnostics);
+                        references.insert(file.clone(), analysis.references);
                     }
                 }
             }
@@ -286,6 +287,7 @@ impl Bundle {
             schema,
             infrastructure,
             registration,
+            references,
             diagnostics: diags,
         }
     }

@@ -18,11 +18,27 @@ pub enum Scope {
     Component,
 }
 
-/// Lints `source`. A syntax error is returned as the single diagnostic (the render reports the
-/// same error, so callers may skip it). `blocking` errors mean the template must not render.
-pub fn lint(source: &str, file: &str, scope: Scope) -> Vec<Diagnostic> {
+/// A variable path a template reads, with loop variables over `service_instances` expanded
+/// (`inst.environment.outputs.Vpc` → `service_instances.[].environment.outputs.Vpc`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Reference {
+    pub path: Vec<String>,
+    /// Read through `| default(...)`, an `is defined` test or inside a guarding `if`.
+    pub guarded: bool,
+    pub line: u32,
+}
+
+/// What the syntax tree of a template tells: lint findings and the variables it reads.
+#[derive(Debug, Clone, Default)]
+pub struct Analysis {
+    pub diagnostics: Vec<Diagnostic>,
+    pub references: Vec<Reference>,
+}
+
+/// Analyzes `source`. A syntax error gives an empty analysis (the render reports it).
+pub fn analyze(source: &str, file: &str, scope: Scope) -> Analysis {
     let Ok(tree) = parse(source, file, SyntaxConfig::default()) else {
-        return Vec::new();
+        return Analysis::default();
     };
     let mut linter = Linter {
         source,
@@ -30,9 +46,19 @@ pub fn lint(source: &str, file: &str, scope: Scope) -> Vec<Diagnostic> {
         scope,
         out: Vec::new(),
         guards: 0,
+        aliases: Vec::new(),
+        refs: Vec::new(),
     };
     linter.stmt(&tree);
-    linter.out
+    Analysis {
+        diagnostics: linter.out,
+        references: linter.refs,
+    }
+}
+
+/// Lints `source`; see [`analyze`].
+pub fn lint(source: &str, file: &str, scope: Scope) -> Vec<Diagnostic> {
+    analyze(source, file, scope).diagnostics
 }
 
 /// Diagnostics that stop a template from rendering (Jinja2 would refuse to compile it).
@@ -111,6 +137,9 @@ struct Linter<'s> {
     out: Vec<Diagnostic>,
     /// Depth of `{% if … %}` blocks whose test mentions `is defined` or `components.default`.
     guards: usize,
+    /// Loop variables bound to an item of a known list: name → path of the item.
+    aliases: Vec<(String, Vec<String>)>,
+    refs: Vec<Reference>,
 }
 
 impl Linter<'_> {
@@ -151,10 +180,23 @@ impl Linter<'_> {
             Stmt::EmitRaw(_) => {}
             Stmt::ForLoop(f) => {
                 self.expr(&f.iter, Ctx::Plain);
+                let alias = match (&f.target, lookup_path(&f.iter)) {
+                    (Expr::Var(v), Some(path)) => {
+                        let mut item = self.expand(path);
+                        item.push("[]".into());
+                        Some((v.id.to_string(), item))
+                    }
+                    _ => None,
+                };
+                let bound = alias.is_some();
+                self.aliases.extend(alias);
                 if let Some(e) = &f.filter_expr {
                     self.expr(e, Ctx::Plain);
                 }
                 self.stmts(&f.body);
+                if bound {
+                    self.aliases.pop();
+                }
                 self.stmts(&f.else_body);
             }
             Stmt::IfCond(i) => {
@@ -190,6 +232,14 @@ impl Linter<'_> {
                 d.span(),
                 Some("Proton enables no Jinja extensions: rewrite with {% set %}".into()),
             ),
+        }
+    }
+
+    /// Replaces a loop variable at the head of `path` by the item path it is bound to.
+    fn expand(&self, path: Vec<String>) -> Vec<String> {
+        match self.aliases.iter().rev().find(|(name, _)| path.first() == Some(name)) {
+            Some((_, item)) => item.iter().cloned().chain(path.into_iter().skip(1)).collect(),
+            None => path,
         }
     }
 
@@ -354,6 +404,12 @@ impl Linter<'_> {
         let Some(path) = lookup_path(expr) else {
             return;
         };
+        let path = self.expand(path);
+        self.refs.push(Reference {
+            path: path.clone(),
+            guarded: matches!(ctx, Ctx::Defaulted | Ctx::Guard) || self.guards > 0,
+            line: expr.span().start_line as u32,
+        });
         let dotted = path.join(".");
         let span = expr.span();
         if let Some(hint) = pre_ga_hint(&dotted) {
@@ -475,6 +531,16 @@ mod tests {
             .into_iter()
             .map(|d| d.code)
             .collect()
+    }
+
+    #[test]
+    fn references_expand_loop_variables() {
+        let src = "{% for inst in service_instances %}{{ inst.environment.outputs.Cluster }}{{ inst.outputs.X | default('') }}{% endfor %}{{ environment.outputs['Vpc'] }}";
+        let refs = analyze(src, "t", Scope::Pipeline).references;
+        let paths: Vec<(String, bool)> = refs.iter().map(|r| (r.path.join("."), r.guarded)).collect();
+        assert!(paths.contains(&("service_instances.[].environment.outputs.Cluster".into(), false)), "{paths:?}");
+        assert!(paths.contains(&("service_instances.[].outputs.X".into(), true)), "{paths:?}");
+        assert!(paths.contains(&("environment.outputs.Vpc".into(), false)), "{paths:?}");
     }
 
     #[test]

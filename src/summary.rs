@@ -1,0 +1,174 @@
+//! A serializable description of a loaded workspace: what the page needs to build its selector,
+//! forms and mock fields (and what `proton-playground` prints for `--format json`).
+
+use crate::bundle::{Bundle, Kind, Workspace};
+use crate::context::Target;
+use crate::diagnostic::Diagnostic;
+use crate::manifest::Method;
+use crate::schema::{InputKind, InputType};
+use serde::Serialize;
+use serde_json::Value as Json;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct WorkspaceSummary {
+    pub repository: bool,
+    pub bundles: Vec<BundleSummary>,
+    /// Findings about the load itself.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BundleSummary {
+    pub root: String,
+    pub name: String,
+    pub major: Option<u32>,
+    pub label: String,
+    pub kind: Kind,
+    pub method: Option<Method>,
+    pub targets: Vec<Target>,
+    pub default_target: Target,
+    pub has_pipeline: bool,
+    pub environment_inputs: Option<InputTypeSummary>,
+    pub service_inputs: Option<InputTypeSummary>,
+    pub pipeline_inputs: Option<InputTypeSummary>,
+    /// `name:major` entries of the registration.
+    pub compatible_environments: Vec<String>,
+    /// Outputs the templates read, for mock fields: environment, pipeline instance, component.
+    pub consumed_environment_outputs: Vec<String>,
+    pub consumed_instance_outputs: Vec<String>,
+    pub consumed_component_outputs: Vec<String>,
+    /// Bundle-relative IaC files per target.
+    pub infrastructure: Vec<InfrastructureSummary>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct InfrastructureSummary {
+    pub target: Target,
+    pub folder: String,
+    pub method: Option<Method>,
+    pub files: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct InputTypeSummary {
+    pub name: String,
+    pub properties: Vec<PropertySummary>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PropertySummary {
+    pub name: String,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub required: bool,
+    pub default: Option<Json>,
+    /// The OpenAPI schema with `$ref` resolved (type, enum, bounds, pattern, items…).
+    pub schema: Json,
+}
+
+fn input_summary(t: Option<&InputType>) -> Option<InputTypeSummary> {
+    t.map(|t| InputTypeSummary {
+        name: t.name.clone(),
+        properties: t
+            .properties
+            .iter()
+            .map(|p| PropertySummary {
+                name: p.name.clone(),
+                title: p.title.clone(),
+                description: p.description.clone(),
+                required: p.required,
+                default: p.default.clone(),
+                schema: p.schema.clone(),
+            })
+            .collect(),
+    })
+}
+
+/// Names read under `prefix` (`environment.outputs.X` → `X`), in first-use order.
+pub fn consumed(bundle: &Bundle, prefixes: &[&[&str]]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for refs in bundle.references.values() {
+        for r in refs {
+            for prefix in prefixes {
+                let matches = r.path.len() > prefix.len() && r.path.iter().zip(prefix.iter()).all(|(a, b)| a == b);
+                if matches {
+                    let name = &r.path[prefix.len()];
+                    if name != "[]" && !out.contains(name) {
+                        out.push(name.clone());
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+pub fn summarize(workspace: &Workspace) -> WorkspaceSummary {
+    WorkspaceSummary {
+        repository: workspace.repository,
+        diagnostics: workspace.diagnostics.clone(),
+        bundles: workspace.bundles.iter().map(summarize_bundle).collect(),
+    }
+}
+
+pub fn summarize_bundle(b: &Bundle) -> BundleSummary {
+    let schema = b.schema.as_ref();
+    let kind_type = |k: InputKind| schema.and_then(|s| s.input_type(k));
+    BundleSummary {
+        root: b.root.clone(),
+        name: b.name.clone(),
+        major: b.major,
+        label: b.label(),
+        kind: b.kind,
+        method: b.method(),
+        targets: b.targets(),
+        default_target: b.default_target(),
+        has_pipeline: b.has_pipeline(),
+        environment_inputs: input_summary(kind_type(InputKind::Environment)),
+        service_inputs: input_summary(kind_type(InputKind::Service)),
+        pipeline_inputs: input_summary(kind_type(InputKind::Pipeline)),
+        compatible_environments: b
+            .registration
+            .as_ref()
+            .map(|r| r.compatible_environments.iter().map(|(n, m)| format!("{n}:{m}")).collect())
+            .unwrap_or_default(),
+        consumed_environment_outputs: consumed(
+            b,
+            &[&["environment", "outputs"], &["service_instances", "[]", "environment", "outputs"]],
+        ),
+        consumed_instance_outputs: consumed(b, &[&["service_instances", "[]", "outputs"]]),
+        consumed_component_outputs: consumed(b, &[&["service_instance", "components", "default", "outputs"]]),
+        infrastructure: b
+            .infrastructure
+            .iter()
+            .map(|i| InfrastructureSummary {
+                target: i.target,
+                folder: i.folder.clone(),
+                method: i.method,
+                files: i.files.clone(),
+            })
+            .collect(),
+        diagnostics: b.diagnostics.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn service_example_summary() {
+        let ws = Workspace::load_path(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/templates")).unwrap();
+        let summary = summarize(&ws);
+        let svc = summary.bundles.iter().find(|b| b.name == "ecs-fargate-service").unwrap();
+        assert_eq!(svc.kind, Kind::Service);
+        assert_eq!(svc.compatible_environments, ["ecs-shared-env:1"]);
+        assert_eq!(
+            svc.consumed_environment_outputs,
+            ["TaskExecutionRoleArn", "SharedLogGroupName", "VpcId", "ECSClusterArn", "PrivateSubnetIds"]
+        );
+        assert_eq!(svc.service_inputs.as_ref().unwrap().properties[0].name, "task_cpu");
+        assert!(svc.targets.contains(&Target::Pipeline));
+    }
+}

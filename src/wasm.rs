@@ -1,0 +1,103 @@
+//! The WebAssembly facade: a thin wasm-bindgen layer over the core for the page's worker. No logic
+//! of its own beyond caching the analyzed workspace between keystrokes.
+
+use crate::bundle::{FileTree, Workspace};
+use crate::report::{run, Request};
+use crate::summary::summarize;
+use serde::Serialize;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, hash_map::DefaultHasher};
+use std::hash::{Hash, Hasher};
+use wasm_bindgen::prelude::*;
+
+thread_local! {
+    /// The last analyzed workspace and the hash of the files it came from: form and mock edits
+    /// re-render without re-parsing schemas or recompiling validators.
+    static CACHE: RefCell<Option<(u64, Workspace)>> = const { RefCell::new(None) };
+}
+
+#[wasm_bindgen(start)]
+pub fn start() {
+    console_error_panic_hook::set_once();
+}
+
+fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| JsValue::from_str(&e.to_string()))
+}
+
+fn files_from_js(files: JsValue) -> Result<BTreeMap<String, String>, JsValue> {
+    serde_wasm_bindgen::from_value(files).map_err(|e| JsValue::from_str(&format!("files: {e}")))
+}
+
+fn hash_files(files: &BTreeMap<String, String>) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    files.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// Runs `f` on the workspace of `files`, analyzing it only when the files changed.
+fn with_workspace<R>(files: BTreeMap<String, String>, f: impl FnOnce(&Workspace) -> R) -> R {
+    let hash = hash_files(&files);
+    CACHE.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if cache.as_ref().map(|(h, _)| *h) != Some(hash) {
+            let (tree, diags) = FileTree::from_texts(files.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+            *cache = Some((hash, Workspace::from_tree(tree, diags)));
+        }
+        let (_, workspace) = cache.as_ref().expect("filled above");
+        f(workspace)
+    })
+}
+
+/// Unpacks a `.tar.gz`/`.tgz`/`.zip`: `{files: {path: text}, skipped: [path], diagnostics}`.
+#[wasm_bindgen(js_name = loadArchive)]
+pub fn load_archive(name: &str, bytes: &[u8]) -> Result<JsValue, JsValue> {
+    let (tree, diagnostics) = crate::bundle::files::load_bytes(name, bytes);
+    #[derive(Serialize)]
+    struct Loaded {
+        files: BTreeMap<String, String>,
+        skipped: Vec<String>,
+        diagnostics: Vec<crate::Diagnostic>,
+    }
+    let mut loaded = Loaded { files: BTreeMap::new(), skipped: Vec::new(), diagnostics };
+    for (path, bytes) in tree.files {
+        match String::from_utf8(bytes) {
+            Ok(text) => {
+                loaded.files.insert(path, text);
+            }
+            Err(_) => loaded.skipped.push(path),
+        }
+    }
+    to_js(&loaded)
+}
+
+/// Describes the workspace of `files` (`{path: text}`): bundles, kinds, input types, targets.
+#[wasm_bindgen]
+pub fn analyze(files: JsValue) -> Result<JsValue, JsValue> {
+    let files = files_from_js(files)?;
+    with_workspace(files, |ws| to_js(&summarize(ws)))
+}
+
+/// Renders the bundle at `root` of the workspace of `files` for `request` (a [`Request`]).
+#[wasm_bindgen]
+pub fn render(files: JsValue, root: &str, request: JsValue) -> Result<JsValue, JsValue> {
+    let files = files_from_js(files)?;
+    let request: Request =
+        serde_wasm_bindgen::from_value(request).map_err(|e| JsValue::from_str(&format!("request: {e}")))?;
+    with_workspace(files, |ws| {
+        let bundle = ws
+            .bundles
+            .iter()
+            .find(|b| b.root == root)
+            .ok_or_else(|| JsValue::from_str(&format!("no bundle at `{root}`")))?;
+        to_js(&run(bundle, &request))
+    })
+}
+
+/// The crate version, shown in the page footer.
+#[wasm_bindgen]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").to_string()
+}
