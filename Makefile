@@ -1,11 +1,14 @@
-# Proton Playground: every command sets up what it needs on a fresh machine.
+# Proton Playground. Every target sets up what it needs on a fresh machine, idempotently.
 SHELL := /bin/bash
 CARGO ?= cargo
+PORT ?= 8080
+WASM := target/wasm32-unknown-unknown/release/proton_playground.wasm
+PKG := target/wasm-pkg
 
-.PHONY: test lint unit oracle
+.PHONY: test lint unit oracle wasm www-deps dist serve browser e2e bench
 
 ## Run every test (what CI runs).
-test: lint unit
+test: lint unit e2e
 
 lint:
 	$(CARGO) fmt --all -- --check
@@ -17,3 +20,37 @@ unit: oracle
 # The differential test's oracle is CPython Jinja2; the test skips with a message without it.
 oracle:
 	@python3 -c "import jinja2" 2>/dev/null || python3 -m pip install --quiet jinja2 || echo "jinja2 unavailable: the differential test will skip"
+
+## The core as WebAssembly (size-oriented release build with LTO) + its JS bindings.
+wasm:
+	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+	@./scripts/install-wasm-bindgen.sh
+	$(CARGO) rustc --locked --lib --crate-type cdylib --release --target wasm32-unknown-unknown --no-default-features
+	wasm-bindgen --target web --no-typescript --remove-name-section --out-dir $(PKG) $(WASM)
+
+www-deps:
+	@cd www && { [ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund; }
+
+## The static site, self-contained, in dist/ (works from any static host, also under a subpath).
+dist: wasm www-deps
+	cd www && node build.mjs
+
+## Build and serve the playground on http://127.0.0.1:$(PORT) (PORT overrides).
+serve: dist
+	@echo "Proton Playground: http://127.0.0.1:$(PORT)/"
+	python3 -m http.server --bind 127.0.0.1 $(PORT) --directory dist
+
+# Debian's Chromium for the browser tests (Playwright's own download does not work here).
+browser:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; \
+	  else echo "install chromium and chromium-driver (Debian packages) to run the browser tests"; exit 1; fi; }
+
+## Playwright tests of the user flows, in Chromium, against the built site.
+e2e: dist browser
+	cd www && npx playwright test
+
+## Benchmarks (results in BENCHMARKS.md).
+bench: dist browser
+	$(CARGO) bench --locked
+	cd www && node bench/page-bench.mjs

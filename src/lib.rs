@@ -12,9 +12,9 @@ pub mod manifest;
 pub mod outputs;
 pub mod render;
 pub mod report;
-pub mod summary;
 pub mod schema;
 pub mod spec;
+pub mod summary;
 pub mod yaml;
 
 #[cfg(target_arch = "wasm32")]

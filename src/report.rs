@@ -126,7 +126,11 @@ pub fn run(bundle: &Bundle, request: &Request) -> Report {
             .with_hint("give a ServiceSpec with instances"),
         );
     }
-    let chosen = match &request.instance {
+    let chosen = match request
+        .instance
+        .as_ref()
+        .filter(|_| target != Target::Environment)
+    {
         Some(name) => spec_instances
             .iter()
             .position(|i| &i.name == name)

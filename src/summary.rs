@@ -91,7 +91,8 @@ pub fn consumed(bundle: &Bundle, prefixes: &[&[&str]]) -> Vec<String> {
     for refs in bundle.references.values() {
         for r in refs {
             for prefix in prefixes {
-                let matches = r.path.len() > prefix.len() && r.path.iter().zip(prefix.iter()).all(|(a, b)| a == b);
+                let matches = r.path.len() > prefix.len()
+                    && r.path.iter().zip(prefix.iter()).all(|(a, b)| a == b);
                 if matches {
                     let name = &r.path[prefix.len()];
                     if name != "[]" && !out.contains(name) {
@@ -131,14 +132,25 @@ pub fn summarize_bundle(b: &Bundle) -> BundleSummary {
         compatible_environments: b
             .registration
             .as_ref()
-            .map(|r| r.compatible_environments.iter().map(|(n, m)| format!("{n}:{m}")).collect())
+            .map(|r| {
+                r.compatible_environments
+                    .iter()
+                    .map(|(n, m)| format!("{n}:{m}"))
+                    .collect()
+            })
             .unwrap_or_default(),
         consumed_environment_outputs: consumed(
             b,
-            &[&["environment", "outputs"], &["service_instances", "[]", "environment", "outputs"]],
+            &[
+                &["environment", "outputs"],
+                &["service_instances", "[]", "environment", "outputs"],
+            ],
         ),
         consumed_instance_outputs: consumed(b, &[&["service_instances", "[]", "outputs"]]),
-        consumed_component_outputs: consumed(b, &[&["service_instance", "components", "default", "outputs"]]),
+        consumed_component_outputs: consumed(
+            b,
+            &[&["service_instance", "components", "default", "outputs"]],
+        ),
         infrastructure: b
             .infrastructure
             .iter()
@@ -159,16 +171,32 @@ mod tests {
 
     #[test]
     fn service_example_summary() {
-        let ws = Workspace::load_path(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/templates")).unwrap();
+        let ws = Workspace::load_path(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/templates"),
+        )
+        .unwrap();
         let summary = summarize(&ws);
-        let svc = summary.bundles.iter().find(|b| b.name == "ecs-fargate-service").unwrap();
+        let svc = summary
+            .bundles
+            .iter()
+            .find(|b| b.name == "ecs-fargate-service")
+            .unwrap();
         assert_eq!(svc.kind, Kind::Service);
         assert_eq!(svc.compatible_environments, ["ecs-shared-env:1"]);
         assert_eq!(
             svc.consumed_environment_outputs,
-            ["TaskExecutionRoleArn", "SharedLogGroupName", "VpcId", "ECSClusterArn", "PrivateSubnetIds"]
+            [
+                "TaskExecutionRoleArn",
+                "SharedLogGroupName",
+                "VpcId",
+                "ECSClusterArn",
+                "PrivateSubnetIds"
+            ]
         );
-        assert_eq!(svc.service_inputs.as_ref().unwrap().properties[0].name, "task_cpu");
+        assert_eq!(
+            svc.service_inputs.as_ref().unwrap().properties[0].name,
+            "task_cpu"
+        );
         assert!(svc.targets.contains(&Target::Pipeline));
     }
 }

@@ -6,7 +6,7 @@ use crate::report::{run, Request};
 use crate::summary::summarize;
 use serde::Serialize;
 use std::cell::RefCell;
-use std::collections::{BTreeMap, hash_map::DefaultHasher};
+use std::collections::{hash_map::DefaultHasher, BTreeMap};
 use std::hash::{Hash, Hasher};
 use wasm_bindgen::prelude::*;
 
@@ -43,7 +43,8 @@ fn with_workspace<R>(files: BTreeMap<String, String>, f: impl FnOnce(&Workspace)
     CACHE.with(|cache| {
         let mut cache = cache.borrow_mut();
         if cache.as_ref().map(|(h, _)| *h) != Some(hash) {
-            let (tree, diags) = FileTree::from_texts(files.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+            let (tree, diags) =
+                FileTree::from_texts(files.iter().map(|(k, v)| (k.as_str(), v.as_str())));
             *cache = Some((hash, Workspace::from_tree(tree, diags)));
         }
         let (_, workspace) = cache.as_ref().expect("filled above");
@@ -61,7 +62,11 @@ pub fn load_archive(name: &str, bytes: &[u8]) -> Result<JsValue, JsValue> {
         skipped: Vec<String>,
         diagnostics: Vec<crate::Diagnostic>,
     }
-    let mut loaded = Loaded { files: BTreeMap::new(), skipped: Vec::new(), diagnostics };
+    let mut loaded = Loaded {
+        files: BTreeMap::new(),
+        skipped: Vec::new(),
+        diagnostics,
+    };
     for (path, bytes) in tree.files {
         match String::from_utf8(bytes) {
             Ok(text) => {
@@ -84,8 +89,8 @@ pub fn analyze(files: JsValue) -> Result<JsValue, JsValue> {
 #[wasm_bindgen]
 pub fn render(files: JsValue, root: &str, request: JsValue) -> Result<JsValue, JsValue> {
     let files = files_from_js(files)?;
-    let request: Request =
-        serde_wasm_bindgen::from_value(request).map_err(|e| JsValue::from_str(&format!("request: {e}")))?;
+    let request: Request = serde_wasm_bindgen::from_value(request)
+        .map_err(|e| JsValue::from_str(&format!("request: {e}")))?;
     with_workspace(files, |ws| {
         let bundle = ws
             .bundles
@@ -94,6 +99,18 @@ pub fn render(files: JsValue, root: &str, request: JsValue) -> Result<JsValue, J
             .ok_or_else(|| JsValue::from_str(&format!("no bundle at `{root}`")))?;
         to_js(&run(bundle, &request))
     })
+}
+
+/// Parses YAML (1.1 typing, as Proton) to JSON, for importing spec and mock files.
+#[wasm_bindgen(js_name = parseYaml)]
+pub fn parse_yaml(text: &str) -> Result<JsValue, JsValue> {
+    match crate::yaml::parse(text) {
+        Ok(doc) => to_js(&doc.root.to_json()),
+        Err(e) => Err(JsValue::from_str(&format!(
+            "line {}: {}",
+            e.pos.line, e.message
+        ))),
+    }
 }
 
 /// The crate version, shown in the page footer.

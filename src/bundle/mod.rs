@@ -271,7 +271,8 @@ impl Bundle {
             if infra.method == Some(Method::CloudFormation) {
                 for file in &infra.files {
                     if let Some(source) = text.get(file) {
-                        let analysis = crate::render::lint::analyze(source, file, scope_of(infra.target));
+                        let analysis =
+                            crate::render::lint::analyze(source, file, scope_of(infra.target));
                         diags.extend(analysis.diagnostics);
                         references.insert(file.clone(), analysis.references);
                     }

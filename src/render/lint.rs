@@ -237,8 +237,17 @@ impl Linter<'_> {
 
     /// Replaces a loop variable at the head of `path` by the item path it is bound to.
     fn expand(&self, path: Vec<String>) -> Vec<String> {
-        match self.aliases.iter().rev().find(|(name, _)| path.first() == Some(name)) {
-            Some((_, item)) => item.iter().cloned().chain(path.into_iter().skip(1)).collect(),
+        match self
+            .aliases
+            .iter()
+            .rev()
+            .find(|(name, _)| path.first() == Some(name))
+        {
+            Some((_, item)) => item
+                .iter()
+                .cloned()
+                .chain(path.into_iter().skip(1))
+                .collect(),
             None => path,
         }
     }
@@ -537,10 +546,23 @@ mod tests {
     fn references_expand_loop_variables() {
         let src = "{% for inst in service_instances %}{{ inst.environment.outputs.Cluster }}{{ inst.outputs.X | default('') }}{% endfor %}{{ environment.outputs['Vpc'] }}";
         let refs = analyze(src, "t", Scope::Pipeline).references;
-        let paths: Vec<(String, bool)> = refs.iter().map(|r| (r.path.join("."), r.guarded)).collect();
-        assert!(paths.contains(&("service_instances.[].environment.outputs.Cluster".into(), false)), "{paths:?}");
-        assert!(paths.contains(&("service_instances.[].outputs.X".into(), true)), "{paths:?}");
-        assert!(paths.contains(&("environment.outputs.Vpc".into(), false)), "{paths:?}");
+        let paths: Vec<(String, bool)> =
+            refs.iter().map(|r| (r.path.join("."), r.guarded)).collect();
+        assert!(
+            paths.contains(&(
+                "service_instances.[].environment.outputs.Cluster".into(),
+                false
+            )),
+            "{paths:?}"
+        );
+        assert!(
+            paths.contains(&("service_instances.[].outputs.X".into(), true)),
+            "{paths:?}"
+        );
+        assert!(
+            paths.contains(&("environment.outputs.Vpc".into(), false)),
+            "{paths:?}"
+        );
     }
 
     #[test]

@@ -1,0 +1,56 @@
+// Builds the static site into dist/: bundles the page and the worker with esbuild, copies the
+// wasm package and static files, and packs the examples gallery into examples.json.
+import * as esbuild from 'esbuild';
+import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const www = join(root, 'www');
+const dist = process.env.DIST_DIR || join(root, 'dist');
+const pkg = join(root, 'target', 'wasm-pkg');
+
+if (!existsSync(join(pkg, 'proton_playground_bg.wasm'))) {
+  console.error('missing target/wasm-pkg: run `make wasm` first');
+  process.exit(1);
+}
+
+rmSync(dist, { recursive: true, force: true });
+mkdirSync(join(dist, 'assets'), { recursive: true });
+
+await esbuild.build({
+  entryPoints: { app: join(www, 'src/main.js'), worker: join(www, 'src/worker.js') },
+  bundle: true,
+  format: 'esm',
+  minify: true,
+  sourcemap: false,
+  target: ['chrome100', 'firefox100', 'safari16'],
+  outdir: join(dist, 'assets'),
+  logLevel: 'warning',
+});
+
+cpSync(join(pkg, 'proton_playground_bg.wasm'), join(dist, 'assets', 'proton_playground_bg.wasm'));
+cpSync(join(www, 'static'), dist, { recursive: true });
+
+// Examples: every file of each gallery bundle, with its spec and mocks text.
+function readTree(dir) {
+  const files = {};
+  const walk = (d) => {
+    for (const name of readdirSync(d).sort()) {
+      const path = join(d, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else files[relative(dir, path)] = readFileSync(path, 'utf8');
+    }
+  };
+  walk(dir);
+  return files;
+}
+const examplesDir = join(root, 'examples');
+const gallery = JSON.parse(readFileSync(join(examplesDir, 'gallery.json'), 'utf8'));
+const examples = gallery.map((entry) => ({
+  ...entry,
+  files: readTree(join(examplesDir, entry.bundle)),
+  specText: entry.spec ? readFileSync(join(examplesDir, entry.spec), 'utf8') : null,
+  mocksText: entry.mocks ? readFileSync(join(examplesDir, entry.mocks), 'utf8') : null,
+}));
+writeFileSync(join(dist, 'examples.json'), JSON.stringify(examples));
+console.log(`built ${relative(root, dist)}/`);

@@ -1,0 +1,69 @@
+// Talks to the engine worker: promise per request, latest-wins for renders, and a restart with
+// the last request replayed if the worker crashes.
+
+export class Engine {
+  constructor(onCrash) {
+    this.onCrash = onCrash;
+    this.pending = new Map();
+    this.nextId = 1;
+    this.inFlight = null;
+    this.queued = null;
+    this.start();
+  }
+
+  start() {
+    this.worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+    this.worker.onmessage = (event) => {
+      const { id, ok, result, error } = event.data;
+      const entry = this.pending.get(id);
+      if (!entry) return;
+      this.pending.delete(id);
+      if (ok) entry.resolve(result);
+      else entry.reject(new Error(error));
+    };
+    this.worker.onerror = (event) => {
+      event.preventDefault();
+      this.restart(event.message || 'the engine stopped');
+    };
+  }
+
+  restart(reason) {
+    this.worker.terminate();
+    for (const entry of this.pending.values()) entry.reject(new Error(`engine restarted: ${reason}`));
+    this.pending.clear();
+    this.inFlight = null;
+    this.start();
+    if (this.onCrash) this.onCrash(reason);
+  }
+
+  call(type, payload, transfer = []) {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ id, type, payload }, transfer);
+    });
+  }
+
+  /// Renders, dropping intermediate requests made while one is running.
+  update(payload) {
+    return new Promise((resolve, reject) => {
+      if (this.inFlight) {
+        if (this.queued) this.queued.resolve(null);
+        this.queued = { payload, resolve, reject };
+        return;
+      }
+      this.run(payload, resolve, reject);
+    });
+  }
+
+  run(payload, resolve, reject) {
+    this.inFlight = this.call('update', payload)
+      .then(resolve, reject)
+      .finally(() => {
+        this.inFlight = null;
+        const next = this.queued;
+        this.queued = null;
+        if (next) this.run(next.payload, next.resolve, next.reject);
+      });
+  }
+}

@@ -1,0 +1,279 @@
+// The playground page: wires the panels to the engine worker and the persisted workspace.
+import { Engine } from './engine.js';
+import * as store from './store.js';
+import { h, clear, download } from './dom.js';
+import { newWorkspace, applySpec, applyMocks, mockValue, SPEC_PATH } from './workspace.js';
+import { InputsForm } from './panels/form.js';
+import { MocksPanel } from './panels/mocks.js';
+import { FilesPanel } from './panels/files.js';
+import { OutputsPanel } from './panels/outputs.js';
+import { DiagnosticsPanel } from './panels/diagnostics.js';
+import { SpecPanel } from './panels/spec.js';
+import { readDroppedItems, readFolderPick, isArchiveName } from './loader.js';
+
+const $ = (id) => document.getElementById(id);
+const status = (text) => { $('status').textContent = text; };
+
+let examples = [];
+let workspace = null;
+let summary = null;
+let bundle = null;
+let report = null;
+
+const engine = new Engine((reason) => {
+  status(`The engine stopped (${reason}) and was restarted: your edits are kept.`);
+  update();
+});
+
+const form = new InputsForm($('form'), (change) => changed(change));
+const mocks = new MocksPanel($('mocks'), (change) => changed(change));
+const files = new FilesPanel({
+  tree: $('file-tree'), editor: $('editor'), newName: $('new-file-name'),
+  addButton: $('add-file'), renameButton: $('rename-file'), deleteButton: $('delete-file'),
+}, (change) => changed(change));
+const outputs = new OutputsPanel({
+  tabs: $('output-tabs'), views: $('outputs'), copy: $('copy-output'),
+  downloadOne: $('download-output'), downloadZip: $('download-zip'),
+}, status);
+const diagnosticsPanel = new DiagnosticsPanel($('diagnostics'), $('diagnostic-counts'), jump);
+const spec = new SpecPanel({ spec: $('spec'), command: $('spec-command'), copy: $('copy-spec'), downloadButton: $('download-spec') }, status);
+
+function changed({ structure = false, force = false } = {}) {
+  if (structure) {
+    form.render(bundle, workspace, true);
+    mocks.render(bundle, workspace, force);
+  }
+  update();
+}
+
+function persist() {
+  const problem = store.saveCurrent(workspace);
+  if (problem) {
+    status(problem);
+    $('status').append(' ', h('button', { type: 'button', onclick: () => download(`${workspace.name || 'workspace'}.json`, JSON.stringify(workspace, null, 2), 'application/json') }, 'Download workspace'));
+  }
+}
+
+/// Re-renders with the current state (latest wins) and refreshes every panel.
+async function update() {
+  persist();
+  const { inputs, mocks: m, options, selection } = workspace;
+  let result;
+  try {
+    result = await engine.update({ files: workspace.files, state: { inputs, mocks: m, options, selection } });
+  } catch (error) {
+    status(`Engine error: ${error.message}`);
+    return;
+  }
+  if (!result) return; // superseded by a newer edit
+  summary = result.summary;
+  report = result.report;
+  workspace.selection.root = result.root;
+  workspace.selection.target = result.target;
+  bundle = summary.bundles.find((b) => b.root === result.root) || null;
+  if (prefillMocks()) {
+    mocks.render(bundle, workspace, true);
+    update();
+    return;
+  }
+  refreshSelectors();
+  form.render(bundle, workspace);
+  mocks.render(bundle, workspace);
+  outputs.show(report, workspace.selection.output);
+  const all = allDiagnostics();
+  diagnosticsPanel.show(all);
+  files.showDiagnostics(all);
+  form.showErrors(report ? report.diagnostics : []);
+  spec.show(report, bundle, workspace);
+  const errors = all.filter((d) => d.severity === 'error').length;
+  status(report ? `Rendered ${report.outputs.length} file${report.outputs.length === 1 ? '' : 's'}${errors ? `, ${errors} error${errors === 1 ? '' : 's'}` : ''}` : 'No bundle found');
+}
+
+/// Diagnostics with workspace paths (bundle files under the bundle's folder).
+function allDiagnostics() {
+  const prefix = bundle && bundle.root ? `${bundle.root}/` : '';
+  const mapped = (report ? report.diagnostics : []).map((d) => {
+    if (d.file && d.file !== SPEC_PATH && !(d.file in workspace.files) && `${prefix}${d.file}` in workspace.files) {
+      return { ...d, file: `${prefix}${d.file}` };
+    }
+    return d;
+  });
+  return [...summary.diagnostics, ...mapped];
+}
+
+/// Adds a plausible mock for every output the templates read that has none yet.
+function prefillMocks() {
+  if (!bundle) return false;
+  let added = false;
+  const fill = (names, map) => {
+    for (const name of names) {
+      if (!(name in map)) {
+        map[name] = mockValue(name);
+        added = true;
+      }
+    }
+  };
+  fill(bundle.consumed_environment_outputs, workspace.mocks.environment.outputs);
+  if (workspace.mocks.component.attached) fill(bundle.consumed_component_outputs, workspace.mocks.component.outputs);
+  if (workspace.selection.target === 'pipeline') fill(bundle.consumed_instance_outputs, workspace.mocks.instance_outputs);
+  return added;
+}
+
+function refreshSelectors() {
+  const templatePicker = $('template-picker');
+  const templateSelect = $('template');
+  templatePicker.hidden = summary.bundles.length < 2;
+  clear(templateSelect);
+  for (const b of summary.bundles) templateSelect.append(h('option', { value: b.root, selected: b.root === workspace.selection.root }, `${b.label} (${b.kind})`));
+  const targetSelect = $('target');
+  clear(targetSelect);
+  for (const t of bundle ? bundle.targets : []) targetSelect.append(h('option', { value: t, selected: t === workspace.selection.target }, t));
+}
+
+function jump(d) {
+  if (d.file === SPEC_PATH || !d.file) {
+    const field = /inputs: ([^:.[]+)/.exec(d.message);
+    const target = field && [...document.querySelectorAll('#form label')].find((l) => l.textContent.includes(field[1]));
+    if (target && target.control) target.control.focus();
+    return;
+  }
+  if (!files.reveal(d.file, d.line, d.column)) status(`${d.file} is not a bundle file`);
+}
+
+function attach(ws) {
+  workspace = ws;
+  files.attach(workspace);
+  form.signature = null;
+  mocks.signature = null;
+  const example = $('example');
+  example.value = workspace.id.startsWith('example:') ? workspace.id.slice(8) : '';
+  refreshRecent();
+}
+
+async function switchTo(ws) {
+  store.remember(workspace);
+  attach(ws);
+  await update();
+}
+
+async function exampleWorkspace(ex) {
+  const ws = newWorkspace({ id: `example:${ex.id}`, name: ex.title, files: { ...ex.files } });
+  ws.selection.root = ex.root ?? null;
+  ws.templateName = ex.id;
+  if (ex.specText) applySpec(ws, await engine.call('parseYaml', { text: ex.specText }));
+  if (ex.mocksText) applyMocks(ws, await engine.call('parseYaml', { text: ex.mocksText }));
+  return ws;
+}
+
+function refreshRecent() {
+  const select = $('recent');
+  clear(select);
+  select.append(h('option', { value: '' }, '—'));
+  for (const w of store.recentList()) {
+    if (w.id === workspace.id) continue;
+    select.append(h('option', { value: w.id }, w.name));
+  }
+}
+
+async function loadFiles(name, fileMap, loadDiagnostics = []) {
+  const ws = newWorkspace({ id: `bundle:${name}:${Date.now()}`, name, files: fileMap });
+  ws.templateName = name.replace(/\.(tar\.gz|tgz|zip|tar)$/i, '').replace(/[^0-9A-Za-z_-]+/g, '-');
+  await switchTo(ws);
+  if (loadDiagnostics.length) status(`Loaded ${name}: ${loadDiagnostics.map((d) => d.message).join('; ')}`);
+}
+
+async function loadArchiveFile(file) {
+  const bytes = await file.arrayBuffer();
+  const loaded = await engine.call('loadArchive', { name: file.name, bytes }, [bytes]);
+  await loadFiles(file.name, loaded.files, loaded.diagnostics.filter((d) => d.severity !== 'info'));
+}
+
+function setUpLoading() {
+  $('open-archive').addEventListener('change', async (event) => {
+    const file = event.target.files[0];
+    event.target.value = '';
+    if (file) await loadArchiveFile(file);
+  });
+  $('open-folder').addEventListener('change', async (event) => {
+    const picked = await readFolderPick(event.target.files);
+    event.target.value = '';
+    if (picked) await loadFiles(picked.name, picked.files);
+  });
+  const hint = $('drop-hint');
+  window.addEventListener('dragover', (event) => {
+    event.preventDefault();
+    hint.hidden = false;
+  });
+  window.addEventListener('dragleave', (event) => {
+    if (!event.relatedTarget) hint.hidden = true;
+  });
+  window.addEventListener('drop', async (event) => {
+    event.preventDefault();
+    hint.hidden = true;
+    const dropped = await readDroppedItems(event.dataTransfer);
+    if (dropped.archive) await loadArchiveFile(dropped.archive);
+    else if (dropped.files) await loadFiles(dropped.name, dropped.files);
+  });
+  $('import-spec').addEventListener('change', async (event) => {
+    const file = event.target.files[0];
+    event.target.value = '';
+    if (!file) return;
+    try {
+      applySpec(workspace, await engine.call('parseYaml', { text: await file.text() }));
+      changed({ structure: true, force: true });
+      status(`Imported ${file.name}`);
+    } catch (error) {
+      status(`${file.name}: ${error.message}`);
+    }
+  });
+}
+
+function setUpSelectors() {
+  $('example').addEventListener('change', async (event) => {
+    const ex = examples.find((e) => e.id === event.target.value);
+    if (!ex) return;
+    const saved = store.findRecent(`example:${ex.id}`);
+    await switchTo(saved || await exampleWorkspace(ex));
+  });
+  $('template').addEventListener('change', (event) => {
+    workspace.selection.root = event.target.value;
+    workspace.selection.target = null;
+    form.signature = null;
+    mocks.signature = null;
+    update();
+  });
+  $('target').addEventListener('change', (event) => {
+    workspace.selection.target = event.target.value;
+    mocks.signature = null;
+    update();
+  });
+  $('recent').addEventListener('change', async (event) => {
+    const saved = store.findRecent(event.target.value);
+    if (saved) await switchTo(saved);
+  });
+  window.addEventListener('keydown', (event) => {
+    if ((event.ctrlKey || event.metaKey) && event.key === 's') {
+      event.preventDefault();
+      const file = files.currentFile();
+      if (file) download(file.path.split('/').pop(), file.text);
+    }
+    if (event.key === 'Escape') $('drop-hint').hidden = true;
+  });
+}
+
+async function main() {
+  setUpLoading();
+  setUpSelectors();
+  examples = await fetch('examples.json').then((r) => r.json());
+  const exampleSelect = $('example');
+  exampleSelect.append(h('option', { value: '' }, '(your bundle)'));
+  for (const ex of examples) exampleSelect.append(h('option', { value: ex.id }, ex.title));
+  const saved = store.loadCurrent();
+  attach(saved && saved.files ? saved : await exampleWorkspace(examples[0]));
+  engine.call('version').then((v) => { $('version').textContent = `Engine ${v}.`; });
+  await update();
+  // For browser tests and curious users: the exact rendered text of an output.
+  window.protonPlayground = { outputText: (path) => outputs.text(path), workspace: () => workspace };
+}
+
+main();

@@ -1,0 +1,101 @@
+// The bundle's files: a tree, one CodeMirror editor, add/rename/delete, gutter diagnostics.
+import { h, clear } from '../dom.js';
+import { EditorView, editableState, showDiagnostics, goTo } from '../editor.js';
+
+export class FilesPanel {
+  constructor({ tree, editor, newName, addButton, renameButton, deleteButton }, onChange) {
+    this.treeEl = tree;
+    this.onChange = onChange;
+    this.states = new Map();
+    this.view = new EditorView({ parent: editor });
+    this.newName = newName;
+    this.path = null;
+    addButton.addEventListener('click', () => this.add());
+    renameButton.addEventListener('click', () => this.rename());
+    deleteButton.addEventListener('click', () => this.remove());
+  }
+
+  attach(workspace) {
+    this.workspace = workspace;
+    this.states.clear();
+    const paths = Object.keys(workspace.files).sort();
+    const wanted = workspace.selection.file;
+    this.open(paths.includes(wanted) ? wanted : paths.find((p) => /infrastructure\/.*\.(ya?ml|json)$/.test(p) && !p.endsWith('manifest.yaml')) || paths[0] || null);
+  }
+
+  stateFor(path) {
+    if (!this.states.has(path)) {
+      this.states.set(path, editableState(path, this.workspace.files[path] ?? '', (text) => {
+        this.workspace.files[path] = text;
+        this.onChange({ files: true });
+      }));
+    }
+    return this.states.get(path);
+  }
+
+  open(path) {
+    this.path = path;
+    this.workspace.selection.file = path;
+    if (path !== null && path in this.workspace.files) this.view.setState(this.stateFor(path));
+    else this.view.setState(editableState('(none)', '', () => {}));
+    this.drawTree();
+    this.showDiagnostics(this.lastDiagnostics || []);
+  }
+
+  /// Opens `path` (if it is a bundle file) at a line.
+  reveal(path, line, column) {
+    if (!(path in this.workspace.files)) return false;
+    if (path !== this.path) this.open(path);
+    if (line) goTo(this.view, line, column || 1);
+    return true;
+  }
+
+  drawTree(errorFiles = this.errorFiles || new Set()) {
+    this.errorFiles = errorFiles;
+    clear(this.treeEl);
+    for (const path of Object.keys(this.workspace.files).sort()) {
+      const button = h('button', { type: 'button', role: 'treeitem', 'aria-selected': String(path === this.path), class: errorFiles.has(path) ? 'has-error' : '' }, path);
+      button.addEventListener('click', () => this.open(path));
+      this.treeEl.append(h('li', {}, button));
+    }
+  }
+
+  showDiagnostics(diagnostics) {
+    this.lastDiagnostics = diagnostics;
+    showDiagnostics(this.view, diagnostics.filter((d) => d.file === this.path));
+    this.drawTree(new Set(diagnostics.filter((d) => d.severity === 'error' && d.file).map((d) => d.file)));
+  }
+
+  add() {
+    const path = this.newName.value.trim().replace(/^\/+/, '');
+    if (!path || path.includes('..') || path in this.workspace.files) return;
+    this.workspace.files[path] = '';
+    this.newName.value = '';
+    this.open(path);
+    this.onChange({ files: true });
+  }
+
+  rename() {
+    const path = this.newName.value.trim().replace(/^\/+/, '');
+    if (!this.path || !path || path.includes('..') || path in this.workspace.files) return;
+    this.workspace.files[path] = this.workspace.files[this.path];
+    delete this.workspace.files[this.path];
+    this.states.delete(this.path);
+    this.newName.value = '';
+    this.open(path);
+    this.onChange({ files: true });
+  }
+
+  remove() {
+    if (!this.path) return;
+    delete this.workspace.files[this.path];
+    this.states.delete(this.path);
+    const next = Object.keys(this.workspace.files).sort()[0] || null;
+    this.open(next);
+    this.onChange({ files: true });
+  }
+
+  currentFile() {
+    return this.path ? { path: this.path, text: this.workspace.files[this.path] ?? '' } : null;
+  }
+}

@@ -1,0 +1,96 @@
+// The rendered files: one tab and one read-only view per output file, each a region labelled
+// `Rendered <path>`; copy, download, and a .zip of everything rendered.
+import { zipSync, strToU8 } from 'fflate';
+import { h, clear, download } from '../dom.js';
+import { EditorView, readOnlyState, showDiagnostics } from '../editor.js';
+
+export class OutputsPanel {
+  constructor({ tabs, views, copy, downloadOne, downloadZip }, onStatus) {
+    this.tabs = tabs;
+    this.views = views;
+    this.onStatus = onStatus;
+    this.outputs = [];
+    this.selected = null;
+    this.editors = new Map();
+    copy.addEventListener('click', () => this.copy());
+    downloadOne.addEventListener('click', () => this.downloadCurrent());
+    downloadZip.addEventListener('click', () => this.downloadZip());
+  }
+
+  show(report, preferred) {
+    const outputs = report ? [...report.outputs, ...report.extras] : [];
+    const paths = outputs.map((o) => o.path);
+    const samePaths = paths.join('\n') === this.outputs.map((o) => o.path).join('\n');
+    this.outputs = outputs;
+    if (!paths.includes(this.selected)) this.selected = paths.includes(preferred) ? preferred : paths[0] || null;
+    if (!samePaths) this.rebuild();
+    for (const o of outputs) {
+      const view = this.editors.get(o.path);
+      if (view && view.state.doc.toString() !== o.content) {
+        view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: o.content } });
+      }
+    }
+    this.select(this.selected);
+  }
+
+  rebuild() {
+    clear(this.tabs);
+    clear(this.views);
+    this.editors.clear();
+    if (this.outputs.length === 0) {
+      this.views.append(h('p', {}, 'Nothing rendered (see the diagnostics).'));
+      return;
+    }
+    for (const o of this.outputs) {
+      const tab = h('button', { type: 'button', role: 'tab', 'aria-selected': 'false', dataset: { path: o.path } }, o.path);
+      tab.addEventListener('click', () => this.select(o.path));
+      this.tabs.append(tab);
+      const region = h('section', { role: 'region', 'aria-label': `Rendered ${o.path}`, class: 'output-view', dataset: { path: o.path } });
+      this.views.append(region);
+      this.editors.set(o.path, new EditorView({ parent: region, state: readOnlyState(o.path, o.content) }));
+    }
+  }
+
+  select(path) {
+    this.selected = path;
+    for (const tab of this.tabs.querySelectorAll('[role=tab]')) tab.setAttribute('aria-selected', String(tab.dataset.path === path));
+    for (const region of this.views.querySelectorAll('section')) region.hidden = region.dataset.path !== path;
+  }
+
+  /// Rendered-file findings (CloudFormation checks) in the output views' gutters.
+  showDiagnostics(diagnostics) {
+    for (const [path, view] of this.editors) showDiagnostics(view, diagnostics.filter((d) => d.rendered_file === path));
+  }
+
+  text(path) {
+    const o = this.outputs.find((x) => x.path === path);
+    return o ? o.content : null;
+  }
+
+  current() {
+    return this.outputs.find((o) => o.path === this.selected) || null;
+  }
+
+  async copy() {
+    const o = this.current();
+    if (!o) return;
+    try {
+      await navigator.clipboard.writeText(o.content);
+      this.onStatus(`Copied ${o.path}`);
+    } catch {
+      this.onStatus('Copy failed: the browser refused clipboard access');
+    }
+  }
+
+  downloadCurrent() {
+    const o = this.current();
+    if (o) download(o.path.split('/').pop(), o.content);
+  }
+
+  downloadZip(name = 'rendered') {
+    if (this.outputs.length === 0) return;
+    const entries = {};
+    for (const o of this.outputs) entries[o.path] = strToU8(o.content);
+    download(`${name}.zip`, new Blob([zipSync(entries)], { type: 'application/zip' }));
+  }
+}

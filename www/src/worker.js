@@ -1,0 +1,39 @@
+// The engine worker: the Rust core compiled to WebAssembly, off the main thread so typing never
+// waits for a render.
+import init, { analyze, render, loadArchive, parseYaml, version } from '../../target/wasm-pkg/proton_playground.js';
+import { buildRequest } from './workspace.js';
+
+const ready = init({ module_or_path: new URL('./proton_playground_bg.wasm', import.meta.url) });
+
+const handlers = {
+  // Analyze the files and render the selected bundle in one round trip.
+  update({ files, state }) {
+    const summary = analyze(files);
+    const bundle = summary.bundles.find((b) => b.root === state.selection.root) || summary.bundles[0];
+    if (!bundle) return { summary, root: null, target: null, report: null };
+    const request = buildRequest(state, bundle);
+    request.target = bundle.targets.includes(request.target) ? request.target : bundle.default_target;
+    const report = render(files, bundle.root, request);
+    return { summary, root: bundle.root, target: request.target, report };
+  },
+  loadArchive({ name, bytes }) {
+    return loadArchive(name, new Uint8Array(bytes));
+  },
+  parseYaml({ text }) {
+    return parseYaml(text);
+  },
+  version() {
+    return version();
+  },
+};
+
+self.onmessage = async (event) => {
+  const { id, type, payload } = event.data;
+  try {
+    await ready;
+    const result = handlers[type](payload || {});
+    self.postMessage({ id, ok: true, result });
+  } catch (error) {
+    self.postMessage({ id, ok: false, error: String((error && error.message) || error) });
+  }
+};
