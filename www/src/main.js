@@ -77,6 +77,7 @@ async function update() {
     return;
   }
   refreshSelectors();
+  openBundleFile();
   form.render(bundle, workspace);
   mocks.render(bundle, workspace);
   outputs.show(report, workspace.selection.output);
@@ -117,6 +118,17 @@ function prefillMocks() {
   if (workspace.mocks.component.attached) fill(bundle.consumed_component_outputs, workspace.mocks.component.outputs);
   if (workspace.selection.target === 'pipeline') fill(bundle.consumed_instance_outputs, workspace.mocks.instance_outputs);
   return added;
+}
+
+/// When the open file is not in the selected bundle, opens the bundle's first template.
+function openBundleFile() {
+  if (!bundle) return;
+  const prefix = bundle.root ? `${bundle.root}/` : '';
+  const open = workspace.selection.file;
+  if (open && open.startsWith(prefix) && open in workspace.files) return;
+  const infra = bundle.infrastructure.find((i) => i.target === workspace.selection.target) || bundle.infrastructure[0];
+  const first = infra && infra.files[0] ? `${prefix}${infra.files[0]}` : Object.keys(workspace.files).find((p) => p.startsWith(prefix));
+  if (first) files.open(first);
 }
 
 function refreshSelectors() {

@@ -137,9 +137,10 @@ export class InputsForm {
     const hasDefault = prop.default !== undefined && prop.default !== null;
     const labelText = prop.title ? `${prop.title} (${prop.name})` : prop.name;
     const wrapper = h('div', { class: 'field' });
-    const label = h('label', { for: id }, labelText, prop.required ? h('span', { class: 'required', 'aria-hidden': 'true' }, '*') : null);
+    const labelId = uid('label');
+    const label = h('label', { for: id, id: labelId }, labelText, prop.required ? h('span', { class: 'required', 'aria-hidden': 'true' }, '*') : null);
     const defaultTag = h('span', { class: 'default-tag' });
-    const reset = h('button', { type: 'button', class: 'reset', title: 'Back to the default', 'aria-label': `Reset ${prop.name} to its default` }, 'reset');
+    const reset = h('button', { type: 'button', class: 'reset', title: 'Back to the default', 'aria-describedby': labelId }, 'reset');
     const errorEl = h('p', { class: 'error', id: errorId });
     const described = [prop.description ? helpId : null, errorId].filter(Boolean).join(' ');
     const typed = () => Object.prototype.hasOwnProperty.call(values, prop.name);
@@ -219,20 +220,20 @@ export class InputsForm {
   }
 
   listEditor(common, prop, values, set) {
-    const box = h('div', { class: 'list-editor', role: 'group', id: common.id, 'aria-describedby': common['aria-describedby'], 'aria-label': prop.title || prop.name });
+    const box = h('div', { class: 'list-editor', role: 'group', id: common.id, 'aria-describedby': common['aria-describedby'], 'aria-label': prop.title ? `${prop.title} (${prop.name})` : prop.name });
     const items = () => (Array.isArray(values[prop.name]) ? values[prop.name] : Array.isArray(prop.default) ? [...prop.default] : []);
     const draw = () => {
       clear(box);
       const list = items();
       list.forEach((item, i) => {
-        const input = h('input', { type: 'text', value: typeof item === 'string' ? item : JSON.stringify(item), 'aria-label': `${prop.name} item ${i + 1}` });
+        const input = h('input', { type: 'text', value: typeof item === 'string' ? item : JSON.stringify(item), 'aria-label': `Item ${i + 1}` });
         input.addEventListener('input', () => {
           const next = items();
           const itemType = (prop.schema.items || {}).type;
           next[i] = itemType === 'number' || itemType === 'integer' ? Number(input.value) : input.value;
           set(next);
         });
-        const remove = h('button', { type: 'button', 'aria-label': `Remove ${prop.name} item ${i + 1}` }, '×');
+        const remove = h('button', { type: 'button', 'aria-label': `Remove item ${i + 1}` }, '×');
         remove.addEventListener('click', () => {
           const next = items();
           next.splice(i, 1);
@@ -241,7 +242,7 @@ export class InputsForm {
         });
         box.append(h('div', { class: 'row' }, input, remove));
       });
-      const add = h('button', { type: 'button' }, `Add ${prop.name} item`);
+      const add = h('button', { type: 'button' }, 'Add item');
       add.addEventListener('click', () => {
         set([...items(), '']);
         draw();
@@ -260,7 +261,8 @@ export class InputsForm {
   }
 
   paint(slot) {
-    const messages = [...new Set([...slot.engine, ...slot.local])];
+    // The engine's message names the bound; the local check only fills the gap until it answers.
+    const messages = slot.engine.length > 0 ? slot.engine : slot.local;
     slot.errorEl.textContent = messages.join('; ');
     slot.wrapper.classList.toggle('has-error', messages.length > 0);
   }

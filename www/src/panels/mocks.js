@@ -33,7 +33,7 @@ function keyValues(title, map, onChange, note) {
         map[current] = valueInput.value;
         onChange();
       });
-      const remove = h('button', { type: 'button', 'aria-label': `Remove ${title} ${key}` }, '×');
+      const remove = h('button', { type: 'button', 'aria-label': 'Remove this entry', title: `Remove ${key}` }, '×');
       remove.addEventListener('click', () => {
         delete map[current];
         draw();

@@ -1,0 +1,134 @@
+// The user flows of the page, in Chromium (issue "The playground page"). Each saves a screenshot.
+import { test, expect } from '@playwright/test';
+import { unzipSync, strFromU8 } from 'fflate';
+import { readFileSync } from 'node:fs';
+import { SHOTS, open, outputText, pickExample, diagnostics } from './helpers.js';
+
+const ENV_OUT = 'ecs-shared-env/v1/infrastructure/cloudformation.yaml';
+
+test('1. the first example is loaded and rendered on open', async ({ page }) => {
+  const errors = [];
+  await open(page, { errors });
+  await expect(page.getByLabel('Example')).toHaveValue('ecs-shared-env');
+  const region = page.getByRole('region', { name: 'Rendered infrastructure/cloudformation.yaml' });
+  await expect(region).toContainText('CidrBlock: "10.10.0.0/16"');
+  await expect(diagnostics(page)).toContainText('No problems found');
+  await page.screenshot({ path: `${SHOTS}/1-open.png`, fullPage: true });
+  expect(errors).toEqual([]);
+});
+
+test('2. editing an input re-renders without a button', async ({ page }) => {
+  await open(page);
+  const cidr = page.getByLabel('vpc_cidr');
+  await cidr.fill('10.99.0.0/16');
+  await expect.poll(() => outputText(page, 'infrastructure/cloudformation.yaml')).toContain('CidrBlock: "10.99.0.0/16"');
+  await page.getByLabel('NAT gateways').selectOption({ label: '2' });
+  await expect.poll(() => outputText(page, 'infrastructure/cloudformation.yaml')).toContain('NatGateway2:');
+  await expect(page.getByRole('region', { name: 'Spec' })).toContainText('nat_gateway_count: 2');
+  await page.screenshot({ path: `${SHOTS}/2-edit-input.png`, fullPage: true });
+});
+
+test('3. an invalid input shows the field error inline and in the list', async ({ page }) => {
+  await open(page);
+  await page.getByLabel('VPC CIDR block').fill('not a cidr');
+  const field = page.locator('.field.has-error', { has: page.getByLabel('vpc_cidr') });
+  await expect(field).toContainText('must match');
+  await expect(diagnostics(page)).toContainText('spec.yaml');
+  await expect(diagnostics(page)).toContainText('environment inputs: vpc_cidr: must match the pattern');
+  await expect(page.getByLabel('Input errors')).toContainText('vpc_cidr');
+  await page.screenshot({ path: `${SHOTS}/3-invalid-input.png`, fullPage: true });
+});
+
+test('4. a broken template shows a located diagnostic; clicking it jumps to the line', async ({ page }) => {
+  await open(page);
+  await page.getByRole('treeitem', { name: ENV_OUT }).click();
+  const editor = page.locator('#editor .cm-content');
+  await editor.click();
+  await page.keyboard.press('Control+Home');
+  await page.keyboard.type('# {{ environment.inputs.nope }}\n');
+  const entry = diagnostics(page).getByRole('button', { name: /cloudformation\.yaml:1:/ });
+  await expect(entry).toContainText(`${ENV_OUT}:1:6 error[template-undefined]: 'dict object' has no attribute 'nope'`);
+  await expect(page.locator('#editor .cm-lint-marker-error')).toHaveCount(1);
+  await page.keyboard.press('Control+End');
+  await entry.click();
+  await expect(page.locator('#editor .cm-activeLine')).toContainText('environment.inputs.nope');
+  await page.screenshot({ path: `${SHOTS}/4-broken-template.png`, fullPage: true });
+});
+
+test('5. a .tar.gz picked with the file picker loads as a new workspace', async ({ page }) => {
+  await open(page);
+  await page.locator('#open-archive').setInputFiles('tests/fixtures/fixture-env.tar.gz');
+  await expect.poll(() => outputText(page, 'infrastructure/cloudformation.yaml')).toContain('BucketName: "my-env-fixture"');
+  await page.getByLabel('bucket_suffix').fill('renamed');
+  await expect.poll(() => outputText(page, 'infrastructure/cloudformation.yaml')).toContain('BucketName: "my-env-renamed"');
+  // The previous workspace stays reachable in the recent list.
+  await expect(page.getByLabel('Recent').locator('option', { hasText: 'Shared ECS environment' })).toHaveCount(1);
+  await page.screenshot({ path: `${SHOTS}/5-archive.png`, fullPage: true });
+});
+
+test('6. a reload keeps the edits (localStorage)', async ({ page }) => {
+  await open(page);
+  await page.getByLabel('vpc_cidr').fill('10.42.0.0/16');
+  await expect.poll(() => outputText(page, 'infrastructure/cloudformation.yaml')).toContain('10.42.0.0/16');
+  await page.reload();
+  await expect(page.getByLabel('vpc_cidr')).toHaveValue('10.42.0.0/16');
+  await expect.poll(() => outputText(page, 'infrastructure/cloudformation.yaml')).toContain('10.42.0.0/16');
+  await page.screenshot({ path: `${SHOTS}/6-reload.png`, fullPage: true });
+});
+
+test('7. the rendered bundle downloads as a .zip', async ({ page }) => {
+  await open(page);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download .zip' }).click()]);
+  expect(download.suggestedFilename()).toBe('rendered.zip');
+  const entries = unzipSync(readFileSync(await download.path()));
+  expect(Object.keys(entries)).toEqual(['infrastructure/cloudformation.yaml']);
+  expect(strFromU8(entries['infrastructure/cloudformation.yaml'])).toContain('AWSTemplateFormatVersion');
+});
+
+test('8. a service: pipeline inputs once, instances added and renamed, pipeline target, component attached', async ({ page }) => {
+  await open(page);
+  await pickExample(page, 'ecs-fargate-service', 'instance_infrastructure/cloudformation.yaml');
+  await expect(page.getByLabel('Template')).toHaveValue('ecs-fargate-service/v1');
+  await page.getByRole('button', { name: 'Add instance' }).click();
+  await page.getByLabel('Instance name').fill('staging');
+  await page.getByLabel('Desired count').fill('3');
+  await expect.poll(() => outputText(page, 'instance_infrastructure/cloudformation.yaml')).toContain('DesiredCount: 3');
+  await expect.poll(() => outputText(page, 'instance_infrastructure/cloudformation.yaml')).toContain('"payment-api-staging"');
+  await page.getByLabel('Target').selectOption('pipeline');
+  await expect.poll(() => outputText(page, 'pipeline_infrastructure/cloudformation.yaml')).toContain('Deploy-staging');
+  await page.getByLabel('Build compute type').selectOption('BUILD_GENERAL1_LARGE');
+  await expect.poll(() => outputText(page, 'pipeline_infrastructure/cloudformation.yaml')).toContain('ComputeType: BUILD_GENERAL1_LARGE');
+  await page.getByLabel('Target').selectOption('service-instance');
+  await page.getByLabel('Attach a component').check();
+  await page.getByRole('button', { name: 'Add component outputs' }).click();
+  await page.getByLabel('Component outputs Output1').fill('arn:aws:iam::111122223333:policy/queue-access');
+  await expect.poll(() => outputText(page, 'instance_infrastructure/cloudformation.yaml')).toContain('- arn:aws:iam::111122223333:policy/queue-access');
+  await expect(page.getByRole('region', { name: 'Spec' })).toContainText('name: staging');
+  await expect(page.getByRole('region', { name: 'Spec' })).toContainText('aws proton create-service');
+  await page.screenshot({ path: `${SHOTS}/8-service.png`, fullPage: true });
+});
+
+test('the component example renders for the chosen instance', async ({ page }) => {
+  await open(page);
+  await pickExample(page, 'sqs-queue', 'cloudformation.yaml');
+  await expect.poll(() => outputText(page, 'cloudformation.yaml')).toContain('QueueName: "payment-api-dev-jobs"');
+  await page.screenshot({ path: `${SHOTS}/component.png`, fullPage: true });
+});
+
+test('importing a spec file fills the form', async ({ page }) => {
+  await open(page);
+  await page.locator('#import-spec').setInputFiles({
+    name: 'prod.yaml',
+    mimeType: 'text/yaml',
+    buffer: Buffer.from('proton: EnvironmentSpec\nspec:\n  vpc_cidr: "10.20.0.0/16"\n  log_retention_days: 90\n'),
+  });
+  await expect(page.getByLabel('vpc_cidr')).toHaveValue('10.20.0.0/16');
+  await expect.poll(() => outputText(page, 'infrastructure/cloudformation.yaml')).toContain('RetentionInDays: 90');
+});
+
+test('keyboard: Ctrl+S downloads the open file', async ({ page }) => {
+  await open(page);
+  await page.locator('#editor .cm-content').click();
+  const [download] = await Promise.all([page.waitForEvent('download'), page.keyboard.press('Control+s')]);
+  expect(download.suggestedFilename()).toBe('cloudformation.yaml');
+});
