@@ -302,13 +302,24 @@ fn compile_type(
             );
         }
     }
-    let json_schema = to_json_schema(&resolved);
-    let validator = match jsonschema::options()
-        .with_draft(jsonschema::Draft::Draft7)
-        .should_validate_formats(false)
-        .with_pattern_options(jsonschema::PatternOptions::regex())
-        .build(&json_schema)
-    {
+    let mut json_schema = to_json_schema(&resolved);
+    let build = |schema: &Json| {
+        jsonschema::options()
+            .with_draft(jsonschema::Draft::Draft7)
+            .should_validate_formats(false)
+            .with_pattern_options(jsonschema::PatternOptions::regex())
+            .build(schema)
+    };
+    // Patterns are compiled once, by the validator; only when that fails are they compiled one by
+    // one to locate the culprits, which are then left out.
+    let validator = match build(&json_schema).or_else(|first| {
+        let bad = bad_patterns(node, types, path, diags, 0);
+        if bad.is_empty() {
+            return Err(first);
+        }
+        strip_patterns(&mut json_schema, &bad);
+        build(&json_schema)
+    }) {
         Ok(v) => Some(v),
         Err(e) => {
             diags.push(
@@ -440,27 +451,76 @@ fn resolve_node(
                 }
                 value.to_json()
             }
-            "pattern" => {
-                if let Some(p) = value.as_str() {
-                    if let Err(e) = regex::Regex::new(p) {
-                        let detail = e.to_string();
-                        let detail = detail.lines().last().unwrap_or_default().trim().to_string();
-                        diags.push(
-                            Diagnostic::error("schema-pattern", format!("pattern does not compile: {detail}"))
-                                .in_file(path)
-                                .at_pos(Some(value.pos))
-                                .with_hint("patterns are ECMA-262 regular expressions without look-around or backreferences"),
-                        );
-                        continue;
-                    }
-                }
-                value.to_json()
-            }
             _ => value.to_json(),
         };
         out.insert(k, converted);
     }
     Json::Object(out)
+}
+
+/// The `pattern`s under `node` (following `$ref`s) that do not compile, each reported.
+fn bad_patterns(
+    node: &Node,
+    types: Option<&Node>,
+    path: &str,
+    diags: &mut Vec<Diagnostic>,
+    depth: usize,
+) -> Vec<String> {
+    let mut bad = Vec::new();
+    if depth > 32 {
+        return bad;
+    }
+    for (key, value) in node.as_map().unwrap_or_default() {
+        match (key.key_text().as_str(), value.as_str()) {
+            ("pattern", Some(p)) => {
+                if let Err(e) = regex::Regex::new(p) {
+                    let detail = e.to_string();
+                    let detail = detail.lines().last().unwrap_or_default().trim().to_string();
+                    diags.push(
+                        Diagnostic::error("schema-pattern", format!("pattern does not compile: {detail}"))
+                            .in_file(path)
+                            .at_pos(Some(value.pos))
+                            .with_hint("patterns are ECMA-262 regular expressions without look-around or backreferences"),
+                    );
+                    bad.push(p.to_string());
+                }
+            }
+            ("$ref", Some(r)) => {
+                if let Some(target) = r
+                    .strip_prefix("#/")
+                    .and_then(|n| types.and_then(|t| t.get(n)))
+                {
+                    bad.extend(bad_patterns(target, types, path, diags, depth + 1));
+                }
+            }
+            ("properties", _) => {
+                for (_, prop) in value.as_map().unwrap_or_default() {
+                    bad.extend(bad_patterns(prop, types, path, diags, depth + 1));
+                }
+            }
+            ("items", _) => bad.extend(bad_patterns(value, types, path, diags, depth + 1)),
+            _ => {}
+        }
+    }
+    bad
+}
+
+/// Removes every `pattern` whose text is in `bad`.
+fn strip_patterns(schema: &mut Json, bad: &[String]) {
+    match schema {
+        Json::Object(map) => {
+            if map
+                .get("pattern")
+                .and_then(Json::as_str)
+                .is_some_and(|p| bad.iter().any(|b| b == p))
+            {
+                map.remove("pattern");
+            }
+            map.values_mut().for_each(|v| strip_patterns(v, bad));
+        }
+        Json::Array(items) => items.iter_mut().for_each(|v| strip_patterns(v, bad)),
+        _ => {}
+    }
 }
 
 /// OpenAPI 3.0 Schema Object → JSON Schema draft 7: `nullable`, boolean `exclusiveMinimum`
@@ -533,34 +593,40 @@ pub fn to_json_schema(openapi: &Json) -> Json {
 
 /// A default must satisfy its own constraints (AWS samples ship `type: boolean, default: public`).
 fn check_defaults(input_type: &InputType, path: &str, diags: &mut Vec<Diagnostic>) {
-    for prop in &input_type.properties {
-        let Some(default) = &prop.default else {
-            continue;
-        };
-        let schema = to_json_schema(&prop.schema);
-        let Ok(validator) = jsonschema::options()
-            .with_draft(jsonschema::Draft::Draft7)
-            .should_validate_formats(false)
-            .with_pattern_options(jsonschema::PatternOptions::regex())
-            .build(&schema)
+    let Some(validator) = &input_type.validator else {
+        return;
+    };
+    // One validation of all defaults with the type's own validator (no extra compile).
+    let defaults: serde_json::Map<String, Json> = input_type
+        .properties
+        .iter()
+        .filter_map(|p| Some((p.name.clone(), p.default.clone()?)))
+        .collect();
+    let instance = Json::Object(defaults);
+    for error in validator.iter_errors(&instance) {
+        let pointer = error.instance_path().as_str();
+        let Some(top) = pointer
+            .trim_start_matches('/')
+            .split('/')
+            .next()
+            .filter(|t| !t.is_empty())
         else {
+            continue; // `required` and other whole-object findings are not about a default
+        };
+        let Some(prop) = input_type.property(&top.replace("~1", "/").replace("~0", "~")) else {
             continue;
         };
-        for error in validator.iter_errors(default) {
-            let field = crate::inputs::field_path(&prop.name, error.instance_path().as_str());
-            let message = crate::inputs::describe(&error);
-            diags.push(
-                Diagnostic::error(
-                    "schema-default",
-                    format!("default of {field} breaks its own schema: {message}"),
-                )
-                .in_file(path)
-                .at_pos(prop.default_pos.or(Some(prop.pos)))
-                .with_hint(
-                    "fix the default or the constraint: Proton renders the default as given",
-                ),
-            );
-        }
+        let field = crate::inputs::field_path(&prop.name, &pointer[1 + top.len()..]);
+        let message = crate::inputs::describe(&error);
+        diags.push(
+            Diagnostic::error(
+                "schema-default",
+                format!("default of {field} breaks its own schema: {message}"),
+            )
+            .in_file(path)
+            .at_pos(prop.default_pos.or(Some(prop.pos)))
+            .with_hint("fix the default or the constraint: Proton renders the default as given"),
+        );
     }
 }
 

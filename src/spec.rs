@@ -5,7 +5,6 @@ use crate::diagnostic::Diagnostic;
 use crate::inputs::Locate;
 use crate::yaml::{self, Node, NodeValue, Pos};
 use serde_json::{Map, Value as Json};
-use std::sync::OnceLock;
 
 /// Which spec document this is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -96,9 +95,12 @@ pub const MAX_SPEC_CHARS: usize = 51200;
 
 /// Name format for environments, services, instances and components (REFERENCE §2.6).
 pub fn valid_name(name: &str) -> bool {
-    static RE: OnceLock<regex::Regex> = OnceLock::new();
-    let re = RE.get_or_init(|| regex::Regex::new(r"^[0-9A-Za-z]+[0-9A-Za-z_\-]*$").unwrap());
-    (1..=100).contains(&name.chars().count()) && re.is_match(name)
+    // `^[0-9A-Za-z]+[0-9A-Za-z_\-]*$`, 1–100 characters.
+    (1..=100).contains(&name.len())
+        && name.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
 }
 
 /// Parses a spec file. `expected` is the document the template takes (None: unknown, e.g. a

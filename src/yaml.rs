@@ -8,7 +8,6 @@
 use crate::diagnostic::Diagnostic;
 use serde_json::{Map, Number, Value as Json};
 use std::collections::HashMap;
-use std::sync::OnceLock;
 use yaml_rust2::parser::{Event, Parser, Tag};
 use yaml_rust2::scanner::{Marker, TScalarStyle};
 
@@ -372,39 +371,197 @@ fn tag_name(tag: Tag) -> String {
     }
 }
 
-struct Resolvers {
-    boolean: regex::Regex,
-    int: regex::Regex,
-    float: regex::Regex,
-    date: regex::Regex,
+/// A cursor over ASCII bytes for the YAML 1.1 resolver patterns (hand-written: compiling the
+/// equivalent regexes costs more than all other start-up work in WebAssembly).
+struct Scan<'a> {
+    s: &'a [u8],
+    i: usize,
 }
 
-fn resolvers() -> &'static Resolvers {
-    static R: OnceLock<Resolvers> = OnceLock::new();
-    R.get_or_init(|| Resolvers {
-        boolean: regex::Regex::new(
-            r"^(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$",
-        )
-        .unwrap(),
-        int: regex::Regex::new(
-            r"^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$",
-        )
-        .unwrap(),
-        float: regex::Regex::new(
-            r"^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
-        )
-        .unwrap(),
-        date: regex::Regex::new(
-            r"^(?:[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]|[0-9][0-9][0-9][0-9]-[0-9][0-9]?-[0-9][0-9]?(?:[Tt]|[ \t]+)[0-9][0-9]?:[0-9][0-9]:[0-9][0-9](?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?)$",
-        )
-        .unwrap(),
-    })
+impl<'a> Scan<'a> {
+    fn new(s: &'a str) -> Self {
+        Scan {
+            s: s.as_bytes(),
+            i: 0,
+        }
+    }
+    fn peek(&self) -> Option<u8> {
+        self.s.get(self.i).copied()
+    }
+    fn eat(&mut self, c: u8) -> bool {
+        let hit = self.peek() == Some(c);
+        self.i += hit as usize;
+        hit
+    }
+    fn eat_if(&mut self, f: impl Fn(u8) -> bool) -> bool {
+        let hit = self.peek().is_some_and(&f);
+        self.i += hit as usize;
+        hit
+    }
+    /// Eats a run of bytes matching `f`; returns its length.
+    fn run(&mut self, f: impl Fn(u8) -> bool) -> usize {
+        let start = self.i;
+        while self.eat_if(&f) {}
+        self.i - start
+    }
+    fn sign(&mut self) {
+        let _ = self.eat(b'+') || self.eat(b'-');
+    }
+    fn done(&self) -> bool {
+        self.i == self.s.len()
+    }
+    fn rest(&self) -> &'a [u8] {
+        &self.s[self.i..]
+    }
+}
+
+fn digit_(c: u8) -> bool {
+    c.is_ascii_digit() || c == b'_'
+}
+
+/// `(?::[0-5]?[0-9])+` — base-60 groups; at least one.
+fn sexagesimal_groups(sc: &mut Scan) -> bool {
+    let mut groups = 0;
+    while sc.eat(b':') {
+        let start = sc.i;
+        if sc.eat_if(|c| (b'0'..=b'5').contains(&c)) && sc.eat_if(|c| c.is_ascii_digit()) {
+            groups += 1;
+            continue;
+        }
+        sc.i = start;
+        if !sc.eat_if(|c| c.is_ascii_digit()) {
+            return false;
+        }
+        groups += 1;
+    }
+    groups > 0
+}
+
+/// PyYAML's int pattern.
+fn is_yaml11_int(text: &str) -> bool {
+    let mut sc = Scan::new(text);
+    sc.sign();
+    let rest = sc.rest();
+    if rest.starts_with(b"0b") {
+        sc.i += 2;
+        return sc.run(|c| c == b'0' || c == b'1' || c == b'_') > 0 && sc.done();
+    }
+    if rest.starts_with(b"0x") {
+        sc.i += 2;
+        return sc.run(|c| c.is_ascii_hexdigit() || c == b'_') > 0 && sc.done();
+    }
+    if rest == b"0" {
+        return true;
+    }
+    if sc.eat(b'0') {
+        return sc.run(|c| (b'0'..=b'7').contains(&c) || c == b'_') > 0 && sc.done();
+    }
+    if !sc.eat_if(|c| (b'1'..=b'9').contains(&c)) {
+        return false;
+    }
+    sc.run(digit_);
+    sc.done() || (sexagesimal_groups(&mut sc) && sc.done())
+}
+
+/// `(?:[eE][-+][0-9]+)?`
+fn exponent(sc: &mut Scan) -> bool {
+    if sc.eat(b'e') || sc.eat(b'E') {
+        return (sc.eat(b'-') || sc.eat(b'+')) && sc.run(|c| c.is_ascii_digit()) > 0;
+    }
+    true
+}
+
+/// PyYAML's float pattern.
+fn is_yaml11_float(text: &str) -> bool {
+    let b = text.as_bytes();
+    if matches!(text, ".nan" | ".NaN" | ".NAN") {
+        return true;
+    }
+    let unsigned = text.trim_start_matches(['+', '-']);
+    if b.len() - unsigned.len() <= 1 && matches!(unsigned, ".inf" | ".Inf" | ".INF") {
+        return true;
+    }
+    // `\.[0-9][0-9_]*(exp)?` (no sign).
+    let mut sc = Scan::new(text);
+    if sc.eat(b'.') {
+        return sc.eat_if(|c| c.is_ascii_digit()) && {
+            sc.run(digit_);
+            exponent(&mut sc) && sc.done()
+        };
+    }
+    sc.sign();
+    if !sc.eat_if(|c| c.is_ascii_digit()) {
+        return false;
+    }
+    sc.run(digit_);
+    let after_int = sc.i;
+    // `[0-9][0-9_]*\.[0-9_]*(exp)?`
+    if sc.eat(b'.') {
+        sc.run(digit_);
+        if exponent(&mut sc) && sc.done() {
+            return true;
+        }
+    }
+    // `[0-9][0-9_]*(:[0-5]?[0-9])+\.[0-9_]*`
+    sc.i = after_int;
+    if sexagesimal_groups(&mut sc) && sc.eat(b'.') {
+        sc.run(digit_);
+        return sc.done();
+    }
+    false
+}
+
+/// PyYAML's timestamp pattern.
+fn is_yaml11_timestamp(text: &str) -> bool {
+    let mut sc = Scan::new(text);
+    let digits = |sc: &mut Scan, min: usize, max: usize| {
+        let n = sc.run(|c| c.is_ascii_digit());
+        (min..=max).contains(&n)
+    };
+    if !(digits(&mut sc, 4, 4) && sc.eat(b'-')) {
+        return false;
+    }
+    let date_start = sc.i;
+    if digits(&mut sc, 2, 2) && sc.eat(b'-') && digits(&mut sc, 2, 2) && sc.done() {
+        return true;
+    }
+    sc.i = date_start;
+    if !(digits(&mut sc, 1, 2) && sc.eat(b'-') && digits(&mut sc, 1, 2)) {
+        return false;
+    }
+    if !(sc.eat(b'T') || sc.eat(b't') || sc.run(|c| c == b' ' || c == b'\t') > 0) {
+        return false;
+    }
+    if !(digits(&mut sc, 1, 2)
+        && sc.eat(b':')
+        && digits(&mut sc, 2, 2)
+        && sc.eat(b':')
+        && digits(&mut sc, 2, 2))
+    {
+        return false;
+    }
+    if sc.eat(b'.') {
+        sc.run(|c| c.is_ascii_digit());
+    }
+    if sc.done() {
+        return true;
+    }
+    sc.run(|c| c == b' ' || c == b'\t');
+    if sc.eat(b'Z') {
+        return sc.done();
+    }
+    if !((sc.eat(b'+') || sc.eat(b'-')) && digits(&mut sc, 1, 2)) {
+        return false;
+    }
+    if sc.eat(b':') && !digits(&mut sc, 2, 2) {
+        return false;
+    }
+    sc.done()
 }
 
 /// Resolves a plain scalar as YAML 1.1 (PyYAML `SafeLoader`): bool, null, int (octal, hex,
 /// binary, base 60, `_`), float, else string. Also returns a notice for readings that surprise.
 pub fn resolve_plain(text: &str, pos: Pos) -> (NodeValue, Option<Notice>) {
-    let r = resolvers();
     let surprising = |became: String| {
         Some(Notice::Surprising {
             text: text.to_string(),
@@ -415,7 +572,27 @@ pub fn resolve_plain(text: &str, pos: Pos) -> (NodeValue, Option<Notice>) {
     if matches!(text, "" | "~" | "null" | "Null" | "NULL") {
         return (NodeValue::Null, None);
     }
-    if r.boolean.is_match(text) {
+    if matches!(
+        text,
+        "yes"
+            | "Yes"
+            | "YES"
+            | "no"
+            | "No"
+            | "NO"
+            | "true"
+            | "True"
+            | "TRUE"
+            | "false"
+            | "False"
+            | "FALSE"
+            | "on"
+            | "On"
+            | "ON"
+            | "off"
+            | "Off"
+            | "OFF"
+    ) {
         let value = matches!(text.to_ascii_lowercase().as_str(), "yes" | "true" | "on");
         let notice = if matches!(text.to_ascii_lowercase().as_str(), "true" | "false") {
             None
@@ -424,7 +601,7 @@ pub fn resolve_plain(text: &str, pos: Pos) -> (NodeValue, Option<Notice>) {
         };
         return (NodeValue::Bool(value), notice);
     }
-    if r.int.is_match(text) {
+    if is_yaml11_int(text) {
         if let Some(i) = parse_yaml11_int(text) {
             let plain_decimal = text
                 .trim_start_matches(['+', '-'])
@@ -441,14 +618,14 @@ pub fn resolve_plain(text: &str, pos: Pos) -> (NodeValue, Option<Notice>) {
         }
         return (NodeValue::Str(text.to_string()), None);
     }
-    if r.float.is_match(text) {
+    if is_yaml11_float(text) {
         if let Some(f) = parse_yaml11_float(text) {
             let repr = crate::render::pyrepr::float_repr(f);
             let notice = if repr == text { None } else { surprising(repr) };
             return (NodeValue::Float(f), notice);
         }
     }
-    if r.date.is_match(text) {
+    if is_yaml11_timestamp(text) {
         return (
             NodeValue::Str(text.to_string()),
             Some(Notice::Date {
@@ -519,7 +696,7 @@ pub fn needs_quotes(s: &str) -> bool {
     if !matches!(resolve_plain(s, Pos::default()).0, NodeValue::Str(_)) {
         return true;
     }
-    if resolvers().date.is_match(s) {
+    if is_yaml11_timestamp(s) {
         return true;
     }
     let first = s.chars().next().unwrap_or(' ');
@@ -565,6 +742,18 @@ mod tests {
         assert_eq!(scalar("1.0e+5"), NodeValue::Float(100000.0));
         assert_eq!(scalar(".inf"), NodeValue::Float(f64::INFINITY));
         assert_eq!(scalar("2020-01-01"), NodeValue::Str("2020-01-01".into()));
+        assert!(is_yaml11_timestamp("2001-12-14t21:59:43.10-05:00"));
+        assert!(is_yaml11_timestamp("2001-12-14 21:59:43.10 -5"));
+        assert!(!is_yaml11_timestamp("2001-12-1"));
+        for s in ["1.0e5", "1e5", "+.5", "1.0e", "..5", "1:60.0"] {
+            assert!(!is_yaml11_float(s), "{s}");
+        }
+        for s in ["1.", "-1.5e+3", "1_0.0_1", "190:20:30.15", "+.inf", ".NaN"] {
+            assert!(is_yaml11_float(s), "{s}");
+        }
+        for s in ["1__0", "0o7", "0b", "1:", "-0x_1F"] {
+            assert_eq!(is_yaml11_int(s), s == "-0x_1F" || s == "1__0", "{s}");
+        }
     }
 
     #[test]

@@ -18,7 +18,7 @@ rmSync(dist, { recursive: true, force: true });
 mkdirSync(join(dist, 'assets'), { recursive: true });
 
 await esbuild.build({
-  entryPoints: { app: join(www, 'src/main.js'), worker: join(www, 'src/worker.js') },
+  entryPoints: { boot: join(www, 'src/boot.js'), app: join(www, 'src/main.js'), worker: join(www, 'src/worker.js') },
   bundle: true,
   format: 'esm',
   minify: true,

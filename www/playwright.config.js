@@ -19,6 +19,8 @@ export default defineConfig({
     },
   },
   webServer: {
+    stdout: 'ignore',
+    stderr: 'ignore',
     command: `python3 -m http.server --bind 127.0.0.1 ${port} --directory ../dist`,
     url: `http://127.0.0.1:${port}/`,
     reuseExistingServer: false,

@@ -5,7 +5,6 @@ use super::Kind;
 use crate::diagnostic::Diagnostic;
 use crate::yaml::{self, Pos};
 use std::collections::BTreeMap;
-use std::sync::OnceLock;
 
 /// Which environments a service template version runs in.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,16 +17,17 @@ pub struct Registration {
     pub positions: Vec<Pos>,
 }
 
-fn entry_regex() -> &'static regex::Regex {
-    static RE: OnceLock<regex::Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        regex::Regex::new(r"^([0-9A-Za-z]+[0-9A-Za-z_\-]*):(0|[1-9][0-9]*)$").unwrap()
-    })
-}
-
+/// `<name>:<major>` with `name` a Proton name and `major` `0|[1-9][0-9]*`.
 fn parse_entry(text: &str) -> Option<(String, u32)> {
-    let caps = entry_regex().captures(text.trim())?;
-    Some((caps[1].to_string(), caps[2].parse().ok()?))
+    let (name, major) = text.trim().rsplit_once(':')?;
+    let canonical = major == "0"
+        || (!major.starts_with('0')
+            && !major.is_empty()
+            && major.bytes().all(|b| b.is_ascii_digit()));
+    if !(crate::spec::valid_name(name) && canonical) {
+        return None;
+    }
+    Some((name.to_string(), major.parse().ok()?))
 }
 
 /// Reads the registration of a bundle, checking each entry.

@@ -12,7 +12,9 @@ export class Engine {
   }
 
   start() {
-    this.worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+    // The boot script starts the first worker early; restarts make their own.
+    this.worker = window.protonPlaygroundWorker || new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+    window.protonPlaygroundWorker = null;
     this.worker.onmessage = (event) => {
       const { id, ok, result, error } = event.data;
       const entry = this.pending.get(id);

@@ -19,6 +19,7 @@ let workspace = null;
 let summary = null;
 let bundle = null;
 let report = null;
+let firstRenderMs = null;
 
 const engine = new Engine((reason) => {
   status(`The engine stopped (${reason}) and was restarted: your edits are kept.`);
@@ -276,7 +277,7 @@ function setUpSelectors() {
 async function main() {
   setUpLoading();
   setUpSelectors();
-  examples = await fetch('examples.json').then((r) => r.json());
+  examples = await (window.protonPlaygroundExamples || fetch('examples.json').then((r) => r.json()));
   const exampleSelect = $('example');
   exampleSelect.append(h('option', { value: '' }, '(your bundle)'));
   for (const ex of examples) exampleSelect.append(h('option', { value: ex.id }, ex.title));
@@ -284,8 +285,26 @@ async function main() {
   attach(saved && saved.files ? saved : await exampleWorkspace(examples[0]));
   engine.call('version').then((v) => { $('version').textContent = `Engine ${v}.`; });
   await update();
-  // For browser tests and curious users: the exact rendered text of an output.
-  window.protonPlayground = { outputText: (path) => outputs.text(path), workspace: () => workspace };
+  firstRenderMs = performance.now();
+  // For browser tests, benchmarks and curious users.
+  window.protonPlayground = {
+    outputText: (path) => outputs.text(path),
+    workspace: () => workspace,
+    firstRenderMs,
+    loadFiles: (name, fileMap) => loadFiles(name, fileMap),
+    /// Times `n` engine round trips (analyze + render + report), each after a one-character edit.
+    async timeUpdates(n) {
+      const times = [];
+      for (let i = 0; i < n; i += 1) {
+        workspace.mocks.service.name = `bench-${i}`;
+        const { inputs, mocks: m, options, selection } = workspace;
+        const start = performance.now();
+        await engine.update({ files: workspace.files, state: { inputs, mocks: m, options, selection } });
+        times.push(performance.now() - start);
+      }
+      return times;
+    },
+  };
 }
 
 main();

@@ -1,0 +1,85 @@
+//! Native timings of the data path on the largest corpus bundle (and the examples when the
+//! corpus is absent): load + analyze, and one render (what a keystroke costs). Prints a table
+//! for BENCHMARKS.md. Run with `cargo bench`.
+
+use proton_playground::{run, Request, SpecSource, Target, Workspace};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+fn percentile(samples: &mut [Duration], p: f64) -> Duration {
+    samples.sort();
+    samples[((samples.len() as f64 - 1.0) * p).round() as usize]
+}
+
+fn measure(label: &str, iterations: usize, mut f: impl FnMut()) {
+    for _ in 0..iterations / 10 {
+        f();
+    }
+    let mut samples: Vec<Duration> = (0..iterations)
+        .map(|_| {
+            let start = Instant::now();
+            f();
+            start.elapsed()
+        })
+        .collect();
+    let p50 = percentile(&mut samples, 0.5);
+    let p99 = percentile(&mut samples, 0.99);
+    println!(
+        "| {label} | {:.3} ms | {:.3} ms |",
+        p50.as_secs_f64() * 1e3,
+        p99.as_secs_f64() * 1e3
+    );
+}
+
+fn main() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let corpus = root.join("../shared/corpus/bundles/aws-proton-cloudformation-sample-templates/lambda-multi-svc/service-crud/v1");
+    let (bundle_dir, spec) = if corpus.is_dir() {
+        let spec = "proton: ServiceSpec\npipeline:\n  unit_test_command: 'echo test'\ninstances:\n  - name: front-end\n    environment: multi-svc-beta\n    spec:\n      resource_name: task\n";
+        (corpus, spec.to_string())
+    } else {
+        eprintln!("../shared/corpus is absent: timing the examples instead");
+        let spec = std::fs::read_to_string(root.join("examples/specs/payment-api.yaml")).unwrap();
+        (root.join("examples/templates/ecs-fargate-service/v1"), spec)
+    };
+    println!("Bundle: {}\n", bundle_dir.display());
+    println!("| Step (native, release) | p50 | p99 |\n|---|---|---|");
+    measure(
+        "load folder + analyze (schema, manifests, lint)",
+        200,
+        || {
+            Workspace::load_path(&bundle_dir).unwrap();
+        },
+    );
+    let ws = Workspace::load_path(&bundle_dir).unwrap();
+    let bundle = &ws.bundles[0];
+    let mut request = Request {
+        target: Some(Target::Pipeline),
+        spec: Some(SpecSource {
+            path: "spec.yaml".into(),
+            text: spec,
+        }),
+        ..Default::default()
+    };
+    request
+        .mocks
+        .instance_outputs
+        .insert("LambdaRuntime".into(), "ruby2.7".into());
+    let mut n = 0u64;
+    measure(
+        "render pipeline (inputs, context, render, report)",
+        2000,
+        || {
+            n += 1;
+            request.mocks.service.name = Some(format!("svc-{n}"));
+            let report = run(bundle, &request);
+            assert!(!report.outputs.is_empty());
+        },
+    );
+    request.target = Some(Target::ServiceInstance);
+    measure("render service instance", 2000, || {
+        n += 1;
+        request.mocks.service.name = Some(format!("svc-{n}"));
+        run(bundle, &request);
+    });
+}

@@ -1,0 +1,73 @@
+// Page benchmarks in Debian's Chromium against dist/: navigation → first render, and keystroke →
+// rendered + checked output (an engine round trip in the worker) on the largest corpus bundle.
+// Prints a Markdown table for BENCHMARKS.md.
+import { chromium } from '@playwright/test';
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { gzipSync } from 'node:zlib';
+
+const root = new URL('../..', import.meta.url).pathname;
+const port = 8799;
+const server = spawn('python3', ['-m', 'http.server', '--bind', '127.0.0.1', String(port), '--directory', join(root, 'dist')], { stdio: 'ignore' });
+await new Promise((r) => setTimeout(r, 800));
+
+const percentile = (xs, p) => [...xs].sort((a, b) => a - b)[Math.round((xs.length - 1) * p)];
+const fmt = (ms) => `${ms.toFixed(2)} ms`;
+
+function readTree(dir) {
+  const files = {};
+  const walk = (d) => {
+    for (const name of readdirSync(d)) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else files[relative(dir, p)] = readFileSync(p, 'utf8');
+    }
+  };
+  walk(dir);
+  return files;
+}
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+try {
+  const firstRenders = [];
+  for (let i = 0; i < 5; i += 1) {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`http://127.0.0.1:${port}/`);
+    await page.waitForFunction(() => window.protonPlayground && window.protonPlayground.firstRenderMs);
+    firstRenders.push(await page.evaluate(() => window.protonPlayground.firstRenderMs));
+    await context.close();
+  }
+  const page = await browser.newPage();
+  await page.goto(`http://127.0.0.1:${port}/`);
+  await page.waitForFunction(() => window.protonPlayground && window.protonPlayground.firstRenderMs);
+  const corpus = join(root, '../shared/corpus/bundles/aws-proton-cloudformation-sample-templates/lambda-multi-svc/service-crud/v1');
+  let label = 'example ecs-fargate-service';
+  if (existsSync(corpus)) {
+    label = 'corpus lambda-multi-svc/service-crud (22 KB pipeline template)';
+    await page.evaluate((files) => window.protonPlayground.loadFiles('service-crud', files), readTree(corpus));
+    await page.selectOption('#target', 'pipeline');
+  } else {
+    await page.selectOption('#example', 'ecs-fargate-service');
+  }
+  await page.waitForTimeout(500);
+  const times = await page.evaluate(() => window.protonPlayground.timeUpdates(300));
+  const dist = join(root, 'dist');
+  const size = (p) => gzipSync(readFileSync(join(dist, p)), { level: 9 }).length;
+  const files = ['index.html', 'styles.css', 'assets/app.js', 'assets/worker.js', 'assets/proton_playground_bg.wasm', 'examples.json', 'favicon.svg'];
+  const total = files.reduce((n, f) => n + size(f), 0);
+  console.log(`Bundle for keystrokes: ${label}\n`);
+  console.log('| Measure (Chromium, localhost) | p50 | p99 | budget |\n|---|---|---|---|');
+  console.log(`| keystroke → rendered + checked output (worker round trip) | ${fmt(percentile(times, 0.5))} | ${fmt(percentile(times, 0.99))} | p50 ≤ 2 ms, p99 ≤ 8 ms |`);
+  console.log(`| navigation → first render | ${fmt(percentile(firstRenders, 0.5))} | ${fmt(Math.max(...firstRenders))} (max of 5) | ≤ 400 ms |`);
+  console.log(`\n| Download (gzip -9) | size | budget |\n|---|---|---|`);
+  console.log(`| wasm | ${(size('assets/proton_playground_bg.wasm') / 1024).toFixed(0)} KB | ≤ 1.2 MB |`);
+  console.log(`| whole page | ${(total / 1024).toFixed(0)} KB | ≤ 1.6 MB |`);
+} finally {
+  await browser.close();
+  server.kill();
+}
