@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 CARGO ?= cargo
 PORT ?= 8080
-WASM := target/wasm32-unknown-unknown/release/proton_playground.wasm
+WASM := target/wasm32-unknown-unknown/wasm/proton_playground.wasm
 PKG := target/wasm-pkg
 
 .PHONY: test lint unit oracle wasm www-deps dist serve browser e2e bench
@@ -25,7 +25,7 @@ oracle:
 wasm:
 	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
 	@./scripts/install-wasm-bindgen.sh
-	$(CARGO) rustc --locked --lib --crate-type cdylib --release --target wasm32-unknown-unknown --no-default-features
+	$(CARGO) rustc --locked --lib --crate-type cdylib --profile wasm --target wasm32-unknown-unknown --no-default-features
 	wasm-bindgen --target web --no-typescript --remove-name-section --out-dir $(PKG) $(WASM)
 
 www-deps:
