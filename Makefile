@@ -5,10 +5,10 @@ PORT ?= 8080
 WASM := target/wasm32-unknown-unknown/wasm/proton_playground.wasm
 PKG := target/wasm-pkg
 
-.PHONY: test lint unit oracle wasm www-deps dist serve browser e2e bench
+.PHONY: test lint unit oracle wasm-tools wasm wasm-test www-deps dist serve browser e2e bench
 
 ## Run every test (what CI runs).
-test: lint unit e2e
+test: lint unit wasm-test e2e
 
 lint:
 	$(CARGO) fmt --all -- --check
@@ -21,10 +21,16 @@ unit: oracle
 oracle:
 	@python3 -c "import jinja2" 2>/dev/null || python3 -m pip install --quiet jinja2 || echo "jinja2 unavailable: the differential test will skip"
 
-## The core as WebAssembly (size-oriented release build with LTO) + its JS bindings.
-wasm:
+wasm-tools:
 	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
 	@./scripts/install-wasm-bindgen.sh
+
+## The WebAssembly facade's tests, in wasm-bindgen-test-runner (Node).
+wasm-test: wasm-tools
+	$(CARGO) test --locked --target wasm32-unknown-unknown --no-default-features --test web
+
+## The core as WebAssembly (size-oriented build with LTO) + its JS bindings.
+wasm: wasm-tools
 	$(CARGO) rustc --locked --lib --crate-type cdylib --profile wasm --target wasm32-unknown-unknown --no-default-features
 	wasm-bindgen --target web --no-typescript --remove-name-section --out-dir $(PKG) $(WASM)
 

@@ -18,7 +18,7 @@ pub mod summary;
 pub mod yaml;
 
 #[cfg(target_arch = "wasm32")]
-mod wasm;
+pub mod wasm;
 
 pub use bundle::{Bundle, Kind, Workspace};
 pub use context::{Mocks, Target};

@@ -15,9 +15,9 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-/// Fuel for one render: enough for any real template (the largest corpus render uses < 1 %), small
-/// enough that a runaway loop stops within milliseconds.
-pub const FUEL: u64 = 5_000_000;
+/// Fuel for one render: 25× what the largest corpus render needs (every corpus case renders with
+/// 20,000), small enough that a runaway loop stops within about 60 ms in WebAssembly.
+pub const FUEL: u64 = 500_000;
 /// Nested macro calls / includes allowed.
 pub const RECURSION_LIMIT: usize = 100;
 
