@@ -3,6 +3,7 @@
 import * as esbuild from 'esbuild';
 import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { initSync, parseYaml } from '../target/wasm-pkg/proton_playground.js';
 
 const root = new URL('..', import.meta.url).pathname;
 const www = join(root, 'www');
@@ -14,17 +15,33 @@ if (!existsSync(join(pkg, 'proton_playground_bg.wasm'))) {
   process.exit(1);
 }
 
+// The engine itself parses the examples' specs and mocks (YAML 1.1, as the page would).
+initSync({ module: readFileSync(join(pkg, 'proton_playground_bg.wasm')) });
+
 rmSync(dist, { recursive: true, force: true });
 mkdirSync(join(dist, 'assets'), { recursive: true });
 
 await esbuild.build({
-  entryPoints: { boot: join(www, 'src/boot.js'), app: join(www, 'src/main.js'), worker: join(www, 'src/worker.js') },
+  entryPoints: { app: join(www, 'src/main.js'), worker: join(www, 'src/worker.js') },
   bundle: true,
   format: 'esm',
+  splitting: true,
   minify: true,
+  chunkNames: 'chunk-[hash]',
   sourcemap: false,
   target: ['chrome100', 'firefox100', 'safari16'],
   outdir: join(dist, 'assets'),
+  logLevel: 'warning',
+});
+
+// The boot script is a classic script, run while the page is parsed.
+await esbuild.build({
+  entryPoints: [join(www, 'src/boot.js')],
+  bundle: true,
+  format: 'iife',
+  minify: true,
+  target: ['chrome100', 'firefox100', 'safari16'],
+  outfile: join(dist, 'assets', 'boot.js'),
   logLevel: 'warning',
 });
 
@@ -49,8 +66,8 @@ const gallery = JSON.parse(readFileSync(join(examplesDir, 'gallery.json'), 'utf8
 const examples = gallery.map((entry) => ({
   ...entry,
   files: readTree(join(examplesDir, entry.bundle)),
-  specText: entry.spec ? readFileSync(join(examplesDir, entry.spec), 'utf8') : null,
-  mocksText: entry.mocks ? readFileSync(join(examplesDir, entry.mocks), 'utf8') : null,
+  spec: entry.spec ? parseYaml(readFileSync(join(examplesDir, entry.spec), 'utf8')) : null,
+  mocks: entry.mocks ? parseYaml(readFileSync(join(examplesDir, entry.mocks), 'utf8')) : null,
 }));
 writeFileSync(join(dist, 'examples.json'), JSON.stringify(examples));
 console.log(`built ${relative(root, dist)}/`);

@@ -1,4 +1,14 @@
-// Starts the engine worker (and with it the wasm download, compile and warm-up) and the examples
-// download before the page's main bundle is parsed: the first render waits for whichever is later.
-window.protonPlaygroundWorker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
-window.protonPlaygroundExamples = fetch(new URL('../examples.json', import.meta.url)).then((r) => r.json());
+// Runs as a classic script while the page is still being parsed: starts the engine worker (wasm
+// download and compile), fetches the examples, and has the worker analyze the workspace the page
+// will open (the saved one, else the first example) while the main bundle loads.
+import { loadCurrent } from './store.js';
+
+const base = document.currentScript ? document.currentScript.src : location.href;
+const worker = new Worker(new URL('worker.js', base), { type: 'module' });
+window.protonPlaygroundWorker = worker;
+window.protonPlaygroundExamples = fetch(new URL('../examples.json', base)).then((r) => r.json());
+
+const prepare = (files) => worker.postMessage({ id: 0, type: 'prepare', payload: { files } });
+const saved = loadCurrent();
+if (saved && saved.files) prepare(saved.files);
+else window.protonPlaygroundExamples.then((examples) => examples[0] && prepare(examples[0].files));

@@ -9,7 +9,8 @@ import { FilesPanel } from './panels/files.js';
 import { OutputsPanel } from './panels/outputs.js';
 import { DiagnosticsPanel } from './panels/diagnostics.js';
 import { SpecPanel } from './panels/spec.js';
-import { readDroppedItems, readFolderPick, isArchiveName } from './loader.js';
+import { readDroppedItems, readFolderPick } from './loader.js';
+import { loadEditor } from './editor-loader.js';
 
 const $ = (id) => document.getElementById(id);
 const status = (text) => { $('status').textContent = text; };
@@ -169,12 +170,13 @@ async function switchTo(ws) {
   await update();
 }
 
-async function exampleWorkspace(ex) {
+/// A workspace for a gallery entry (its spec and mocks were parsed by the build).
+function exampleWorkspace(ex) {
   const ws = newWorkspace({ id: `example:${ex.id}`, name: ex.title, files: { ...ex.files } });
   ws.selection.root = ex.root ?? null;
   ws.templateName = ex.id;
-  if (ex.specText) applySpec(ws, await engine.call('parseYaml', { text: ex.specText }));
-  if (ex.mocksText) applyMocks(ws, await engine.call('parseYaml', { text: ex.mocksText }));
+  applySpec(ws, ex.spec);
+  applyMocks(ws, ex.mocks);
   return ws;
 }
 
@@ -246,7 +248,7 @@ function setUpSelectors() {
     const ex = examples.find((e) => e.id === event.target.value);
     if (!ex) return;
     const saved = store.findRecent(`example:${ex.id}`);
-    await switchTo(saved || await exampleWorkspace(ex));
+    await switchTo(saved || exampleWorkspace(ex));
   });
   $('template').addEventListener('change', (event) => {
     workspace.selection.root = event.target.value;
@@ -282,10 +284,11 @@ async function main() {
   exampleSelect.append(h('option', { value: '' }, '(your bundle)'));
   for (const ex of examples) exampleSelect.append(h('option', { value: ex.id }, ex.title));
   const saved = store.loadCurrent();
-  attach(saved && saved.files ? saved : await exampleWorkspace(examples[0]));
+  attach(saved && saved.files ? saved : exampleWorkspace(examples[0]));
   engine.call('version').then((v) => { $('version').textContent = `Engine ${v}.`; });
   await update();
   firstRenderMs = performance.now();
+  loadEditor();
   // For browser tests, benchmarks and curious users.
   window.protonPlayground = {
     outputText: (path) => outputs.text(path),

@@ -3,19 +3,7 @@
 import init, { analyze, render, loadArchive, parseYaml, version } from '../../target/wasm-pkg/proton_playground.js';
 import { buildRequest } from './workspace.js';
 
-// A tiny bundle rendered once while the page is still starting: one-time costs (regex tables,
-// the JSON Schema meta-schema) are paid before the first real request.
-const WARM_UP = {
-  'schema/schema.yaml': 'schema:\n  format: {openapi: "3.0.0"}\n  environment_input_type: E\n  types:\n    E:\n      type: object\n      properties:\n        a: {type: string, default: x, pattern: "^[a-z]+$", minLength: 1}\n',
-  'infrastructure/manifest.yaml': 'infrastructure:\n  templates:\n    - file: t.yaml\n      rendering_engine: jinja\n      template_language: cloudformation\n',
-  'infrastructure/t.yaml': 'A: {{ environment.inputs.a | tojson }}\n',
-};
-
-const ready = init({ module_or_path: new URL('./proton_playground_bg.wasm', import.meta.url) }).then(() => {
-  analyze(WARM_UP);
-  render(WARM_UP, '', { target: 'environment' });
-  parseYaml('a: yes');
-});
+const ready = init({ module_or_path: new URL('./proton_playground_bg.wasm', import.meta.url) });
 
 const handlers = {
   // Analyze the files and render the selected bundle in one round trip.
@@ -27,6 +15,11 @@ const handlers = {
     request.target = bundle.targets.includes(request.target) ? request.target : bundle.default_target;
     const report = render(files, bundle.root, request);
     return { summary, root: bundle.root, target: request.target, report };
+  },
+  /// Analyzes a workspace ahead of its first render (the result is cached by the engine).
+  prepare({ files }) {
+    analyze(files);
+    return null;
   },
   loadArchive({ name, bytes }) {
     return loadArchive(name, new Uint8Array(bytes));

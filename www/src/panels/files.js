@@ -1,13 +1,22 @@
 // The bundle's files: a tree, one CodeMirror editor, add/rename/delete, gutter diagnostics.
 import { h, clear } from '../dom.js';
-import { EditorView, editableState, showDiagnostics, goTo } from '../editor.js';
+import { editorReady } from '../editor-loader.js';
 
 export class FilesPanel {
   constructor({ tree, editor, newName, addButton, renameButton, deleteButton }, onChange) {
     this.treeEl = tree;
     this.onChange = onChange;
     this.states = new Map();
-    this.view = new EditorView({ parent: editor });
+    this.editorEl = editor;
+    this.view = null;
+    this.placeholder = h('pre', { class: 'code', 'aria-label': 'File (loading the editor)' });
+    editor.append(this.placeholder);
+    editorReady.then((cm) => {
+      this.cm = cm;
+      this.placeholder.remove();
+      this.view = new cm.EditorView({ parent: editor });
+      if (this.workspace) this.open(this.path);
+    });
     this.newName = newName;
     this.path = null;
     addButton.addEventListener('click', () => this.add());
@@ -25,7 +34,7 @@ export class FilesPanel {
 
   stateFor(path) {
     if (!this.states.has(path)) {
-      this.states.set(path, editableState(path, this.workspace.files[path] ?? '', (text) => {
+      this.states.set(path, this.cm.editableState(path, this.workspace.files[path] ?? '', (text) => {
         this.workspace.files[path] = text;
         this.onChange({ files: true });
       }));
@@ -36,8 +45,9 @@ export class FilesPanel {
   open(path) {
     this.path = path;
     this.workspace.selection.file = path;
-    if (path !== null && path in this.workspace.files) this.view.setState(this.stateFor(path));
-    else this.view.setState(editableState('(none)', '', () => {}));
+    if (!this.view) this.placeholder.textContent = path ? this.workspace.files[path] ?? '' : '';
+    else if (path !== null && path in this.workspace.files) this.view.setState(this.stateFor(path));
+    else this.view.setState(this.cm.editableState('(none)', '', () => {}));
     this.drawTree();
     this.showDiagnostics(this.lastDiagnostics || []);
   }
@@ -46,7 +56,7 @@ export class FilesPanel {
   reveal(path, line, column) {
     if (!(path in this.workspace.files)) return false;
     if (path !== this.path) this.open(path);
-    if (line) goTo(this.view, line, column || 1);
+    if (line && this.view) this.cm.goTo(this.view, line, column || 1);
     return true;
   }
 
@@ -62,7 +72,7 @@ export class FilesPanel {
 
   showDiagnostics(diagnostics) {
     this.lastDiagnostics = diagnostics;
-    showDiagnostics(this.view, diagnostics.filter((d) => d.file === this.path));
+    if (this.view) this.cm.showDiagnostics(this.view, diagnostics.filter((d) => d.file === this.path));
     this.drawTree(new Set(diagnostics.filter((d) => d.severity === 'error' && d.file).map((d) => d.file)));
   }
 

@@ -2,7 +2,7 @@
 // `Rendered <path>`; copy, download, and a .zip of everything rendered.
 import { zipSync, strToU8 } from 'fflate';
 import { h, clear, download } from '../dom.js';
-import { EditorView, readOnlyState, showDiagnostics } from '../editor.js';
+import { editorReady, editorModule } from '../editor-loader.js';
 
 export class OutputsPanel {
   constructor({ tabs, views, copy, downloadOne, downloadZip }, onStatus) {
@@ -12,6 +12,10 @@ export class OutputsPanel {
     this.outputs = [];
     this.selected = null;
     this.editors = new Map();
+    editorReady.then(() => {
+      this.rebuild();
+      this.select(this.selected);
+    });
     copy.addEventListener('click', () => this.copy());
     downloadOne.addEventListener('click', () => this.downloadCurrent());
     downloadZip.addEventListener('click', () => this.downloadZip());
@@ -26,7 +30,8 @@ export class OutputsPanel {
     if (!samePaths) this.rebuild();
     for (const o of outputs) {
       const view = this.editors.get(o.path);
-      if (view && view.state.doc.toString() !== o.content) {
+      if (view instanceof HTMLElement) view.textContent = o.content;
+      else if (view && view.state.doc.toString() !== o.content) {
         view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: o.content } });
       }
     }
@@ -47,7 +52,9 @@ export class OutputsPanel {
       this.tabs.append(tab);
       const region = h('section', { role: 'region', 'aria-label': `Rendered ${o.path}`, class: 'output-view', dataset: { path: o.path } });
       this.views.append(region);
-      this.editors.set(o.path, new EditorView({ parent: region, state: readOnlyState(o.path, o.content) }));
+      const cm = editorModule();
+      if (cm) this.editors.set(o.path, new cm.EditorView({ parent: region, state: cm.readOnlyState(o.path, o.content) }));
+      else this.editors.set(o.path, region.appendChild(h('pre', { class: 'code' }, o.content)));
     }
   }
 
@@ -59,7 +66,11 @@ export class OutputsPanel {
 
   /// Rendered-file findings (CloudFormation checks) in the output views' gutters.
   showDiagnostics(diagnostics) {
-    for (const [path, view] of this.editors) showDiagnostics(view, diagnostics.filter((d) => d.rendered_file === path));
+    const cm = editorModule();
+    if (!cm) return;
+    for (const [path, view] of this.editors) {
+      if (!(view instanceof HTMLElement)) cm.showDiagnostics(view, diagnostics.filter((d) => d.rendered_file === path));
+    }
   }
 
   text(path) {
