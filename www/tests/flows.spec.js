@@ -132,3 +132,28 @@ test('keyboard: Ctrl+S downloads the open file', async ({ page }) => {
   const [download] = await Promise.all([page.waitForEvent('download'), page.keyboard.press('Control+s')]);
   expect(download.suggestedFilename()).toBe('cloudformation.yaml');
 });
+
+test('a folder picked with the folder picker loads as a workspace', async ({ page }) => {
+  await open(page);
+  await page.locator('#open-folder').setInputFiles('../examples/components/sqs-queue');
+  await expect.poll(() => outputText(page, 'cloudformation.yaml')).toContain('Type: AWS::SQS::Queue');
+  await expect(page.getByRole('treeitem', { name: 'manifest.yaml' })).toBeVisible();
+});
+
+test('files can be added, renamed and deleted', async ({ page }) => {
+  await open(page);
+  const newName = page.getByLabel('New file path');
+  await newName.fill('ecs-shared-env/v1/notes.md');
+  await page.getByRole('button', { name: 'Add', exact: true }).click();
+  await expect(page.getByRole('treeitem', { name: 'ecs-shared-env/v1/notes.md' })).toHaveAttribute('aria-selected', 'true');
+  await newName.fill('ecs-shared-env/v1/README.md');
+  await page.getByRole('button', { name: 'Rename' }).click();
+  await expect(page.getByRole('treeitem', { name: 'ecs-shared-env/v1/README.md' })).toBeVisible();
+  await expect(page.getByRole('treeitem', { name: 'ecs-shared-env/v1/notes.md' })).toHaveCount(0);
+  await page.getByRole('button', { name: 'Delete' }).click();
+  await expect(page.getByRole('treeitem', { name: 'ecs-shared-env/v1/README.md' })).toHaveCount(0);
+  // Deleting the template breaks the bundle: a located diagnostic names the missing file.
+  await page.getByRole('treeitem', { name: 'ecs-shared-env/v1/infrastructure/cloudformation.yaml' }).click();
+  await page.getByRole('button', { name: 'Delete' }).click();
+  await expect(diagnostics(page)).toContainText('manifest lists infrastructure/cloudformation.yaml, which is missing');
+});
