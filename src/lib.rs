@@ -15,6 +15,8 @@ pub mod report;
 pub mod schema;
 pub mod spec;
 pub mod summary;
+pub mod versions;
+pub mod compat;
 pub mod yaml;
 
 #[cfg(target_arch = "wasm32")]

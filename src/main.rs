@@ -2,6 +2,8 @@
 
 use clap::{Parser, Subcommand, ValueEnum};
 use proton_playground::diagnostic::{render_diagnostic, Diagnostic, Severity};
+use proton_playground::versions::{self, Bump, Comparison};
+use proton_playground::compat;
 use proton_playground::{
     run, Bundle, Mocks, RenderOptions, Report, Request, SpecSource, Target, UndefinedMode,
     Workspace,
@@ -39,6 +41,22 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Compare two versions of a template: every schema change with its rule, the bump it needs,
+    /// whether the declared bump is honest, and what changes in the rendered output.
+    Compat {
+        old: PathBuf,
+        new: PathBuf,
+        /// The bump being made (default: implied by `vN/` folders, else minor).
+        #[arg(long, value_enum)]
+        declared: Option<DeclaredArg>,
+        /// In template-sync repositories: the template to compare (`name`, `name:major`).
+        #[arg(long)]
+        old_template: Option<String>,
+        #[arg(long)]
+        new_template: Option<String>,
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+    },
     /// Validate and render every target of a bundle or repository; report all diagnostics.
     Check {
         bundle: PathBuf,
@@ -73,6 +91,12 @@ enum TargetArg {
     ServiceInstance,
     Pipeline,
     Component,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum DeclaredArg {
+    Minor,
+    Major,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -132,14 +156,25 @@ fn execute(command: Command) -> Result<ExitCode, Fatal> {
             write_outputs(&report, out.as_deref())?;
             Ok(exit_code(&diagnostics))
         }
-        Command::Check {
-            bundle,
-            args,
-            format,
-        } => {
+        Command::Compat { old, new, declared, old_template, new_template, format } => {
+            let (old_ws, new_ws) = (load(&old)?, load(&new)?);
+            let (a, b) = (select(&old_ws, old_template.as_deref())?, select(&new_ws, new_template.as_deref())?);
+            let declared = declared.map(|d| match d {
+                DeclaredArg::Minor => Bump::Minor,
+                DeclaredArg::Major => Bump::Major,
+            });
+            let cmp = versions::compare(a, b, declared);
+            match format {
+                Format::Json => println!("{}", serde_json::to_string_pretty(&cmp).unwrap_or_default()),
+                Format::Text => print_comparison(&cmp),
+            }
+            Ok(if cmp.honest { ExitCode::SUCCESS } else { ExitCode::from(1) })
+        }
+        Command::Check { bundle, args, format } => {
             let workspace = load(&bundle)?;
             let base = request(&args)?;
             let mut diagnostics = workspace.diagnostics.clone();
+            diagnostics.extend(compat::check_repository(&workspace));
             let mut all_sources = BTreeMap::new();
             let bundles: Vec<&Bundle> = match &args.template {
                 Some(t) => vec![select(&workspace, Some(t))?],
@@ -149,6 +184,14 @@ fn execute(command: Command) -> Result<ExitCode, Fatal> {
                 let mut request = base.clone();
                 if workspace.repository && args.template.is_none() {
                     request.spec = None;
+                }
+                // A service paired with a loaded environment renders with its declared outputs.
+                for (name, value) in compat::paired_outputs(&workspace, b) {
+                    request.mocks.environment.outputs.entry(name).or_insert(value);
+                }
+                // A service paired with a loaded environment renders with its declared outputs.
+                for (name, value) in compat::paired_outputs(&workspace, b) {
+                    request.mocks.environment.outputs.entry(name).or_insert(value);
                 }
                 for target in b.targets() {
                     request.target = Some(target);
@@ -324,6 +367,38 @@ fn write_outputs(report: &Report, out: Option<&Path>) -> Result<(), Fatal> {
             .try_for_each(|f| write!(stdout, "==> {} <==\n{}\n", f.path, f.content)),
     };
     result.map_err(|e| Fatal(format!("stdout: {e}")))
+}
+
+fn print_comparison(cmp: &Comparison) {
+    println!("{} → {}", cmp.old, cmp.new);
+    if cmp.changes.is_empty() {
+        println!("  no input changes");
+    }
+    for c in &cmp.changes {
+        let mark = if c.warning { " (!)" } else { "" };
+        println!("  [{:>11}] {}: {}{mark}\n                rule: {}", c.needs.label(), c.subject, c.description, c.rule);
+    }
+    for r in &cmp.resources {
+        let detail = match r.change {
+            "added" => format!("added ({})", r.new_type.as_deref().unwrap_or("?")),
+            "removed" => format!("removed ({})", r.old_type.as_deref().unwrap_or("?")),
+            _ => format!(
+                "type {} → {}: CloudFormation replaces it",
+                r.old_type.as_deref().unwrap_or("?"),
+                r.new_type.as_deref().unwrap_or("?")
+            ),
+        };
+        println!("  resource {} in {}: {detail}", r.logical_id, r.file);
+    }
+    println!(
+        "needs: {}; declared: {}; {}",
+        cmp.required.label(),
+        cmp.declared.label(),
+        if cmp.honest { "the bump is honest" } else { "the bump is NOT honest: publish a new major version (vN+1/)" }
+    );
+    if !cmp.rendered_diff.is_empty() {
+        println!("\nRendered with default inputs:\n{}", cmp.rendered_diff);
+    }
 }
 
 fn exit_code(diagnostics: &[Diagnostic]) -> ExitCode {

@@ -1,0 +1,184 @@
+//! Checks across the templates of a repository (REFERENCE §11, §2.5): honest version bumps, service
+//! ↔ environment compatibility and method pairing, and the environment-output contract.
+
+use crate::bundle::{Bundle, Kind, Workspace};
+use crate::diagnostic::Diagnostic;
+use crate::manifest::Method;
+use crate::versions::{compare, declared_outputs, plausible_output, Bump};
+use serde_json::{Map, Value as Json};
+
+/// An environment output a service template reads, where, and whether the read is guarded.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConsumedOutput {
+    pub name: String,
+    pub file: String,
+    pub line: u32,
+    pub guarded: bool,
+}
+
+/// Every `environment.outputs.X` (and `service_instances[i].environment.outputs.X`, Terraform
+/// `var.environment.outputs.X`) a bundle reads.
+pub fn consumed_outputs(bundle: &Bundle) -> Vec<ConsumedOutput> {
+    let mut out = Vec::new();
+    let prefixes: [&[&str]; 2] = [&["environment", "outputs"], &["service_instances", "[]", "environment", "outputs"]];
+    for (file, refs) in &bundle.references {
+        for r in refs {
+            for prefix in prefixes {
+                if r.path.len() > prefix.len() && r.path.iter().zip(prefix.iter()).all(|(a, b)| a == b) {
+                    let name = &r.path[prefix.len()];
+                    if name != "[]" {
+                        out.push(ConsumedOutput { name: name.clone(), file: file.clone(), line: r.line, guarded: r.guarded });
+                    }
+                }
+            }
+        }
+    }
+    // Terraform reads `var.environment.outputs.X` in .tf files (not templated).
+    for infra in &bundle.infrastructure {
+        if infra.method != Some(Method::Terraform) {
+            continue;
+        }
+        for file in &infra.files {
+            let text = bundle.files.get(file).map(String::as_str).unwrap_or_default();
+            for (i, line) in text.lines().enumerate() {
+                let mut rest = line;
+                while let Some(at) = rest.find("var.environment.outputs.") {
+                    let tail = &rest[at + "var.environment.outputs.".len()..];
+                    let name: String = tail.chars().take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '-').collect();
+                    if !name.is_empty() {
+                        out.push(ConsumedOutput { name: name.clone(), file: file.clone(), line: i as u32 + 1, guarded: line.contains("try(") || line.contains("lookup(") });
+                    }
+                    rest = tail;
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The loaded environment template versions a service is registered for.
+pub fn compatible_environments<'w>(ws: &'w Workspace, service: &Bundle) -> Vec<&'w Bundle> {
+    let Some(reg) = &service.registration else { return Vec::new() };
+    ws.bundles
+        .iter()
+        .filter(|b| matches!(b.kind, Kind::Environment | Kind::CustomerManagedEnvironment))
+        .filter(|b| reg.compatible_environments.iter().any(|(name, major)| &b.name == name && b.major == Some(*major)))
+        .collect()
+}
+
+/// Mocked environment outputs for a service, from what its first loaded compatible environment
+/// declares, with plausible values (so the service renders with no typing).
+pub fn paired_outputs(ws: &Workspace, service: &Bundle) -> Map<String, Json> {
+    compatible_environments(ws, service)
+        .first()
+        .and_then(|env| declared_outputs(env))
+        .unwrap_or_default()
+        .into_iter()
+        .map(|name| {
+            let value = plausible_output(&name);
+            (name, Json::String(value))
+        })
+        .collect()
+}
+
+/// All repository-level findings, with repository-relative paths.
+pub fn check_repository(ws: &Workspace) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    // Honest bumps between consecutive major versions of each template.
+    let mut names: Vec<&str> = ws.bundles.iter().map(|b| b.name.as_str()).collect();
+    names.dedup();
+    for name in names {
+        let mut versions: Vec<&Bundle> = ws.bundles.iter().filter(|b| b.name == name && b.major.is_some()).collect();
+        versions.sort_by_key(|b| b.major);
+        for pair in versions.windows(2) {
+            let cmp = compare(pair[0], pair[1], None);
+            if !cmp.honest {
+                let reasons: Vec<String> = cmp.changes.iter().filter(|c| c.needs > cmp.declared || c.needs == Bump::NotAllowed).map(|c| format!("{}: {} ({})", c.subject, c.description, c.rule)).collect();
+                out.push(
+                    Diagnostic::error(
+                        "version-bump",
+                        format!("{} → {}: the changes need {} but the layout declares {}", cmp.old, cmp.new, cmp.required.label(), cmp.declared.label()),
+                    )
+                    .in_file(pair[1].root.clone())
+                    .with_hint(reasons.join("; ")),
+                );
+            }
+        }
+    }
+    for service in ws.bundles.iter().filter(|b| b.kind == Kind::Service) {
+        if ws.repository && service.registration.is_none() {
+            out.push(
+                Diagnostic::error("registration-missing", format!("service template {} has no .template-registration.yaml", service.label()))
+                    .in_file(service.root.clone())
+                    .with_hint("compatible_environments:\n  - <environment-template>:<major>"),
+            );
+            continue;
+        }
+        let Some(reg) = &service.registration else { continue };
+        let consumed = consumed_outputs(service);
+        for (name, major) in &reg.compatible_environments {
+            let envs: Vec<&Bundle> = ws.bundles.iter().filter(|b| &b.name == name && b.major == Some(*major)).collect();
+            let reg_file = format!("{}/{}", service.root, reg.file).trim_start_matches('/').to_string();
+            if envs.is_empty() {
+                if ws.bundles.iter().any(|b| &b.name == name) {
+                    out.push(Diagnostic::warning("compat-missing-version", format!("{} is registered for {name}:{major}, which this repository does not hold", service.label())).in_file(reg_file));
+                }
+                continue;
+            }
+            for env in envs {
+                if !matches!(env.kind, Kind::Environment | Kind::CustomerManagedEnvironment) {
+                    out.push(Diagnostic::error("compat-kind", format!("{name}:{major} is not an environment template")).in_file(reg_file.clone()));
+                    continue;
+                }
+                match (service.method(), env.method()) {
+                    (Some(a), Some(b)) if a == Method::CodeBuild || b == Method::CodeBuild => {
+                        if a != b {
+                            out.push(Diagnostic::warning("compat-method", format!("{} ({}) with {} ({}): Proton's pairing rules for CodeBuild are unknown", service.label(), a.label(), env.label(), b.label())).in_file(reg_file.clone()));
+                        }
+                    }
+                    (Some(a), Some(b)) if a != b => out.push(
+                        Diagnostic::error("compat-method", format!("{} is {} but {} is {}: services deploy only to environments of the same method", service.label(), a.label(), env.label(), b.label()))
+                            .in_file(reg_file.clone()),
+                    ),
+                    _ => {}
+                }
+                let Some(declared) = declared_outputs(env) else {
+                    out.push(Diagnostic::info("contract-unknown", format!("{} declares its outputs through CodeBuild: the contract is not checked", env.label())).in_file(env.root.clone()));
+                    continue;
+                };
+                let mut reported = Vec::new();
+                for c in &consumed {
+                    if declared.contains(&c.name) || reported.contains(&c.name) {
+                        continue;
+                    }
+                    reported.push(c.name.clone());
+                    let message = format!("{} reads environment output `{}`, which {} does not declare", service.label(), c.name, env.label());
+                    let d = if c.guarded { Diagnostic::warning("contract-output", message) } else { Diagnostic::error("contract-output", message) };
+                    out.push(
+                        d.in_file(format!("{}/{}", service.root, c.file).trim_start_matches('/').to_string())
+                            .at(c.line, 1)
+                            .with_hint(format!("declared: {}", if declared.is_empty() { "(none)".into() } else { declared.join(", ") })),
+                    );
+                }
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    #[test]
+    fn examples_repository_is_consistent() {
+        let ws = Workspace::load_path(&Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/templates")).unwrap();
+        let findings = check_repository(&ws);
+        assert!(findings.is_empty(), "{findings:#?}");
+        let svc = ws.select(Some("ecs-fargate-service:1")).unwrap();
+        let outputs = paired_outputs(&ws, svc);
+        assert_eq!(outputs["VpcId"], "vpc-0a1b2c3d4e5f67890");
+        assert!(outputs["TaskExecutionRoleArn"].as_str().unwrap().starts_with("arn:aws:iam::123456789012:role/"));
+    }
+}
