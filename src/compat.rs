@@ -20,14 +20,24 @@ pub struct ConsumedOutput {
 /// `var.environment.outputs.X`) a bundle reads.
 pub fn consumed_outputs(bundle: &Bundle) -> Vec<ConsumedOutput> {
     let mut out = Vec::new();
-    let prefixes: [&[&str]; 2] = [&["environment", "outputs"], &["service_instances", "[]", "environment", "outputs"]];
+    let prefixes: [&[&str]; 2] = [
+        &["environment", "outputs"],
+        &["service_instances", "[]", "environment", "outputs"],
+    ];
     for (file, refs) in &bundle.references {
         for r in refs {
             for prefix in prefixes {
-                if r.path.len() > prefix.len() && r.path.iter().zip(prefix.iter()).all(|(a, b)| a == b) {
+                if r.path.len() > prefix.len()
+                    && r.path.iter().zip(prefix.iter()).all(|(a, b)| a == b)
+                {
                     let name = &r.path[prefix.len()];
                     if name != "[]" {
-                        out.push(ConsumedOutput { name: name.clone(), file: file.clone(), line: r.line, guarded: r.guarded });
+                        out.push(ConsumedOutput {
+                            name: name.clone(),
+                            file: file.clone(),
+                            line: r.line,
+                            guarded: r.guarded,
+                        });
                     }
                 }
             }
@@ -39,14 +49,26 @@ pub fn consumed_outputs(bundle: &Bundle) -> Vec<ConsumedOutput> {
             continue;
         }
         for file in &infra.files {
-            let text = bundle.files.get(file).map(String::as_str).unwrap_or_default();
+            let text = bundle
+                .files
+                .get(file)
+                .map(String::as_str)
+                .unwrap_or_default();
             for (i, line) in text.lines().enumerate() {
                 let mut rest = line;
                 while let Some(at) = rest.find("var.environment.outputs.") {
                     let tail = &rest[at + "var.environment.outputs.".len()..];
-                    let name: String = tail.chars().take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '-').collect();
+                    let name: String = tail
+                        .chars()
+                        .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '-')
+                        .collect();
                     if !name.is_empty() {
-                        out.push(ConsumedOutput { name: name.clone(), file: file.clone(), line: i as u32 + 1, guarded: line.contains("try(") || line.contains("lookup(") });
+                        out.push(ConsumedOutput {
+                            name: name.clone(),
+                            file: file.clone(),
+                            line: i as u32 + 1,
+                            guarded: line.contains("try(") || line.contains("lookup("),
+                        });
                     }
                     rest = tail;
                 }
@@ -58,11 +80,17 @@ pub fn consumed_outputs(bundle: &Bundle) -> Vec<ConsumedOutput> {
 
 /// The loaded environment template versions a service is registered for.
 pub fn compatible_environments<'w>(ws: &'w Workspace, service: &Bundle) -> Vec<&'w Bundle> {
-    let Some(reg) = &service.registration else { return Vec::new() };
+    let Some(reg) = &service.registration else {
+        return Vec::new();
+    };
     ws.bundles
         .iter()
         .filter(|b| matches!(b.kind, Kind::Environment | Kind::CustomerManagedEnvironment))
-        .filter(|b| reg.compatible_environments.iter().any(|(name, major)| &b.name == name && b.major == Some(*major)))
+        .filter(|b| {
+            reg.compatible_environments
+                .iter()
+                .any(|(name, major)| &b.name == name && b.major == Some(*major))
+        })
         .collect()
 }
 
@@ -88,16 +116,31 @@ pub fn check_repository(ws: &Workspace) -> Vec<Diagnostic> {
     let mut names: Vec<&str> = ws.bundles.iter().map(|b| b.name.as_str()).collect();
     names.dedup();
     for name in names {
-        let mut versions: Vec<&Bundle> = ws.bundles.iter().filter(|b| b.name == name && b.major.is_some()).collect();
+        let mut versions: Vec<&Bundle> = ws
+            .bundles
+            .iter()
+            .filter(|b| b.name == name && b.major.is_some())
+            .collect();
         versions.sort_by_key(|b| b.major);
         for pair in versions.windows(2) {
             let cmp = compare(pair[0], pair[1], None);
             if !cmp.honest {
-                let reasons: Vec<String> = cmp.changes.iter().filter(|c| c.needs > cmp.declared || c.needs == Bump::NotAllowed).map(|c| format!("{}: {} ({})", c.subject, c.description, c.rule)).collect();
+                let reasons: Vec<String> = cmp
+                    .changes
+                    .iter()
+                    .filter(|c| c.needs > cmp.declared || c.needs == Bump::NotAllowed)
+                    .map(|c| format!("{}: {} ({})", c.subject, c.description, c.rule))
+                    .collect();
                 out.push(
                     Diagnostic::error(
                         "version-bump",
-                        format!("{} → {}: the changes need {} but the layout declares {}", cmp.old, cmp.new, cmp.required.label(), cmp.declared.label()),
+                        format!(
+                            "{} → {}: the changes need {} but the layout declares {}",
+                            cmp.old,
+                            cmp.new,
+                            cmp.required.label(),
+                            cmp.declared.label()
+                        ),
                     )
                     .in_file(pair[1].root.clone())
                     .with_hint(reasons.join("; ")),
@@ -108,17 +151,31 @@ pub fn check_repository(ws: &Workspace) -> Vec<Diagnostic> {
     for service in ws.bundles.iter().filter(|b| b.kind == Kind::Service) {
         if ws.repository && service.registration.is_none() {
             out.push(
-                Diagnostic::error("registration-missing", format!("service template {} has no .template-registration.yaml", service.label()))
-                    .in_file(service.root.clone())
-                    .with_hint("compatible_environments:\n  - <environment-template>:<major>"),
+                Diagnostic::error(
+                    "registration-missing",
+                    format!(
+                        "service template {} has no .template-registration.yaml",
+                        service.label()
+                    ),
+                )
+                .in_file(service.root.clone())
+                .with_hint("compatible_environments:\n  - <environment-template>:<major>"),
             );
             continue;
         }
-        let Some(reg) = &service.registration else { continue };
+        let Some(reg) = &service.registration else {
+            continue;
+        };
         let consumed = consumed_outputs(service);
         for (name, major) in &reg.compatible_environments {
-            let envs: Vec<&Bundle> = ws.bundles.iter().filter(|b| &b.name == name && b.major == Some(*major)).collect();
-            let reg_file = format!("{}/{}", service.root, reg.file).trim_start_matches('/').to_string();
+            let envs: Vec<&Bundle> = ws
+                .bundles
+                .iter()
+                .filter(|b| &b.name == name && b.major == Some(*major))
+                .collect();
+            let reg_file = format!("{}/{}", service.root, reg.file)
+                .trim_start_matches('/')
+                .to_string();
             if envs.is_empty() {
                 if ws.bundles.iter().any(|b| &b.name == name) {
                     out.push(Diagnostic::warning("compat-missing-version", format!("{} is registered for {name}:{major}, which this repository does not hold", service.label())).in_file(reg_file));
@@ -126,8 +183,17 @@ pub fn check_repository(ws: &Workspace) -> Vec<Diagnostic> {
                 continue;
             }
             for env in envs {
-                if !matches!(env.kind, Kind::Environment | Kind::CustomerManagedEnvironment) {
-                    out.push(Diagnostic::error("compat-kind", format!("{name}:{major} is not an environment template")).in_file(reg_file.clone()));
+                if !matches!(
+                    env.kind,
+                    Kind::Environment | Kind::CustomerManagedEnvironment
+                ) {
+                    out.push(
+                        Diagnostic::error(
+                            "compat-kind",
+                            format!("{name}:{major} is not an environment template"),
+                        )
+                        .in_file(reg_file.clone()),
+                    );
                     continue;
                 }
                 match (service.method(), env.method()) {
@@ -152,12 +218,32 @@ pub fn check_repository(ws: &Workspace) -> Vec<Diagnostic> {
                         continue;
                     }
                     reported.push(c.name.clone());
-                    let message = format!("{} reads environment output `{}`, which {} does not declare", service.label(), c.name, env.label());
-                    let d = if c.guarded { Diagnostic::warning("contract-output", message) } else { Diagnostic::error("contract-output", message) };
+                    let message = format!(
+                        "{} reads environment output `{}`, which {} does not declare",
+                        service.label(),
+                        c.name,
+                        env.label()
+                    );
+                    let d = if c.guarded {
+                        Diagnostic::warning("contract-output", message)
+                    } else {
+                        Diagnostic::error("contract-output", message)
+                    };
                     out.push(
-                        d.in_file(format!("{}/{}", service.root, c.file).trim_start_matches('/').to_string())
-                            .at(c.line, 1)
-                            .with_hint(format!("declared: {}", if declared.is_empty() { "(none)".into() } else { declared.join(", ") })),
+                        d.in_file(
+                            format!("{}/{}", service.root, c.file)
+                                .trim_start_matches('/')
+                                .to_string(),
+                        )
+                        .at(c.line, 1)
+                        .with_hint(format!(
+                            "declared: {}",
+                            if declared.is_empty() {
+                                "(none)".into()
+                            } else {
+                                declared.join(", ")
+                            }
+                        )),
                     );
                 }
             }
@@ -173,12 +259,17 @@ mod tests {
 
     #[test]
     fn examples_repository_is_consistent() {
-        let ws = Workspace::load_path(&Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/templates")).unwrap();
+        let ws =
+            Workspace::load_path(&Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/templates"))
+                .unwrap();
         let findings = check_repository(&ws);
         assert!(findings.is_empty(), "{findings:#?}");
         let svc = ws.select(Some("ecs-fargate-service:1")).unwrap();
         let outputs = paired_outputs(&ws, svc);
         assert_eq!(outputs["VpcId"], "vpc-0a1b2c3d4e5f67890");
-        assert!(outputs["TaskExecutionRoleArn"].as_str().unwrap().starts_with("arn:aws:iam::123456789012:role/"));
+        assert!(outputs["TaskExecutionRoleArn"]
+            .as_str()
+            .unwrap()
+            .starts_with("arn:aws:iam::123456789012:role/"));
     }
 }

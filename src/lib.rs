@@ -5,6 +5,7 @@
 //! bundle → manifest/schema → spec/inputs → context → render → outputs → report.
 
 pub mod bundle;
+pub mod compat;
 pub mod context;
 pub mod diagnostic;
 pub mod inputs;
@@ -16,7 +17,6 @@ pub mod schema;
 pub mod spec;
 pub mod summary;
 pub mod versions;
-pub mod compat;
 pub mod yaml;
 
 #[cfg(target_arch = "wasm32")]

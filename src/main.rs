@@ -1,9 +1,9 @@
 //! `proton-playground`: the native CLI over the core, for CI and migration.
 
 use clap::{Parser, Subcommand, ValueEnum};
+use proton_playground::compat;
 use proton_playground::diagnostic::{render_diagnostic, Diagnostic, Severity};
 use proton_playground::versions::{self, Bump, Comparison};
-use proton_playground::compat;
 use proton_playground::{
     run, Bundle, Mocks, RenderOptions, Report, Request, SpecSource, Target, UndefinedMode,
     Workspace,
@@ -156,21 +156,41 @@ fn execute(command: Command) -> Result<ExitCode, Fatal> {
             write_outputs(&report, out.as_deref())?;
             Ok(exit_code(&diagnostics))
         }
-        Command::Compat { old, new, declared, old_template, new_template, format } => {
+        Command::Compat {
+            old,
+            new,
+            declared,
+            old_template,
+            new_template,
+            format,
+        } => {
             let (old_ws, new_ws) = (load(&old)?, load(&new)?);
-            let (a, b) = (select(&old_ws, old_template.as_deref())?, select(&new_ws, new_template.as_deref())?);
+            let (a, b) = (
+                select(&old_ws, old_template.as_deref())?,
+                select(&new_ws, new_template.as_deref())?,
+            );
             let declared = declared.map(|d| match d {
                 DeclaredArg::Minor => Bump::Minor,
                 DeclaredArg::Major => Bump::Major,
             });
             let cmp = versions::compare(a, b, declared);
             match format {
-                Format::Json => println!("{}", serde_json::to_string_pretty(&cmp).unwrap_or_default()),
+                Format::Json => {
+                    println!("{}", serde_json::to_string_pretty(&cmp).unwrap_or_default())
+                }
                 Format::Text => print_comparison(&cmp),
             }
-            Ok(if cmp.honest { ExitCode::SUCCESS } else { ExitCode::from(1) })
+            Ok(if cmp.honest {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
         }
-        Command::Check { bundle, args, format } => {
+        Command::Check {
+            bundle,
+            args,
+            format,
+        } => {
             let workspace = load(&bundle)?;
             let base = request(&args)?;
             let mut diagnostics = workspace.diagnostics.clone();
@@ -182,16 +202,49 @@ fn execute(command: Command) -> Result<ExitCode, Fatal> {
             };
             for b in bundles {
                 let mut request = base.clone();
-                if workspace.repository && args.template.is_none() {
-                    request.spec = None;
+                if (workspace.repository && args.template.is_none()) || request.spec.is_none() {
+                    // No spec for this template: placeholders for required inputs without default.
+                    request.spec = Some(versions::placeholder_spec(b));
                 }
                 // A service paired with a loaded environment renders with its declared outputs.
                 for (name, value) in compat::paired_outputs(&workspace, b) {
-                    request.mocks.environment.outputs.entry(name).or_insert(value);
+                    request
+                        .mocks
+                        .environment
+                        .outputs
+                        .entry(name)
+                        .or_insert(value);
+                }
+                for name in proton_playground::summary::consumed(
+                    b,
+                    &[&["service_instances", "[]", "outputs"]],
+                ) {
+                    let value = versions::plausible_output(&name);
+                    request
+                        .mocks
+                        .instance_outputs
+                        .entry(name)
+                        .or_insert(value.into());
                 }
                 // A service paired with a loaded environment renders with its declared outputs.
                 for (name, value) in compat::paired_outputs(&workspace, b) {
-                    request.mocks.environment.outputs.entry(name).or_insert(value);
+                    request
+                        .mocks
+                        .environment
+                        .outputs
+                        .entry(name)
+                        .or_insert(value);
+                }
+                for name in proton_playground::summary::consumed(
+                    b,
+                    &[&["service_instances", "[]", "outputs"]],
+                ) {
+                    let value = versions::plausible_output(&name);
+                    request
+                        .mocks
+                        .instance_outputs
+                        .entry(name)
+                        .or_insert(value.into());
                 }
                 for target in b.targets() {
                     request.target = Some(target);
@@ -376,7 +429,13 @@ fn print_comparison(cmp: &Comparison) {
     }
     for c in &cmp.changes {
         let mark = if c.warning { " (!)" } else { "" };
-        println!("  [{:>11}] {}: {}{mark}\n                rule: {}", c.needs.label(), c.subject, c.description, c.rule);
+        println!(
+            "  [{:>11}] {}: {}{mark}\n                rule: {}",
+            c.needs.label(),
+            c.subject,
+            c.description,
+            c.rule
+        );
     }
     for r in &cmp.resources {
         let detail = match r.change {
@@ -394,7 +453,11 @@ fn print_comparison(cmp: &Comparison) {
         "needs: {}; declared: {}; {}",
         cmp.required.label(),
         cmp.declared.label(),
-        if cmp.honest { "the bump is honest" } else { "the bump is NOT honest: publish a new major version (vN+1/)" }
+        if cmp.honest {
+            "the bump is honest"
+        } else {
+            "the bump is NOT honest: publish a new major version (vN+1/)"
+        }
     );
     if !cmp.rendered_diff.is_empty() {
         println!("\nRendered with default inputs:\n{}", cmp.rendered_diff);

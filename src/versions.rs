@@ -8,7 +8,7 @@ use crate::report::{run, Request};
 use crate::schema::{InputKind, InputType};
 use crate::yaml::{self, NodeValue};
 use serde::Serialize;
-use serde_json::Value as Json;
+use serde_json::{Map, Value as Json};
 use std::collections::BTreeMap;
 
 /// What a change needs. Ordered: the largest requirement of any change wins.
@@ -48,7 +48,13 @@ pub struct Change {
 }
 
 fn change(subject: &str, description: String, needs: Bump, rule: &'static str) -> Change {
-    Change { subject: subject.to_string(), description, needs, rule, warning: false }
+    Change {
+        subject: subject.to_string(),
+        description,
+        needs,
+        rule,
+        warning: false,
+    }
 }
 
 fn warn(mut c: Change) -> Change {
@@ -60,19 +66,54 @@ fn warn(mut c: Change) -> Change {
 pub fn diff_input_types(label: &str, old: &InputType, new: &InputType) -> Vec<Change> {
     let mut out = Vec::new();
     if old.name != new.name {
-        out.push(change(label, format!("input type renamed {} → {}", old.name, new.name), Bump::None, "*_input_type renamed with identical content: minor (info)"));
+        out.push(change(
+            label,
+            format!("input type renamed {} → {}", old.name, new.name),
+            Bump::None,
+            "*_input_type renamed with identical content: minor (info)",
+        ));
     }
     for p in &new.properties {
         let subject = format!("{label}: {}", p.name);
         match old.property(&p.name) {
-            None if p.required && p.default.is_none() => out.push(change(&subject, "required input added without a default".into(), Bump::Major, "required input added without default: major")),
-            None if p.required => out.push(change(&subject, "required input added with a default".into(), Bump::Minor, "required input added with default: minor")),
-            None => out.push(change(&subject, "optional input added".into(), Bump::Minor, "optional input added: minor")),
+            None if p.required && p.default.is_none() => out.push(change(
+                &subject,
+                "required input added without a default".into(),
+                Bump::Major,
+                "required input added without default: major",
+            )),
+            None if p.required => out.push(change(
+                &subject,
+                "required input added with a default".into(),
+                Bump::Minor,
+                "required input added with default: minor",
+            )),
+            None => out.push(change(
+                &subject,
+                "optional input added".into(),
+                Bump::Minor,
+                "optional input added: minor",
+            )),
             Some(o) => {
                 match (o.required, p.required) {
-                    (false, true) if p.default.is_some() => out.push(change(&subject, "optional → required (has a default)".into(), Bump::Minor, "optional → required with default: minor")),
-                    (false, true) => out.push(change(&subject, "optional → required without a default".into(), Bump::Major, "optional → required without default: major")),
-                    (true, false) => out.push(change(&subject, "required → optional".into(), Bump::Minor, "required → optional: minor")),
+                    (false, true) if p.default.is_some() => out.push(change(
+                        &subject,
+                        "optional → required (has a default)".into(),
+                        Bump::Minor,
+                        "optional → required with default: minor",
+                    )),
+                    (false, true) => out.push(change(
+                        &subject,
+                        "optional → required without a default".into(),
+                        Bump::Major,
+                        "optional → required without default: major",
+                    )),
+                    (true, false) => out.push(change(
+                        &subject,
+                        "required → optional".into(),
+                        Bump::Minor,
+                        "required → optional: minor",
+                    )),
                     _ => {}
                 }
                 match (&o.default, &p.default) {
@@ -98,7 +139,12 @@ pub fn diff_input_types(label: &str, old: &InputType, new: &InputType) -> Vec<Ch
     }
     for o in &old.properties {
         if new.property(&o.name).is_none() {
-            out.push(change(&format!("{label}: {}", o.name), "input removed".into(), Bump::Major, "input removed: major"));
+            out.push(change(
+                &format!("{label}: {}", o.name),
+                "input removed".into(),
+                Bump::Major,
+                "input removed: major",
+            ));
         }
     }
     out
@@ -120,97 +166,248 @@ fn diff_schema(subject: &str, old: &Json, new: &Json, out: &mut Vec<Change>) {
     let get = |s: &Json, k: &str| s.get(k).cloned();
     let (ot, nt) = (get(old, "type"), get(new, "type"));
     if ot != nt {
-        let widening = ot.as_ref().and_then(Json::as_str) == Some("integer") && nt.as_ref().and_then(Json::as_str) == Some("number");
+        let widening = ot.as_ref().and_then(Json::as_str) == Some("integer")
+            && nt.as_ref().and_then(Json::as_str) == Some("number");
         if widening {
-            out.push(change(subject, "type integer → number".into(), Bump::Minor, "type integer → number: minor"));
+            out.push(change(
+                subject,
+                "type integer → number".into(),
+                Bump::Minor,
+                "type integer → number: minor",
+            ));
         } else {
-            let s = |t: &Option<Json>| t.as_ref().map_or("(none)".to_string(), |t| t.as_str().unwrap_or("?").to_string());
-            out.push(change(subject, format!("type {} → {}", s(&ot), s(&nt)), Bump::Major, "type changed: major"));
+            let s = |t: &Option<Json>| {
+                t.as_ref().map_or("(none)".to_string(), |t| {
+                    t.as_str().unwrap_or("?").to_string()
+                })
+            };
+            out.push(change(
+                subject,
+                format!("type {} → {}", s(&ot), s(&nt)),
+                Bump::Major,
+                "type changed: major",
+            ));
         }
     }
     // enum
-    match (old.get("enum").and_then(Json::as_array), new.get("enum").and_then(Json::as_array)) {
-        (None, Some(_)) => out.push(change(subject, "enum added".into(), Bump::Major, "narrowed (enum added): major")),
-        (Some(_), None) => out.push(change(subject, "enum removed".into(), Bump::Minor, "widened (enum removed): minor")),
+    match (
+        old.get("enum").and_then(Json::as_array),
+        new.get("enum").and_then(Json::as_array),
+    ) {
+        (None, Some(_)) => out.push(change(
+            subject,
+            "enum added".into(),
+            Bump::Major,
+            "narrowed (enum added): major",
+        )),
+        (Some(_), None) => out.push(change(
+            subject,
+            "enum removed".into(),
+            Bump::Minor,
+            "widened (enum removed): minor",
+        )),
         (Some(a), Some(b)) => {
             let removed: Vec<String> = a.iter().filter(|v| !b.contains(v)).map(show).collect();
             let added: Vec<String> = b.iter().filter(|v| !a.contains(v)).map(show).collect();
             if !removed.is_empty() {
-                out.push(change(subject, format!("enum values removed: {}", removed.join(", ")), Bump::Major, "narrowed (enum value removed): major"));
+                out.push(change(
+                    subject,
+                    format!("enum values removed: {}", removed.join(", ")),
+                    Bump::Major,
+                    "narrowed (enum value removed): major",
+                ));
             }
             if !added.is_empty() {
-                out.push(change(subject, format!("enum values added: {}", added.join(", ")), Bump::Minor, "widened (enum value added): minor"));
+                out.push(change(
+                    subject,
+                    format!("enum values added: {}", added.join(", ")),
+                    Bump::Minor,
+                    "widened (enum value added): minor",
+                ));
             }
         }
         _ => {}
     }
     // Lower bounds: raising or adding narrows; upper bounds: lowering or adding narrows.
-    for (key, lower) in [("minimum", true), ("minLength", true), ("minItems", true), ("maximum", false), ("maxLength", false), ("maxItems", false)] {
+    for (key, lower) in [
+        ("minimum", true),
+        ("minLength", true),
+        ("minItems", true),
+        ("maximum", false),
+        ("maxLength", false),
+        ("maxItems", false),
+    ] {
         match (num(old.get(key)), num(new.get(key))) {
-            (None, Some(b)) => out.push(change(subject, format!("{key} {b} added"), Bump::Major, "narrowed (bound added): major")),
-            (Some(a), None) => out.push(change(subject, format!("{key} {a} removed"), Bump::Minor, "widened (bound removed): minor")),
+            (None, Some(b)) => out.push(change(
+                subject,
+                format!("{key} {b} added"),
+                Bump::Major,
+                "narrowed (bound added): major",
+            )),
+            (Some(a), None) => out.push(change(
+                subject,
+                format!("{key} {a} removed"),
+                Bump::Minor,
+                "widened (bound removed): minor",
+            )),
             (Some(a), Some(b)) if a != b => {
                 let narrowed = if lower { b > a } else { b < a };
                 if narrowed {
-                    out.push(change(subject, format!("{key} {a} → {b}"), Bump::Major, "narrowed (bound tightened): major"));
+                    out.push(change(
+                        subject,
+                        format!("{key} {a} → {b}"),
+                        Bump::Major,
+                        "narrowed (bound tightened): major",
+                    ));
                 } else {
-                    out.push(change(subject, format!("{key} {a} → {b}"), Bump::Minor, "widened (bound loosened): minor"));
+                    out.push(change(
+                        subject,
+                        format!("{key} {a} → {b}"),
+                        Bump::Minor,
+                        "widened (bound loosened): minor",
+                    ));
                 }
             }
             _ => {}
         }
     }
     for key in ["exclusiveMinimum", "exclusiveMaximum"] {
-        let (a, b) = (old.get(key).and_then(Json::as_bool).unwrap_or(false), new.get(key).and_then(Json::as_bool).unwrap_or(false));
+        let (a, b) = (
+            old.get(key).and_then(Json::as_bool).unwrap_or(false),
+            new.get(key).and_then(Json::as_bool).unwrap_or(false),
+        );
         if !a && b {
-            out.push(change(subject, format!("{key} added"), Bump::Major, "narrowed (bound tightened): major"));
+            out.push(change(
+                subject,
+                format!("{key} added"),
+                Bump::Major,
+                "narrowed (bound tightened): major",
+            ));
         } else if a && !b {
-            out.push(change(subject, format!("{key} removed"), Bump::Minor, "widened (bound loosened): minor"));
+            out.push(change(
+                subject,
+                format!("{key} removed"),
+                Bump::Minor,
+                "widened (bound loosened): minor",
+            ));
         }
     }
-    match (old.get("pattern").and_then(Json::as_str), new.get("pattern").and_then(Json::as_str)) {
-        (None, Some(p)) => out.push(change(subject, format!("pattern {p} added"), Bump::Major, "pattern added: major")),
-        (Some(a), Some(b)) if a != b => out.push(change(subject, format!("pattern {a} → {b}"), Bump::Major, "pattern changed: major")),
-        (Some(a), None) => out.push(change(subject, format!("pattern {a} removed"), Bump::Minor, "pattern removed: minor")),
+    match (
+        old.get("pattern").and_then(Json::as_str),
+        new.get("pattern").and_then(Json::as_str),
+    ) {
+        (None, Some(p)) => out.push(change(
+            subject,
+            format!("pattern {p} added"),
+            Bump::Major,
+            "pattern added: major",
+        )),
+        (Some(a), Some(b)) if a != b => out.push(change(
+            subject,
+            format!("pattern {a} → {b}"),
+            Bump::Major,
+            "pattern changed: major",
+        )),
+        (Some(a), None) => out.push(change(
+            subject,
+            format!("pattern {a} removed"),
+            Bump::Minor,
+            "pattern removed: minor",
+        )),
         _ => {}
     }
     let nullable = |s: &Json| s.get("nullable").and_then(Json::as_bool).unwrap_or(false);
     match (nullable(old), nullable(new)) {
-        (true, false) => out.push(change(subject, "nullable true → false".into(), Bump::Major, "nullable true → false: major")),
-        (false, true) => out.push(change(subject, "nullable false → true".into(), Bump::Minor, "nullable false → true: minor")),
+        (true, false) => out.push(change(
+            subject,
+            "nullable true → false".into(),
+            Bump::Major,
+            "nullable true → false: major",
+        )),
+        (false, true) => out.push(change(
+            subject,
+            "nullable false → true".into(),
+            Bump::Minor,
+            "nullable false → true: minor",
+        )),
         _ => {}
     }
     for key in ["title", "description", "example"] {
         if old.get(key) != new.get(key) {
-            out.push(change(subject, format!("{key} changed"), Bump::None, "title, description, example changed: minor (info)"));
+            out.push(change(
+                subject,
+                format!("{key} changed"),
+                Bump::None,
+                "title, description, example changed: minor (info)",
+            ));
         }
     }
     // Nested object properties and array items.
     if let (Some(a), Some(b)) = (old.get("items"), new.get("items")) {
         diff_schema(&format!("{subject}[]"), a, b, out);
     }
-    let props = |s: &Json| s.get("properties").and_then(Json::as_object).cloned().unwrap_or_default();
+    let props = |s: &Json| {
+        s.get("properties")
+            .and_then(Json::as_object)
+            .cloned()
+            .unwrap_or_default()
+    };
     let (op, np) = (props(old), props(new));
     let required = |s: &Json| -> Vec<String> {
-        s.get("required").and_then(Json::as_array).map(|r| r.iter().filter_map(|v| v.as_str().map(String::from)).collect()).unwrap_or_default()
+        s.get("required")
+            .and_then(Json::as_array)
+            .map(|r| {
+                r.iter()
+                    .filter_map(|v| v.as_str().map(String::from))
+                    .collect()
+            })
+            .unwrap_or_default()
     };
     let (or, nr) = (required(old), required(new));
     for (name, schema) in &np {
         let sub = format!("{subject}.{name}");
         match op.get(name) {
-            None if nr.contains(name) && schema.get("default").is_none() => out.push(change(&sub, "required property added without a default".into(), Bump::Major, "required input added without default: major")),
-            None => out.push(change(&sub, "property added".into(), Bump::Minor, "optional input added: minor")),
+            None if nr.contains(name) && schema.get("default").is_none() => out.push(change(
+                &sub,
+                "required property added without a default".into(),
+                Bump::Major,
+                "required input added without default: major",
+            )),
+            None => out.push(change(
+                &sub,
+                "property added".into(),
+                Bump::Minor,
+                "optional input added: minor",
+            )),
             Some(o) => {
                 if !or.contains(name) && nr.contains(name) {
-                    let needs = if schema.get("default").is_some() { Bump::Minor } else { Bump::Major };
-                    out.push(change(&sub, "optional → required".into(), needs, if needs == Bump::Major { "optional → required without default: major" } else { "optional → required with default: minor" }));
+                    let needs = if schema.get("default").is_some() {
+                        Bump::Minor
+                    } else {
+                        Bump::Major
+                    };
+                    out.push(change(
+                        &sub,
+                        "optional → required".into(),
+                        needs,
+                        if needs == Bump::Major {
+                            "optional → required without default: major"
+                        } else {
+                            "optional → required with default: minor"
+                        },
+                    ));
                 }
                 diff_schema(&sub, o, schema, out);
             }
         }
     }
     for name in op.keys().filter(|k| !np.contains_key(*k)) {
-        out.push(change(&format!("{subject}.{name}"), "property removed".into(), Bump::Major, "input removed: major"));
+        out.push(change(
+            &format!("{subject}.{name}"),
+            "property removed".into(),
+            Bump::Major,
+            "input removed: major",
+        ));
     }
 }
 
@@ -245,7 +442,11 @@ pub struct Comparison {
 /// Compares two versions; `declared` overrides the bump implied by their `vN` folders.
 pub fn compare(old: &Bundle, new: &Bundle, declared: Option<Bump>) -> Comparison {
     let mut changes = Vec::new();
-    let labels = [(InputKind::Environment, "environment inputs"), (InputKind::Service, "service inputs"), (InputKind::Pipeline, "pipeline inputs")];
+    let labels = [
+        (InputKind::Environment, "environment inputs"),
+        (InputKind::Service, "service inputs"),
+        (InputKind::Pipeline, "pipeline inputs"),
+    ];
     fn types(b: &Bundle, k: InputKind) -> Option<&InputType> {
         b.schema.as_ref().and_then(|s| s.input_type(k))
     }
@@ -254,37 +455,85 @@ pub fn compare(old: &Bundle, new: &Bundle, declared: Option<Bump>) -> Comparison
             (Some(a), Some(b)) => changes.extend(diff_input_types(label, a, b)),
             (None, Some(_)) if kind == InputKind::Pipeline => {}
             (Some(_), None) if kind == InputKind::Pipeline => {}
-            (None, Some(b)) => changes.push(change(label, format!("input type {} added", b.name), Bump::Major, "input added")),
-            (Some(a), None) => changes.push(change(label, format!("input type {} removed", a.name), Bump::Major, "input removed: major")),
+            (None, Some(b)) => changes.push(change(
+                label,
+                format!("input type {} added", b.name),
+                Bump::Major,
+                "input added",
+            )),
+            (Some(a), None) => changes.push(change(
+                label,
+                format!("input type {} removed", a.name),
+                Bump::Major,
+                "input removed: major",
+            )),
             (None, None) => {}
         }
     }
     if old.has_pipeline() != new.has_pipeline() {
-        let what = if new.has_pipeline() { "pipeline added" } else { "pipeline removed" };
+        let what = if new.has_pipeline() {
+            "pipeline added"
+        } else {
+            "pipeline removed"
+        };
         changes.push(change("pipeline", what.into(), Bump::NotAllowed, "pipeline_input_type / pipeline_infrastructure added or removed: not allowed (pipelineProvisioning is fixed at creation)"));
     }
-    let envs = |b: &Bundle| b.registration.as_ref().map(|r| r.compatible_environments.clone()).unwrap_or_default();
+    let envs = |b: &Bundle| {
+        b.registration
+            .as_ref()
+            .map(|r| r.compatible_environments.clone())
+            .unwrap_or_default()
+    };
     let (oe, ne) = (envs(old), envs(new));
     for e in ne.iter().filter(|e| !oe.contains(e)) {
-        changes.push(change("compatible environments", format!("{}:{} added", e.0, e.1), Bump::Major, "compatible environments added or removed: major"));
+        changes.push(change(
+            "compatible environments",
+            format!("{}:{} added", e.0, e.1),
+            Bump::Major,
+            "compatible environments added or removed: major",
+        ));
     }
     for e in oe.iter().filter(|e| !ne.contains(e)) {
-        changes.push(change("compatible environments", format!("{}:{} removed", e.0, e.1), Bump::Major, "compatible environments added or removed: major"));
+        changes.push(change(
+            "compatible environments",
+            format!("{}:{} removed", e.0, e.1),
+            Bump::Major,
+            "compatible environments added or removed: major",
+        ));
     }
-    let sources = |b: &Bundle| b.registration.as_ref().map(|r| r.supported_component_sources.clone()).unwrap_or_default();
+    let sources = |b: &Bundle| {
+        b.registration
+            .as_ref()
+            .map(|r| r.supported_component_sources.clone())
+            .unwrap_or_default()
+    };
     if sources(old) != sources(new) {
-        changes.push(change("supported component sources", "changed".into(), Bump::Minor, "supported_component_sources changed: minor"));
+        changes.push(change(
+            "supported component sources",
+            "changed".into(),
+            Bump::Minor,
+            "supported_component_sources changed: minor",
+        ));
     }
     if old.method() != new.method() {
         changes.push(warn(change(
             "provisioning method",
-            format!("{} → {}", old.method().map_or("none", |m| m.label()), new.method().map_or("none", |m| m.label())),
+            format!(
+                "{} → {}",
+                old.method().map_or("none", |m| m.label()),
+                new.method().map_or("none", |m| m.label())
+            ),
             Bump::Major,
             "provisioning method changed: warning, use a new major",
         )));
     }
     if old.kind != new.kind {
-        changes.push(change("template kind", format!("{:?} → {:?}", old.kind, new.kind), Bump::Major, "type changed: major"));
+        changes.push(change(
+            "template kind",
+            format!("{:?} → {:?}", old.kind, new.kind),
+            Bump::Major,
+            "type changed: major",
+        ));
     }
     let required = changes.iter().map(|c| c.needs).max().unwrap_or(Bump::None);
     let declared = declared.unwrap_or(match (old.major, new.major) {
@@ -309,20 +558,44 @@ pub fn compare(old: &Bundle, new: &Bundle, declared: Option<Bump>) -> Comparison
 fn rendered_changes(old: &Bundle, new: &Bundle) -> (String, Vec<ResourceChange>) {
     let mut diff = String::new();
     let mut resources = Vec::new();
-    for target in new.targets().into_iter().filter(|t| old.targets().contains(t)) {
-        let request = Request { target: Some(target), ..mock_request(old, new) };
+    for target in new
+        .targets()
+        .into_iter()
+        .filter(|t| old.targets().contains(t))
+    {
+        let request = Request {
+            target: Some(target),
+            ..mock_request(old, new)
+        };
         let (a, b) = (run(old, &request), run(new, &request));
-        let files: Vec<&String> = a.outputs.iter().map(|o| &o.path).chain(b.outputs.iter().map(|o| &o.path)).collect();
+        let files: Vec<&String> = a
+            .outputs
+            .iter()
+            .map(|o| &o.path)
+            .chain(b.outputs.iter().map(|o| &o.path))
+            .collect();
         let mut seen = Vec::new();
         for path in files {
             if seen.contains(&path) {
                 continue;
             }
             seen.push(path);
-            let text = |r: &crate::Report| r.outputs.iter().find(|o| &o.path == path).map(|o| o.content.clone()).unwrap_or_default();
+            let text = |r: &crate::Report| {
+                r.outputs
+                    .iter()
+                    .find(|o| &o.path == path)
+                    .map(|o| o.content.clone())
+                    .unwrap_or_default()
+            };
             let (x, y) = (text(&a), text(&b));
             if x != y {
-                diff.push_str(&similar::udiff::unified_diff(similar::Algorithm::Myers, &x, &y, 3, Some((&format!("a/{path}"), &format!("b/{path}")))));
+                diff.push_str(&similar::udiff::unified_diff(
+                    similar::Algorithm::Myers,
+                    &x,
+                    &y,
+                    3,
+                    Some((&format!("a/{path}"), &format!("b/{path}"))),
+                ));
             }
             resources.extend(resource_changes(path, &x, &y));
         }
@@ -332,10 +605,23 @@ fn rendered_changes(old: &Bundle, new: &Bundle) -> (String, Vec<ResourceChange>)
 
 /// Mocks that satisfy both versions' reads: every environment output they consume.
 fn mock_request(old: &Bundle, new: &Bundle) -> Request {
-    let mut request = Request::default();
+    let mut request = Request {
+        spec: Some(placeholder_spec(new)),
+        ..Default::default()
+    };
     for b in [old, new] {
-        for name in crate::summary::consumed(b, &[&["environment", "outputs"], &["service_instances", "[]", "environment", "outputs"]]) {
-            request.mocks.environment.outputs.insert(name.clone(), Json::String(plausible_output(&name)));
+        for name in crate::summary::consumed(
+            b,
+            &[
+                &["environment", "outputs"],
+                &["service_instances", "[]", "environment", "outputs"],
+            ],
+        ) {
+            request
+                .mocks
+                .environment
+                .outputs
+                .insert(name.clone(), Json::String(plausible_output(&name)));
         }
     }
     request
@@ -367,9 +653,67 @@ pub fn plausible_output(name: &str) -> String {
     }
 }
 
+/// A spec giving a placeholder to every required input without a default (and one instance), so a
+/// bundle can be checked without a spec: enum → its first value, numbers → their minimum or 1,
+/// strings → "example", booleans → false, lists → [], objects → {}.
+pub fn placeholder_spec(bundle: &Bundle) -> crate::report::SpecSource {
+    let fill = |t: Option<&InputType>| -> Map<String, Json> {
+        t.map(|t| {
+            t.properties
+                .iter()
+                .filter(|p| p.required && p.default.is_none())
+                .map(|p| {
+                    let s = &p.schema;
+                    let value = if let Some(first) = s
+                        .get("enum")
+                        .and_then(Json::as_array)
+                        .and_then(|e| e.first())
+                    {
+                        first.clone()
+                    } else {
+                        match s.get("type").and_then(Json::as_str) {
+                            Some("integer" | "number") => {
+                                s.get("minimum").cloned().unwrap_or(Json::from(1))
+                            }
+                            Some("boolean") => Json::Bool(false),
+                            Some("array") => Json::Array(Vec::new()),
+                            Some("object") => Json::Object(Map::new()),
+                            _ => Json::String("example".into()),
+                        }
+                    };
+                    (p.name.clone(), value)
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+    };
+    let types = |k: InputKind| bundle.schema.as_ref().and_then(|s| s.input_type(k));
+    let doc = match bundle.kind {
+        Kind::Environment | Kind::CustomerManagedEnvironment => {
+            serde_json::json!({"proton": "EnvironmentSpec", "spec": fill(types(InputKind::Environment))})
+        }
+        _ => {
+            let mut doc = serde_json::json!({
+                "proton": "ServiceSpec",
+                "instances": [{"name": "check", "environment": "check-env", "spec": fill(types(InputKind::Service))}],
+            });
+            if bundle.has_pipeline() {
+                doc["pipeline"] = Json::Object(fill(types(InputKind::Pipeline)));
+            }
+            doc
+        }
+    };
+    crate::report::SpecSource {
+        path: "(placeholder spec)".into(),
+        text: serde_json::to_string_pretty(&doc).unwrap_or_default(),
+    }
+}
+
 /// `Resources` of a rendered CloudFormation text: logical id → type.
 pub fn resource_types(text: &str) -> BTreeMap<String, String> {
-    let Ok(doc) = yaml::parse(text) else { return BTreeMap::new() };
+    let Ok(doc) = yaml::parse(text) else {
+        return BTreeMap::new();
+    };
     let mut out = BTreeMap::new();
     if let Some(resources) = doc.root.get("Resources").and_then(|r| r.as_map()) {
         for (k, v) in resources {
@@ -385,8 +729,14 @@ pub fn resource_types(text: &str) -> BTreeMap<String, String> {
 
 /// `Outputs` keys of a rendered CloudFormation text.
 pub fn output_names(text: &str) -> Vec<String> {
-    let Ok(doc) = yaml::parse(text) else { return Vec::new() };
-    doc.root.get("Outputs").and_then(|o| o.as_map()).map(|m| m.iter().map(|(k, _)| k.key_text()).collect()).unwrap_or_default()
+    let Ok(doc) = yaml::parse(text) else {
+        return Vec::new();
+    };
+    doc.root
+        .get("Outputs")
+        .and_then(|o| o.as_map())
+        .map(|m| m.iter().map(|(k, _)| k.key_text()).collect())
+        .unwrap_or_default()
 }
 
 fn resource_changes(file: &str, old: &str, new: &str) -> Vec<ResourceChange> {
@@ -394,14 +744,32 @@ fn resource_changes(file: &str, old: &str, new: &str) -> Vec<ResourceChange> {
     let mut out = Vec::new();
     for (id, t) in &b {
         match a.get(id) {
-            None => out.push(ResourceChange { file: file.into(), logical_id: id.clone(), change: "added", old_type: None, new_type: Some(t.clone()) }),
-            Some(o) if o != t => out.push(ResourceChange { file: file.into(), logical_id: id.clone(), change: "type-changed", old_type: Some(o.clone()), new_type: Some(t.clone()) }),
+            None => out.push(ResourceChange {
+                file: file.into(),
+                logical_id: id.clone(),
+                change: "added",
+                old_type: None,
+                new_type: Some(t.clone()),
+            }),
+            Some(o) if o != t => out.push(ResourceChange {
+                file: file.into(),
+                logical_id: id.clone(),
+                change: "type-changed",
+                old_type: Some(o.clone()),
+                new_type: Some(t.clone()),
+            }),
             _ => {}
         }
     }
     for (id, t) in &a {
         if !b.contains_key(id) {
-            out.push(ResourceChange { file: file.into(), logical_id: id.clone(), change: "removed", old_type: Some(t.clone()), new_type: None });
+            out.push(ResourceChange {
+                file: file.into(),
+                logical_id: id.clone(),
+                change: "removed",
+                old_type: Some(t.clone()),
+                new_type: None,
+            });
         }
     }
     out
@@ -413,20 +781,45 @@ fn resource_changes(file: &str, old: &str, new: &str) -> Vec<ResourceChange> {
 pub fn declared_outputs(env: &Bundle) -> Option<Vec<String>> {
     match (env.kind, env.method()) {
         (Kind::CustomerManagedEnvironment, _) => Some(
-            env.schema.as_ref().and_then(|s| s.environment.as_ref()).map(|t| t.properties.iter().map(|p| p.name.clone()).collect()).unwrap_or_default(),
+            env.schema
+                .as_ref()
+                .and_then(|s| s.environment.as_ref())
+                .map(|t| t.properties.iter().map(|p| p.name.clone()).collect())
+                .unwrap_or_default(),
         ),
         (_, Some(crate::manifest::Method::CloudFormation)) => {
-            let report = run(env, &Request { target: Some(Target::Environment), ..Default::default() });
-            Some(report.outputs.iter().flat_map(|o| output_names(&o.content)).collect())
+            let request = Request {
+                target: Some(Target::Environment),
+                spec: Some(placeholder_spec(env)),
+                ..Default::default()
+            };
+            let report = run(env, &request);
+            Some(
+                report
+                    .outputs
+                    .iter()
+                    .flat_map(|o| output_names(&o.content))
+                    .collect(),
+            )
         }
         (_, Some(crate::manifest::Method::Terraform)) => {
             let infra = env.infrastructure_for(Target::Environment)?;
             let mut names = Vec::new();
             for file in &infra.files {
-                for line in env.files.get(file).map(String::as_str).unwrap_or_default().lines() {
+                for line in env
+                    .files
+                    .get(file)
+                    .map(String::as_str)
+                    .unwrap_or_default()
+                    .lines()
+                {
                     let t = line.trim_start();
                     if let Some(rest) = t.strip_prefix("output") {
-                        if let Some(name) = rest.trim_start().strip_prefix('"').and_then(|r| r.split('"').next()) {
+                        if let Some(name) = rest
+                            .trim_start()
+                            .strip_prefix('"')
+                            .and_then(|r| r.split('"').next())
+                        {
                             names.push(name.to_string());
                         }
                     }

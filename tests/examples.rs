@@ -37,7 +37,15 @@ fn repository_layout_holds_both_templates() {
     let ws = load("examples/templates");
     assert!(ws.repository);
     let labels: Vec<_> = ws.bundles.iter().map(|b| b.label()).collect();
-    assert_eq!(labels, ["ecs-fargate-service:1", "ecs-shared-env:1"]);
+    assert_eq!(
+        labels,
+        [
+            "ecs-fargate-service:1",
+            "ecs-fargate-service:2",
+            "ecs-shared-env:1",
+            "ecs-shared-env:2"
+        ]
+    );
     let svc = ws.select(Some("ecs-fargate-service:1")).unwrap();
     assert_eq!(
         svc.registration.as_ref().unwrap().compatible_environments,
@@ -201,4 +209,78 @@ fn cli_renders_every_example() {
             "{args:?}"
         );
     }
+}
+
+#[test]
+fn cli_compat_and_repository_check() {
+    let bin = env!("CARGO_BIN_EXE_proton-playground");
+    let cli = |args: &[&str]| {
+        let out = Command::new(bin)
+            .args(args)
+            .current_dir(root())
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    // The repository is consistent: versions, pairings and output contracts.
+    let (code, _, err) = cli(&["check", "examples/templates"]);
+    assert_eq!(code, Some(0), "{err}");
+    // v1 → v2 of the environment is breaking, and declared major by its folders: honest.
+    let (code, out, _) = cli(&[
+        "compat",
+        "examples/templates/ecs-shared-env/v1",
+        "examples/templates/ecs-shared-env/v2",
+    ]);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(
+        out.contains("environment inputs: cost_center: required input added without a default"),
+        "{out}"
+    );
+    assert!(
+        out.contains("needs: major; declared: major; the bump is honest"),
+        "{out}"
+    );
+    // The proposed minor change is secretly breaking: exit 1.
+    let (code, out, _) = cli(&[
+        "compat",
+        "examples/templates/ecs-shared-env/v1",
+        "examples/proposals/ecs-shared-env-v1-minor",
+    ]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains("narrowed (enum value removed): major"),
+        "{out}"
+    );
+    let (code, out, _) = cli(&[
+        "compat",
+        "examples/templates/ecs-shared-env/v1",
+        "examples/proposals/ecs-shared-env-v1-minor",
+        "--declared",
+        "major",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, Some(0));
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(json["required"], "major");
+    assert_eq!(json["resources"][0]["logical_id"], "NatEip2");
+    // Service v2 runs in environment v2 only; pointing it at v1's outputs breaks the contract.
+    let (code, out, _) = cli(&[
+        "compat",
+        "examples/templates",
+        "examples/templates",
+        "--old-template",
+        "ecs-fargate-service:1",
+        "--new-template",
+        "ecs-fargate-service:2",
+    ]);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(
+        out.contains("ecs-shared-env:2 added") && out.contains("ecs-shared-env:1 removed"),
+        "{out}"
+    );
 }

@@ -77,7 +77,38 @@ impl Workspace {
     /// Loads a folder, `.tar.gz`/`.tgz` or `.zip` from disk.
     pub fn load_path(path: &Path) -> Result<Workspace, String> {
         let (tree, diags) = files::load_path(path)?;
-        Ok(Workspace::from_tree(tree, diags))
+        let mut workspace = Workspace::from_tree(tree, diags);
+        // A bundle loaded on its own is named after its folder (`name/vN` → name, major N).
+        if let [bundle] = workspace.bundles.as_mut_slice() {
+            if bundle.root.is_empty() {
+                let canonical = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+                let last = canonical
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .unwrap_or("bundle");
+                let parent = canonical
+                    .parent()
+                    .and_then(|p| p.file_name())
+                    .and_then(|n| n.to_str());
+                match (
+                    last.strip_prefix('v').and_then(|d| d.parse::<u32>().ok()),
+                    parent,
+                ) {
+                    (Some(major), Some(parent)) => {
+                        bundle.name = parent.to_string();
+                        bundle.major = Some(major);
+                    }
+                    _ => {
+                        bundle.name = last
+                            .trim_end_matches(".tar.gz")
+                            .trim_end_matches(".tgz")
+                            .trim_end_matches(".zip")
+                            .to_string();
+                    }
+                }
+            }
+        }
+        Ok(workspace)
     }
 
     /// Loads an archive from memory.

@@ -245,6 +245,10 @@ fn undefined_message(expr: Option<&str>, context: &Value, env: &Environment) -> 
                 parent_type(parent, context, env).unwrap_or("list")
             );
         }
+        if key == "..." {
+            // The key was computed at render time: name the lookup, not a key we do not know.
+            return "a mapping has no item for the key looked up in it".to_string();
+        }
         let key = key.trim_matches(|c| c == '"' || c == '\'');
         return format!(
             "'{} object' has no attribute '{key}'",

@@ -12,10 +12,14 @@ fn input_type(properties: &str, required: &str) -> InputType {
 
 /// The single change between two property lists (and its requirement).
 fn one(old: (&str, &str), new: (&str, &str)) -> Change {
-    let changes: Vec<Change> = diff_input_types("service inputs", &input_type(old.0, old.1), &input_type(new.0, new.1))
-        .into_iter()
-        .filter(|c| c.needs != Bump::None)
-        .collect();
+    let changes: Vec<Change> = diff_input_types(
+        "service inputs",
+        &input_type(old.0, old.1),
+        &input_type(new.0, new.1),
+    )
+    .into_iter()
+    .filter(|c| c.needs != Bump::None)
+    .collect();
     assert_eq!(changes.len(), 1, "{changes:#?}");
     changes[0].clone()
 }
@@ -28,57 +32,132 @@ fn with(extra: &str) -> String {
 
 #[test]
 fn inputs_added() {
-    assert_eq!(one((BASE, ""), (&with("        b: {type: string}\n"), "")).needs, Bump::Minor);
-    assert_eq!(one((BASE, ""), (&with("        b: {type: string, default: x}\n"), "")).needs, Bump::Minor);
-    assert_eq!(one((BASE, ""), (&with("        b: {type: string, default: x}\n"), "b")).rule, "required input added with default: minor");
+    assert_eq!(
+        one((BASE, ""), (&with("        b: {type: string}\n"), "")).needs,
+        Bump::Minor
+    );
+    assert_eq!(
+        one(
+            (BASE, ""),
+            (&with("        b: {type: string, default: x}\n"), "")
+        )
+        .needs,
+        Bump::Minor
+    );
+    assert_eq!(
+        one(
+            (BASE, ""),
+            (&with("        b: {type: string, default: x}\n"), "b")
+        )
+        .rule,
+        "required input added with default: minor"
+    );
     let c = one((BASE, ""), (&with("        b: {type: string}\n"), "b"));
-    assert_eq!((c.needs, c.rule), (Bump::Major, "required input added without default: major"));
+    assert_eq!(
+        (c.needs, c.rule),
+        (Bump::Major, "required input added without default: major")
+    );
 }
 
 #[test]
 fn input_removed() {
-    assert_eq!(one((&with("        b: {type: string}\n"), ""), (BASE, "")).rule, "input removed: major");
+    assert_eq!(
+        one((&with("        b: {type: string}\n"), ""), (BASE, "")).rule,
+        "input removed: major"
+    );
 }
 
 #[test]
 fn required_changes() {
     let with_default = "        a: {type: string, default: x}\n";
-    assert_eq!(one((with_default, ""), (with_default, "a")).needs, Bump::Minor);
+    assert_eq!(
+        one((with_default, ""), (with_default, "a")).needs,
+        Bump::Minor
+    );
     assert_eq!(one((BASE, ""), (BASE, "a")).needs, Bump::Major);
-    assert_eq!(one((BASE, "a"), (BASE, "")).rule, "required → optional: minor");
+    assert_eq!(
+        one((BASE, "a"), (BASE, "")).rule,
+        "required → optional: minor"
+    );
 }
 
 #[test]
 fn type_changes() {
-    let c = one(("        a: {type: integer}\n", ""), ("        a: {type: number}\n", ""));
-    assert_eq!((c.needs, c.rule), (Bump::Minor, "type integer → number: minor"));
-    assert_eq!(one(("        a: {type: number}\n", ""), ("        a: {type: string}\n", "")).needs, Bump::Major);
+    let c = one(
+        ("        a: {type: integer}\n", ""),
+        ("        a: {type: number}\n", ""),
+    );
+    assert_eq!(
+        (c.needs, c.rule),
+        (Bump::Minor, "type integer → number: minor")
+    );
+    assert_eq!(
+        one(
+            ("        a: {type: number}\n", ""),
+            ("        a: {type: string}\n", "")
+        )
+        .needs,
+        Bump::Major
+    );
 }
 
 #[test]
 fn narrowed_and_widened() {
     let e = |v: &str| format!("        a: {{type: string, enum: [{v}]}}\n");
-    assert_eq!(one((BASE, ""), (&e("x, y"), "")).rule, "narrowed (enum added): major");
+    assert_eq!(
+        one((BASE, ""), (&e("x, y"), "")).rule,
+        "narrowed (enum added): major"
+    );
     assert_eq!(one((&e("x, y"), ""), (&e("x"), "")).needs, Bump::Major);
     assert_eq!(one((&e("x"), ""), (&e("x, y"), "")).needs, Bump::Minor);
-    assert_eq!(one((&e("x"), ""), (BASE, "")).rule, "widened (enum removed): minor");
+    assert_eq!(
+        one((&e("x"), ""), (BASE, "")).rule,
+        "widened (enum removed): minor"
+    );
     let n = |k: &str| format!("        a: {{type: number, {k}}}\n");
-    assert_eq!(one((&n("minimum: 1"), ""), (&n("minimum: 2"), "")).needs, Bump::Major);
-    assert_eq!(one((&n("maximum: 9"), ""), (&n("maximum: 8"), "")).needs, Bump::Major);
-    assert_eq!(one((&n("minimum: 1"), ""), (&n("minimum: 0"), "")).needs, Bump::Minor);
-    assert_eq!(one(("        a: {type: number}\n", ""), (&n("maximum: 8"), "")).rule, "narrowed (bound added): major");
-    assert_eq!(one((&n("maximum: 8"), ""), ("        a: {type: number}\n", "")).rule, "widened (bound removed): minor");
+    assert_eq!(
+        one((&n("minimum: 1"), ""), (&n("minimum: 2"), "")).needs,
+        Bump::Major
+    );
+    assert_eq!(
+        one((&n("maximum: 9"), ""), (&n("maximum: 8"), "")).needs,
+        Bump::Major
+    );
+    assert_eq!(
+        one((&n("minimum: 1"), ""), (&n("minimum: 0"), "")).needs,
+        Bump::Minor
+    );
+    assert_eq!(
+        one(("        a: {type: number}\n", ""), (&n("maximum: 8"), "")).rule,
+        "narrowed (bound added): major"
+    );
+    assert_eq!(
+        one((&n("maximum: 8"), ""), ("        a: {type: number}\n", "")).rule,
+        "widened (bound removed): minor"
+    );
     let s = |k: &str| format!("        a: {{type: string, {k}}}\n");
-    assert_eq!(one((&s("minLength: 1"), ""), (&s("minLength: 3"), "")).needs, Bump::Major);
-    assert_eq!(one((&s("maxLength: 9"), ""), (&s("maxLength: 20"), "")).needs, Bump::Minor);
+    assert_eq!(
+        one((&s("minLength: 1"), ""), (&s("minLength: 3"), "")).needs,
+        Bump::Major
+    );
+    assert_eq!(
+        one((&s("maxLength: 9"), ""), (&s("maxLength: 20"), "")).needs,
+        Bump::Minor
+    );
 }
 
 #[test]
 fn patterns_and_nullable() {
     let p = |v: &str| format!("        a: {{type: string, pattern: '{v}'}}\n");
     assert_eq!(one((BASE, ""), (&p("^a"), "")).rule, "pattern added: major");
-    assert_eq!(one((&p("^a"), ""), (&p("^b"), "")).rule, "pattern changed: major");
-    assert_eq!(one((&p("^a"), ""), (BASE, "")).rule, "pattern removed: minor");
+    assert_eq!(
+        one((&p("^a"), ""), (&p("^b"), "")).rule,
+        "pattern changed: major"
+    );
+    assert_eq!(
+        one((&p("^a"), ""), (BASE, "")).rule,
+        "pattern removed: minor"
+    );
     let n = |v: bool| format!("        a: {{type: string, nullable: {v}}}\n");
     assert_eq!(one((&n(true), ""), (&n(false), "")).needs, Bump::Major);
     assert_eq!(one((&n(false), ""), (&n(true), "")).needs, Bump::Minor);
@@ -99,16 +178,37 @@ fn defaults() {
 fn cosmetic_and_nested() {
     let all = diff_input_types(
         "service inputs",
-        &input_type("        a: {type: string, title: A, description: old}\n", ""),
-        &input_type("        a: {type: string, title: B, description: new}\n", ""),
+        &input_type(
+            "        a: {type: string, title: A, description: old}\n",
+            "",
+        ),
+        &input_type(
+            "        a: {type: string, title: B, description: new}\n",
+            "",
+        ),
     );
     assert!(all.iter().all(|c| c.needs == Bump::None), "{all:#?}");
     let nested = one(
-        ("        a: {type: object, properties: {x: {type: string}}}\n", ""),
-        ("        a: {type: object, properties: {x: {type: integer}}}\n", ""),
+        (
+            "        a: {type: object, properties: {x: {type: string}}}\n",
+            "",
+        ),
+        (
+            "        a: {type: object, properties: {x: {type: integer}}}\n",
+            "",
+        ),
     );
-    assert_eq!((nested.subject.as_str(), nested.needs), ("service inputs: a.x", Bump::Major));
-    let items = one(("        a: {type: array, items: {type: string}}\n", ""), ("        a: {type: array, items: {type: string, maxLength: 3}}\n", ""));
+    assert_eq!(
+        (nested.subject.as_str(), nested.needs),
+        ("service inputs: a.x", Bump::Major)
+    );
+    let items = one(
+        ("        a: {type: array, items: {type: string}}\n", ""),
+        (
+            "        a: {type: array, items: {type: string, maxLength: 3}}\n",
+            "",
+        ),
+    );
     assert_eq!(items.subject, "service inputs: a[]");
 }
 
@@ -145,24 +245,54 @@ fn pipeline_environments_and_method() {
     assert_eq!(cmp.required, Bump::NotAllowed);
     assert!(!cmp.honest);
     let rules: Vec<&str> = cmp.changes.iter().map(|c| c.rule).collect();
-    assert!(rules.iter().any(|r| r.starts_with("pipeline_input_type")), "{rules:?}");
-    assert_eq!(rules.iter().filter(|r| r.starts_with("compatible environments")).count(), 2);
-    let kinds: Vec<(&str, &str)> = cmp.resources.iter().map(|r| (r.logical_id.as_str(), r.change)).collect();
+    assert!(
+        rules.iter().any(|r| r.starts_with("pipeline_input_type")),
+        "{rules:?}"
+    );
+    assert_eq!(
+        rules
+            .iter()
+            .filter(|r| r.starts_with("compatible environments"))
+            .count(),
+        2
+    );
+    let kinds: Vec<(&str, &str)> = cmp
+        .resources
+        .iter()
+        .map(|r| (r.logical_id.as_str(), r.change))
+        .collect();
     assert_eq!(kinds, [("N", "added"), ("T", "type-changed")]);
-    assert!(cmp.rendered_diff.contains("+    Type: AWS::Lambda::Function"), "{}", cmp.rendered_diff);
+    assert!(
+        cmp.rendered_diff
+            .contains("+    Type: AWS::Lambda::Function"),
+        "{}",
+        cmp.rendered_diff
+    );
 }
 
 #[test]
 fn honest_minor_and_dishonest_minor() {
-    let schema = |extra: &str| format!("schema:\n  format: {{openapi: 3.0.0}}\n  environment_input_type: E\n  types:\n    E:\n      properties:\n        a: {{type: string, default: x}}\n{extra}");
+    let schema = |extra: &str| {
+        format!("schema:\n  format: {{openapi: 3.0.0}}\n  environment_input_type: E\n  types:\n    E:\n      properties:\n        a: {{type: string, default: x}}\n{extra}")
+    };
     let make = |extra: &str| {
         let s = schema(extra);
-        bundle(&[("schema/schema.yaml", &s), ("infrastructure/manifest.yaml", MANIFEST), ("infrastructure/cloudformation.yaml", "Outputs:\n  A:\n    Value: x\n")])
+        bundle(&[
+            ("schema/schema.yaml", &s),
+            ("infrastructure/manifest.yaml", MANIFEST),
+            (
+                "infrastructure/cloudformation.yaml",
+                "Outputs:\n  A:\n    Value: x\n",
+            ),
+        ])
     };
     let v1 = make("");
     let minor = make("        b: {type: string}\n");
     let cmp = compare(&v1.bundles[0], &minor.bundles[0], None);
-    assert_eq!((cmp.required, cmp.declared, cmp.honest), (Bump::Minor, Bump::Minor, true));
+    assert_eq!(
+        (cmp.required, cmp.declared, cmp.honest),
+        (Bump::Minor, Bump::Minor, true)
+    );
     let breaking = make("        b: {type: string}\n      required: [b]\n");
     let cmp = compare(&v1.bundles[0], &breaking.bundles[0], None);
     assert_eq!((cmp.required, cmp.honest), (Bump::Major, false));
