@@ -197,12 +197,11 @@ pub fn check_repository(ws: &Workspace) -> Vec<Diagnostic> {
                     continue;
                 }
                 match (service.method(), env.method()) {
+                    (Some(a), Some(b)) if a == b => {}
                     (Some(a), Some(b)) if a == Method::CodeBuild || b == Method::CodeBuild => {
-                        if a != b {
-                            out.push(Diagnostic::warning("compat-method", format!("{} ({}) with {} ({}): Proton's pairing rules for CodeBuild are unknown", service.label(), a.label(), env.label(), b.label())).in_file(reg_file.clone()));
-                        }
+                        out.push(Diagnostic::warning("compat-method", format!("{} ({}) with {} ({}): Proton's pairing rules for CodeBuild are unknown", service.label(), a.label(), env.label(), b.label())).in_file(reg_file.clone()));
                     }
-                    (Some(a), Some(b)) if a != b => out.push(
+                    (Some(a), Some(b)) => out.push(
                         Diagnostic::error("compat-method", format!("{} is {} but {} is {}: services deploy only to environments of the same method", service.label(), a.label(), env.label(), b.label()))
                             .in_file(reg_file.clone()),
                     ),
