@@ -31,6 +31,32 @@ fn measure(label: &str, iterations: usize, mut f: impl FnMut()) {
     );
 }
 
+/// 1,000 instance specs checked against a new version (the fleet upgrade check).
+fn fleet(root: &Path) {
+    let ws = Workspace::load_path(&root.join("examples/templates/ecs-fargate-service/v2")).unwrap();
+    let specs: Vec<SpecSource> = (0..1000)
+        .map(|i| SpecSource {
+            path: format!("svc-{i}.yaml"),
+            text: format!(
+                "proton: ServiceSpec\npipeline: {{}}\ninstances:\n  - name: inst-{i}\n    environment: env-{}\n    spec:\n      desired_count: {}\n      task_cpu: {}\n",
+                i % 7,
+                1 + i % 60,
+                [256, 512, 1024][i % 3]
+            ),
+        })
+        .collect();
+    let start = Instant::now();
+    let report =
+        proton_playground::fleet::upgrade_check(&ws.bundles[0], &specs, &Default::default());
+    let elapsed = start.elapsed();
+    println!(
+        "| fleet upgrade check: 1,000 service specs (instance + pipeline each) | {:.0} ms total | {} pass, {} fail |",
+        elapsed.as_secs_f64() * 1e3,
+        report.passed,
+        report.failed
+    );
+}
+
 fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let corpus = root.join("../shared/corpus/bundles/aws-proton-cloudformation-sample-templates/lambda-multi-svc/service-crud/v1");
@@ -82,4 +108,6 @@ fn main() {
         request.mocks.service.name = Some(format!("svc-{n}"));
         run(bundle, &request);
     });
+    println!();
+    fleet(root);
 }

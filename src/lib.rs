@@ -8,6 +8,7 @@ pub mod bundle;
 pub mod compat;
 pub mod context;
 pub mod diagnostic;
+pub mod fleet;
 pub mod inputs;
 pub mod manifest;
 pub mod outputs;

@@ -57,6 +57,21 @@ enum Command {
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
     },
+    /// Which instance specs validate and render on a new template version, and which fail and why.
+    Upgrade {
+        /// The new version: bundle folder or archive (or a repository with --template).
+        bundle: PathBuf,
+        /// A folder of spec files, or one spec file (a ServiceSpec may list many instances).
+        #[arg(long)]
+        specs: PathBuf,
+        #[arg(long)]
+        template: Option<String>,
+        /// Mocked names and outputs (see `render`).
+        #[arg(long)]
+        mocks: Option<PathBuf>,
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+    },
     /// Validate and render every target of a bundle or repository; report all diagnostics.
     Check {
         bundle: PathBuf,
@@ -181,6 +196,50 @@ fn execute(command: Command) -> Result<ExitCode, Fatal> {
                 Format::Text => print_comparison(&cmp),
             }
             Ok(if cmp.honest {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
+        }
+        Command::Upgrade {
+            bundle,
+            specs,
+            template,
+            mocks,
+            format,
+        } => {
+            let workspace = load(&bundle)?;
+            let selected = select(&workspace, template.as_deref())?;
+            let specs = proton_playground::fleet::read_specs(&specs).map_err(Fatal)?;
+            let mocks = match &mocks {
+                Some(p) => parse_mocks(&read_text(p)?)
+                    .map_err(|e| Fatal(format!("{}: {e}", p.display())))?,
+                None => Mocks::default(),
+            };
+            let report = proton_playground::fleet::upgrade_check(selected, &specs, &mocks);
+            match format {
+                Format::Json => println!(
+                    "{}",
+                    serde_json::to_string_pretty(&report).unwrap_or_default()
+                ),
+                Format::Text => {
+                    for v in &report.verdicts {
+                        let who = match &v.instance {
+                            Some(i) => format!("{} {i}", v.spec),
+                            None => v.spec.clone(),
+                        };
+                        println!("{} {who}", if v.ok { "ok  " } else { "FAIL" });
+                        for e in &v.errors {
+                            println!("       {e}");
+                        }
+                    }
+                    println!(
+                        "{}: {} pass, {} fail",
+                        report.template, report.passed, report.failed
+                    );
+                }
+            }
+            Ok(if report.failed == 0 {
                 ExitCode::SUCCESS
             } else {
                 ExitCode::from(1)

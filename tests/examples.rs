@@ -284,3 +284,36 @@ fn cli_compat_and_repository_check() {
         "{out}"
     );
 }
+
+#[test]
+fn cli_fleet_upgrade() {
+    let bin = env!("CARGO_BIN_EXE_proton-playground");
+    let out = Command::new(bin)
+        .args([
+            "upgrade",
+            "examples/templates/ecs-shared-env/v2",
+            "--specs",
+            "examples/specs",
+        ])
+        .current_dir(root())
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("ecs-shared-env:2: 0 pass, 2 fail"), "{text}");
+    let out = Command::new(bin)
+        .args([
+            "upgrade",
+            "examples/templates/ecs-fargate-service/v2",
+            "--specs",
+            "examples/specs/payment-api.yaml",
+            "--format",
+            "json",
+        ])
+        .current_dir(root())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["passed"], 3);
+}
