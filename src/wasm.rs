@@ -101,6 +101,43 @@ pub fn render(files: JsValue, root: &str, request: JsValue) -> Result<JsValue, J
     })
 }
 
+/// Compares two bundles of the workspace of `files` (REFERENCE §11.2); `declared` is `minor`,
+/// `major` or empty (implied by their `vN` folders).
+#[wasm_bindgen]
+pub fn compare(
+    files: JsValue,
+    old_root: &str,
+    new_root: &str,
+    declared: &str,
+) -> Result<JsValue, JsValue> {
+    let files = files_from_js(files)?;
+    let declared = match declared {
+        "minor" => Some(crate::versions::Bump::Minor),
+        "major" => Some(crate::versions::Bump::Major),
+        _ => None,
+    };
+    with_workspace(files, |ws| {
+        let find = |root: &str| {
+            ws.bundles
+                .iter()
+                .find(|b| b.root == root)
+                .ok_or_else(|| JsValue::from_str(&format!("no bundle at `{root}`")))
+        };
+        to_js(&crate::versions::compare(
+            find(old_root)?,
+            find(new_root)?,
+            declared,
+        ))
+    })
+}
+
+/// Repository-level findings (honest bumps, pairings, output contracts) of the workspace.
+#[wasm_bindgen(js_name = checkRepository)]
+pub fn check_repository(files: JsValue) -> Result<JsValue, JsValue> {
+    let files = files_from_js(files)?;
+    with_workspace(files, |ws| to_js(&crate::compat::check_repository(ws)))
+}
+
 /// Parses YAML (1.1 typing, as Proton) to JSON, for importing spec and mock files.
 #[wasm_bindgen(js_name = parseYaml)]
 pub fn parse_yaml(text: &str) -> Result<JsValue, JsValue> {

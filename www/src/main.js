@@ -9,6 +9,7 @@ import { FilesPanel } from './panels/files.js';
 import { OutputsPanel } from './panels/outputs.js';
 import { DiagnosticsPanel } from './panels/diagnostics.js';
 import { SpecPanel } from './panels/spec.js';
+import { VersionsPanel } from './panels/versions.js';
 import { readDroppedItems, readFolderPick } from './loader.js';
 import { loadEditor } from './editor-loader.js';
 
@@ -38,9 +39,13 @@ const outputs = new OutputsPanel({
   downloadOne: $('download-output'), downloadZip: $('download-zip'),
 }, status);
 const diagnosticsPanel = new DiagnosticsPanel($('diagnostics'), $('diagnostic-counts'), jump);
+const versions = new VersionsPanel($('versions'), engine);
+let filesVersion = 0;
+let versionsTimer = null;
 const spec = new SpecPanel({ spec: $('spec'), command: $('spec-command'), copy: $('copy-spec'), downloadButton: $('download-spec') }, status);
 
-function changed({ structure = false, force = false } = {}) {
+function changed({ structure = false, force = false, files: filesChanged = false } = {}) {
+  if (filesChanged) filesVersion += 1;
   if (structure) {
     form.render(bundle, workspace, true);
     mocks.render(bundle, workspace, force);
@@ -88,6 +93,9 @@ async function update() {
   files.showDiagnostics(all);
   form.showErrors(report ? report.diagnostics : []);
   spec.show(report, bundle, workspace);
+  // The comparison renders two versions: let typing in a file settle first.
+  clearTimeout(versionsTimer);
+  versionsTimer = setTimeout(() => versions.refresh(workspace, summary, workspace.selection.root, `${workspace.id}:${filesVersion}`), 250);
   const errors = all.filter((d) => d.severity === 'error').length;
   status(report ? `Rendered ${report.outputs.length} file${report.outputs.length === 1 ? '' : 's'}${errors ? `, ${errors} error${errors === 1 ? '' : 's'}` : ''}` : 'No bundle found');
 }

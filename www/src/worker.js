@@ -1,6 +1,6 @@
 // The engine worker: the Rust core compiled to WebAssembly, off the main thread so typing never
 // waits for a render.
-import init, { analyze, render, loadArchive, parseYaml, version } from '../../target/wasm-pkg/proton_playground.js';
+import init, { analyze, render, loadArchive, parseYaml, version, compare, checkRepository } from '../../target/wasm-pkg/proton_playground.js';
 import { buildRequest } from './workspace.js';
 
 const ready = init({ module_or_path: new URL('./proton_playground_bg.wasm', import.meta.url) });
@@ -20,6 +20,12 @@ const handlers = {
   prepare({ files }) {
     analyze(files);
     return null;
+  },
+  versions({ files, oldRoot, newRoot, declared }) {
+    return {
+      comparison: oldRoot && newRoot ? compare(files, oldRoot, newRoot, declared || '') : null,
+      findings: checkRepository(files),
+    };
   },
   loadArchive({ name, bytes }) {
     return loadArchive(name, new Uint8Array(bytes));

@@ -157,3 +157,19 @@ test('files can be added, renamed and deleted', async ({ page }) => {
   await page.getByRole('button', { name: 'Delete' }).click();
   await expect(diagnostics(page)).toContainText('manifest lists infrastructure/cloudformation.yaml, which is missing');
 });
+
+test('the Versions panel classifies changes, judges the bump and lists compatibility', async ({ page }) => {
+  await open(page);
+  const panel = page.getByRole('region', { name: 'Versions' });
+  await panel.getByLabel('Old version').selectOption({ label: 'ecs-shared-env:1' });
+  await panel.getByLabel('New version').selectOption({ label: 'ecs-shared-env:2' });
+  const changes = panel.getByRole('table', { name: 'Changes' });
+  await expect(changes).toContainText('environment inputs: cost_center');
+  await expect(changes).toContainText('required input added without default: major');
+  await expect(panel.getByLabel('Verdict')).toContainText('the bump is honest');
+  await expect(panel.getByLabel('Rendered diff')).toContainText('CostCenter');
+  await panel.getByLabel('Declared bump').selectOption('minor');
+  await expect(panel.getByLabel('Verdict')).toContainText('NOT honest');
+  await expect(panel.getByLabel('Compatibility findings')).toContainText('Every service is compatible');
+  await page.screenshot({ path: `${SHOTS}/versions.png`, fullPage: true });
+});
