@@ -109,6 +109,38 @@ pub fn paired_outputs(ws: &Workspace, service: &Bundle) -> Map<String, Json> {
         .collect()
 }
 
+/// The request `check` renders `bundle` with: the given spec (when `keep_spec` and there is one)
+/// or placeholders for required inputs, the outputs a paired loaded environment declares, and
+/// plausible outputs for pipeline instances; mocks given by the user always win.
+pub fn check_request(
+    ws: &Workspace,
+    bundle: &Bundle,
+    base: &crate::report::Request,
+    keep_spec: bool,
+) -> crate::report::Request {
+    let mut request = base.clone();
+    if !keep_spec || request.spec.is_none() {
+        request.spec = Some(crate::versions::placeholder_spec(bundle));
+    }
+    for (name, value) in paired_outputs(ws, bundle) {
+        request
+            .mocks
+            .environment
+            .outputs
+            .entry(name)
+            .or_insert(value);
+    }
+    for name in crate::summary::consumed(bundle, &[&["service_instances", "[]", "outputs"]]) {
+        let value = plausible_output(&name);
+        request
+            .mocks
+            .instance_outputs
+            .entry(name)
+            .or_insert(value.into());
+    }
+    request
+}
+
 /// All repository-level findings, with repository-relative paths.
 pub fn check_repository(ws: &Workspace) -> Vec<Diagnostic> {
     let mut out = Vec::new();

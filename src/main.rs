@@ -260,51 +260,8 @@ fn execute(command: Command) -> Result<ExitCode, Fatal> {
                 None => workspace.bundles.iter().collect(),
             };
             for b in bundles {
-                let mut request = base.clone();
-                if (workspace.repository && args.template.is_none()) || request.spec.is_none() {
-                    // No spec for this template: placeholders for required inputs without default.
-                    request.spec = Some(versions::placeholder_spec(b));
-                }
-                // A service paired with a loaded environment renders with its declared outputs.
-                for (name, value) in compat::paired_outputs(&workspace, b) {
-                    request
-                        .mocks
-                        .environment
-                        .outputs
-                        .entry(name)
-                        .or_insert(value);
-                }
-                for name in proton_playground::summary::consumed(
-                    b,
-                    &[&["service_instances", "[]", "outputs"]],
-                ) {
-                    let value = versions::plausible_output(&name);
-                    request
-                        .mocks
-                        .instance_outputs
-                        .entry(name)
-                        .or_insert(value.into());
-                }
-                // A service paired with a loaded environment renders with its declared outputs.
-                for (name, value) in compat::paired_outputs(&workspace, b) {
-                    request
-                        .mocks
-                        .environment
-                        .outputs
-                        .entry(name)
-                        .or_insert(value);
-                }
-                for name in proton_playground::summary::consumed(
-                    b,
-                    &[&["service_instances", "[]", "outputs"]],
-                ) {
-                    let value = versions::plausible_output(&name);
-                    request
-                        .mocks
-                        .instance_outputs
-                        .entry(name)
-                        .or_insert(value.into());
-                }
+                let keep_spec = !workspace.repository || args.template.is_some();
+                let mut request = compat::check_request(&workspace, b, &base, keep_spec);
                 for target in b.targets() {
                     request.target = Some(target);
                     let report = run(b, &request);
