@@ -16,14 +16,9 @@ pub struct ConsumedOutput {
     pub guarded: bool,
 }
 
-/// Every `environment.outputs.X` (and `service_instances[i].environment.outputs.X`, Terraform
-/// `var.environment.outputs.X`) a bundle reads.
-pub fn consumed_outputs(bundle: &Bundle) -> Vec<ConsumedOutput> {
+/// The names a bundle's templates read directly under any of `prefixes` (from their syntax trees).
+pub fn reads_under(bundle: &Bundle, prefixes: &[&[&str]]) -> Vec<ConsumedOutput> {
     let mut out = Vec::new();
-    let prefixes: [&[&str]; 2] = [
-        &["environment", "outputs"],
-        &["service_instances", "[]", "environment", "outputs"],
-    ];
     for (file, refs) in &bundle.references {
         for r in refs {
             for prefix in prefixes {
@@ -43,6 +38,19 @@ pub fn consumed_outputs(bundle: &Bundle) -> Vec<ConsumedOutput> {
             }
         }
     }
+    out
+}
+
+/// Every `environment.outputs.X` (and `service_instances[i].environment.outputs.X`, Terraform
+/// `var.environment.outputs.X`) a bundle reads.
+pub fn consumed_outputs(bundle: &Bundle) -> Vec<ConsumedOutput> {
+    let mut out = reads_under(
+        bundle,
+        &[
+            &["environment", "outputs"],
+            &["service_instances", "[]", "environment", "outputs"],
+        ],
+    );
     // Terraform reads `var.environment.outputs.X` in .tf files (not templated).
     for infra in &bundle.infrastructure {
         if infra.method != Some(Method::Terraform) {

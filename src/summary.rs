@@ -85,21 +85,12 @@ fn input_summary(t: Option<&InputType>) -> Option<InputTypeSummary> {
     })
 }
 
-/// Names read under `prefix` (`environment.outputs.X` → `X`), in first-use order.
+/// Names read under any of `prefixes` (`environment.outputs.X` → `X`), in first-use order.
 pub fn consumed(bundle: &Bundle, prefixes: &[&[&str]]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    for refs in bundle.references.values() {
-        for r in refs {
-            for prefix in prefixes {
-                let matches = r.path.len() > prefix.len()
-                    && r.path.iter().zip(prefix.iter()).all(|(a, b)| a == b);
-                if matches {
-                    let name = &r.path[prefix.len()];
-                    if name != "[]" && !out.contains(name) {
-                        out.push(name.clone());
-                    }
-                }
-            }
+    for read in crate::compat::reads_under(bundle, prefixes) {
+        if !out.contains(&read.name) {
+            out.push(read.name);
         }
     }
     out
