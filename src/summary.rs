@@ -37,6 +37,12 @@ pub struct BundleSummary {
     pub consumed_environment_outputs: Vec<String>,
     pub consumed_instance_outputs: Vec<String>,
     pub consumed_component_outputs: Vec<String>,
+    /// Mock values for the environment outputs: every output read, and every output a paired
+    /// loaded environment declares, with plausible values (`vpc-…`, `subnet-…`, ARNs).
+    pub suggested_environment_outputs: serde_json::Map<String, Json>,
+    /// Mock values for pipeline instance outputs and component outputs the templates read.
+    pub suggested_instance_outputs: serde_json::Map<String, Json>,
+    pub suggested_component_outputs: serde_json::Map<String, Json>,
     /// Bundle-relative IaC files per target.
     pub infrastructure: Vec<InfrastructureSummary>,
     pub diagnostics: Vec<Diagnostic>,
@@ -100,11 +106,41 @@ pub fn summarize(workspace: &Workspace) -> WorkspaceSummary {
     WorkspaceSummary {
         repository: workspace.repository,
         diagnostics: workspace.diagnostics.clone(),
-        bundles: workspace.bundles.iter().map(summarize_bundle).collect(),
+        bundles: workspace
+            .bundles
+            .iter()
+            .map(|b| summarize_bundle(workspace, b))
+            .collect(),
     }
 }
 
-pub fn summarize_bundle(b: &Bundle) -> BundleSummary {
+fn plausible(names: Vec<String>) -> serde_json::Map<String, Json> {
+    names
+        .into_iter()
+        .map(|n| {
+            let value = crate::versions::plausible_output(&n);
+            (n, Json::String(value))
+        })
+        .collect()
+}
+
+pub fn summarize_bundle(workspace: &Workspace, b: &Bundle) -> BundleSummary {
+    let consumed_environment_outputs = consumed(
+        b,
+        &[
+            &["environment", "outputs"],
+            &["service_instances", "[]", "environment", "outputs"],
+        ],
+    );
+    let mut suggested_environment_outputs = plausible(consumed_environment_outputs.clone());
+    for (name, value) in crate::compat::paired_outputs(workspace, b) {
+        suggested_environment_outputs.entry(name).or_insert(value);
+    }
+    let consumed_instance_outputs = consumed(b, &[&["service_instances", "[]", "outputs"]]);
+    let consumed_component_outputs = consumed(
+        b,
+        &[&["service_instance", "components", "default", "outputs"]],
+    );
     let schema = b.schema.as_ref();
     let kind_type = |k: InputKind| schema.and_then(|s| s.input_type(k));
     BundleSummary {
@@ -130,18 +166,12 @@ pub fn summarize_bundle(b: &Bundle) -> BundleSummary {
                     .collect()
             })
             .unwrap_or_default(),
-        consumed_environment_outputs: consumed(
-            b,
-            &[
-                &["environment", "outputs"],
-                &["service_instances", "[]", "environment", "outputs"],
-            ],
-        ),
-        consumed_instance_outputs: consumed(b, &[&["service_instances", "[]", "outputs"]]),
-        consumed_component_outputs: consumed(
-            b,
-            &[&["service_instance", "components", "default", "outputs"]],
-        ),
+        suggested_environment_outputs,
+        suggested_instance_outputs: plausible(consumed_instance_outputs.clone()),
+        suggested_component_outputs: plausible(consumed_component_outputs.clone()),
+        consumed_environment_outputs,
+        consumed_instance_outputs,
+        consumed_component_outputs,
         infrastructure: b
             .infrastructure
             .iter()

@@ -13,7 +13,7 @@ use wasm_bindgen::prelude::*;
 thread_local! {
     /// The last analyzed workspace and the hash of the files it came from: form and mock edits
     /// re-render without re-parsing schemas or recompiling validators.
-    static CACHE: RefCell<Option<(u64, Workspace)>> = const { RefCell::new(None) };
+    static CACHE: RefCell<Option<(u64, Workspace, JsValue)>> = const { RefCell::new(None) };
 }
 
 #[wasm_bindgen(start)]
@@ -37,18 +37,27 @@ fn hash_files(files: &BTreeMap<String, String>) -> u64 {
     hasher.finish()
 }
 
-/// Runs `f` on the workspace of `files`, analyzing it only when the files changed.
-fn with_workspace<R>(files: BTreeMap<String, String>, f: impl FnOnce(&Workspace) -> R) -> R {
+/// Runs `f` on the workspace of `files` and its summary, analyzing only when the files changed.
+fn with_workspace<R>(
+    files: BTreeMap<String, String>,
+    f: impl FnOnce(&Workspace, &JsValue) -> R,
+) -> R {
     let hash = hash_files(&files);
     CACHE.with(|cache| {
         let mut cache = cache.borrow_mut();
-        if cache.as_ref().map(|(h, _)| *h) != Some(hash) {
-            let (tree, diags) =
-                FileTree::from_texts(files.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-            *cache = Some((hash, Workspace::from_tree(tree, diags)));
-        }
-        let (_, workspace) = cache.as_ref().expect("filled above");
-        f(workspace)
+        let fresh = match cache.take() {
+            Some(entry) if entry.0 == hash => entry,
+            _ => {
+                let (tree, diags) =
+                    FileTree::from_texts(files.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+                let workspace = Workspace::from_tree(tree, diags);
+                let summary = to_js(&summarize(&workspace)).unwrap_or(JsValue::NULL);
+                (hash, workspace, summary)
+            }
+        };
+        let result = f(&fresh.1, &fresh.2);
+        *cache = Some(fresh);
+        result
     })
 }
 
@@ -82,7 +91,7 @@ pub fn load_archive(name: &str, bytes: &[u8]) -> Result<JsValue, JsValue> {
 #[wasm_bindgen]
 pub fn analyze(files: JsValue) -> Result<JsValue, JsValue> {
     let files = files_from_js(files)?;
-    with_workspace(files, |ws| to_js(&summarize(ws)))
+    with_workspace(files, |_, summary| Ok(summary.clone()))
 }
 
 /// Renders the bundle at `root` of the workspace of `files` for `request` (a [`Request`]).
@@ -91,7 +100,7 @@ pub fn render(files: JsValue, root: &str, request: JsValue) -> Result<JsValue, J
     let files = files_from_js(files)?;
     let request: Request = serde_wasm_bindgen::from_value(request)
         .map_err(|e| JsValue::from_str(&format!("request: {e}")))?;
-    with_workspace(files, |ws| {
+    with_workspace(files, |ws, _| {
         let bundle = ws
             .bundles
             .iter()
@@ -116,7 +125,7 @@ pub fn compare(
         "major" => Some(crate::versions::Bump::Major),
         _ => None,
     };
-    with_workspace(files, |ws| {
+    with_workspace(files, |ws, _| {
         let find = |root: &str| {
             ws.bundles
                 .iter()
@@ -135,7 +144,7 @@ pub fn compare(
 #[wasm_bindgen(js_name = checkRepository)]
 pub fn check_repository(files: JsValue) -> Result<JsValue, JsValue> {
     let files = files_from_js(files)?;
-    with_workspace(files, |ws| to_js(&crate::compat::check_repository(ws)))
+    with_workspace(files, |ws, _| to_js(&crate::compat::check_repository(ws)))
 }
 
 /// Parses YAML (1.1 typing, as Proton) to JSON, for importing spec and mock files.

@@ -2,7 +2,7 @@
 import { Engine } from './engine.js';
 import * as store from './store.js';
 import { h, clear, download } from './dom.js';
-import { newWorkspace, applySpec, applyMocks, mockValue, SPEC_PATH } from './workspace.js';
+import { newWorkspace, applySpec, applyMocks, SPEC_PATH } from './workspace.js';
 import { InputsForm } from './panels/form.js';
 import { MocksPanel } from './panels/mocks.js';
 import { FilesPanel } from './panels/files.js';
@@ -112,21 +112,22 @@ function allDiagnostics() {
   return [...summary.diagnostics, ...mapped];
 }
 
-/// Adds a plausible mock for every output the templates read that has none yet.
+/// Adds the engine's suggested mock (every output the templates read, and those a paired loaded
+/// environment declares, with plausible values) for each output that has none yet.
 function prefillMocks() {
   if (!bundle) return false;
   let added = false;
-  const fill = (names, map) => {
-    for (const name of names) {
+  const fill = (suggested, map) => {
+    for (const [name, value] of Object.entries(suggested)) {
       if (!(name in map)) {
-        map[name] = mockValue(name);
+        map[name] = value;
         added = true;
       }
     }
   };
-  fill(bundle.consumed_environment_outputs, workspace.mocks.environment.outputs);
-  if (workspace.mocks.component.attached) fill(bundle.consumed_component_outputs, workspace.mocks.component.outputs);
-  if (workspace.selection.target === 'pipeline') fill(bundle.consumed_instance_outputs, workspace.mocks.instance_outputs);
+  fill(bundle.suggested_environment_outputs, workspace.mocks.environment.outputs);
+  if (workspace.mocks.component.attached) fill(bundle.suggested_component_outputs, workspace.mocks.component.outputs);
+  if (workspace.selection.target === 'pipeline') fill(bundle.suggested_instance_outputs, workspace.mocks.instance_outputs);
   return added;
 }
 

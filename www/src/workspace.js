@@ -98,14 +98,3 @@ export function buildRequest(workspace, bundle) {
     compat_preview: !!workspace.options.compat_preview,
   };
 }
-
-/// A plausible mock value for an output name, so templates render before any typing.
-export function mockValue(name) {
-  const lower = name.toLowerCase();
-  if (lower.endsWith('arn')) return `arn:aws:iam::123456789012:role/mock-${name}`;
-  if (lower.includes('subnet')) return 'subnet-0a1b2c3d4e5f67890,subnet-0f9e8d7c6b5a43210';
-  if (lower.includes('vpc')) return 'vpc-0a1b2c3d4e5f67890';
-  if (lower.includes('securitygroup')) return 'sg-0a1b2c3d4e5f67890';
-  if (lower.includes('url')) return `https://example.com/mock-${name}`;
-  return `mock-${name}`;
-}

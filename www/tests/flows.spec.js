@@ -173,3 +173,13 @@ test('the Versions panel classifies changes, judges the bump and lists compatibi
   await expect(panel.getByLabel('Compatibility findings')).toContainText('Every service is compatible');
   await page.screenshot({ path: `${SHOTS}/versions.png`, fullPage: true });
 });
+
+test('a service paired with a loaded environment gets its declared outputs as mocks', async ({ page }) => {
+  await open(page);
+  await page.locator('#open-folder').setInputFiles('../examples/templates');
+  await page.getByLabel('Template').selectOption({ label: 'ecs-fargate-service:1 (service)' });
+  await expect.poll(() => outputText(page, 'instance_infrastructure/cloudformation.yaml')).toContain('VpcId: "vpc-0a1b2c3d4e5f67890"');
+  // Declared by ecs-shared-env:1 though this service does not read it: the pairing brings it.
+  await expect(page.getByLabel('Environment outputs PublicSubnetIds')).toHaveValue(/^subnet-/);
+  await expect(diagnostics(page)).not.toContainText('error[');
+});
