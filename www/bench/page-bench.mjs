@@ -58,8 +58,8 @@ try {
   const times = await page.evaluate(() => window.protonPlayground.timeUpdates(300));
   const dist = join(root, 'dist');
   const size = (p) => gzipSync(readFileSync(join(dist, p)), { level: 9 }).length;
-  const files = ['index.html', 'styles.css', 'assets/app.js', 'assets/worker.js', 'assets/proton_playground_bg.wasm', 'examples.json', 'favicon.svg'];
-  const total = files.reduce((n, f) => n + size(f), 0);
+  const all = (dir) => readdirSync(dir).flatMap((n) => (statSync(join(dir, n)).isDirectory() ? all(join(dir, n)) : [join(dir, n)]));
+  const total = all(dist).reduce((n, f) => n + size(relative(dist, f)), 0);
   console.log(`Bundle for keystrokes: ${label}\n`);
   console.log('| Measure (Chromium, localhost) | p50 | p99 | budget |\n|---|---|---|---|');
   console.log(`| keystroke → rendered + checked output (worker round trip) | ${fmt(percentile(times, 0.5))} | ${fmt(percentile(times, 0.99))} | p50 ≤ 2 ms, p99 ≤ 8 ms |`);
