@@ -256,32 +256,8 @@ impl Builder {
                 }
                 self.finish(node, 0);
             }
-            Event::SequenceStart(..) | Event::MappingStart(..) => {
-                let is_seq = matches!(event, Event::SequenceStart(..));
-                let (Event::SequenceStart(anchor, tag) | Event::MappingStart(anchor, tag)) = event
-                else {
-                    unreachable!("matched above")
-                };
-                if self.stack.len() >= MAX_DEPTH {
-                    return Err(YamlError {
-                        message: format!("nesting deeper than {MAX_DEPTH} levels"),
-                        pos,
-                    });
-                }
-                self.nodes += 1;
-                let node = Node {
-                    value: NodeValue::Null,
-                    pos,
-                    tag: tag.map(tag_name),
-                    raw: None,
-                };
-                let anchor = (anchor != 0).then_some(anchor);
-                self.stack.push(if is_seq {
-                    Frame::Seq(node, Vec::new(), anchor)
-                } else {
-                    Frame::Map(node, Vec::new(), None, anchor)
-                });
-            }
+            Event::SequenceStart(anchor, tag) => self.open(true, anchor, tag, pos)?,
+            Event::MappingStart(anchor, tag) => self.open(false, anchor, tag, pos)?,
             Event::SequenceEnd => {
                 if let Some(Frame::Seq(mut node, items, anchor)) = self.stack.pop() {
                     node.value = NodeValue::Seq(items);
@@ -296,6 +272,36 @@ impl Builder {
             }
             _ => {}
         }
+        Ok(())
+    }
+
+    /// Starts a sequence or mapping node.
+    fn open(
+        &mut self,
+        is_seq: bool,
+        anchor: usize,
+        tag: Option<Tag>,
+        pos: Pos,
+    ) -> Result<(), YamlError> {
+        if self.stack.len() >= MAX_DEPTH {
+            return Err(YamlError {
+                message: format!("nesting deeper than {MAX_DEPTH} levels"),
+                pos,
+            });
+        }
+        self.nodes += 1;
+        let node = Node {
+            value: NodeValue::Null,
+            pos,
+            tag: tag.map(tag_name),
+            raw: None,
+        };
+        let anchor = (anchor != 0).then_some(anchor);
+        self.stack.push(if is_seq {
+            Frame::Seq(node, Vec::new(), anchor)
+        } else {
+            Frame::Map(node, Vec::new(), None, anchor)
+        });
         Ok(())
     }
 
