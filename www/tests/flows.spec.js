@@ -183,3 +183,13 @@ test('a service paired with a loaded environment gets its declared outputs as mo
   await expect(page.getByLabel('Environment outputs PublicSubnetIds')).toHaveValue(/^subnet-/);
   await expect(diagnostics(page)).not.toContainText('error[');
 });
+
+test('the Versions panel follows the selected template and compares it with its previous major', async ({ page }) => {
+  await open(page);
+  await page.locator('#open-folder').setInputFiles('../examples/templates');
+  await page.getByLabel('Template').selectOption({ label: 'ecs-fargate-service:2 (service)' });
+  const panel = page.getByRole('region', { name: 'Versions' });
+  await expect(panel.getByLabel('Old version')).toHaveValue('ecs-fargate-service/v1');
+  await expect(panel.getByLabel('New version')).toHaveValue('ecs-fargate-service/v2');
+  await expect(panel.getByRole('table', { name: 'Changes' })).toContainText('ecs-shared-env:2 added');
+});

@@ -17,6 +17,12 @@ export class VersionsPanel {
     if (!summary) return;
     const bundles = summary.bundles;
     const roots = bundles.map((b) => b.root);
+    // Follow the template picked at the top: compare it with its previous major by default.
+    if (selectedRoot !== this.followed) {
+      this.followed = selectedRoot;
+      this.newRoot = selectedRoot;
+      this.oldRoot = null;
+    }
     if (!roots.includes(this.newRoot)) this.newRoot = selectedRoot;
     if (!roots.includes(this.oldRoot)) {
       const current = bundles.find((b) => b.root === this.newRoot);
