@@ -149,6 +149,115 @@ pub fn check_request(
     request
 }
 
+/// Whether one service instance may run in an environment of template `name:major`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct InstanceVerdict {
+    pub instance: String,
+    /// `name:major` of the environment's template.
+    pub environment_template: String,
+    pub compatible: bool,
+    /// Why: the registration entry, the method pairing, outputs read but not declared.
+    pub reasons: Vec<String>,
+}
+
+/// Parses `name:major` (as in `.template-registration.yaml`).
+pub fn parse_template_ref(text: &str) -> Option<(String, u32)> {
+    let (name, major) = text.trim().rsplit_once(':')?;
+    Some((name.to_string(), major.parse().ok()?))
+}
+
+/// Verdict per instance: is its environment's template `name:major` among the service's
+/// compatible environments (the registration, else `declared` for a loose bundle), do the
+/// methods pair, and — when that environment version is loaded — does it declare every output
+/// the service reads?
+pub fn instance_verdicts(
+    ws: &Workspace,
+    service: &Bundle,
+    declared: &[(String, u32)],
+    instances: &[(String, String)],
+) -> Vec<InstanceVerdict> {
+    let registered: Vec<(String, u32)> = match &service.registration {
+        Some(reg) => reg.compatible_environments.clone(),
+        None => declared.to_vec(),
+    };
+    let source = if service.registration.is_some() {
+        "the registration"
+    } else {
+        "the declared list"
+    };
+    let consumed = consumed_outputs(service);
+    instances
+        .iter()
+        .map(|(instance, template)| {
+            let mut reasons = Vec::new();
+            let Some((name, major)) = parse_template_ref(template) else {
+                return InstanceVerdict {
+                    instance: instance.clone(),
+                    environment_template: template.clone(),
+                    compatible: false,
+                    reasons: vec![format!(
+                        "`{template}` is not `<environment-template>:<major>`"
+                    )],
+                };
+            };
+            let listed = registered.iter().any(|(n, m)| *n == name && *m == major);
+            let list: Vec<String> = registered.iter().map(|(n, m)| format!("{n}:{m}")).collect();
+            reasons.push(if listed {
+                format!("{name}:{major} is in {source}")
+            } else {
+                format!(
+                    "{name}:{major} is not in {source} ({})",
+                    if list.is_empty() {
+                        "empty".into()
+                    } else {
+                        list.join(", ")
+                    }
+                )
+            });
+            let mut compatible = listed;
+            if let Some(env) = ws
+                .bundles
+                .iter()
+                .find(|b| b.name == name && b.major == Some(major))
+            {
+                if let (Some(a), Some(b)) = (service.method(), env.method()) {
+                    if a != b && a != Method::CodeBuild && b != Method::CodeBuild {
+                        compatible = false;
+                        reasons.push(format!(
+                            "{} service, {} environment: the methods must match",
+                            a.label(),
+                            b.label()
+                        ));
+                    }
+                }
+                if let Some(declared_outputs) = declared_outputs(env) {
+                    let missing: Vec<&str> = consumed
+                        .iter()
+                        .filter(|c| !c.guarded && !declared_outputs.contains(&c.name))
+                        .map(|c| c.name.as_str())
+                        .collect();
+                    if !missing.is_empty() {
+                        compatible = false;
+                        let mut unique = missing.clone();
+                        unique.dedup();
+                        reasons.push(format!(
+                            "reads outputs {} does not declare: {}",
+                            env.label(),
+                            unique.join(", ")
+                        ));
+                    }
+                }
+            }
+            InstanceVerdict {
+                instance: instance.clone(),
+                environment_template: template.clone(),
+                compatible,
+                reasons,
+            }
+        })
+        .collect()
+}
+
 /// All repository-level findings, with repository-relative paths.
 pub fn check_repository(ws: &Workspace) -> Vec<Diagnostic> {
     let mut out = Vec::new();
@@ -295,6 +404,33 @@ pub fn check_repository(ws: &Workspace) -> Vec<Diagnostic> {
 mod tests {
     use super::*;
     use std::path::Path;
+
+    #[test]
+    fn verdicts_per_instance() {
+        let ws =
+            Workspace::load_path(&Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/templates"))
+                .unwrap();
+        let svc = ws.select(Some("ecs-fargate-service:2")).unwrap();
+        let instances = [
+            ("dev".to_string(), "ecs-shared-env:2".to_string()),
+            ("old".to_string(), "ecs-shared-env:1".to_string()),
+            ("bad".to_string(), "nope".to_string()),
+        ];
+        let v = instance_verdicts(&ws, svc, &[], &instances);
+        assert!(v[0].compatible, "{v:#?}");
+        assert!(!v[1].compatible);
+        assert!(
+            v[1].reasons
+                .iter()
+                .any(|r| r.contains("not in the registration")),
+            "{v:#?}"
+        );
+        assert!(
+            v[1].reasons.iter().any(|r| r.contains("PrivateSubnets")),
+            "{v:#?}"
+        );
+        assert!(!v[2].compatible);
+    }
 
     #[test]
     fn examples_repository_is_consistent() {

@@ -147,6 +147,36 @@ pub fn check_repository(files: JsValue) -> Result<JsValue, JsValue> {
     with_workspace(files, |ws, _| to_js(&crate::compat::check_repository(ws)))
 }
 
+/// Compatibility per service instance: `instances` is `[[name, "env-template:major"], …]`,
+/// `declared` the compatible list the user gives a loose service bundle (`["name:major", …]`).
+#[wasm_bindgen(js_name = instanceCompatibility)]
+pub fn instance_compatibility(
+    files: JsValue,
+    root: &str,
+    declared: JsValue,
+    instances: JsValue,
+) -> Result<JsValue, JsValue> {
+    let files = files_from_js(files)?;
+    let declared: Vec<String> =
+        serde_wasm_bindgen::from_value(declared).map_err(|e| JsValue::from_str(&e.to_string()))?;
+    let declared: Vec<(String, u32)> = declared
+        .iter()
+        .filter_map(|d| crate::compat::parse_template_ref(d))
+        .collect();
+    let instances: Vec<(String, String)> =
+        serde_wasm_bindgen::from_value(instances).map_err(|e| JsValue::from_str(&e.to_string()))?;
+    with_workspace(files, |ws, _| {
+        let service = ws
+            .bundles
+            .iter()
+            .find(|b| b.root == root)
+            .ok_or_else(|| JsValue::from_str(&format!("no bundle at `{root}`")))?;
+        to_js(&crate::compat::instance_verdicts(
+            ws, service, &declared, &instances,
+        ))
+    })
+}
+
 /// Parses YAML (1.1 typing, as Proton) to JSON, for importing spec and mock files.
 #[wasm_bindgen(js_name = parseYaml)]
 pub fn parse_yaml(text: &str) -> Result<JsValue, JsValue> {

@@ -1,6 +1,6 @@
 // The engine worker: the Rust core compiled to WebAssembly, off the main thread so typing never
 // waits for a render.
-import init, { analyze, render, loadArchive, parseYaml, version, compare, checkRepository } from '../../target/wasm-pkg/proton_playground.js';
+import init, { analyze, render, loadArchive, parseYaml, version, compare, checkRepository, instanceCompatibility } from '../../target/wasm-pkg/proton_playground.js';
 import { buildRequest } from './workspace.js';
 
 const ready = init({ module_or_path: new URL('./proton_playground_bg.wasm', import.meta.url) });
@@ -21,10 +21,11 @@ const handlers = {
     analyze(files);
     return null;
   },
-  versions({ files, oldRoot, newRoot, declared }) {
+  versions({ files, oldRoot, newRoot, declared, service, compatible, instances }) {
     return {
       comparison: oldRoot && newRoot ? compare(files, oldRoot, newRoot, declared || '') : null,
       findings: checkRepository(files),
+      instances: service !== null && service !== undefined ? instanceCompatibility(files, service, compatible || [], instances || []) : [],
     };
   },
   loadArchive({ name, bytes }) {

@@ -193,3 +193,30 @@ test('the Versions panel follows the selected template and compares it with its 
   await expect(panel.getByLabel('New version')).toHaveValue('ecs-fargate-service/v2');
   await expect(panel.getByRole('table', { name: 'Changes' })).toContainText('ecs-shared-env:2 added');
 });
+
+test('compatibility per instance: each instance against the environment template it runs in', async ({ page }) => {
+  await open(page);
+  await page.locator('#open-folder').setInputFiles('../examples/templates');
+  await page.getByLabel('Template').selectOption({ label: 'ecs-fargate-service:2 (service)' });
+  const panel = page.getByRole('region', { name: 'Versions' });
+  await expect(panel.getByLabel('New version')).toHaveValue('ecs-fargate-service/v2');
+  await expect(panel.getByLabel('Verdict for dev')).toContainText('compatible: ecs-shared-env:2 is in the registration');
+  await panel.getByLabel('Environment template for dev').fill('ecs-shared-env:1');
+  await panel.getByLabel('Environment template for dev').press('Enter');
+  await expect(panel.getByLabel('Verdict for dev')).toContainText('NOT compatible');
+  await expect(panel.getByLabel('Verdict for dev')).toContainText('PrivateSubnets');
+});
+
+test('a loose service bundle gets a declared list of compatible environments', async ({ page }) => {
+  await open(page);
+  await page.locator('#open-folder').setInputFiles('../examples/templates/ecs-fargate-service/v1');
+  await page.getByRole('treeitem', { name: '.template-registration.yaml' }).click();
+  await page.getByRole('button', { name: 'Delete' }).click();
+  const panel = page.getByRole('region', { name: 'Versions' });
+  await expect(panel.getByLabel('Verdict for dev')).toContainText('NOT compatible');
+  await panel.getByLabel('Compatible environments').fill('my-env-template:3');
+  await panel.getByLabel('Compatible environments').press('Enter');
+  await panel.getByLabel('Environment template for dev').fill('my-env-template:3');
+  await panel.getByLabel('Environment template for dev').press('Enter');
+  await expect(panel.getByLabel('Verdict for dev')).toContainText('compatible: my-env-template:3 is in the declared list');
+});

@@ -29,12 +29,27 @@ export class VersionsPanel {
       const earlier = bundles.filter((b) => current && b.name === current.name && (b.major || 0) < (current.major || 0));
       this.oldRoot = earlier.length ? earlier[earlier.length - 1].root : this.newRoot;
     }
-    const signature = JSON.stringify([filesVersion, this.oldRoot, this.newRoot, this.declared, roots]);
+    const selected = bundles.find((b) => b.root === selectedRoot);
+    const service = selected && selected.kind === 'service' ? selected : null;
+    const environments = bundles.filter((b) => b.kind === 'environment' || b.kind === 'customer-managed-environment').map((b) => b.label);
+    workspace.instanceEnvironments = workspace.instanceEnvironments || {};
+    const instances = service
+      ? workspace.inputs.instances.map((i) => {
+        const fallback = service.compatible_environments[0] || environments[0] || '';
+        return [i.name, workspace.instanceEnvironments[i.name] || fallback];
+      })
+      : [];
+    const compatible = (workspace.declaredCompatible || '').split(',').map((x) => x.trim()).filter(Boolean);
+    this.context = { service, environments, instances };
+    const signature = JSON.stringify([filesVersion, this.oldRoot, this.newRoot, this.declared, roots, service && service.root, instances, compatible]);
     if (!force && signature === this.signature) return;
     this.signature = signature;
     let result;
     try {
-      result = await this.engine.call('versions', { files: workspace.files, oldRoot: this.oldRoot, newRoot: this.newRoot, declared: this.declared });
+      result = await this.engine.call('versions', {
+        files: workspace.files, oldRoot: this.oldRoot, newRoot: this.newRoot, declared: this.declared,
+        service: service ? service.root : null, compatible, instances,
+      });
     } catch (error) {
       clear(this.root).append(h('p', {}, `Versions unavailable: ${error.message}`));
       return;
@@ -42,7 +57,7 @@ export class VersionsPanel {
     this.draw(bundles, result, workspace, selectedRoot, filesVersion);
   }
 
-  draw(bundles, { comparison, findings }, workspace, selectedRoot, filesVersion) {
+  draw(bundles, { comparison, findings, instances }, workspace, selectedRoot, filesVersion) {
     clear(this.root);
     const pick = (label, value, onChange) => {
       const select = h('select', { 'aria-label': label }, bundles.map((b) => h('option', { value: b.root, selected: b.root === value }, b.label)));
@@ -75,10 +90,36 @@ export class VersionsPanel {
       }
       if (comparison.rendered_diff) this.root.append(h('h3', {}, 'Rendered diff (default inputs)'), h('pre', { class: 'code', 'aria-label': 'Rendered diff' }, comparison.rendered_diff));
     }
+    const { service, environments } = this.context;
+    if (service) this.root.append(this.instancesSection(service, environments, instances, workspace, () => this.refresh(workspace, { bundles }, selectedRoot, filesVersion, true)));
     this.root.append(h('h3', {}, 'Compatibility and output contracts'));
     const list = h('ul', { class: 'diagnostics', 'aria-label': 'Compatibility findings' });
     if (findings.length === 0) list.append(h('li', {}, 'Every service is compatible with its environments, and every output it reads is declared.'));
     for (const d of findings) list.append(h('li', { class: `sev-${d.severity}` }, `${d.file || ''}${d.line ? `:${d.line}` : ''} ${d.severity}[${d.code}]: ${d.message}`));
     this.root.append(list);
+  }
+
+  /// Per service instance: the environment template it runs in, and the verdict with reasons.
+  instancesSection(service, environments, verdicts, workspace, again) {
+    const box = h('div', { role: 'group', 'aria-label': 'Compatibility per instance' }, h('h3', {}, 'Compatibility per instance'));
+    const known = [...new Set([...service.compatible_environments, ...environments])];
+    const listId = `env-templates-${Math.random().toString(36).slice(2)}`;
+    box.append(h('datalist', { id: listId }, known.map((k) => h('option', { value: k }))));
+    if (service.compatible_environments.length === 0) {
+      const input = h('input', { type: 'text', value: workspace.declaredCompatible || '', placeholder: 'my-env-template:1, other-env:2', 'aria-label': 'Compatible environments' });
+      input.addEventListener('change', () => { workspace.declaredCompatible = input.value; again(); });
+      box.append(h('p', { class: 'help' }, 'This bundle has no .template-registration.yaml: declare its compatible environment templates.'), input);
+    } else {
+      box.append(h('p', { class: 'help' }, `Registered for: ${service.compatible_environments.join(', ')}`));
+    }
+    for (const v of verdicts) {
+      const input = h('input', { type: 'text', value: v.environment_template, list: listId, 'aria-label': `Environment template for ${v.instance}` });
+      input.addEventListener('change', () => { workspace.instanceEnvironments[v.instance] = input.value.trim(); again(); });
+      box.append(h('div', { class: 'field' },
+        h('label', {}, `${v.instance} `, input),
+        h('p', { class: v.compatible ? 'verdict-ok' : 'verdict-bad', 'aria-label': `Verdict for ${v.instance}` },
+          `${v.compatible ? 'compatible' : 'NOT compatible'}: ${v.reasons.join('; ')}`)));
+    }
+    return box;
   }
 }
