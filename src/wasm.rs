@@ -177,6 +177,26 @@ pub fn instance_compatibility(
     })
 }
 
+/// The fleet upgrade check of the bundle at `root` for `specs` (`[{path, text}, …]`).
+#[wasm_bindgen(js_name = upgradeCheck)]
+pub fn upgrade_check(files: JsValue, root: &str, specs: JsValue) -> Result<JsValue, JsValue> {
+    let files = files_from_js(files)?;
+    let specs: Vec<crate::report::SpecSource> =
+        serde_wasm_bindgen::from_value(specs).map_err(|e| JsValue::from_str(&e.to_string()))?;
+    with_workspace(files, |ws, _| {
+        let bundle = ws
+            .bundles
+            .iter()
+            .find(|b| b.root == root)
+            .ok_or_else(|| JsValue::from_str(&format!("no bundle at `{root}`")))?;
+        to_js(&crate::fleet::upgrade_check(
+            bundle,
+            &specs,
+            &Default::default(),
+        ))
+    })
+}
+
 /// Parses YAML (1.1 typing, as Proton) to JSON, for importing spec and mock files.
 #[wasm_bindgen(js_name = parseYaml)]
 pub fn parse_yaml(text: &str) -> Result<JsValue, JsValue> {

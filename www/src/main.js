@@ -65,6 +65,7 @@ function persist() {
 async function update() {
   persist();
   const { inputs, mocks: m, options, selection } = workspace;
+  const asked = JSON.stringify([workspace.id, selection.root, selection.target]);
   let result;
   try {
     result = await engine.update({ files: workspace.files, state: { inputs, mocks: m, options, selection } });
@@ -73,6 +74,8 @@ async function update() {
     return;
   }
   if (!result) return; // superseded by a newer edit
+  // The user picked another workspace, template or target meanwhile: a newer update answers.
+  if (asked !== JSON.stringify([workspace.id, workspace.selection.root, workspace.selection.target])) return;
   summary = result.summary;
   report = result.report;
   workspace.selection.root = result.root;
@@ -93,9 +96,12 @@ async function update() {
   files.showDiagnostics(all);
   form.showErrors(report ? report.diagnostics : []);
   spec.show(report, bundle, workspace);
-  // The comparison renders two versions: let typing in a file settle first.
+  // The comparison renders two versions: let typing in a file settle first (a change of
+  // template or workspace refreshes at once).
   clearTimeout(versionsTimer);
-  versionsTimer = setTimeout(() => versions.refresh(workspace, summary, workspace.selection.root, `${workspace.id}:${filesVersion}`), 250);
+  const refreshVersions = () => versions.refresh(workspace, summary, workspace.selection.root, `${workspace.id}:${filesVersion}`);
+  if (workspace.selection.root !== versions.followed) refreshVersions();
+  else versionsTimer = setTimeout(refreshVersions, 250);
   const errors = all.filter((d) => d.severity === 'error').length;
   status(report ? `Rendered ${report.outputs.length} file${report.outputs.length === 1 ? '' : 's'}${errors ? `, ${errors} error${errors === 1 ? '' : 's'}` : ''}` : 'No bundle found');
 }

@@ -1,6 +1,6 @@
 // The engine worker: the Rust core compiled to WebAssembly, off the main thread so typing never
 // waits for a render.
-import init, { analyze, render, loadArchive, parseYaml, version, compare, checkRepository, instanceCompatibility } from '../../target/wasm-pkg/proton_playground.js';
+import init, { analyze, render, loadArchive, parseYaml, version, compare, checkRepository, instanceCompatibility, upgradeCheck } from '../../target/wasm-pkg/proton_playground.js';
 import { buildRequest } from './workspace.js';
 
 const ready = init({ module_or_path: new URL('./proton_playground_bg.wasm', import.meta.url) });
@@ -27,6 +27,9 @@ const handlers = {
       findings: checkRepository(files),
       instances: service !== null && service !== undefined ? instanceCompatibility(files, service, compatible || [], instances || []) : [],
     };
+  },
+  fleet({ files, root, specs }) {
+    return upgradeCheck(files, root, specs);
   },
   loadArchive({ name, bytes }) {
     return loadArchive(name, new Uint8Array(bytes));

@@ -2,7 +2,7 @@
 import { test, expect } from '@playwright/test';
 import { unzipSync, strFromU8 } from 'fflate';
 import { readFileSync } from 'node:fs';
-import { SHOTS, open, outputText, pickExample, diagnostics } from './helpers.js';
+import { SHOTS, open, outputText, pickExample, pickFolder, diagnostics } from './helpers.js';
 
 const ENV_OUT = 'ecs-shared-env/v1/infrastructure/cloudformation.yaml';
 
@@ -135,7 +135,7 @@ test('keyboard: Ctrl+S downloads the open file', async ({ page }) => {
 
 test('a folder picked with the folder picker loads as a workspace', async ({ page }) => {
   await open(page);
-  await page.locator('#open-folder').setInputFiles('../examples/components/sqs-queue');
+  await pickFolder(page, '../examples/components/sqs-queue');
   await expect.poll(() => outputText(page, 'cloudformation.yaml')).toContain('Type: AWS::SQS::Queue');
   await expect(page.getByRole('treeitem', { name: 'manifest.yaml' })).toBeVisible();
 });
@@ -176,7 +176,7 @@ test('the Versions panel classifies changes, judges the bump and lists compatibi
 
 test('a service paired with a loaded environment gets its declared outputs as mocks', async ({ page }) => {
   await open(page);
-  await page.locator('#open-folder').setInputFiles('../examples/templates');
+  await pickFolder(page, '../examples/templates');
   await page.getByLabel('Template').selectOption({ label: 'ecs-fargate-service:1 (service)' });
   await expect.poll(() => outputText(page, 'instance_infrastructure/cloudformation.yaml')).toContain('VpcId: "vpc-0a1b2c3d4e5f67890"');
   // Declared by ecs-shared-env:1 though this service does not read it: the pairing brings it.
@@ -186,7 +186,7 @@ test('a service paired with a loaded environment gets its declared outputs as mo
 
 test('the Versions panel follows the selected template and compares it with its previous major', async ({ page }) => {
   await open(page);
-  await page.locator('#open-folder').setInputFiles('../examples/templates');
+  await pickFolder(page, '../examples/templates');
   await page.getByLabel('Template').selectOption({ label: 'ecs-fargate-service:2 (service)' });
   const panel = page.getByRole('region', { name: 'Versions' });
   await expect(panel.getByLabel('Old version')).toHaveValue('ecs-fargate-service/v1');
@@ -196,27 +196,43 @@ test('the Versions panel follows the selected template and compares it with its 
 
 test('compatibility per instance: each instance against the environment template it runs in', async ({ page }) => {
   await open(page);
-  await page.locator('#open-folder').setInputFiles('../examples/templates');
+  await pickFolder(page, '../examples/templates');
   await page.getByLabel('Template').selectOption({ label: 'ecs-fargate-service:2 (service)' });
   const panel = page.getByRole('region', { name: 'Versions' });
   await expect(panel.getByLabel('New version')).toHaveValue('ecs-fargate-service/v2');
   await expect(panel.getByLabel('Verdict for dev')).toContainText('compatible: ecs-shared-env:2 is in the registration');
-  await panel.getByLabel('Environment template for dev').fill('ecs-shared-env:1');
-  await panel.getByLabel('Environment template for dev').press('Enter');
+  await panel.getByLabel('Environment for dev').fill('ecs-shared-env:1');
+  await panel.getByLabel('Environment for dev').press('Enter');
   await expect(panel.getByLabel('Verdict for dev')).toContainText('NOT compatible');
   await expect(panel.getByLabel('Verdict for dev')).toContainText('PrivateSubnets');
 });
 
 test('a loose service bundle gets a declared list of compatible environments', async ({ page }) => {
   await open(page);
-  await page.locator('#open-folder').setInputFiles('../examples/templates/ecs-fargate-service/v1');
-  await page.getByRole('treeitem', { name: '.template-registration.yaml' }).click();
+  await pickFolder(page, '../examples/templates/ecs-fargate-service/v1');
+  await page.getByRole('treeitem', { name: '.template-registration.yaml', exact: true }).click();
   await page.getByRole('button', { name: 'Delete' }).click();
   const panel = page.getByRole('region', { name: 'Versions' });
   await expect(panel.getByLabel('Verdict for dev')).toContainText('NOT compatible');
   await panel.getByLabel('Compatible environments').fill('my-env-template:3');
   await panel.getByLabel('Compatible environments').press('Enter');
-  await panel.getByLabel('Environment template for dev').fill('my-env-template:3');
-  await panel.getByLabel('Environment template for dev').press('Enter');
+  await panel.getByLabel('Environment for dev').fill('my-env-template:3');
+  await panel.getByLabel('Environment for dev').press('Enter');
   await expect(panel.getByLabel('Verdict for dev')).toContainText('compatible: my-env-template:3 is in the declared list');
+});
+
+test('fleet check: spec files of running instances against the selected version', async ({ page }) => {
+  await open(page);
+  await pickFolder(page, '../examples/templates');
+  await page.getByLabel('Template').selectOption({ label: 'ecs-shared-env:2 (environment)' });
+  const panel = page.getByRole('region', { name: 'Versions' });
+  await expect(panel.getByLabel('New version')).toHaveValue('ecs-shared-env/v2');
+  await panel.getByLabel('Spec files for the fleet check').setInputFiles([
+    { name: 'dev.yaml', mimeType: 'text/yaml', buffer: Buffer.from('proton: EnvironmentSpec\nspec:\n  cost_center: CC-1\n') },
+    { name: 'prod.yaml', mimeType: 'text/yaml', buffer: Buffer.from('proton: EnvironmentSpec\nspec:\n  log_retention_days: 90\n') },
+  ]);
+  const results = panel.getByLabel('Fleet results');
+  await expect(results).toContainText('ecs-shared-env:2: 1 pass, 1 fail');
+  await expect(results).toContainText('FAIL prod.yaml: environment inputs: cost_center: required input has no value and no default');
+  await page.screenshot({ path: `${SHOTS}/fleet.png`, fullPage: true });
 });

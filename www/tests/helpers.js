@@ -25,3 +25,9 @@ export async function pickExample(page, id, output) {
 export function diagnostics(page) {
   return page.getByRole('region', { name: 'Diagnostics' });
 }
+
+/// Loads a folder through the folder picker and waits until it is the workspace.
+export async function pickFolder(page, path) {
+  await page.locator('#open-folder').setInputFiles(path);
+  await expect(page.getByLabel('Example')).toHaveValue('');
+}

@@ -40,10 +40,13 @@ export class VersionsPanel {
       })
       : [];
     const compatible = (workspace.declaredCompatible || '').split(',').map((x) => x.trim()).filter(Boolean);
-    this.context = { service, environments, instances };
     const signature = JSON.stringify([filesVersion, this.oldRoot, this.newRoot, this.declared, roots, service && service.root, instances, compatible]);
     if (!force && signature === this.signature) return;
     this.signature = signature;
+    // Only the latest request draws: a slower, older answer must not replace a newer one.
+    this.latest = (this.latest || 0) + 1;
+    const request = this.latest;
+    const context = { service, environments, oldRoot: this.oldRoot, newRoot: this.newRoot };
     let result;
     try {
       result = await this.engine.call('versions', {
@@ -54,6 +57,8 @@ export class VersionsPanel {
       clear(this.root).append(h('p', {}, `Versions unavailable: ${error.message}`));
       return;
     }
+    if (request !== this.latest) return;
+    this.context = context;
     this.draw(bundles, result, workspace, selectedRoot, filesVersion);
   }
 
@@ -69,8 +74,8 @@ export class VersionsPanel {
       [['', 'implied by the folders'], ['minor', 'minor'], ['major', 'major']].map(([v, t]) => h('option', { value: v, selected: v === this.declared }, t)));
     declared.addEventListener('change', () => { this.declared = declared.value; again(); });
     this.root.append(h('div', { class: 'output-actions' },
-      pick('Old version', this.oldRoot, (v) => { this.oldRoot = v; again(); }),
-      pick('New version', this.newRoot, (v) => { this.newRoot = v; again(); }),
+      pick('Old version', this.context.oldRoot, (v) => { this.oldRoot = v; again(); }),
+      pick('New version', this.context.newRoot, (v) => { this.newRoot = v; again(); }),
       h('label', { class: 'field-inline' }, 'Declared ', declared)));
     if (comparison) {
       const verdict = comparison.honest
@@ -92,11 +97,55 @@ export class VersionsPanel {
     }
     const { service, environments } = this.context;
     if (service) this.root.append(this.instancesSection(service, environments, instances, workspace, () => this.refresh(workspace, { bundles }, selectedRoot, filesVersion, true)));
+    this.root.append(this.fleetSection(workspace, selectedRoot));
     this.root.append(h('h3', {}, 'Compatibility and output contracts'));
     const list = h('ul', { class: 'diagnostics', 'aria-label': 'Compatibility findings' });
     if (findings.length === 0) list.append(h('li', {}, 'Every service is compatible with its environments, and every output it reads is declared.'));
     for (const d of findings) list.append(h('li', { class: `sev-${d.severity}` }, `${d.file || ''}${d.line ? `:${d.line}` : ''} ${d.severity}[${d.code}]: ${d.message}`));
     this.root.append(list);
+  }
+
+  /// Fleet check: spec files of running instances against the selected version.
+  fleetSection(workspace, selectedRoot) {
+    const box = h('div', { role: 'group', 'aria-label': 'Fleet check' }, h('h3', {}, 'Fleet check'),
+      h('p', { class: 'help' }, 'Drop or pick the spec files of running instances: which validate and render on the selected version?'));
+    const results = h('ul', { class: 'diagnostics', 'aria-label': 'Fleet results' });
+    // The last results survive redraws of the panel (they concern the same version).
+    const show = (lines) => {
+      clear(results);
+      for (const [cls, text] of lines) results.append(h('li', { class: cls }, text));
+    };
+    if (this.fleet && this.fleet.root === selectedRoot) show(this.fleet.lines);
+    const run = async (fileList) => {
+      const specs = await Promise.all([...fileList].map(async (f) => ({ path: f.name, text: await f.text() })));
+      let lines;
+      try {
+        const report = await this.engine.call('fleet', { files: workspace.files, root: selectedRoot, specs });
+        lines = [['', `${report.template}: ${report.passed} pass, ${report.failed} fail`]];
+        for (const v of report.verdicts) {
+          const errors = v.errors.length ? `: ${v.errors.map((e) => e.message).join('; ')}` : '';
+          lines.push([v.ok ? 'sev-info' : 'sev-error', `${v.ok ? 'ok' : 'FAIL'} ${v.spec}${v.instance ? ` ${v.instance}` : ''}${errors}`]);
+        }
+      } catch (error) {
+        lines = [['sev-error', `Fleet check failed: ${error.message}`]];
+      }
+      this.fleet = { root: selectedRoot, lines };
+      const current = this.root.querySelector('[aria-label="Fleet results"]');
+      if (current) {
+        clear(current);
+        for (const [cls, text] of lines) current.append(h('li', { class: cls }, text));
+      }
+    };
+    const input = h('input', { type: 'file', multiple: true, accept: '.yaml,.yml,.json', 'aria-label': 'Spec files for the fleet check' });
+    input.addEventListener('change', () => run(input.files));
+    box.addEventListener('dragover', (e) => { e.preventDefault(); e.stopPropagation(); });
+    box.addEventListener('drop', (e) => {
+      e.preventDefault();
+      e.stopPropagation();
+      run(e.dataTransfer.files);
+    });
+    box.append(input, results);
+    return box;
   }
 
   /// Per service instance: the environment template it runs in, and the verdict with reasons.
@@ -113,7 +162,7 @@ export class VersionsPanel {
       box.append(h('p', { class: 'help' }, `Registered for: ${service.compatible_environments.join(', ')}`));
     }
     for (const v of verdicts) {
-      const input = h('input', { type: 'text', value: v.environment_template, list: listId, 'aria-label': `Environment template for ${v.instance}` });
+      const input = h('input', { type: 'text', value: v.environment_template, list: listId, 'aria-label': `Environment for ${v.instance}` });
       input.addEventListener('change', () => { workspace.instanceEnvironments[v.instance] = input.value.trim(); again(); });
       box.append(h('div', { class: 'field' },
         h('label', {}, `${v.instance} `, input),
