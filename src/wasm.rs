@@ -28,7 +28,20 @@ fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
 }
 
 fn files_from_js(files: JsValue) -> Result<BTreeMap<String, String>, JsValue> {
-    serde_wasm_bindgen::from_value(files).map_err(|e| JsValue::from_str(&format!("files: {e}")))
+    from_js(files, "files")
+}
+
+/// Reads a JS argument into `T`, naming the argument in the error.
+fn from_js<T: serde::de::DeserializeOwned>(value: JsValue, what: &str) -> Result<T, JsValue> {
+    serde_wasm_bindgen::from_value(value).map_err(|e| JsValue::from_str(&format!("{what}: {e}")))
+}
+
+/// The bundle at `root` of a workspace.
+fn bundle_at<'w>(ws: &'w Workspace, root: &str) -> Result<&'w crate::Bundle, JsValue> {
+    ws.bundles
+        .iter()
+        .find(|b| b.root == root)
+        .ok_or_else(|| JsValue::from_str(&format!("no bundle at `{root}`")))
 }
 
 fn hash_files(files: &BTreeMap<String, String>) -> u64 {
@@ -98,16 +111,8 @@ pub fn analyze(files: JsValue) -> Result<JsValue, JsValue> {
 #[wasm_bindgen]
 pub fn render(files: JsValue, root: &str, request: JsValue) -> Result<JsValue, JsValue> {
     let files = files_from_js(files)?;
-    let request: Request = serde_wasm_bindgen::from_value(request)
-        .map_err(|e| JsValue::from_str(&format!("request: {e}")))?;
-    with_workspace(files, |ws, _| {
-        let bundle = ws
-            .bundles
-            .iter()
-            .find(|b| b.root == root)
-            .ok_or_else(|| JsValue::from_str(&format!("no bundle at `{root}`")))?;
-        to_js(&run(bundle, &request))
-    })
+    let request: Request = from_js(request, "request")?;
+    with_workspace(files, |ws, _| to_js(&run(bundle_at(ws, root)?, &request)))
 }
 
 /// Compares two bundles of the workspace of `files` (REFERENCE §11.2); `declared` is `minor`,
@@ -126,15 +131,9 @@ pub fn compare(
         _ => None,
     };
     with_workspace(files, |ws, _| {
-        let find = |root: &str| {
-            ws.bundles
-                .iter()
-                .find(|b| b.root == root)
-                .ok_or_else(|| JsValue::from_str(&format!("no bundle at `{root}`")))
-        };
         to_js(&crate::versions::compare(
-            find(old_root)?,
-            find(new_root)?,
+            bundle_at(ws, old_root)?,
+            bundle_at(ws, new_root)?,
             declared,
         ))
     })
@@ -157,22 +156,18 @@ pub fn instance_compatibility(
     instances: JsValue,
 ) -> Result<JsValue, JsValue> {
     let files = files_from_js(files)?;
-    let declared: Vec<String> =
-        serde_wasm_bindgen::from_value(declared).map_err(|e| JsValue::from_str(&e.to_string()))?;
+    let declared: Vec<String> = from_js(declared, "declared")?;
     let declared: Vec<(String, u32)> = declared
         .iter()
         .filter_map(|d| crate::compat::parse_template_ref(d))
         .collect();
-    let instances: Vec<(String, String)> =
-        serde_wasm_bindgen::from_value(instances).map_err(|e| JsValue::from_str(&e.to_string()))?;
+    let instances: Vec<(String, String)> = from_js(instances, "instances")?;
     with_workspace(files, |ws, _| {
-        let service = ws
-            .bundles
-            .iter()
-            .find(|b| b.root == root)
-            .ok_or_else(|| JsValue::from_str(&format!("no bundle at `{root}`")))?;
         to_js(&crate::compat::instance_verdicts(
-            ws, service, &declared, &instances,
+            ws,
+            bundle_at(ws, root)?,
+            &declared,
+            &instances,
         ))
     })
 }
@@ -181,16 +176,10 @@ pub fn instance_compatibility(
 #[wasm_bindgen(js_name = upgradeCheck)]
 pub fn upgrade_check(files: JsValue, root: &str, specs: JsValue) -> Result<JsValue, JsValue> {
     let files = files_from_js(files)?;
-    let specs: Vec<crate::report::SpecSource> =
-        serde_wasm_bindgen::from_value(specs).map_err(|e| JsValue::from_str(&e.to_string()))?;
+    let specs: Vec<crate::report::SpecSource> = from_js(specs, "specs")?;
     with_workspace(files, |ws, _| {
-        let bundle = ws
-            .bundles
-            .iter()
-            .find(|b| b.root == root)
-            .ok_or_else(|| JsValue::from_str(&format!("no bundle at `{root}`")))?;
         to_js(&crate::fleet::upgrade_check(
-            bundle,
+            bundle_at(ws, root)?,
             &specs,
             &Default::default(),
         ))
