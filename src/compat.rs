@@ -261,6 +261,10 @@ pub fn instance_verdicts(
 /// All repository-level findings, with repository-relative paths.
 pub fn check_repository(ws: &Workspace) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    // Each environment version is rendered once for its declared outputs, however many services
+    // pair with it.
+    let mut declared_by_env: std::collections::HashMap<&str, Option<Vec<String>>> =
+        std::collections::HashMap::new();
     // Honest bumps between consecutive major versions of each template.
     let mut names: Vec<&str> = ws.bundles.iter().map(|b| b.name.as_str()).collect();
     names.dedup();
@@ -356,7 +360,10 @@ pub fn check_repository(ws: &Workspace) -> Vec<Diagnostic> {
                     ),
                     _ => {}
                 }
-                let Some(declared) = declared_outputs(env) else {
+                let declared = declared_by_env
+                    .entry(env.root.as_str())
+                    .or_insert_with(|| declared_outputs(env));
+                let Some(declared) = declared.clone() else {
                     out.push(Diagnostic::info("contract-unknown", format!("{} declares its outputs through CodeBuild: the contract is not checked", env.label())).in_file(env.root.clone()));
                     continue;
                 };
