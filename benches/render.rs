@@ -108,6 +108,49 @@ fn main() {
         request.mocks.service.name = Some(format!("svc-{n}"));
         run(bundle, &request);
     });
+    checks(root);
     println!();
     fleet(root);
+}
+
+/// The CloudFormation checks alone, on the largest rendered template of the corpus: clean, and
+/// with one finding (which also builds the rendered-to-template line map).
+fn checks(root: &Path) {
+    let corpus = root.join("../shared/corpus");
+    let case = "aws-proton-cloudformation-sample-templates__public-private-fargate-microservices_microservices-svc_loadbalanced-public-svc_v1__pipeline__svc-public-spec";
+    let rendered = corpus.join(format!(
+        "cases/{case}.expected/pipeline_infrastructure/cloudformation.yaml"
+    ));
+    let source = corpus.join("bundles/aws-proton-cloudformation-sample-templates/public-private-fargate-microservices/microservices-svc/loadbalanced-public-svc/v1/pipeline_infrastructure/cloudformation.yaml");
+    let (Ok(rendered), Ok(source)) = (
+        std::fs::read_to_string(rendered),
+        std::fs::read_to_string(source),
+    ) else {
+        return;
+    };
+    let file = "pipeline_infrastructure/cloudformation.yaml";
+    measure(
+        &format!(
+            "CloudFormation checks, {} KB template, clean",
+            rendered.len() / 1024
+        ),
+        2000,
+        || {
+            assert!(
+                proton_playground::checks::check_cloudformation(file, &source, &rendered)
+                    .is_empty()
+            );
+        },
+    );
+    let broken = rendered.replacen("!Ref ", "!Ref Missing", 1);
+    measure(
+        "CloudFormation checks, same template, one finding located in the template",
+        2000,
+        || {
+            assert_eq!(
+                proton_playground::checks::check_cloudformation(file, &source, &broken).len(),
+                1
+            );
+        },
+    );
 }

@@ -35,6 +35,18 @@ pub struct Diagnostic {
     pub line: Option<u32>,
     pub column: Option<u32>,
     pub hint: Option<String>,
+    /// Where the finding sits in a rendered output file (CloudFormation checks run on rendered
+    /// text; `file`/`line` then point at the template line it came from, when that is known).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rendered: Option<Box<Location>>,
+}
+
+/// A place in a file: bundle-relative path, 1-based line and column.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Location {
+    pub file: String,
+    pub line: u32,
+    pub column: u32,
 }
 
 impl Diagnostic {
@@ -47,6 +59,7 @@ impl Diagnostic {
             line: None,
             column: None,
             hint: None,
+            rendered: None,
         }
     }
 
@@ -82,6 +95,16 @@ impl Diagnostic {
         self
     }
 
+    /// Sets the rendered-file location.
+    pub fn rendered_at(mut self, file: &str, line: u32, column: u32) -> Self {
+        self.rendered = Some(Box::new(Location {
+            file: file.to_string(),
+            line,
+            column,
+        }));
+        self
+    }
+
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
@@ -98,6 +121,9 @@ impl Diagnostic {
                 Some(f) => format!("{prefix}/{f}"),
                 None => prefix.to_string(),
             });
+            if let Some(at) = &mut self.rendered {
+                at.file = format!("{prefix}/{}", at.file);
+            }
         }
         self
     }
@@ -116,7 +142,11 @@ impl fmt::Display for Diagnostic {
             }
             write!(f, ": ")?;
         }
-        write!(f, "{}[{}]: {}", self.severity, self.code, self.message)
+        write!(f, "{}[{}]: {}", self.severity, self.code, self.message)?;
+        if let Some(at) = &self.rendered {
+            write!(f, " (rendered {}:{}:{})", at.file, at.line, at.column)?;
+        }
+        Ok(())
     }
 }
 

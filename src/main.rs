@@ -13,6 +13,16 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+/// Prints a line to stdout; a closed pipe (`| head`) ends the program quietly, not in a panic.
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        if writeln!(std::io::stdout().lock(), $($arg)*).is_err() {
+            std::process::exit(0);
+        }
+    }};
+}
+
 #[derive(Parser)]
 #[command(
     name = "proton-playground",
@@ -191,7 +201,7 @@ fn execute(command: Command) -> Result<ExitCode, Fatal> {
             let cmp = versions::compare(a, b, declared);
             match format {
                 Format::Json => {
-                    println!("{}", serde_json::to_string_pretty(&cmp).unwrap_or_default())
+                    out!("{}", serde_json::to_string_pretty(&cmp).unwrap_or_default())
                 }
                 Format::Text => print_comparison(&cmp),
             }
@@ -218,7 +228,7 @@ fn execute(command: Command) -> Result<ExitCode, Fatal> {
             };
             let report = proton_playground::fleet::upgrade_check(selected, &specs, &mocks);
             match format {
-                Format::Json => println!(
+                Format::Json => out!(
                     "{}",
                     serde_json::to_string_pretty(&report).unwrap_or_default()
                 ),
@@ -228,14 +238,16 @@ fn execute(command: Command) -> Result<ExitCode, Fatal> {
                             Some(i) => format!("{} {i}", v.spec),
                             None => v.spec.clone(),
                         };
-                        println!("{} {who}", if v.ok { "ok  " } else { "FAIL" });
+                        out!("{} {who}", if v.ok { "ok  " } else { "FAIL" });
                         for e in &v.errors {
-                            println!("       {e}");
+                            out!("       {e}");
                         }
                     }
-                    println!(
+                    out!(
                         "{}: {} pass, {} fail",
-                        report.template, report.passed, report.failed
+                        report.template,
+                        report.passed,
+                        report.failed
                     );
                 }
             }
@@ -290,7 +302,7 @@ fn execute(command: Command) -> Result<ExitCode, Fatal> {
             match format {
                 Format::Json => {
                     let json = serde_json::json!({ "diagnostics": diagnostics });
-                    println!(
+                    out!(
                         "{}",
                         serde_json::to_string_pretty(&json).unwrap_or_default()
                     );
@@ -439,13 +451,13 @@ fn write_outputs(report: &Report, out: Option<&Path>) -> Result<(), Fatal> {
 }
 
 fn print_comparison(cmp: &Comparison) {
-    println!("{} → {}", cmp.old, cmp.new);
+    out!("{} → {}", cmp.old, cmp.new);
     if cmp.changes.is_empty() {
-        println!("  no input changes");
+        out!("  no input changes");
     }
     for c in &cmp.changes {
         let mark = if c.warning { " (!)" } else { "" };
-        println!(
+        out!(
             "  [{:>11}] {}: {}{mark}\n                rule: {}",
             c.needs.label(),
             c.subject,
@@ -463,9 +475,9 @@ fn print_comparison(cmp: &Comparison) {
                 r.new_type.as_deref().unwrap_or("?")
             ),
         };
-        println!("  resource {} in {}: {detail}", r.logical_id, r.file);
+        out!("  resource {} in {}: {detail}", r.logical_id, r.file);
     }
-    println!(
+    out!(
         "needs: {}; declared: {}; {}",
         cmp.required.label(),
         cmp.declared.label(),
@@ -476,7 +488,7 @@ fn print_comparison(cmp: &Comparison) {
         }
     );
     if !cmp.rendered_diff.is_empty() {
-        println!("\nRendered with default inputs:\n{}", cmp.rendered_diff);
+        out!("\nRendered with default inputs:\n{}", cmp.rendered_diff);
     }
 }
 

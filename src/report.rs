@@ -2,9 +2,11 @@
 //! report. The CLI and the WebAssembly facade both call [`run`].
 
 use crate::bundle::{Bundle, Kind};
+use crate::checks;
 use crate::context::{self, Instance, Mocks, Target};
 use crate::diagnostic::{has_errors, Diagnostic};
 use crate::inputs::{self, InputSite};
+use crate::manifest::Method;
 use crate::outputs::{self, OutputFile};
 use crate::render::{RenderOptions, Renderer};
 use crate::schema::{InputKind, InputType};
@@ -240,6 +242,16 @@ pub fn run(bundle: &Bundle, request: &Request) -> Report {
         );
         outputs = o;
         extras = e;
+        if matches!(infra.method, Some(Method::CloudFormation) | None) {
+            for output in outputs.iter().filter(|o| checks::is_template_file(&o.path)) {
+                let source = bundle.files.get(&output.path).map_or("", String::as_str);
+                diagnostics.extend(checks::check_cloudformation(
+                    &output.path,
+                    source,
+                    &output.content,
+                ));
+            }
+        }
     }
     let spec_text = export_spec(
         bundle,

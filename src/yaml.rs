@@ -38,7 +38,8 @@ pub struct Node {
     pub value: NodeValue,
     pub pos: Pos,
     pub tag: Option<String>,
-    /// The scalar text as written (for plain-scalar diagnostics like "`yes` became True").
+    /// The text of a plain (unquoted) scalar as written, for checks on how it was spelled
+    /// (`None`, `True` printed by Python).
     pub raw: Option<String>,
 }
 
@@ -307,6 +308,7 @@ impl Builder {
 
     fn scalar(&mut self, text: String, style: TScalarStyle, tag: Option<Tag>, pos: Pos) -> Node {
         let tag = tag.map(tag_name);
+        let raw = (style == TScalarStyle::Plain).then(|| text.clone());
         let value = match (style, tag.as_deref()) {
             (_, Some("tag:yaml.org,2002:str")) => NodeValue::Str(text.clone()),
             (TScalarStyle::Plain, None) => {
@@ -317,14 +319,14 @@ impl Builder {
             (TScalarStyle::Plain, Some(t)) if t.starts_with("tag:yaml.org,2002:") => {
                 resolve_plain(&text, pos).0
             }
-            _ => NodeValue::Str(text.clone()),
+            _ => NodeValue::Str(text),
         };
         let tag = tag.filter(|t| !t.starts_with("tag:yaml.org,2002:"));
         Node {
             value,
             pos,
             tag,
-            raw: Some(text),
+            raw,
         }
     }
 

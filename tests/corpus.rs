@@ -1,6 +1,7 @@
 //! Fidelity: every case of `../shared/corpus/cases` through the CLI contract. `ok` cases must be
 //! byte-identical; `error` cases exit 1 with a diagnostic at the right file and line. Skips with a
-//! message when the corpus is absent (a user's clone).
+//! message when the corpus is absent (a user's clone). The CloudFormation checks run on every
+//! render: on these templates, which AWS deployed, any error they report is a false positive.
 
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
@@ -127,6 +128,18 @@ fn corpus_cases_render_byte_for_byte() {
                             line.and_then(|l| expected.lines().nth(l)),
                             line.and_then(|l| produced.lines().nth(l)),
                         ));
+                    }
+                }
+                // Accuracy bar of the CloudFormation checks: AWS's own deployed templates have
+                // no error-level finding, and every known YAML error of a render is reported.
+                for line in run.stderr.lines().filter(|l| l.contains("error[cfn-")) {
+                    failures.push(format!("{id}: CloudFormation check false positive: {line}"));
+                }
+                let yaml_errors = case["rendered_yaml_errors"].as_object();
+                for (path, error) in yaml_errors.into_iter().flatten() {
+                    if !run.stderr.contains(&format!("{path}:")) || !run.stderr.contains("cfn-yaml")
+                    {
+                        failures.push(format!("{id}: {path}: YAML error {error} not reported"));
                     }
                 }
                 for warning in case["input_warnings"].as_array().unwrap() {

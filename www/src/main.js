@@ -38,7 +38,7 @@ const outputs = new OutputsPanel({
   tabs: $('output-tabs'), views: $('outputs'), copy: $('copy-output'),
   downloadOne: $('download-output'), downloadZip: $('download-zip'),
 }, status);
-const diagnosticsPanel = new DiagnosticsPanel($('diagnostics'), $('diagnostic-counts'), jump);
+const diagnosticsPanel = new DiagnosticsPanel($('diagnostics'), $('diagnostic-counts'), jump, jumpRendered);
 const versions = new VersionsPanel($('versions'), engine);
 let filesVersion = 0;
 let versionsTimer = null;
@@ -94,6 +94,7 @@ async function update() {
   const all = allDiagnostics();
   diagnosticsPanel.show(all);
   files.showDiagnostics(all);
+  outputs.showDiagnostics(report ? report.diagnostics : []);
   form.showErrors(report ? report.diagnostics : []);
   spec.show(report, bundle, workspace);
   // The comparison renders two versions: let typing in a file settle first (a change of
@@ -167,6 +168,10 @@ function jump(d) {
     return;
   }
   if (!files.reveal(d.file, d.line, d.column)) status(`${d.file} is not a bundle file`);
+}
+
+function jumpRendered(at) {
+  if (!outputs.reveal(at.file, at.line, at.column)) status(`${at.file} was not rendered`);
 }
 
 function attach(ws) {

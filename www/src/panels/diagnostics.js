@@ -1,11 +1,13 @@
 // The diagnostics list: every finding with file, line and message; clicking one jumps there.
+// A finding in rendered CloudFormation also names its rendered line, which jumps to the output.
 import { h, clear } from '../dom.js';
 
 export class DiagnosticsPanel {
-  constructor(list, counts, onJump) {
+  constructor(list, counts, onJump, onJumpRendered) {
     this.list = list;
     this.counts = counts;
     this.onJump = onJump;
+    this.onJumpRendered = onJumpRendered;
   }
 
   show(diagnostics) {
@@ -22,7 +24,14 @@ export class DiagnosticsPanel {
         `${where} ${d.severity}[${d.code}]: ${d.message}`,
         d.hint ? h('span', { class: 'hint' }, `hint: ${d.hint}`) : null);
       button.addEventListener('click', () => this.onJump(d));
-      this.list.append(h('li', {}, button));
+      const item = h('li', {}, button);
+      if (d.rendered) {
+        const at = `${d.rendered.file}:${d.rendered.line}:${d.rendered.column}`;
+        const rendered = h('button', { type: 'button', class: 'rendered-at', title: 'Show in the rendered output' }, `rendered ${at}`);
+        rendered.addEventListener('click', () => this.onJumpRendered(d.rendered));
+        item.append(rendered);
+      }
+      this.list.append(item);
     }
   }
 }

@@ -12,9 +12,11 @@ export class OutputsPanel {
     this.outputs = [];
     this.selected = null;
     this.editors = new Map();
+    this.diagnostics = [];
     editorReady.then(() => {
       this.rebuild();
       this.select(this.selected);
+      this.showDiagnostics(this.diagnostics);
     });
     copy.addEventListener('click', () => this.copy());
     downloadOne.addEventListener('click', () => this.downloadCurrent());
@@ -64,13 +66,29 @@ export class OutputsPanel {
     for (const region of this.views.querySelectorAll('section')) region.hidden = region.dataset.path !== path;
   }
 
-  /// Rendered-file findings (CloudFormation checks) in the output views' gutters.
+  /// Rendered-file findings (CloudFormation checks) in the output views' gutters, at their
+  /// rendered line.
   showDiagnostics(diagnostics) {
+    this.diagnostics = diagnostics;
     const cm = editorModule();
     if (!cm) return;
     for (const [path, view] of this.editors) {
-      if (!(view instanceof HTMLElement)) cm.showDiagnostics(view, diagnostics.filter((d) => d.rendered_file === path));
+      if (view instanceof HTMLElement) continue;
+      const here = diagnostics
+        .filter((d) => d.rendered && d.rendered.file === path)
+        .map((d) => ({ ...d, line: d.rendered.line, column: d.rendered.column }));
+      cm.showDiagnostics(view, here);
     }
+  }
+
+  /// Shows `path` and puts the cursor on `line`; false when no such output exists.
+  reveal(path, line, column) {
+    if (!this.outputs.some((o) => o.path === path)) return false;
+    this.select(path);
+    const view = this.editors.get(path);
+    const cm = editorModule();
+    if (cm && view && !(view instanceof HTMLElement)) cm.goTo(view, line, column || 1);
+    return true;
   }
 
   text(path) {

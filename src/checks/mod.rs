@@ -1,0 +1,105 @@
+//! CloudFormation checks on a rendered template, offline, the way cfn-lint would: the data
+//! path's "checks" step. Proton only said "deployment failed" after the fact; these findings
+//! come on every render instead.
+//!
+//! Every finding is located twice when possible: on the rendered file's line
+//! ([`Diagnostic::rendered`]) and on the template line it came from ([`Diagnostic::line`]),
+//! found by aligning the rendered text with the template ([`source_map`]).
+//!
+//! ```
+//! use proton_playground::checks::check_cloudformation;
+//!
+//! let template = "Resources:\n  Queue:\n    Type: AWS::SQS::Queue\n    Properties:\n      QueueName: !Ref Nmae\n";
+//! let findings = check_cloudformation("cloudformation.yaml", template, template);
+//! assert_eq!(findings[0].code, "cfn-ref");
+//! assert_eq!((findings[0].line, findings[0].column), (Some(5), Some(23)));
+//! ```
+
+mod leftovers;
+mod references;
+pub mod resource_types;
+mod resources;
+mod source_map;
+mod structure;
+mod template;
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::yaml::Pos;
+use source_map::SourceMap;
+use template::Template;
+
+/// One finding on the rendered text, before it is located in the template.
+#[derive(Debug)]
+struct Finding {
+    severity: Severity,
+    code: &'static str,
+    message: String,
+    hint: String,
+    pos: Pos,
+}
+
+impl Finding {
+    fn error(code: &'static str, pos: Pos, message: String, hint: impl Into<String>) -> Self {
+        Finding {
+            severity: Severity::Error,
+            code,
+            message,
+            hint: hint.into(),
+            pos,
+        }
+    }
+
+    fn warning(code: &'static str, pos: Pos, message: String, hint: impl Into<String>) -> Self {
+        Finding {
+            severity: Severity::Warning,
+            ..Finding::error(code, pos, message, hint)
+        }
+    }
+}
+
+/// Checks `rendered`, the output of the template `source` at bundle path `file`.
+pub fn check_cloudformation(file: &str, source: &str, rendered: &str) -> Vec<Diagnostic> {
+    let mut findings = Vec::new();
+    leftovers::check_text(rendered, &mut findings);
+    match Template::parse(rendered, &mut findings) {
+        Some(template) => {
+            structure::check(&template, &mut findings);
+            resources::check(&template, &mut findings);
+            let names = references::Names::of(&template);
+            references::check(&template, &names, &mut findings);
+            leftovers::check_values(&template, &names, &mut findings);
+        }
+        None if findings.iter().all(|f| f.code != "cfn-jinja-leftover") => {}
+        // A YAML error caused by leftover Jinja says nothing new.
+        None => findings.retain(|f| f.code != "cfn-yaml"),
+    }
+    if findings.is_empty() {
+        return Vec::new();
+    }
+    findings.sort_by_key(|f| (f.pos.line, f.pos.column));
+    let map = SourceMap::build(source, rendered);
+    findings
+        .into_iter()
+        .map(|f| {
+            let mut d = Diagnostic::new(f.severity, f.code, f.message)
+                .with_hint(f.hint)
+                .in_file(file)
+                .rendered_at(file, f.pos.line, f.pos.column);
+            if let Some(at) = map.locate(f.pos) {
+                d = d.at(at.line, at.column);
+            }
+            d
+        })
+        .collect()
+}
+
+/// True for the file names CloudFormation templates come in.
+pub fn is_template_file(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    [".yaml", ".yml", ".json", ".template"]
+        .iter()
+        .any(|ext| lower.ends_with(ext))
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,138 @@
+//! The template's shape: top-level sections, format version, `Resources` present, parameters
+//! Proton cannot supply, outputs without a value.
+
+use super::template::Template;
+use super::Finding;
+use crate::yaml::NodeValue;
+
+const SECTIONS: &[&str] = &[
+    "AWSTemplateFormatVersion",
+    "Description",
+    "Metadata",
+    "Parameters",
+    "Rules",
+    "Mappings",
+    "Conditions",
+    "Transform",
+    "Resources",
+    "Outputs",
+    "Hooks",
+];
+
+pub fn check(template: &Template, findings: &mut Vec<Finding>) {
+    let root = &template.root;
+    let Some(entries) = root.as_map() else {
+        findings.push(Finding::error(
+            "cfn-structure",
+            root.pos,
+            format!(
+                "a CloudFormation template is a mapping, this is a {}",
+                root.type_name()
+            ),
+            "start with `AWSTemplateFormatVersion: '2010-09-09'` and a `Resources:` mapping",
+        ));
+        return;
+    };
+    for (key, value) in entries {
+        let name = key.key_text();
+        let known = SECTIONS.contains(&name.as_str()) || (name == "Globals" && template.is_sam());
+        if !known {
+            let hint = if name == "Globals" {
+                format!(
+                    "`Globals` needs `Transform: {}`",
+                    super::template::SAM_TRANSFORM
+                )
+            } else {
+                match suggest(&name, SECTIONS.iter().copied()) {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None => format!("the sections are {}", SECTIONS.join(", ")),
+                }
+            };
+            findings.push(Finding::error(
+                "cfn-structure",
+                key.pos,
+                format!("`{name}` is not a template section"),
+                hint,
+            ));
+        }
+        if name == "AWSTemplateFormatVersion" && value.as_str() != Some("2010-09-09") {
+            findings.push(Finding::error(
+                "cfn-format-version",
+                value.pos,
+                format!(
+                    "AWSTemplateFormatVersion must be '2010-09-09', not {}",
+                    shown(value)
+                ),
+                "it is the only version CloudFormation has; quote it",
+            ));
+        }
+    }
+    match root.get("Resources") {
+        None => findings.push(Finding::error(
+            "cfn-resources",
+            root.pos,
+            "the template has no `Resources` section".into(),
+            "CloudFormation needs at least one resource",
+        )),
+        Some(r) if r.as_map().is_none_or(<[_]>::is_empty) => findings.push(Finding::error(
+            "cfn-resources",
+            r.pos,
+            "`Resources` is empty".into(),
+            "CloudFormation needs at least one resource (an `{% if %}` may have removed them all)",
+        )),
+        Some(_) => {}
+    }
+    for (name, key, parameter) in template.entries("Parameters") {
+        if parameter.as_map().is_some() && parameter.get("Default").is_none() {
+            findings.push(Finding::error(
+                "cfn-parameter-default",
+                key.pos,
+                format!("parameter `{name}` has no Default, and Proton passes no parameters"),
+                "give it a Default, or render the value into the template with `{{ … }}`",
+            ));
+        }
+    }
+    for (name, key, output) in template.entries("Outputs") {
+        if output.get("Value").is_none() {
+            findings.push(Finding::error(
+                "cfn-output-value",
+                key.pos,
+                format!("output `{name}` has no Value"),
+                "every output needs `Value:`",
+            ));
+        }
+    }
+}
+
+fn shown(node: &crate::yaml::Node) -> String {
+    match &node.value {
+        NodeValue::Str(s) => format!("'{s}'"),
+        _ => node.key_text(),
+    }
+}
+
+/// The candidate closest to `name` (case-insensitive, or a small edit distance).
+pub fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (distance(&name.to_lowercase(), &c.to_lowercase()), c))
+        .filter(|(d, c)| *d <= 2.max(c.len() / 4))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+/// Levenshtein distance, on chars.
+fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut previous = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous + usize::from(ca != *cb);
+            previous = row[j + 1];
+            row[j + 1] = substitution.min(row[j] + 1).min(previous + 1);
+        }
+    }
+    row[b.len()]
+}

@@ -1,0 +1,215 @@
+use super::check_cloudformation;
+use crate::diagnostic::{Diagnostic, Severity};
+
+fn check(rendered: &str) -> Vec<Diagnostic> {
+    check_cloudformation("t.yaml", rendered, rendered)
+}
+
+fn codes(rendered: &str) -> Vec<(String, Severity)> {
+    check(rendered)
+        .into_iter()
+        .map(|d| (d.code, d.severity))
+        .collect()
+}
+
+const QUEUE: &str = "Resources:\n  Queue:\n    Type: AWS::SQS::Queue\n";
+
+#[test]
+fn a_clean_template_has_no_findings() {
+    let t = "AWSTemplateFormatVersion: '2010-09-09'\nParameters:\n  Name:\n    Type: String\n    Default: q\nConditions:\n  Fifo: !Equals [!Ref Name, fifo]\nMappings:\n  Sizes:\n    small: {Delay: 1}\nResources:\n  Queue:\n    Type: AWS::SQS::Queue\n    Condition: Fifo\n    Properties:\n      QueueName: !Sub '${Name}-${AWS::Region}-${!Literal}'\n      DelaySeconds: !FindInMap [Sizes, small, Delay]\n  Topic:\n    Type: AWS::SNS::Topic\n    DependsOn: [Queue]\n    Properties:\n      TopicName: !If [Fifo, !GetAtt Queue.QueueName, !Ref AWS::NoValue]\nOutputs:\n  Arn:\n    Value: !GetAtt Queue.Arn\n";
+    assert_eq!(check(t), vec![]);
+}
+
+#[test]
+fn yaml_errors_tags_and_duplicate_keys() {
+    let d = check("Resources:\n  Queue: [\n");
+    assert_eq!(d[0].code, "cfn-yaml");
+    assert!(d[0].rendered.is_some());
+    let d = check(&format!(
+        "{QUEUE}    Properties:\n      QueueName: !Reff Name\n"
+    ));
+    assert_eq!((d[0].code.as_str(), d[0].line), ("cfn-tag", Some(5)));
+    assert!(d[0].message.contains("!Reff"));
+    let d = check(&format!("{QUEUE}  Queue:\n    Type: AWS::SNS::Topic\n"));
+    assert_eq!(
+        (d[0].code.as_str(), d[0].line),
+        ("cfn-duplicate-key", Some(4))
+    );
+}
+
+#[test]
+fn json_templates_are_checked_too() {
+    let t = "{\"Resources\": {\"Queue\": {\"Type\": \"AWS::SQS::Queue\", \"Properties\": {\"QueueName\": {\"Ref\": \"Missing\"}}}}}";
+    assert_eq!(codes(t), vec![("cfn-ref".into(), Severity::Error)]);
+}
+
+#[test]
+fn structure() {
+    assert_eq!(codes("- a\n")[0].0, "cfn-structure");
+    let d = check(&format!("Resource:\n  X: 1\n{QUEUE}"));
+    assert_eq!(d[0].code, "cfn-structure");
+    assert_eq!(d[0].hint.as_deref(), Some("did you mean `Resources`?"));
+    assert_eq!(
+        codes(&format!("AWSTemplateFormatVersion: 2012-01-01\n{QUEUE}"))[0].0,
+        "cfn-format-version"
+    );
+    assert_eq!(codes("Description: x\n")[0].0, "cfn-resources");
+    assert_eq!(codes("Resources: {}\n")[0].0, "cfn-resources");
+    assert_eq!(
+        codes(&format!("Globals:\n  Function: {{}}\n{QUEUE}"))[0].0,
+        "cfn-structure"
+    );
+}
+
+#[test]
+fn resource_types_and_keys() {
+    let d = check("Resources:\n  Queue:\n    Type: AWS::SQS::Queu\n");
+    assert_eq!(d[0].code, "cfn-resource-type");
+    assert_eq!(
+        d[0].hint.as_deref(),
+        Some("did you mean `AWS::SQS::Queue`?")
+    );
+    assert_eq!(
+        codes("Resources:\n  Q:\n    Properties: {}\n")[0].0,
+        "cfn-resource-type"
+    );
+    assert_eq!(
+        codes("Resources:\n  Q:\n    Type: sqs queue\n")[0].0,
+        "cfn-resource-type"
+    );
+    assert_eq!(
+        codes("Resources:\n  Q:\n    Type: AWS::Serverless::Function\n")[0].0,
+        "cfn-resource-type"
+    );
+    assert!(codes("Transform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n  P:\n    Type: AWS::Lambda::Permission\n    Properties:\n      Action: x\n      Principal: y\n      FunctionName: !Ref FnRole\n").is_empty());
+    assert!(codes("Resources:\n  Q:\n    Type: Custom::Thing\n    Properties:\n      Anything: 1\n  R:\n    Type: MyOrg::Some::Thing\nOutputs:\n  O:\n    Value: !GetAtt Q.Whatever\n").is_empty());
+    let d = check(&format!("{QUEUE}    Propertes: {{}}\n"));
+    assert_eq!(
+        (d[0].code.as_str(), d[0].hint.as_deref()),
+        ("cfn-resource", Some("did you mean `Properties`?"))
+    );
+}
+
+#[test]
+fn properties_known_and_required() {
+    let d = check(&format!(
+        "{QUEUE}    Properties:\n      QueueNme: a\n      QueueUrl: b\n"
+    ));
+    assert_eq!(d.len(), 2);
+    assert_eq!(
+        (d[0].code.as_str(), d[0].line, d[0].column),
+        ("cfn-property", Some(5), Some(7))
+    );
+    assert_eq!(d[0].hint.as_deref(), Some("did you mean `QueueName`?"));
+    assert!(d[1].hint.as_deref().unwrap().contains("read-only"));
+    let d = check("Resources:\n  Stack:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n      Parameters: {}\n");
+    assert_eq!(d[0].code, "cfn-required-property");
+    assert!(d[0].message.contains("TemplateURL"));
+}
+
+#[test]
+fn references() {
+    let d = check(&format!(
+        "{QUEUE}    Properties:\n      QueueName: !Ref Nmae\n"
+    ));
+    assert_eq!((d[0].code.as_str(), d[0].column), ("cfn-ref", Some(23)));
+    let d = check(&format!("{QUEUE}Outputs:\n  A:\n    Value: !GetAtt Quue.Arn\n  B:\n    Value: !GetAtt Queue.Url\n  C:\n    Value: !GetAtt [Queue, QueueUrl]\n"));
+    assert_eq!(
+        d.iter().map(|d| d.code.as_str()).collect::<Vec<_>>(),
+        ["cfn-getatt", "cfn-getatt"]
+    );
+    assert!(d[0].hint.as_deref() == Some("did you mean `Queue`?"));
+    assert!(d[1].message.contains("no attribute `Url`"));
+    let d = check(&format!("{QUEUE}    Properties:\n      QueueName: !Sub 'q-${{Missing}}-${{Queue.Nope}}-${{!Literal}}-${{AWS::Region}}'\n"));
+    assert_eq!(d.len(), 2, "{d:?}");
+    assert_eq!((d[0].code.as_str(), d[0].column), ("cfn-ref", Some(26)));
+    assert_eq!(d[1].code, "cfn-getatt");
+    let d = check(&format!(
+        "{QUEUE}    Properties:\n      QueueName: !Sub ['${{A}}-${{B}}', {{A: x}}]\n"
+    ));
+    assert_eq!(d.len(), 1);
+    assert!(d[0].message.contains("`B`"));
+    let d = check(&format!(
+        "{QUEUE}    DependsOn: Topic\n    Condition: IsProd\n"
+    ));
+    assert_eq!(
+        d.iter().map(|d| d.code.as_str()).collect::<Vec<_>>(),
+        ["cfn-depends-on", "cfn-condition"]
+    );
+    let d = check(&format!(
+        "{QUEUE}    Properties:\n      DelaySeconds: !If [Prod, 1, !FindInMap [Sizes, a, b]]\n"
+    ));
+    assert_eq!(
+        d.iter().map(|d| d.code.as_str()).collect::<Vec<_>>(),
+        ["cfn-condition", "cfn-find-in-map"]
+    );
+}
+
+#[test]
+fn parameters_conditions_mappings_outputs() {
+    let d = check(&format!("Parameters:\n  Name:\n    Type: String\n  Unused:\n    Type: String\n    Default: x\nConditions:\n  Never: !Equals [a, b]\nMappings:\n  M:\n    a: {{b: c}}\n{QUEUE}    Properties:\n      QueueName: !Ref Name\nOutputs:\n  O:\n    Description: no value\n"));
+    let found: Vec<_> = d
+        .iter()
+        .map(|d| (d.code.as_str(), d.severity, d.line.unwrap()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("cfn-parameter-default", Severity::Error, 2),
+            ("cfn-unused", Severity::Warning, 4),
+            ("cfn-unused", Severity::Warning, 8),
+            ("cfn-unused", Severity::Warning, 10),
+            ("cfn-output-value", Severity::Error, 18),
+        ]
+    );
+}
+
+#[test]
+fn proton_leftovers() {
+    let d = check(&format!(
+        "{QUEUE}    Properties:\n      QueueName: {{{{ name }}}}x\n"
+    ));
+    assert!(
+        d.iter()
+            .any(|d| d.code == "cfn-jinja-leftover" && d.column == Some(18)),
+        "{d:?}"
+    );
+    assert!(d.iter().all(|d| d.code != "cfn-yaml"));
+    assert!(check(&format!(
+        "{QUEUE}    Properties:\n      QueueName: '{{{{resolve:ssm:/q:1}}}}'\n"
+    ))
+    .is_empty());
+    let d = check(&format!("{QUEUE}    Properties:\n      FifoQueue: True\n      QueueName: None\n      Tags: \"['a', 'b']\"\n      KmsMasterKeyId: \"{{'k': 'v'}}\"\n      RedrivePolicy: 'arn:${{Queue.Arn}}'\n      DelaySeconds: '${{HOME}}'\n"));
+    let found: Vec<_> = d
+        .iter()
+        .map(|d| (d.code.as_str(), d.line.unwrap()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("cfn-python-repr", 5),
+            ("cfn-python-repr", 6),
+            ("cfn-python-repr", 7),
+            ("cfn-python-repr", 8),
+            ("cfn-sub-missing", 9),
+        ]
+    );
+    assert!(d.iter().all(|d| d.severity == Severity::Warning));
+}
+
+#[test]
+fn findings_point_at_the_template_line_too() {
+    let source = "Resources:\n{% for q in queues %}\n  {{ q }}:\n    Type: AWS::SQS::Queue\n    Properties:\n      QueueNme: {{ q }}\n{% endfor %}\n";
+    let rendered = "Resources:\n\n  a:\n    Type: AWS::SQS::Queue\n    Properties:\n      QueueNme: a\n\n  b:\n    Type: AWS::SQS::Queue\n    Properties:\n      QueueNme: b\n\n";
+    let d = check_cloudformation("t.yaml", source, rendered);
+    assert_eq!(d.len(), 2);
+    let at: Vec<_> = d
+        .iter()
+        .map(|d| (d.line, d.column, d.rendered.as_ref().map(|r| r.line)))
+        .collect();
+    assert_eq!(
+        at,
+        [(Some(6), Some(7), Some(6)), (Some(6), Some(7), Some(11))]
+    );
+    assert_eq!(d[0].file.as_deref(), Some("t.yaml"));
+}
