@@ -55,6 +55,25 @@ test('4. a broken template shows a located diagnostic; clicking it jumps to the 
   await page.screenshot({ path: `${SHOTS}/4-broken-template.png`, fullPage: true });
 });
 
+test('CloudFormation findings: located in the template and the rendered file, in both gutters', async ({ page }) => {
+  await open(page);
+  await page.getByRole('treeitem', { name: ENV_OUT }).click();
+  const editor = page.locator('#editor .cm-content');
+  await editor.click();
+  await page.keyboard.press('Control+End');
+  await page.keyboard.type('\n  Broken:\n    Value: !GetAtt ECSCluster.Nme');
+  const entry = diagnostics(page).locator('li', { hasText: 'cfn-getatt' });
+  await expect(entry).toContainText(/cloudformation\.yaml:\d+:\d+ error\[cfn-getatt\]: AWS::ECS::Cluster has no attribute `Nme`/);
+  await expect(entry).toContainText('its attributes are Arn');
+  await expect(page.locator('#editor .cm-lint-marker-error')).toHaveCount(1);
+  const output = page.getByRole('region', { name: 'Rendered infrastructure/cloudformation.yaml' });
+  await expect(output.locator('.cm-lint-marker-error')).toHaveCount(1);
+  // The rendered location jumps to the output view's line.
+  await entry.getByRole('button', { name: /^rendered infrastructure\/cloudformation\.yaml:\d+:\d+/ }).click();
+  await expect(output.locator('.cm-activeLine')).toContainText('!GetAtt ECSCluster.Nme');
+  await page.screenshot({ path: `${SHOTS}/cfn-findings.png`, fullPage: true });
+});
+
 test('5. a .tar.gz picked with the file picker loads as a new workspace', async ({ page }) => {
   await open(page);
   await page.locator('#open-archive').setInputFiles('tests/fixtures/fixture-env.tar.gz');
