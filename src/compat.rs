@@ -4,7 +4,7 @@
 use crate::bundle::{Bundle, Kind, Workspace};
 use crate::diagnostic::Diagnostic;
 use crate::manifest::Method;
-use crate::versions::{compare, declared_outputs, plausible_output, Bump};
+use crate::versions::{compare, plausible_output, Bump};
 use serde_json::{Map, Value as Json};
 
 /// An environment output a service template reads, where, and whether the read is guarded.
@@ -107,12 +107,12 @@ pub fn compatible_environments<'w>(ws: &'w Workspace, service: &Bundle) -> Vec<&
 pub fn paired_outputs(ws: &Workspace, service: &Bundle) -> Map<String, Json> {
     compatible_environments(ws, service)
         .first()
-        .and_then(|env| declared_outputs(env))
+        .and_then(|env| env.declared_outputs())
         .unwrap_or_default()
-        .into_iter()
+        .iter()
         .map(|name| {
-            let value = plausible_output(&name);
-            (name, Json::String(value))
+            let value = plausible_output(name);
+            (name.clone(), Json::String(value))
         })
         .collect()
 }
@@ -230,7 +230,7 @@ pub fn instance_verdicts(
                         ));
                     }
                 }
-                if let Some(declared_outputs) = declared_outputs(env) {
+                if let Some(declared_outputs) = env.declared_outputs() {
                     let missing: Vec<&str> = consumed
                         .iter()
                         .filter(|c| !c.guarded && !declared_outputs.contains(&c.name))
@@ -261,10 +261,6 @@ pub fn instance_verdicts(
 /// All repository-level findings, with repository-relative paths.
 pub fn check_repository(ws: &Workspace) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    // Each environment version is rendered once for its declared outputs, however many services
-    // pair with it.
-    let mut declared_by_env: std::collections::HashMap<&str, Option<Vec<String>>> =
-        std::collections::HashMap::new();
     // Honest bumps between consecutive major versions of each template.
     let mut names: Vec<&str> = ws.bundles.iter().map(|b| b.name.as_str()).collect();
     names.dedup();
@@ -360,10 +356,8 @@ pub fn check_repository(ws: &Workspace) -> Vec<Diagnostic> {
                     ),
                     _ => {}
                 }
-                let declared = declared_by_env
-                    .entry(env.root.as_str())
-                    .or_insert_with(|| declared_outputs(env));
-                let Some(declared) = declared.clone() else {
+                // Memoized in the bundle: each environment renders once, however many services.
+                let Some(declared) = env.declared_outputs() else {
                     out.push(Diagnostic::info("contract-unknown", format!("{} declares its outputs through CodeBuild: the contract is not checked", env.label())).in_file(env.root.clone()));
                     continue;
                 };

@@ -371,6 +371,7 @@ fn request(args: &RenderArgs) -> Result<Request, Fatal> {
             ..Default::default()
         },
         compat_preview: args.compat.is_some(),
+        skip_checks: false,
     })
 }
 

@@ -34,6 +34,8 @@ pub struct Request {
     pub options: RenderOptions,
     /// REFERENCE §6.5 pre-GA compatibility mode.
     pub compat_preview: bool,
+    /// Skips the CloudFormation checks (renders that only read declared outputs or diff text).
+    pub skip_checks: bool,
 }
 
 /// Everything one render produced.
@@ -242,7 +244,7 @@ pub fn run(bundle: &Bundle, request: &Request) -> Report {
         );
         outputs = o;
         extras = e;
-        if matches!(infra.method, Some(Method::CloudFormation) | None) {
+        if !request.skip_checks && matches!(infra.method, Some(Method::CloudFormation) | None) {
             for output in outputs.iter().filter(|o| checks::is_template_file(&o.path)) {
                 let source = bundle.files.get(&output.path).map_or("", String::as_str);
                 diagnostics.extend(checks::check_cloudformation(

@@ -12,7 +12,8 @@ use wasm_bindgen::prelude::*;
 
 thread_local! {
     /// The last analyzed workspace and the hash of the files it came from: form and mock edits
-    /// re-render without re-parsing schemas or recompiling validators.
+    /// re-render without re-parsing schemas or recompiling validators, and a file edit
+    /// re-analyzes only the bundle it touches.
     static CACHE: RefCell<Option<(u64, Workspace, JsValue)>> = const { RefCell::new(None) };
 }
 
@@ -60,10 +61,11 @@ fn with_workspace<R>(
         let mut cache = cache.borrow_mut();
         let fresh = match cache.take() {
             Some(entry) if entry.0 == hash => entry,
-            _ => {
+            previous => {
                 let (tree, diags) =
                     FileTree::from_texts(files.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-                let workspace = Workspace::from_tree(tree, diags);
+                let reusable = previous.map(|(_, ws, _)| ws.bundles).unwrap_or_default();
+                let workspace = Workspace::from_tree_reusing(tree, diags, reusable);
                 let summary = to_js(&summarize(&workspace)).unwrap_or(JsValue::NULL);
                 (hash, workspace, summary)
             }

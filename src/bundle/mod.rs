@@ -14,9 +14,11 @@ use crate::context::Target;
 use crate::diagnostic::Diagnostic;
 use crate::manifest::{self, Method};
 use crate::schema::{self, InputKind, Schema};
+use std::collections::hash_map::DefaultHasher;
 use std::collections::BTreeMap;
+use std::hash::{Hash, Hasher};
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// What a bundle is a template of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -61,6 +63,11 @@ pub struct Bundle {
     pub references: BTreeMap<String, Vec<crate::render::lint::Reference>>,
     /// Static findings (structure, manifest, schema, lint), bundle-relative.
     pub diagnostics: Vec<Diagnostic>,
+    /// Identifies what the bundle was analyzed from (root, files, parent folder files), so an
+    /// unchanged bundle can be reused when its workspace is loaded again.
+    pub source_hash: u64,
+    /// The outputs an environment bundle declares, computed once (they need a render).
+    declared_outputs: OnceLock<Option<Vec<String>>>,
 }
 
 /// Everything one load holds.
@@ -118,7 +125,17 @@ impl Workspace {
     }
 
     /// Analyzes loaded files.
-    pub fn from_tree(tree: FileTree, mut diagnostics: Vec<Diagnostic>) -> Workspace {
+    pub fn from_tree(tree: FileTree, diagnostics: Vec<Diagnostic>) -> Workspace {
+        Workspace::from_tree_reusing(tree, diagnostics, Vec::new())
+    }
+
+    /// Like [`Workspace::from_tree`], taking each bundle whose files did not change from
+    /// `previous` instead of analyzing it again: an edit re-analyzes only the bundle it touches.
+    pub fn from_tree_reusing(
+        tree: FileTree,
+        mut diagnostics: Vec<Diagnostic>,
+        mut previous: Vec<Bundle>,
+    ) -> Workspace {
         let (roots, layout_diags) = find_roots(&tree);
         diagnostics.extend(layout_diags);
         let repository = roots.len() > 1;
@@ -153,7 +170,11 @@ impl Workspace {
                             .collect()
                     })
                     .unwrap_or_default();
-                Bundle::analyze(&root, files, &parent_files)
+                let hash = source_hash(&root, &files, &parent_files);
+                match previous.iter().position(|b| b.source_hash == hash) {
+                    Some(i) => previous.swap_remove(i),
+                    None => Bundle::analyze(&root, files, &parent_files, hash),
+                }
             })
             .collect();
         Workspace {
@@ -192,13 +213,26 @@ type FolderChoices = &'static [(&'static str, Option<&'static str>)];
 
 const TEXT_LIMIT: usize = files::MAX_UNPACKED as usize;
 
+fn source_hash(
+    root: &Root,
+    files: &BTreeMap<String, Vec<u8>>,
+    parent_files: &BTreeMap<String, Vec<u8>>,
+) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    (&root.path, &root.name, root.major, &root.template_dir).hash(&mut hasher);
+    files.hash(&mut hasher);
+    parent_files.hash(&mut hasher);
+    hasher.finish()
+}
+
 impl Bundle {
     /// Analyzes the files of one bundle root. `template_files` are the files of the template
-    /// folder above a `vN/` (for the legacy `.compatible-envs`).
-    pub fn analyze(
+    /// folder above a `vN/` (for the legacy `.compatible-envs`); `source_hash` identifies them.
+    fn analyze(
         root: &Root,
         raw: BTreeMap<String, Vec<u8>>,
         template_files: &BTreeMap<String, Vec<u8>>,
+        source_hash: u64,
     ) -> Bundle {
         let mut diags = files::quota_diagnostics(raw.iter().map(|(p, b)| (p, b.len())));
         let mut text = BTreeMap::new();
@@ -321,7 +355,16 @@ impl Bundle {
             registration,
             references,
             diagnostics: diags,
+            source_hash,
+            declared_outputs: OnceLock::new(),
         }
+    }
+
+    /// The outputs this environment declares (memoized [`crate::versions::declared_outputs`]).
+    pub fn declared_outputs(&self) -> Option<&[String]> {
+        self.declared_outputs
+            .get_or_init(|| crate::versions::declared_outputs(self))
+            .as_deref()
     }
 
     pub fn infrastructure_for(&self, target: Target) -> Option<&Infrastructure> {
@@ -619,5 +662,40 @@ fn check_structure(
                 diags.push(Diagnostic::error("bundle-structure", message));
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MANIFEST: &str = "infrastructure:\n  templates:\n    - file: cloudformation.yaml\n      rendering_engine: jinja\n      template_language: cloudformation\n";
+
+    /// A repository of an environment (with `env_template`) and a component.
+    fn repository(env_template: &str) -> FileTree {
+        let files = [
+            ("env/v1/schema/schema.yaml", "schema:\n  format:\n    openapi: 3.0.0\n  environment_input_type: E\n  types:\n    E:\n      type: object\n      properties: {}\n"),
+            ("env/v1/infrastructure/manifest.yaml", MANIFEST),
+            ("env/v1/infrastructure/cloudformation.yaml", env_template),
+            ("component/v1/manifest.yaml", MANIFEST),
+            ("component/v1/cloudformation.yaml", "Resources: {}\n"),
+        ];
+        FileTree::from_texts(files).0
+    }
+
+    #[test]
+    fn an_edit_reanalyzes_only_the_bundle_it_touches() {
+        let first = Workspace::from_tree(repository("Resources: {}\n"), Vec::new());
+        let files_of = |ws: &Workspace, root: &str| {
+            Arc::as_ptr(&ws.bundles.iter().find(|b| b.root == root).unwrap().files)
+        };
+        let (env, component) = (files_of(&first, "env/v1"), files_of(&first, "component/v1"));
+        let edited = repository("Resources: {}\nOutputs: {}\n");
+        let second = Workspace::from_tree_reusing(edited, Vec::new(), first.bundles);
+        assert_eq!(second.bundles.len(), 2);
+        assert_eq!(files_of(&second, "component/v1"), component, "reused");
+        assert_ne!(files_of(&second, "env/v1"), env, "analyzed again");
+        let env = second.bundles.iter().find(|b| b.root == "env/v1").unwrap();
+        assert!(env.files["infrastructure/cloudformation.yaml"].contains("Outputs"));
     }
 }

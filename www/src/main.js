@@ -327,6 +327,20 @@ async function main() {
       }
       return times;
     },
+    /// Times `n` engine round trips, each after an edit of the bundle file `path`.
+    async timeFileEdits(path, n) {
+      const original = workspace.files[path];
+      const times = [];
+      for (let i = 0; i < n; i += 1) {
+        workspace.files[path] = `${original}# edit ${i}\n`;
+        const { inputs, mocks: m, options, selection } = workspace;
+        const start = performance.now();
+        await engine.update({ files: workspace.files, state: { inputs, mocks: m, options, selection } });
+        times.push(performance.now() - start);
+      }
+      workspace.files[path] = original;
+      return times;
+    },
   };
 }
 
