@@ -367,6 +367,7 @@ fn textwrap(text: &str, width: usize, break_long: bool, hyphens: bool) -> Vec<St
 fn center(state: &State, value: &Value, width: Option<i64>) -> Result<String, Error> {
     let s = text_of(state, value)?;
     let width = width.unwrap_or(80);
+    super::check_padding(width.max(0) as usize, "center")?;
     let len = s.chars().count() as i64;
     let pad = width - len;
     if pad <= 0 {
@@ -579,7 +580,11 @@ fn indent(
     let prefix = match width {
         None => "    ".to_string(),
         Some(w) if w.kind() == ValueKind::String => py_str(&w),
-        Some(w) => " ".repeat(w.as_usize().unwrap_or(0)),
+        Some(w) => {
+            let width = w.as_usize().unwrap_or(0);
+            super::check_padding(width, "indent")?;
+            " ".repeat(width)
+        }
     };
     let s = string_arg(state, value, "indent")?;
     let newline = "\n";

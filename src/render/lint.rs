@@ -63,8 +63,12 @@ pub fn lint(source: &str, file: &str, scope: Scope) -> Vec<Diagnostic> {
 
 /// Diagnostics that stop a template from rendering (Jinja2 would refuse to compile it).
 pub fn is_blocking(d: &Diagnostic) -> bool {
-    d.severity == Severity::Error && d.code == "template-syntax"
+    d.severity == Severity::Error && (d.code == "template-syntax" || d.code == "template-limit")
 }
+
+/// Largest repeat count written as a literal (`[x] * 1000`): minijinja builds repeated lists of
+/// up to 10^8 items, gigabytes that would stall or crash the page before the fuel runs out.
+const MAX_LITERAL_REPEAT: i64 = 100_000;
 
 /// The pre-GA or typo reading of a dotted name, with its fix (REFERENCE §12).
 pub fn pre_ga_hint(expr: &str) -> Option<String> {
@@ -300,6 +304,29 @@ impl Linter<'_> {
                         b.span(),
                         Some("use the format filter: '%s-%d' | format(a, b)".into()),
                     );
+                }
+                if matches!(b.op, BinOpKind::Mul) {
+                    let count = |e: &Expr| match e {
+                        Expr::Const(c) => c.value.as_i64(),
+                        _ => None,
+                    };
+                    let repeated = |e: &Expr| !matches!(e, Expr::Const(c) if c.value.is_number());
+                    let big = [(&b.left, &b.right), (&b.right, &b.left)]
+                        .into_iter()
+                        .find_map(|(n, other)| {
+                            count(n).filter(|n| *n > MAX_LITERAL_REPEAT && repeated(other))
+                        });
+                    if let Some(n) = big {
+                        self.push(
+                            Severity::Error,
+                            "template-limit",
+                            format!(
+                                "repeating a value {n} times would exhaust the playground's memory"
+                            ),
+                            b.span(),
+                            Some(format!("repeat at most {MAX_LITERAL_REPEAT} times")),
+                        );
+                    }
                 }
                 if matches!(b.op, BinOpKind::Sub) {
                     if let (Some(left), Expr::Var(right)) = (lookup_path(&b.left), &b.right) {

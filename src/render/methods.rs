@@ -246,6 +246,7 @@ fn string_method(
         "splitlines" => list_of(super::filters::python_splitlines(s)),
         "zfill" => {
             let width = arg_int(args, 0, 0).max(0) as usize;
+            super::check_padding(width, "zfill")?;
             let len = s.chars().count();
             if len >= width {
                 Value::from(s)
@@ -259,6 +260,7 @@ fn string_method(
         }
         "ljust" | "rjust" => {
             let width = arg_int(args, 0, 0).max(0) as usize;
+            super::check_padding(width, method)?;
             let fill = arg_str(args, 1, method)?
                 .and_then(|f| f.chars().next())
                 .unwrap_or(' ');
@@ -472,6 +474,12 @@ fn format_spec(value: &Value, converted: Option<String>, spec: &str) -> Result<S
         .collect::<String>()
         .parse()
         .unwrap_or(0);
+    if width > super::MAX_PADDING {
+        return Err(format!(
+            "width {width} is over the playground's limit of {}",
+            super::MAX_PADDING
+        ));
+    }
     let mut grouping = false;
     if i < chars.len() && chars[i] == ',' {
         grouping = true;
