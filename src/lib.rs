@@ -10,6 +10,8 @@ pub mod compat;
 pub mod context;
 pub mod diagnostic;
 pub mod fleet;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod inputs;
 pub mod manifest;
 pub mod outputs;

@@ -78,17 +78,19 @@ pub fn check_cloudformation(file: &str, source: &str, rendered: &str) -> Vec<Dia
     }
     findings.sort_by_key(|f| (f.pos.line, f.pos.column));
     let map = SourceMap::build(source, rendered);
+    let positions: Vec<Pos> = findings.iter().map(|f| f.pos).collect();
     findings
         .into_iter()
-        .map(|f| {
-            let mut d = Diagnostic::new(f.severity, f.code, f.message)
+        .zip(map.locate_all(&positions))
+        .map(|(f, at)| {
+            let d = Diagnostic::new(f.severity, f.code, f.message)
                 .with_hint(f.hint)
                 .in_file(file)
                 .rendered_at(file, f.pos.line, f.pos.column);
-            if let Some(at) = map.locate(f.pos) {
-                d = d.at(at.line, at.column);
+            match at {
+                Some(at) => d.at(at.line, at.column),
+                None => d,
             }
-            d
         })
         .collect()
 }

@@ -32,13 +32,48 @@ pub enum Kind {
     Opaque,
 }
 
+/// Why a `Type` is not valid.
+pub enum TypeProblem {
+    NeedsSam,
+    Unknown,
+    Malformed,
+}
+
+impl TypeProblem {
+    /// The message and hint for `type_name` (the suggestion is only computed here).
+    fn describe(&self, type_name: &str) -> (String, String) {
+        match self {
+            TypeProblem::NeedsSam => (
+                format!("`{type_name}` needs the SAM transform"),
+                format!("add `Transform: {}`", super::template::SAM_TRANSFORM),
+            ),
+            TypeProblem::Unknown => {
+                // Same service first (`AWS::SQS::Queu`), then every type (`AWS::SQ::Queue`).
+                let service = type_name.rsplit_once("::").map_or("", |(s, _)| s);
+                let same_service = resource_types::names()
+                    .filter(|n| n.len() > service.len() && n[..service.len()].eq_ignore_ascii_case(service));
+                let suggestion = suggest(type_name, same_service)
+                    .or_else(|| suggest(type_name, resource_types::names()));
+                (
+                    format!("unknown resource type `{type_name}`"),
+                    match suggestion {
+                        Some(s) => format!("did you mean `{s}`?"),
+                        None => "see the CloudFormation resource type reference".into(),
+                    },
+                )
+            }
+            TypeProblem::Malformed => (
+                format!("`{type_name}` is not a resource type"),
+                "types look like `AWS::Service::Resource` or `Custom::Name`".into(),
+            ),
+        }
+    }
+}
+
 /// Classifies a type name; `sam` when the SAM transform is declared.
-pub fn kind(type_name: &str, sam: bool) -> Result<Kind, (String, String)> {
+pub fn kind(type_name: &str, sam: bool) -> Result<Kind, TypeProblem> {
     if is_sam_type(type_name) && !sam {
-        return Err((
-            format!("`{type_name}` needs the SAM transform"),
-            format!("add `Transform: {}`", super::template::SAM_TRANSFORM),
-        ));
+        return Err(TypeProblem::NeedsSam);
     }
     if let Some(known) = resource_types::lookup(type_name) {
         return Ok(Kind::Known(known));
@@ -47,24 +82,15 @@ pub fn kind(type_name: &str, sam: bool) -> Result<Kind, (String, String)> {
         return Ok(Kind::Opaque);
     }
     let parts: Vec<&str> = type_name.split("::").collect();
-    let well_formed = parts
-        .iter()
-        .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
+    let well_formed = parts.iter().all(|p| {
+        !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    });
     match parts.as_slice() {
         // Modules (`Org::Service::Thing::MODULE`) and third-party registry types.
         [_, _, _, "MODULE"] if well_formed => Ok(Kind::Opaque),
-        ["AWS", _, _] | ["Alexa", _, _] if well_formed => Err((
-            format!("unknown resource type `{type_name}`"),
-            match suggest(type_name, resource_types::names()) {
-                Some(s) => format!("did you mean `{s}`?"),
-                None => "see the CloudFormation resource type reference".into(),
-            },
-        )),
+        ["AWS", _, _] | ["Alexa", _, _] if well_formed => Err(TypeProblem::Unknown),
         [_, _, _] if well_formed => Ok(Kind::Opaque),
-        _ => Err((
-            format!("`{type_name}` is not a resource type"),
-            "types look like `AWS::Service::Resource` or `Custom::Name`".into(),
-        )),
+        _ => Err(TypeProblem::Malformed),
     }
 }
 
@@ -117,7 +143,8 @@ pub fn check(template: &Template, findings: &mut Vec<Finding>) {
         let known = match kind(type_name, template.is_sam()) {
             Ok(Kind::Known(t)) => t,
             Ok(_) => continue,
-            Err((message, hint)) => {
+            Err(problem) => {
+                let (message, hint) = problem.describe(type_name);
                 findings.push(Finding::error(
                     "cfn-resource-type",
                     type_node.pos,

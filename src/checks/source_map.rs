@@ -50,9 +50,47 @@ impl<'a> SourceMap<'a> {
         }
     }
 
-    /// The template position for a rendered position, when one is known.
-    pub fn locate(&self, rendered: Pos) -> Option<Pos> {
-        let m = self.match_line(rendered.line.checked_sub(1)? as usize)?;
+    /// The template positions for rendered positions (sorted by line), when known. One pass
+    /// aligns the lines from the nearest unambiguous anchor above the first position (a rendered
+    /// line equal to a template line found once in the template) to the last position.
+    pub fn locate_all(&self, positions: &[Pos]) -> Vec<Option<Pos>> {
+        let lines: Vec<usize> = positions
+            .iter()
+            .map(|p| (p.line as usize).saturating_sub(1).min(self.rendered.len()))
+            .collect();
+        let (Some(&first), Some(&last)) = (lines.iter().min(), lines.iter().max()) else {
+            return Vec::new();
+        };
+        let last = last.min(self.rendered.len().saturating_sub(1));
+        let (start, mut previous) = match self.anchor_at_or_before(first) {
+            Some((i, line)) => (i, Some(line).filter(|_| i < first)),
+            None => (0, None),
+        };
+        let mut matches: Vec<Option<Match>> = Vec::new();
+        for (i, line) in self.rendered.iter().enumerate().take(last + 1).skip(start) {
+            let found = match self.anchor_line(i) {
+                Some(template_line) => Some(Match {
+                    template_line,
+                    exact: true,
+                }),
+                None => self.next_match(line, previous),
+            };
+            if let Some(m) = found {
+                previous = Some(m.template_line);
+            }
+            matches.push(found);
+        }
+        positions
+            .iter()
+            .zip(lines)
+            .map(|(pos, line)| {
+                let m = (*matches.get(line.checked_sub(start)?)?)?;
+                Some(self.position(m, pos.column))
+            })
+            .collect()
+    }
+
+    fn position(&self, m: Match, rendered_column: u32) -> Pos {
         let (prefix, expression_column) = match &self.shapes[m.template_line] {
             Shape::Pattern {
                 fragments,
@@ -60,58 +98,34 @@ impl<'a> SourceMap<'a> {
                 expression_column,
                 ..
             } => (
-                if *starts_literal {
-                    fragments[0].chars().count()
-                } else {
-                    0
-                },
+                if *starts_literal { fragments[0].chars().count() } else { 0 },
                 *expression_column,
             ),
             _ => (0, None),
         };
-        let column = if m.exact || (rendered.column as usize) <= prefix {
-            rendered.column
+        let column = if m.exact || (rendered_column as usize) <= prefix {
+            rendered_column
         } else {
             expression_column.unwrap_or(1)
         };
-        Some(Pos {
+        Pos {
             line: m.template_line as u32 + 1,
             column,
-        })
+        }
     }
 
-    /// Matches rendered lines in order from the nearest line above `target` that equals a
-    /// template line found once in the template (an unambiguous anchor), so locating one
-    /// finding costs a few lines, not the whole file.
-    fn match_line(&self, target: usize) -> Option<Match> {
-        if target >= self.rendered.len() {
-            return None;
+    /// The template line of rendered line `i` when that line is an unambiguous anchor.
+    fn anchor_line(&self, i: usize) -> Option<usize> {
+        match self.literal_index.get(self.rendered.get(i)?) {
+            Some(lines) if lines.len() == 1 => Some(lines[0]),
+            _ => None,
         }
-        let anchor =
-            (0..=target)
-                .rev()
-                .find_map(|i| match self.literal_index.get(self.rendered[i]) {
-                    Some(lines) if lines.len() == 1 => Some((i, lines[0])),
-                    _ => None,
-                });
-        let (start, mut previous) = match anchor {
-            Some((i, _)) if i == target => {
-                return anchor.map(|(_, line)| Match {
-                    template_line: line,
-                    exact: true,
-                })
-            }
-            Some((i, line)) => (i + 1, Some(line)),
-            None => (0, None),
-        };
-        let mut found = None;
-        for line in &self.rendered[start..=target] {
-            found = self.next_match(line, previous);
-            if let Some(m) = found {
-                previous = Some(m.template_line);
-            }
-        }
-        found
+    }
+
+    fn anchor_at_or_before(&self, target: usize) -> Option<(usize, usize)> {
+        (0..=target.min(self.rendered.len().saturating_sub(1)))
+            .rev()
+            .find_map(|i| self.anchor_line(i).map(|line| (i, line)))
     }
 
     fn next_match(&self, line: &str, previous: Option<usize>) -> Option<Match> {
@@ -298,11 +312,11 @@ mod tests {
     use super::*;
 
     fn line_of(map: &SourceMap, rendered_line: u32, column: u32) -> Option<(u32, u32)> {
-        map.locate(Pos {
+        let pos = Pos {
             line: rendered_line,
             column,
-        })
-        .map(|p| (p.line, p.column))
+        };
+        map.locate_all(&[pos])[0].map(|p| (p.line, p.column))
     }
 
     #[test]

@@ -111,28 +111,39 @@ fn shown(node: &crate::yaml::Node) -> String {
     }
 }
 
-/// The candidate closest to `name` (case-insensitive, or a small edit distance).
+/// The candidate closest to `name` (case-insensitive, within a small edit distance). Lengths
+/// are compared first: most of the 1,868 resource type names are ruled out without a distance.
 pub fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let wanted: Vec<char> = name.chars().map(|c| c.to_ascii_lowercase()).collect();
     candidates
         .into_iter()
-        .map(|c| (distance(&name.to_lowercase(), &c.to_lowercase()), c))
-        .filter(|(d, c)| *d <= 2.max(c.len() / 4))
+        .filter_map(|candidate| {
+            let limit = 2.max(candidate.len() / 4);
+            if candidate.len().abs_diff(name.len()) > limit {
+                return None;
+            }
+            distance_within(&wanted, candidate, limit).map(|d| (d, candidate))
+        })
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
 }
 
-/// Levenshtein distance, on chars.
-fn distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
+/// Levenshtein distance between `a` (lowercased) and `b`, ignoring ASCII case, when it is at
+/// most `limit` (a row whose every cell is over the limit ends the computation).
+fn distance_within(a: &[char], b: &str, limit: usize) -> Option<usize> {
+    let b: Vec<char> = b.chars().map(|c| c.to_ascii_lowercase()).collect();
     let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
+    for (i, ca) in a.iter().enumerate() {
         let mut previous = row[0];
         row[0] = i + 1;
         for (j, cb) in b.iter().enumerate() {
-            let substitution = previous + usize::from(ca != *cb);
+            let substitution = previous + usize::from(ca != cb);
             previous = row[j + 1];
             row[j + 1] = substitution.min(row[j] + 1).min(previous + 1);
         }
+        if row.iter().all(|&d| d > limit) {
+            return None;
+        }
     }
-    row[b.len()]
+    Some(row[b.len()]).filter(|&d| d <= limit)
 }
