@@ -5,7 +5,7 @@ PORT ?= 8080
 WASM := target/wasm32-unknown-unknown/wasm/proton_playground.wasm
 PKG := target/wasm-pkg
 
-.PHONY: test lint unit oracle wasm-tools wasm wasm-test www-deps dist serve browser e2e bench
+.PHONY: test lint unit oracle wasm-tools wasm wasm-test www-deps dist serve browser e2e bench fuzz
 
 ## Run every test (what CI runs).
 test: lint unit wasm-test e2e
@@ -60,3 +60,17 @@ e2e: dist browser
 bench: dist browser
 	$(CARGO) bench --locked
 	cd www && node bench/page-bench.mjs
+
+## Fuzz each target briefly (FUZZ_SECONDS each, default 60) from seeds built out of examples/.
+## Crashes land in fuzz/artifacts/<target>/; copy each into fuzz/regressions/<target>/.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := archive inputs render cfn_checks
+fuzz:
+	@rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal
+	@command -v cargo-fuzz >/dev/null || $(CARGO) install cargo-fuzz --locked
+	./scripts/fuzz-seeds.sh $(CURDIR)/target/fuzz-seeds
+	cd fuzz && for t in $(FUZZ_TARGETS); do \
+	  mkdir -p ../target/fuzz-corpus/$$t && \
+	  cargo +nightly fuzz run -O -s none $$t ../target/fuzz-corpus/$$t ../target/fuzz-seeds/$$t -- \
+	    -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -timeout=10 -max_len=65536 -print_final_stats=1 || exit 1; \
+	done

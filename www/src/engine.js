@@ -16,12 +16,13 @@ export class Engine {
     this.worker = window.protonPlaygroundWorker || new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
     window.protonPlaygroundWorker = null;
     this.worker.onmessage = (event) => {
-      const { id, ok, result, error } = event.data;
+      const { id, ok, result, error, fatal } = event.data;
       const entry = this.pending.get(id);
       if (!entry) return;
       this.pending.delete(id);
       if (ok) entry.resolve(result);
       else entry.reject(new Error(error));
+      if (fatal) this.restart(error);
     };
     this.worker.onerror = (event) => {
       event.preventDefault();

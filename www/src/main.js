@@ -14,7 +14,15 @@ import { readDroppedItems, readFolderPick } from './loader.js';
 import { loadEditor } from './editor-loader.js';
 
 const $ = (id) => document.getElementById(id);
-const status = (text) => { $('status').textContent = text; };
+/// The last save's failure (storage full): it stays in the status line until a save works.
+let storageProblem = null;
+const status = (text) => {
+  const line = $('status');
+  line.textContent = text;
+  if (storageProblem) {
+    line.append(' ', storageProblem, ' ', h('button', { type: 'button', onclick: () => download(`${workspace.name || 'workspace'}.json`, JSON.stringify(workspace, null, 2), 'application/json') }, 'Download workspace'));
+  }
+};
 
 let examples = [];
 let workspace = null;
@@ -23,9 +31,15 @@ let bundle = null;
 let report = null;
 let firstRenderMs = null;
 
+let lastCrash = -Infinity;
 const engine = new Engine((reason) => {
-  status(`The engine stopped (${reason}) and was restarted: your edits are kept.`);
-  update();
+  // A second crash soon after the first is the same input failing again: wait for an edit.
+  const again = performance.now() - lastCrash < 5000;
+  lastCrash = performance.now();
+  status(again
+    ? `The engine stopped again (${reason}) and was restarted: change what you last edited to render again. Your edits are kept.`
+    : `The engine stopped (${reason}) and was restarted: your edits are kept.`);
+  if (!again) update();
 });
 
 const form = new InputsForm($('form'), (change) => changed(change));
@@ -53,12 +67,13 @@ function changed({ structure = false, force = false, files: filesChanged = false
   update();
 }
 
+/// Set while another tab's save waits for the user's choice: saving now would silently
+/// overwrite it.
+let conflict = false;
+
 function persist() {
-  const problem = store.saveCurrent(workspace);
-  if (problem) {
-    status(problem);
-    $('status').append(' ', h('button', { type: 'button', onclick: () => download(`${workspace.name || 'workspace'}.json`, JSON.stringify(workspace, null, 2), 'application/json') }, 'Download workspace'));
-  }
+  if (conflict) return;
+  storageProblem = store.saveCurrent(workspace);
 }
 
 /// Re-renders with the current state (latest wins) and refreshes every panel.
@@ -296,8 +311,29 @@ function setUpSelectors() {
   });
 }
 
+function setUpTabConflicts() {
+  const bar = $('conflict');
+  store.watchOtherTabs(() => {
+    conflict = true;
+    bar.hidden = false;
+  });
+  $('conflict-theirs').addEventListener('click', () => {
+    conflict = false;
+    bar.hidden = true;
+    const theirs = store.loadCurrent();
+    if (theirs && theirs.files) attach(theirs);
+    update();
+  });
+  $('conflict-mine').addEventListener('click', () => {
+    conflict = false;
+    bar.hidden = true;
+    persist();
+  });
+}
+
 async function main() {
   setUpLoading();
+  setUpTabConflicts();
   setUpSelectors();
   examples = await (window.protonPlaygroundExamples || fetch('examples.json').then((r) => r.json()));
   const exampleSelect = $('example');

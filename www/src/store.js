@@ -24,6 +24,14 @@ export function saveCurrent(workspace) {
   }
 }
 
+/// Calls `onChange` when another tab saves the workspace (`storage` events only reach the
+/// other tabs of the origin).
+export function watchOtherTabs(onChange) {
+  window.addEventListener('storage', (event) => {
+    if (event.key === CURRENT && event.newValue) onChange();
+  });
+}
+
 export function recentList() {
   try {
     return JSON.parse(localStorage.getItem(RECENT) || '[]');

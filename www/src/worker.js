@@ -49,6 +49,8 @@ self.onmessage = async (event) => {
     const result = handlers[type](payload || {});
     self.postMessage({ id, ok: true, result });
   } catch (error) {
-    self.postMessage({ id, ok: false, error: String((error && error.message) || error) });
+    // A trap (a Rust panic aborts) leaves the instance unusable: ask for a fresh worker.
+    const fatal = error instanceof WebAssembly.RuntimeError;
+    self.postMessage({ id, ok: false, fatal, error: String((error && error.message) || error) });
   }
 };

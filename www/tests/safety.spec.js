@@ -1,0 +1,139 @@
+// Hardening in the browser: hostile text never runs, nothing leaves the origin, a crashed
+// engine restarts with the edits kept, full storage warns, and two tabs do not overwrite each
+// other silently. Each saves a screenshot.
+import { test, expect } from '@playwright/test';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { SHOTS, open, outputText, diagnostics } from './helpers.js';
+
+const DIST = new URL('../../dist', import.meta.url).pathname;
+
+const IMG = '<img src=x onerror="window.__pwned=1">';
+const SCRIPT = '</script><script>window.__pwned=1</script>';
+const MANIFEST = 'infrastructure:\n  templates:\n    - file: cloudformation.yaml\n      rendering_engine: jinja\n      template_language: cloudformation\n';
+
+/// Fails the test on any dialog and reports whether a payload ran.
+function watch(page) {
+  page.on('dialog', (dialog) => {
+    throw new Error(`a dialog opened: ${dialog.message()}`);
+  });
+  return () => page.evaluate(() => window.__pwned === 1);
+}
+
+test('hostile file names, templates, schema text, inputs and mocks are shown as text, never run', async ({ page }) => {
+  const pwned = watch(page);
+  await open(page);
+  const schema = `schema:\n  format: {openapi: 3.0.0}\n  environment_input_type: E\n  types:\n    E:\n      type: object\n      description: '${IMG}'\n      properties:\n        name:\n          type: string\n          title: '${IMG}'\n          description: '${SCRIPT}'\n          default: '${IMG}'\n`;
+  const template = `# ${SCRIPT}\nDescription: "{{ environment.inputs.name }}"\nResources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties:\n      QueueName: ${IMG}\n{{ ${IMG} }}\n`;
+  await page.evaluate(([s, t, m, img]) => window.protonPlayground.loadFiles(img, {
+    'schema/schema.yaml': s,
+    'infrastructure/manifest.yaml': m,
+    'infrastructure/cloudformation.yaml': t,
+    [`infrastructure/${img}.yaml`]: img,
+  }), [schema, template, MANIFEST, IMG]);
+  await expect(page.getByRole('treeitem', { name: `infrastructure/${IMG}.yaml` })).toBeVisible();
+  await expect(diagnostics(page)).toContainText('template-syntax');
+  // Fix the template so the payloads reach the rendered output, the spec and the form.
+  await page.evaluate(([t]) => {
+    const ws = window.protonPlayground.workspace();
+    ws.files['infrastructure/cloudformation.yaml'] = t.replace(/\{\{ <img[^\n]*\n/, '');
+  }, [template]);
+  await page.getByRole('treeitem', { name: 'infrastructure/cloudformation.yaml' }).click();
+  await page.getByLabel(IMG).fill(`${SCRIPT}${IMG}`);
+  await expect.poll(() => outputText(page, 'infrastructure/cloudformation.yaml')).toContain(`Description: "${SCRIPT}${IMG}"`);
+  await page.getByLabel('Environment name').fill(IMG);
+  await expect(page.getByRole('region', { name: 'Spec' })).toContainText(SCRIPT);
+  await page.screenshot({ path: `${SHOTS}/safety-payloads.png`, fullPage: true });
+  expect(await pwned()).toBe(false);
+  expect(await page.locator('img[src=x]').count()).toBe(0);
+});
+
+test('the Content-Security-Policy blocks inline script and handlers; no code needs eval', async ({ page }) => {
+  await open(page);
+  const policy = await page.locator('meta[http-equiv=Content-Security-Policy]').getAttribute('content');
+  expect(policy).toContain("default-src 'self'");
+  expect(policy).toContain("script-src 'self' 'wasm-unsafe-eval'");
+  expect(policy).not.toMatch(/(^|\s)'unsafe-eval'/);
+  expect(policy).not.toMatch(/script-src[^;]*'unsafe-inline'/);
+  const ran = await page.evaluate(async () => {
+    const script = document.createElement('script');
+    script.textContent = 'window.__inline = 1';
+    document.body.append(script);
+    const handler = document.createElement('div');
+    handler.setAttribute('onclick', 'window.__handler = 1');
+    document.body.append(handler);
+    handler.click();
+    await new Promise((r) => setTimeout(r, 100));
+    return { inline: window.__inline === 1, handler: window.__handler === 1 };
+  });
+  expect(ran).toEqual({ inline: false, handler: false });
+  // The policy forbids eval (no 'unsafe-eval'); none of the shipped code needs it.
+  for (const file of readdirSync(join(DIST, 'assets')).filter((f) => f.endsWith('.js'))) {
+    const code = readFileSync(join(DIST, 'assets', file), 'utf8');
+    expect(code, file).not.toMatch(/\beval\(|new Function\(/);
+  }
+});
+
+test('no request leaves the page origin during the user flows', async ({ page }) => {
+  const requests = [];
+  page.on('request', (request) => requests.push(request.url()));
+  await open(page);
+  await page.getByLabel('vpc_cidr').fill('10.1.0.0/16');
+  await page.getByLabel('Example').selectOption('ecs-fargate-service');
+  await expect(page.getByRole('region', { name: 'Rendered instance_infrastructure/cloudformation.yaml' })).toBeVisible();
+  await page.getByLabel('Example').selectOption('sqs-queue');
+  await page.locator('#open-archive').setInputFiles('tests/fixtures/fixture-env.tar.gz');
+  await expect(page.getByLabel('Example')).toHaveValue('');
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Download .zip' }).click();
+  await download;
+  const origin = new URL(page.url()).origin;
+  expect(requests.length).toBeGreaterThan(3);
+  expect(requests.filter((url) => !url.startsWith(origin) && !url.startsWith('blob:') && !url.startsWith('data:'))).toEqual([]);
+});
+
+test('a crashed engine restarts with the edits kept', async ({ page }) => {
+  await open(page);
+  await page.getByLabel('vpc_cidr').fill('10.42.0.0/16');
+  await expect.poll(() => outputText(page, 'infrastructure/cloudformation.yaml')).toContain('10.42.0.0/16');
+  const [worker] = page.workers();
+  await worker.evaluate(() => setTimeout(() => { throw new Error('injected fault'); }));
+  await expect(page.getByRole('status')).toContainText('was restarted: your edits are kept');
+  await page.getByLabel('vpc_cidr').fill('10.43.0.0/16');
+  await expect.poll(() => outputText(page, 'infrastructure/cloudformation.yaml')).toContain('10.43.0.0/16');
+  await page.screenshot({ path: `${SHOTS}/safety-crash.png`, fullPage: true });
+});
+
+test('full storage warns and offers the workspace as a download', async ({ page }) => {
+  await open(page);
+  await page.evaluate(() => {
+    Storage.prototype.setItem = () => {
+      throw new DOMException('quota', 'QuotaExceededError');
+    };
+  });
+  await page.getByLabel('vpc_cidr').fill('10.7.0.0/16');
+  await expect(page.getByRole('status')).toContainText('Could not save your workspace (QuotaExceededError)');
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Download workspace' }).click();
+  const file = await download;
+  expect(file.suggestedFilename()).toMatch(/\.json$/);
+  await page.screenshot({ path: `${SHOTS}/safety-storage-full.png`, fullPage: true });
+});
+
+test('two tabs editing do not silently overwrite each other', async ({ context }) => {
+  const first = await context.newPage();
+  const second = await context.newPage();
+  await open(first);
+  await open(second);
+  await first.getByLabel('vpc_cidr').fill('10.1.0.0/16');
+  const alert = second.getByRole('alert');
+  await expect(alert).toContainText('changed in another tab');
+  // The second tab's own edit is not saved over the first tab's.
+  await second.getByLabel('vpc_cidr').fill('10.2.0.0/16');
+  const saved = () => first.evaluate(() => JSON.parse(localStorage.getItem('proton-playground.workspace.v1')).inputs);
+  expect(JSON.stringify(await saved())).toContain('10.1.0.0/16');
+  await second.screenshot({ path: `${SHOTS}/safety-two-tabs.png`, fullPage: true });
+  await second.getByRole('button', { name: "Load the other tab's version" }).click();
+  await expect(second.getByLabel('vpc_cidr')).toHaveValue('10.1.0.0/16');
+  await expect(alert).toBeHidden();
+});
