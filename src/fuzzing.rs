@@ -26,7 +26,11 @@ pub fn inputs(data: &[u8]) {
     for (kind, expected) in [(SpecKind::Environment, true), (SpecKind::Service, false)] {
         let (spec, _) = spec::parse(spec_text, "spec.yaml", Some(kind), expected);
         let Some(schema) = &schema else { continue };
-        for input_kind in [InputKind::Environment, InputKind::Service, InputKind::Pipeline] {
+        for input_kind in [
+            InputKind::Environment,
+            InputKind::Service,
+            InputKind::Pipeline,
+        ] {
             if let Some(input_type) = schema.input_type(input_kind) {
                 let specs = std::iter::once(&spec.spec)
                     .chain(spec.pipeline.iter())

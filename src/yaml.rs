@@ -141,7 +141,41 @@ impl Node {
             NodeValue::Bool(b) => if *b { "True" } else { "False" }.into(),
             NodeValue::Int(i) => i.to_string(),
             NodeValue::Float(f) => crate::render::pyrepr::float_repr(*f),
-            NodeValue::Seq(_) | NodeValue::Map(_) => format!("{:?}", self.to_json()),
+            NodeValue::Seq(_) | NodeValue::Map(_) => {
+                let mut out = String::new();
+                self.write_flow(&mut out);
+                out
+            }
+        }
+    }
+
+    /// A collection key as flow YAML, in one pass: escaping each level's text inside the next
+    /// (as formatting nested JSON would) doubles its length per level.
+    fn write_flow(&self, out: &mut String) {
+        match &self.value {
+            NodeValue::Seq(items) => {
+                out.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    item.write_flow(out);
+                }
+                out.push(']');
+            }
+            NodeValue::Map(entries) => {
+                out.push('{');
+                for (i, (k, v)) in entries.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    k.write_flow(out);
+                    out.push_str(": ");
+                    v.write_flow(out);
+                }
+                out.push('}');
+            }
+            _ => out.push_str(&self.key_text()),
         }
     }
 
@@ -720,6 +754,15 @@ pub fn needs_quotes(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nested_collection_keys_stay_linear() {
+        // Found by fuzzing: each level's key text used to be escaped inside the next one.
+        let text = format!("{}{}\n", "{".repeat(40), "}".repeat(40));
+        let root = parse(&text).unwrap().root;
+        let key = root.as_map().unwrap()[0].0.key_text();
+        assert!(key.len() < 400, "{} chars", key.len());
+    }
 
     fn scalar(text: &str) -> NodeValue {
         resolve_plain(text, Pos::default()).0

@@ -50,8 +50,9 @@ impl TypeProblem {
             TypeProblem::Unknown => {
                 // Same service first (`AWS::SQS::Queu`), then every type (`AWS::SQ::Queue`).
                 let service = type_name.rsplit_once("::").map_or("", |(s, _)| s);
-                let same_service = resource_types::names()
-                    .filter(|n| n.len() > service.len() && n[..service.len()].eq_ignore_ascii_case(service));
+                let same_service = resource_types::names().filter(|n| {
+                    n.len() > service.len() && n[..service.len()].eq_ignore_ascii_case(service)
+                });
                 let suggestion = suggest(type_name, same_service)
                     .or_else(|| suggest(type_name, resource_types::names()));
                 (
@@ -82,9 +83,9 @@ pub fn kind(type_name: &str, sam: bool) -> Result<Kind, TypeProblem> {
         return Ok(Kind::Opaque);
     }
     let parts: Vec<&str> = type_name.split("::").collect();
-    let well_formed = parts.iter().all(|p| {
-        !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-    });
+    let well_formed = parts
+        .iter()
+        .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
     match parts.as_slice() {
         // Modules (`Org::Service::Thing::MODULE`) and third-party registry types.
         [_, _, _, "MODULE"] if well_formed => Ok(Kind::Opaque),

@@ -98,7 +98,11 @@ impl<'a> SourceMap<'a> {
                 expression_column,
                 ..
             } => (
-                if *starts_literal { fragments[0].chars().count() } else { 0 },
+                if *starts_literal {
+                    fragments[0].chars().count()
+                } else {
+                    0
+                },
                 *expression_column,
             ),
             _ => (0, None),
