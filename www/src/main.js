@@ -351,6 +351,7 @@ async function main() {
     workspace: () => workspace,
     firstRenderMs,
     loadFiles: (name, fileMap) => loadFiles(name, fileMap),
+    engineStats: () => engine.call('stats'),
     /// Times `n` engine round trips (analyze + render + report), each after a one-character edit.
     async timeUpdates(n) {
       const times = [];

@@ -40,13 +40,17 @@ const handlers = {
   version() {
     return version();
   },
+  /// The engine's memory (WebAssembly linear memory only grows: this is its peak).
+  async stats() {
+    return { wasmBytes: (await ready).memory.buffer.byteLength };
+  },
 };
 
 self.onmessage = async (event) => {
   const { id, type, payload } = event.data;
   try {
     await ready;
-    const result = handlers[type](payload || {});
+    const result = await handlers[type](payload || {});
     self.postMessage({ id, ok: true, result });
   } catch (error) {
     // A trap (a Rust panic aborts) leaves the instance unusable: ask for a fresh worker.

@@ -137,3 +137,31 @@ test('two tabs editing do not silently overwrite each other', async ({ context }
   await expect(second.getByLabel('vpc_cidr')).toHaveValue('10.1.0.0/16');
   await expect(alert).toBeHidden();
 });
+
+test('limits in the page: a runaway template stops, a 5 MB bundle stays within 100 MB', async ({ page }) => {
+  test.setTimeout(90_000);
+  await open(page);
+  const schema = 'schema:\n  format: {openapi: 3.0.0}\n  environment_input_type: E\n  types:\n    E:\n      type: object\n      properties:\n        n: {type: integer, default: 1}\n';
+  const runaway = '{% for i in range(100000) %}{% for j in range(100000) %}x{% endfor %}{% endfor %}\n';
+  await page.evaluate(([s, t, m]) => window.protonPlayground.loadFiles('runaway', {
+    'schema/schema.yaml': s, 'infrastructure/manifest.yaml': m, 'infrastructure/cloudformation.yaml': t,
+  }), [schema, runaway, MANIFEST]);
+  await expect(diagnostics(page)).toContainText('template-fuel');
+  const runawayMs = await page.evaluate(async () => Math.min(...await window.protonPlayground.timeUpdates(5)));
+  // Five megabytes: a template including 24 parts of 200 KB (4,000 queues each), rendered to
+  // one 4.8 MB CloudFormation file, then checked.
+  const parts = Array.from({ length: 24 }, (_, p) => `infrastructure/part${p}.yaml`);
+  const files = {
+    'schema/schema.yaml': schema,
+    'infrastructure/manifest.yaml': MANIFEST,
+    'infrastructure/cloudformation.yaml': `Resources:\n${parts.map((p) => `{% include '${p}' %}`).join('\n')}\n`,
+  };
+  parts.forEach((path, p) => {
+    files[path] = Array.from({ length: 4000 }, (_, i) => `  Queue${p}x${i}:\n    Type: AWS::SQS::Queue`).join('\n').slice(0, 200 * 1024);
+  });
+  await page.evaluate((f) => window.protonPlayground.loadFiles('five-megabytes', f), files);
+  await expect.poll(async () => (await outputText(page, 'infrastructure/cloudformation.yaml') || '').length, { timeout: 60_000 }).toBeGreaterThan(4_000_000);
+  const { wasmBytes } = await page.evaluate(() => window.protonPlayground.engineStats());
+  console.log(`runaway template → fuel diagnostic: ${runawayMs.toFixed(1)} ms per round trip; engine memory after a 5 MB bundle: ${(wasmBytes / 1048576).toFixed(1)} MB`);
+  expect(wasmBytes).toBeLessThan(100 * 1024 * 1024);
+});
