@@ -147,11 +147,8 @@ fn huge_single_inputs() {
     let value = "a".repeat(1 << 20);
     let spec = format!("proton: EnvironmentSpec\nspec:\n  name: {value}\n");
     let d = diagnostics("        name: {type: string, maxLength: 100}\n", "Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties:\n      QueueName: '{{ environment.inputs.name }}'\n", Some(&spec));
-    assert!(
-        has(&d, "input-length") || d.iter().any(|d| d.message.contains("longer")),
-        "{:?}",
-        d.iter().map(|d| &d.code).collect::<Vec<_>>()
-    );
+    let codes: Vec<&str> = d.iter().map(|d| d.code.as_str()).collect();
+    assert!(codes.iter().any(|c| c.starts_with("input-")), "{codes:?}");
 }
 
 #[test]
