@@ -2,13 +2,14 @@
 //! Proton's rendering context and render it byte for byte as Proton (CPython Jinja2) did.
 //!
 //! The data path is one line, and so is the module list below:
-//! bundle → manifest/schema → spec/inputs → context → render → outputs → checks → report.
+//! bundle → manifest/schema → spec/inputs → context → render → outputs → checks → report (→ export).
 
 pub mod bundle;
 pub mod checks;
 pub mod compat;
 pub mod context;
 pub mod diagnostic;
+pub mod export;
 pub mod fleet;
 #[doc(hidden)]
 pub mod fuzzing;

@@ -188,6 +188,26 @@ pub fn upgrade_check(files: JsValue, root: &str, specs: JsValue) -> Result<JsVal
     })
 }
 
+/// Every rendered file of every bundle, target and instance, plus specs (the migration export);
+/// the bundle at `root` renders with `request`, the others with defaults.
+#[wasm_bindgen(js_name = exportAll)]
+pub fn export_all(files: JsValue, root: &str, request: JsValue) -> Result<JsValue, JsValue> {
+    let files = files_from_js(files)?;
+    let request: Request = from_js(request, "request")?;
+    with_workspace(files, |ws, _| {
+        to_js(&crate::export::migration_files(ws, Some((root, &request))))
+    })
+}
+
+/// The files as a `.tar.gz` (bytes).
+#[wasm_bindgen(js_name = packArchive)]
+pub fn pack_archive(files: JsValue) -> Result<Vec<u8>, JsValue> {
+    let files = files_from_js(files)?;
+    Ok(crate::bundle::files::pack_tar_gz(
+        files.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+    ))
+}
+
 /// Parses YAML (1.1 typing, as Proton) to JSON, for importing spec and mock files.
 #[wasm_bindgen(js_name = parseYaml)]
 pub fn parse_yaml(text: &str) -> Result<JsValue, JsValue> {

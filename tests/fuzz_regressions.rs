@@ -6,7 +6,8 @@ use std::path::Path;
 #[test]
 fn every_past_fuzz_finding_returns() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/regressions");
-    let targets: [(&str, fn(&[u8])); 4] = [
+    type Entry = fn(&[u8]);
+    let targets: [(&str, Entry); 4] = [
         ("archive", proton_playground::fuzzing::archive),
         ("inputs", proton_playground::fuzzing::inputs),
         ("render", proton_playground::fuzzing::render),

@@ -109,6 +109,27 @@ fn walk_dir(root: &Path, dir: &Path, loader: &mut Loader) -> std::io::Result<()>
     Ok(())
 }
 
+/// Packs text files into a `.tar.gz` (the workspace download when a share link is too long):
+/// what [`load_bytes`] reads back.
+pub fn pack_tar_gz<'a>(files: impl IntoIterator<Item = (&'a str, &'a str)>) -> Vec<u8> {
+    let mut builder = tar::Builder::new(flate2::write::GzEncoder::new(
+        Vec::new(),
+        flate2::Compression::default(),
+    ));
+    for (path, text) in files {
+        let mut header = tar::Header::new_gnu();
+        header.set_size(text.len() as u64);
+        header.set_mode(0o644);
+        header.set_entry_type(tar::EntryType::Regular);
+        // Paths come from a loaded workspace (already normalized); a bad one is skipped.
+        let _ = builder.append_data(&mut header, path, text.as_bytes());
+    }
+    builder
+        .into_inner()
+        .and_then(|gz| gz.finish())
+        .unwrap_or_default()
+}
+
 /// Loads an archive from memory; the kind is taken from the content (gzip or zip magic), the
 /// name only decides the "Proton needs tar.gz" notice.
 pub fn load_bytes(name: &str, bytes: &[u8]) -> (FileTree, Vec<Diagnostic>) {
@@ -469,6 +490,15 @@ mod tests {
         let (tree, diags) = load_bytes("b.zip", buf.get_ref());
         assert!(tree.files.contains_key("w/manifest.yaml"));
         assert_eq!(diags[0].code, "bundle-zip");
+    }
+
+    #[test]
+    fn packed_archives_load_back() {
+        let bytes = pack_tar_gz([("schema/schema.yaml", "schema: {}"), ("a/b.txt", "x")]);
+        let (tree, diags) = load_bytes("workspace.tar.gz", &bytes);
+        assert_eq!(tree.files["a/b.txt"], b"x");
+        assert_eq!(tree.files.len(), 2);
+        assert!(diags.iter().all(|d| !d.is_error()), "{diags:?}");
     }
 
     #[test]

@@ -12,6 +12,8 @@ import { SpecPanel } from './panels/spec.js';
 import { VersionsPanel } from './panels/versions.js';
 import { readDroppedItems, readFolderPick } from './loader.js';
 import { loadEditor } from './editor-loader.js';
+import { zipSync, strToU8 } from 'fflate';
+import * as share from './share.js';
 
 const $ = (id) => document.getElementById(id);
 /// The last save's failure (storage full): it stays in the status line until a save works.
@@ -71,8 +73,11 @@ function changed({ structure = false, force = false, files: filesChanged = false
 /// overwrite it.
 let conflict = false;
 
+/// Set while a shared workspace is shown and not kept: it must not be saved over the user's own.
+let viewingShared = false;
+
 function persist() {
-  if (conflict) return;
+  if (conflict || viewingShared) return;
   storageProblem = store.saveCurrent(workspace);
 }
 
@@ -331,16 +336,92 @@ function setUpTabConflicts() {
   });
 }
 
+/// The hash without `#`, and the URL without it.
+const hashText = () => decodeURIComponent(location.hash.slice(1));
+const withoutHash = () => history.replaceState(null, '', `${location.pathname}${location.search}`);
+
+function showSharedBar(message, canKeep) {
+  $('shared-message').textContent = message;
+  $('shared-keep').hidden = !canKeep;
+  $('shared-discard').textContent = canKeep ? 'Discard' : 'Dismiss';
+  $('shared').hidden = false;
+}
+
+/// The workspace of a share link in the URL, or null (an error is shown, nothing changes).
+function sharedWorkspace() {
+  if (!share.isShareHash(hashText())) return null;
+  try {
+    const ws = share.decode(hashText());
+    viewingShared = true;
+    showSharedBar('You are looking at a shared workspace; your own is untouched until you keep this one.', true);
+    return ws;
+  } catch (error) {
+    showSharedBar(`Could not open the share link: ${error.message}. Your saved workspace is unchanged.`, false);
+    return null;
+  }
+}
+
+function setUpSharing() {
+  const dialog = $('share-dialog');
+  const copy = (text, what) => navigator.clipboard.writeText(text).then(
+    () => status(`Copied the ${what}`),
+    () => status(`Copy failed: select the ${what} and copy it yourself`),
+  );
+  $('share').addEventListener('click', () => {
+    const link = `${location.origin}${location.pathname}${location.search}#${share.encode(workspace)}`;
+    $('share-link').value = link;
+    const long = $('share-long');
+    long.hidden = link.length <= share.LONG_LINK;
+    long.textContent = `This link is ${link.length.toLocaleString('en')} characters: chat tools and some browsers cut links past about ${share.LONG_LINK.toLocaleString('en')}. Download the workspace as a .tar.gz instead.`;
+    $('share-markdown').value = share.markdown(link, workspace.name || 'Workspace', outputs.current());
+    dialog.showModal();
+  });
+  $('copy-link').addEventListener('click', () => copy($('share-link').value, 'link'));
+  $('copy-markdown').addEventListener('click', () => copy($('share-markdown').value, 'Markdown'));
+  $('close-share').addEventListener('click', () => dialog.close());
+  $('download-workspace').addEventListener('click', async () => {
+    const bytes = await engine.call('packArchive', { files: workspace.files });
+    download(`${workspace.templateName || 'workspace'}.tar.gz`, new Blob([bytes], { type: 'application/gzip' }));
+  });
+  $('export').addEventListener('click', async () => {
+    const { inputs, mocks: m, options, selection } = workspace;
+    const files = await engine.call('exportAll', { files: workspace.files, state: { inputs, mocks: m, options, selection } });
+    const entries = {};
+    for (const f of files) entries[f.path] = strToU8(f.content);
+    download(`${workspace.templateName || 'workspace'}-export.zip`, new Blob([zipSync(entries)], { type: 'application/zip' }));
+    status(`Exported ${files.length} files`);
+  });
+  $('shared-keep').addEventListener('click', () => {
+    const saved = store.loadCurrent();
+    if (saved && saved.files) store.remember(saved);
+    viewingShared = false;
+    $('shared').hidden = true;
+    withoutHash();
+    persist();
+    refreshRecent();
+  });
+  $('shared-discard').addEventListener('click', () => {
+    $('shared').hidden = true;
+    withoutHash();
+    if (!viewingShared) return;
+    viewingShared = false;
+    const saved = store.loadCurrent();
+    attach(saved && saved.files ? saved : exampleWorkspace(examples[0]));
+    update();
+  });
+}
+
 async function main() {
   setUpLoading();
   setUpTabConflicts();
+  setUpSharing();
   setUpSelectors();
   examples = await (window.protonPlaygroundExamples || fetch('examples.json').then((r) => r.json()));
   const exampleSelect = $('example');
   exampleSelect.append(h('option', { value: '' }, '(your bundle)'));
   for (const ex of examples) exampleSelect.append(h('option', { value: ex.id }, ex.title));
   const saved = store.loadCurrent();
-  attach(saved && saved.files ? saved : exampleWorkspace(examples[0]));
+  attach(sharedWorkspace() || (saved && saved.files ? saved : exampleWorkspace(examples[0])));
   engine.call('version').then((v) => { $('version').textContent = `Engine ${v}.`; });
   await update();
   firstRenderMs = performance.now();

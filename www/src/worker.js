@@ -1,6 +1,6 @@
 // The engine worker: the Rust core compiled to WebAssembly, off the main thread so typing never
 // waits for a render.
-import init, { analyze, render, loadArchive, parseYaml, version, compare, checkRepository, instanceCompatibility, upgradeCheck } from '../../target/wasm-pkg/proton_playground.js';
+import init, { analyze, render, loadArchive, parseYaml, version, compare, checkRepository, instanceCompatibility, upgradeCheck, exportAll, packArchive } from '../../target/wasm-pkg/proton_playground.js';
 import { buildRequest } from './workspace.js';
 
 const ready = init({ module_or_path: new URL('./proton_playground_bg.wasm', import.meta.url) });
@@ -27,6 +27,16 @@ const handlers = {
       findings: checkRepository(files),
       instances: service !== null && service !== undefined ? instanceCompatibility(files, service, compatible || [], instances || []) : [],
     };
+  },
+  /// Every rendered file of every bundle, target and instance, plus the specs.
+  exportAll({ files, state }) {
+    const summary = analyze(files);
+    const bundle = summary.bundles.find((b) => b.root === state.selection.root) || summary.bundles[0];
+    if (!bundle) return [];
+    return exportAll(files, bundle.root, buildRequest(state, bundle));
+  },
+  packArchive({ files }) {
+    return packArchive(files);
   },
   fleet({ files, root, specs }) {
     return upgradeCheck(files, root, specs);

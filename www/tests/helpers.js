@@ -4,7 +4,7 @@ export const SHOTS = '../target/e2e-results';
 
 /// The exact text of a rendered output (CodeMirror only draws the visible lines).
 export function outputText(page, path) {
-  return page.evaluate((p) => window.protonPlayground.outputText(p), path);
+  return page.evaluate((p) => window.protonPlayground?.outputText(p), path);
 }
 
 /// Opens the page on a clean slate and waits for the first render.
