@@ -3,7 +3,7 @@
 import * as esbuild from 'esbuild';
 import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { initSync, parseYaml } from '../target/wasm-pkg/proton_playground.js';
+import { initSync, parseYaml, packArchive } from '../target/wasm-pkg/proton_playground.js';
 
 const root = new URL('..', import.meta.url).pathname;
 const www = join(root, 'www');
@@ -22,7 +22,12 @@ rmSync(dist, { recursive: true, force: true });
 mkdirSync(join(dist, 'assets'), { recursive: true });
 
 await esbuild.build({
-  entryPoints: { app: join(www, 'src/main.js'), worker: join(www, 'src/worker.js') },
+  entryPoints: {
+    app: join(www, 'src/main.js'),
+    worker: join(www, 'src/worker.js'),
+    embed: join(www, 'src/embed.js'),
+    'embed-page': join(www, 'src/embed-page.js'),
+  },
   bundle: true,
   format: 'esm',
   splitting: true,
@@ -70,4 +75,14 @@ const examples = gallery.map((entry) => ({
   mocks: entry.mocks ? parseYaml(readFileSync(join(examplesDir, entry.mocks), 'utf8')) : null,
 }));
 writeFileSync(join(dist, 'examples.json'), JSON.stringify(examples));
+
+// The documentation page's live examples load each gallery bundle as a .tar.gz.
+mkdirSync(join(dist, 'docs', 'examples'), { recursive: true });
+for (const ex of examples) {
+  const prefix = ex.root ? `${ex.root}/` : '';
+  const files = Object.fromEntries(Object.entries(ex.files)
+    .filter(([path]) => path.startsWith(prefix))
+    .map(([path, text]) => [path.slice(prefix.length), text]));
+  writeFileSync(join(dist, 'docs', 'examples', `${ex.id}.tar.gz`), packArchive(files));
+}
 console.log(`built ${relative(root, dist)}/`);

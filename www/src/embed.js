@@ -1,0 +1,140 @@
+// <proton-playground>: a live example for documentation pages. One script tag and one element:
+//   <script type="module" src="…/assets/embed.js"></script>
+//   <proton-playground src="bundle.tar.gz" target="service-instance" readonly></proton-playground>
+// shows a compact form, the rendered output and the diagnostics of one bundle, working offline
+// from the playground's static files. Every element on a page shares one engine worker.
+import { Engine } from './engine.js';
+import { InputsForm } from './panels/form.js';
+import { h, clear } from './dom.js';
+import { newWorkspace, applySpec, applyMocks } from './workspace.js';
+
+const elements = new Set();
+let engine = null;
+/// The page's one engine; after a crash every element renders again.
+function sharedEngine() {
+  engine ??= new Engine(() => elements.forEach((el) => el.update()));
+  return engine;
+}
+
+const PANELS = ['form', 'output', 'diagnostics'];
+
+class ProtonPlayground extends HTMLElement {
+  static get observedAttributes() {
+    return ['height', 'theme'];
+  }
+
+  connectedCallback() {
+    elements.add(this);
+    if (this.shadowRoot) return;
+    const shadow = this.attachShadow({ mode: 'open' });
+    shadow.append(h('link', { rel: 'stylesheet', href: new URL('../embed.css', import.meta.url).href }));
+    const panels = (this.getAttribute('panels') || PANELS.join(' ')).split(/[\s,]+/);
+    this.frame = h('div', { class: 'frame', part: 'frame' });
+    this.status = h('p', { class: 'status', role: 'status' }, 'Loading…');
+    this.formRoot = h('div', { class: 'form', hidden: !panels.includes('form') });
+    this.output = h('pre', { class: 'output', role: 'region', hidden: !panels.includes('output') });
+    this.diagnostics = h('ul', { class: 'diagnostics', role: 'region', 'aria-label': 'Diagnostics', hidden: !panels.includes('diagnostics') });
+    this.frame.append(this.status, h('div', { class: 'columns' }, this.formRoot, this.output), this.diagnostics);
+    shadow.append(this.frame);
+    this.form = new InputsForm(this.formRoot, () => this.update());
+    this.attributeChangedCallback();
+    this.load().catch((error) => { this.status.textContent = `Could not load the example: ${error.message}`; });
+  }
+
+  disconnectedCallback() {
+    elements.delete(this);
+  }
+
+  attributeChangedCallback() {
+    if (!this.frame) return;
+    this.frame.style.height = this.getAttribute('height') || '';
+    this.frame.dataset.theme = this.getAttribute('theme') || 'auto';
+  }
+
+  /// Files from `src` (an archive URL, relative to the page) or `example` (a gallery id).
+  async load() {
+    let ws;
+    const example = this.getAttribute('example');
+    if (example) {
+      const gallery = await (await fetch(new URL('../examples.json', import.meta.url))).json();
+      const entry = gallery.find((e) => e.id === example);
+      if (!entry) throw new Error(`no example "${example}"`);
+      ws = newWorkspace({ id: `embed:${example}`, name: entry.title, files: entry.files });
+      ws.selection.root = entry.root ?? null;
+      applySpec(ws, entry.spec);
+      applyMocks(ws, entry.mocks);
+    } else {
+      const src = this.getAttribute('src');
+      if (!src) throw new Error('give the element a src (a .tar.gz or .zip) or an example');
+      const response = await fetch(new URL(src, document.baseURI));
+      if (!response.ok) throw new Error(`${src}: HTTP ${response.status}`);
+      const bytes = await response.arrayBuffer();
+      const loaded = await sharedEngine().call('loadArchive', { name: src, bytes }, [bytes]);
+      ws = newWorkspace({ id: `embed:${src}`, name: src, files: loaded.files });
+    }
+    ws.selection.target = this.getAttribute('target');
+    this.workspace = ws;
+    this.initialInputs = JSON.parse(this.getAttribute('inputs') || '{}');
+    await this.update();
+  }
+
+  async update() {
+    if (!this.workspace) return;
+    if (this.busy) {
+      this.again = true;
+      return;
+    }
+    this.busy = true;
+    try {
+      const { files, inputs, mocks, options, selection } = this.workspace;
+      const result = await sharedEngine().call('update', { files, state: { inputs, mocks, options, selection } });
+      this.show(result);
+    } catch (error) {
+      this.status.textContent = `Engine error: ${error.message}`;
+    } finally {
+      this.busy = false;
+    }
+    if (this.again) {
+      this.again = false;
+      this.update();
+    }
+  }
+
+  show({ summary, root, target, report }) {
+    const ws = this.workspace;
+    const bundle = summary.bundles.find((b) => b.root === root) || null;
+    ws.selection.root = root;
+    ws.selection.target = target;
+    if (bundle && this.fillOnce(bundle)) {
+      this.update();
+      return;
+    }
+    this.form.render(bundle, ws);
+    const output = report && report.outputs[0];
+    this.output.setAttribute('aria-label', output ? `Rendered ${output.path}` : 'Rendered output');
+    this.output.textContent = output ? output.content : 'Nothing rendered (see the diagnostics).';
+    const diagnostics = [...summary.diagnostics, ...(report ? report.diagnostics : [])];
+    clear(this.diagnostics);
+    for (const d of diagnostics) {
+      const where = d.file ? `${d.file}${d.line ? `:${d.line}` : ''} ` : '';
+      this.diagnostics.append(h('li', { class: `sev-${d.severity}` }, `${where}${d.severity}[${d.code}]: ${d.message}`));
+    }
+    this.form.showErrors(report ? report.diagnostics : []);
+    const errors = diagnostics.filter((d) => d.severity === 'error').length;
+    this.status.textContent = `${bundle ? bundle.label : 'No bundle'} · ${target || ''}${errors ? ` · ${errors} error${errors === 1 ? '' : 's'}` : ''}`;
+  }
+
+  /// Once per element: the `inputs` attribute, and mocks for the outputs the templates read.
+  fillOnce(bundle) {
+    if (this.filled) return false;
+    this.filled = true;
+    const ws = this.workspace;
+    const target = bundle.kind === 'service' || bundle.kind === 'component' ? ws.inputs.instances[0].spec : ws.inputs.environment;
+    Object.assign(target, this.initialInputs);
+    for (const [name, value] of Object.entries(bundle.suggested_environment_outputs)) ws.mocks.environment.outputs[name] ??= value;
+    for (const [name, value] of Object.entries(bundle.suggested_instance_outputs)) ws.mocks.instance_outputs[name] ??= value;
+    return true;
+  }
+}
+
+customElements.define('proton-playground', ProtonPlayground);

@@ -1,0 +1,32 @@
+// The documentation page's live examples (<proton-playground> elements sharing one worker) and
+// embed.html for iframe-only sites.
+import { test, expect } from '@playwright/test';
+import { SHOTS } from './helpers.js';
+
+test('the docs page embeds render offline and react to input', async ({ page }) => {
+  const requests = [];
+  page.on('request', (request) => requests.push(request.url()));
+  await page.goto('/docs/');
+  const env = page.getByRole('region', { name: 'Rendered infrastructure/cloudformation.yaml' });
+  const service = page.getByRole('region', { name: 'Rendered instance_infrastructure/cloudformation.yaml' });
+  const component = page.getByRole('region', { name: 'Rendered cloudformation.yaml' });
+  await expect(env).toContainText('CidrBlock: "10.0.0.0/16"');
+  await expect(service).toContainText('DesiredCount: 2');
+  await expect(component).toContainText('AWS::SQS::Queue');
+  const embeds = page.locator('proton-playground');
+  await expect(embeds).toHaveCount(3);
+  await embeds.nth(0).getByLabel('vpc_cidr').fill('10.123.0.0/16');
+  await expect(env).toContainText('CidrBlock: "10.123.0.0/16"');
+  await expect(embeds.nth(0).getByRole('region', { name: 'Diagnostics' })).not.toContainText('error[');
+  const workers = page.workers().length;
+  expect(workers).toBe(1);
+  await page.screenshot({ path: `${SHOTS}/docs-embeds.png`, fullPage: true });
+  const origin = new URL(page.url()).origin;
+  expect(requests.filter((url) => !url.startsWith(origin))).toEqual([]);
+});
+
+test('embed.html shows one example for iframe-only sites', async ({ page }) => {
+  await page.goto('/embed.html?example=sqs-queue&target=component&theme=dark');
+  await expect(page.getByRole('region', { name: 'Rendered cloudformation.yaml' })).toContainText('AWS::SQS::Queue');
+  await page.screenshot({ path: `${SHOTS}/embed-page.png` });
+});
