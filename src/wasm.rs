@@ -220,6 +220,13 @@ pub fn parse_yaml(text: &str) -> Result<JsValue, JsValue> {
     }
 }
 
+/// Installs the CloudFormation resource type table (`cfn-resource-types.tsv`, fetched by the
+/// worker beside the wasm so the wasm stays small).
+#[wasm_bindgen(js_name = loadResourceTypes)]
+pub fn load_resource_types(text: String) {
+    crate::checks::resource_types::install(text);
+}
+
 /// The crate version, shown in the page footer.
 #[wasm_bindgen]
 pub fn version() -> String {

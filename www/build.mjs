@@ -51,6 +51,8 @@ await esbuild.build({
 });
 
 cpSync(join(pkg, 'proton_playground_bg.wasm'), join(dist, 'assets', 'proton_playground_bg.wasm'));
+// Fetched by the worker beside the wasm (kept out of it: see src/checks/resource_types.rs).
+cpSync(join(root, 'data', 'cfn-resource-types.tsv'), join(dist, 'assets', 'cfn-resource-types.tsv'));
 cpSync(join(www, 'static'), dist, { recursive: true });
 
 // Examples: every file of each gallery bundle, with its spec and mocks text.

@@ -89,7 +89,9 @@ pub fn kind(type_name: &str, sam: bool) -> Result<Kind, TypeProblem> {
     match parts.as_slice() {
         // Modules (`Org::Service::Thing::MODULE`) and third-party registry types.
         [_, _, _, "MODULE"] if well_formed => Ok(Kind::Opaque),
-        ["AWS", _, _] | ["Alexa", _, _] if well_formed => Err(TypeProblem::Unknown),
+        ["AWS", _, _] | ["Alexa", _, _] if well_formed && resource_types::available() => {
+            Err(TypeProblem::Unknown)
+        }
         [_, _, _] if well_formed => Ok(Kind::Opaque),
         _ => Err(TypeProblem::Malformed),
     }

@@ -14,6 +14,7 @@ import { readDroppedItems, readFolderPick } from './loader.js';
 import { loadEditor } from './editor-loader.js';
 import { zipSync, strToU8 } from 'fflate';
 import * as share from './share.js';
+import { WorkshopPanel } from './panels/workshop.js';
 
 const $ = (id) => document.getElementById(id);
 /// The last save's failure (storage full): it stays in the status line until a save works.
@@ -56,6 +57,11 @@ const outputs = new OutputsPanel({
 }, status);
 const diagnosticsPanel = new DiagnosticsPanel($('diagnostics'), $('diagnostic-counts'), jump, jumpRendered);
 const versions = new VersionsPanel($('versions'), engine);
+const workshop = new WorkshopPanel($('workshop-panel'));
+let lastDiagnostics = [];
+const evaluateWorkshop = () => workshop.evaluate({ workspace, report, diagnostics: lastDiagnostics, versionsText: $('versions').textContent });
+// Version verdicts arrive after the render: a workshop step may be waiting for one.
+new MutationObserver(() => { if (workspace) evaluateWorkshop(); }).observe($('versions'), { childList: true, subtree: true, characterData: true });
 let filesVersion = 0;
 let versionsTimer = null;
 const spec = new SpecPanel({ spec: $('spec'), command: $('spec-command'), copy: $('copy-spec'), downloadButton: $('download-spec') }, status);
@@ -115,6 +121,8 @@ async function update() {
   diagnosticsPanel.show(all);
   files.showDiagnostics(all);
   outputs.showDiagnostics(report ? report.diagnostics : []);
+  lastDiagnostics = all;
+  evaluateWorkshop();
   form.showErrors(report ? report.diagnostics : []);
   spec.show(report, bundle, workspace);
   // The comparison renders two versions: let typing in a file settle first (a change of

@@ -1,9 +1,17 @@
 // The engine worker: the Rust core compiled to WebAssembly, off the main thread so typing never
 // waits for a render.
-import init, { analyze, render, loadArchive, parseYaml, version, compare, checkRepository, instanceCompatibility, upgradeCheck, exportAll, packArchive } from '../../target/wasm-pkg/proton_playground.js';
+import init, { loadResourceTypes, analyze, render, loadArchive, parseYaml, version, compare, checkRepository, instanceCompatibility, upgradeCheck, exportAll, packArchive } from '../../target/wasm-pkg/proton_playground.js';
 import { buildRequest } from './workspace.js';
 
-const ready = init({ module_or_path: new URL('./proton_playground_bg.wasm', import.meta.url) });
+// The CloudFormation resource type table is fetched beside the wasm, in parallel with it.
+const table = fetch(new URL('./cfn-resource-types.tsv', import.meta.url))
+  .then((response) => (response.ok ? response.text() : null))
+  .catch(() => null);
+const ready = Promise.all([init({ module_or_path: new URL('./proton_playground_bg.wasm', import.meta.url) }), table])
+  .then(([exports, text]) => {
+    if (text) loadResourceTypes(text);
+    return exports;
+  });
 
 const handlers = {
   // Analyze the files and render the selected bundle in one round trip.

@@ -166,3 +166,20 @@ test('limits in the page: a runaway template stops, a 5 MB bundle stays within 1
   console.log(`runaway template → fuel diagnostic: ${runawayMs.toFixed(1)} ms per round trip; 4 MB template rendered and checked: ${bigMs.toFixed(0)} ms; engine memory after a 5 MB bundle: ${(wasmBytes / 1048576).toFixed(1)} MB`);
   expect(wasmBytes).toBeLessThan(100 * 1024 * 1024);
 });
+
+test('a hostile WORKSHOP.md is shown as text, never run', async ({ page }) => {
+  const pwned = watch(page);
+  await open(page);
+  await page.evaluate(([img, script]) => {
+    const ws = window.protonPlayground.workspace();
+    return window.protonPlayground.loadFiles('hostile-workshop', {
+      ...ws.files,
+      'WORKSHOP.md': `# ${img}\n\n## Step ${script}\n\nDo \`${img}\` and ${script}\n- ${img}\n\n\`\`\`check\nno errors\noutput contains: ${img}\n\`\`\`\n`,
+    });
+  }, [IMG, SCRIPT]);
+  const panel = page.getByRole('region', { name: 'Workshop' });
+  await expect(panel).toContainText(`Step ${SCRIPT}`);
+  await expect(panel.getByRole('group', { name: 'Current step' })).toContainText(IMG);
+  expect(await pwned()).toBe(false);
+  expect(await page.locator('img[src=x]').count()).toBe(0);
+});
