@@ -82,6 +82,15 @@ enum Command {
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
     },
+    /// The way off Proton: write every rendered file of every template, target and instance, plus
+    /// each template's spec, to DIR/<template>/<target>[/<instance>]/<file>.
+    Export {
+        bundle: PathBuf,
+        #[command(flatten)]
+        args: RenderArgs,
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Validate and render every target of a bundle or repository; report all diagnostics.
     Check {
         bundle: PathBuf,
@@ -180,6 +189,26 @@ fn execute(command: Command) -> Result<ExitCode, Fatal> {
             print_diagnostics(&diagnostics, &sources(selected, &request));
             write_outputs(&report, out.as_deref())?;
             Ok(exit_code(&diagnostics))
+        }
+        Command::Export { bundle, args, out } => {
+            let workspace = load(&bundle)?;
+            let selected = select(&workspace, args.template.as_deref())?;
+            let request = request(&args)?;
+            let files = proton_playground::export::migration_files(
+                &workspace,
+                Some((&selected.root, &request)),
+            );
+            for file in &files {
+                let path = out.join(&file.path);
+                if let Some(parent) = path.parent() {
+                    std::fs::create_dir_all(parent)
+                        .map_err(|e| Fatal(format!("{}: {e}", parent.display())))?;
+                }
+                std::fs::write(&path, &file.content)
+                    .map_err(|e| Fatal(format!("{}: {e}", path.display())))?;
+            }
+            eprintln!("wrote {} files under {}", files.len(), out.display());
+            Ok(ExitCode::SUCCESS)
         }
         Command::Compat {
             old,

@@ -317,3 +317,28 @@ fn cli_fleet_upgrade() {
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["passed"], 3);
 }
+
+#[test]
+fn cli_exports_every_template_target_and_instance() {
+    let out = tempfile::tempdir().unwrap();
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_proton-playground"))
+        .arg("export")
+        .arg(root().join("examples/templates"))
+        .args(["--template", "ecs-fargate-service:1", "--spec"])
+        .arg(root().join("examples/specs/payment-api.yaml"))
+        .arg("--out")
+        .arg(out.path())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    for file in [
+        "ecs-fargate-service/v1/service-instance/dev/instance_infrastructure/cloudformation.yaml",
+        "ecs-fargate-service/v1/service-instance/prod/instance_infrastructure/cloudformation.yaml",
+        "ecs-fargate-service/v1/pipeline/pipeline_infrastructure/cloudformation.yaml",
+        "ecs-fargate-service/v1/spec.yaml",
+        "ecs-shared-env/v1/environment/infrastructure/cloudformation.yaml",
+    ] {
+        let text = std::fs::read_to_string(out.path().join(file)).unwrap();
+        assert!(!text.is_empty(), "{file}");
+    }
+}
