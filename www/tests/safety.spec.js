@@ -67,6 +67,12 @@ test('the Content-Security-Policy blocks inline script and handlers; no code nee
     return { inline: window.__inline === 1, handler: window.__handler === 1 };
   });
   expect(ran).toEqual({ inline: false, handler: false });
+  // Every page of the site carries the same policy (a <meta>, so any static host keeps it).
+  const pages = ['index.html', 'embed.html', 'docs/index.html'];
+  for (const file of pages) {
+    const html = readFileSync(join(DIST, file), 'utf8');
+    expect(/http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html)?.[1], file).toBe(policy);
+  }
   // The policy forbids eval (no 'unsafe-eval'); none of the shipped code needs it.
   for (const file of readdirSync(join(DIST, 'assets')).filter((f) => f.endsWith('.js'))) {
     const code = readFileSync(join(DIST, 'assets', file), 'utf8');
