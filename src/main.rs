@@ -3,6 +3,7 @@
 use clap::{Parser, Subcommand, ValueEnum};
 use proton_playground::compat;
 use proton_playground::diagnostic::{render_diagnostic, Diagnostic, Severity};
+use proton_playground::outputs::OutputFile;
 use proton_playground::versions::{self, Bump, Comparison};
 use proton_playground::{
     run, Bundle, Mocks, RenderOptions, Report, Request, SpecSource, Target, UndefinedMode,
@@ -457,18 +458,23 @@ fn plural(n: usize) -> &'static str {
     }
 }
 
+/// Writes each file to `dir/<its path>`.
+fn write_files(files: &[OutputFile], dir: &Path) -> Result<(), Fatal> {
+    for file in files {
+        let path = dir.join(&file.path);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| Fatal(format!("{}: {e}", parent.display())))?;
+        }
+        std::fs::write(&path, &file.content)
+            .map_err(|e| Fatal(format!("{}: {e}", path.display())))?;
+    }
+    Ok(())
+}
+
 fn write_outputs(report: &Report, out: Option<&Path>) -> Result<(), Fatal> {
     if let Some(dir) = out {
-        for file in &report.outputs {
-            let path = dir.join(&file.path);
-            if let Some(parent) = path.parent() {
-                std::fs::create_dir_all(parent)
-                    .map_err(|e| Fatal(format!("{}: {e}", parent.display())))?;
-            }
-            std::fs::write(&path, &file.content)
-                .map_err(|e| Fatal(format!("{}: {e}", path.display())))?;
-        }
-        return Ok(());
+        return write_files(&report.outputs, dir);
     }
     let mut stdout = std::io::stdout().lock();
     let result = match report.outputs.as_slice() {

@@ -8,7 +8,7 @@ use crate::diagnostic::{has_errors, Diagnostic};
 use crate::inputs::{self, InputSite};
 use crate::manifest::Method;
 use crate::outputs::{self, OutputFile};
-use crate::render::{RenderOptions, Renderer};
+use crate::render::RenderOptions;
 use crate::schema::{InputKind, InputType};
 use crate::spec::{self, Spec, SpecInstance, SpecKind};
 use serde::{Deserialize, Serialize};
@@ -233,7 +233,7 @@ pub fn run(bundle: &Bundle, request: &Request) -> Report {
     let mut outputs = Vec::new();
     let mut extras = Vec::new();
     if let Some(infra) = bundle.infrastructure_for(target) {
-        let renderer = Renderer::new(bundle.files.clone(), &request.options);
+        let renderer = bundle.renderer(&request.options);
         let (o, e) = outputs::produce(
             bundle,
             infra,

@@ -13,12 +13,13 @@ pub use registration::Registration;
 use crate::context::Target;
 use crate::diagnostic::Diagnostic;
 use crate::manifest::{self, Method};
+use crate::render::{RenderOptions, Renderer};
 use crate::schema::{self, InputKind, Schema};
 use std::collections::hash_map::DefaultHasher;
 use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
 use std::path::Path;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// What a bundle is a template of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -68,6 +69,8 @@ pub struct Bundle {
     pub source_hash: u64,
     /// The outputs an environment bundle declares, computed once (they need a render).
     declared_outputs: OnceLock<Option<Vec<String>>>,
+    /// Renderers by options: a keystroke re-renders without recompiling the templates.
+    renderers: Mutex<Vec<(RenderOptions, Arc<Renderer>)>>,
 }
 
 /// Everything one load holds.
@@ -357,7 +360,20 @@ impl Bundle {
             diagnostics: diags,
             source_hash,
             declared_outputs: OnceLock::new(),
+            renderers: Mutex::new(Vec::new()),
         }
+    }
+
+    /// The renderer of this bundle's files for `options`, built once (it keeps the compiled
+    /// templates between renders).
+    pub fn renderer(&self, options: &RenderOptions) -> Arc<Renderer> {
+        let mut renderers = self.renderers.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((_, renderer)) = renderers.iter().find(|(o, _)| o == options) {
+            return renderer.clone();
+        }
+        let renderer = Arc::new(Renderer::new(self.files.clone(), options));
+        renderers.push((options.clone(), renderer.clone()));
+        renderer
     }
 
     /// The outputs this environment declares (memoized [`crate::versions::declared_outputs`]).

@@ -82,6 +82,12 @@ pub struct Renderer {
     env: Environment<'static>,
 }
 
+impl std::fmt::Debug for Renderer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Renderer").finish_non_exhaustive()
+    }
+}
+
 impl Renderer {
     pub fn new(sources: Arc<BTreeMap<String, String>>, options: &RenderOptions) -> Renderer {
         let mut env = Environment::new();

@@ -6,7 +6,7 @@
 import { Engine } from './engine.js';
 import { InputsForm } from './panels/form.js';
 import { h, clear } from './dom.js';
-import { newWorkspace, applySpec, applyMocks } from './workspace.js';
+import { newWorkspace, exampleWorkspace, fillSuggestedMocks } from './workspace.js';
 
 const elements = new Set();
 let engine = null;
@@ -59,10 +59,7 @@ class ProtonPlayground extends HTMLElement {
       const gallery = await (await fetch(new URL('../examples.json', import.meta.url))).json();
       const entry = gallery.find((e) => e.id === example);
       if (!entry) throw new Error(`no example "${example}"`);
-      ws = newWorkspace({ id: `embed:${example}`, name: entry.title, files: entry.files });
-      ws.selection.root = entry.root ?? null;
-      applySpec(ws, entry.spec);
-      applyMocks(ws, entry.mocks);
+      ws = exampleWorkspace(entry);
     } else {
       const src = this.getAttribute('src');
       if (!src) throw new Error('give the element a src (a .tar.gz or .zip) or an example');
@@ -105,7 +102,7 @@ class ProtonPlayground extends HTMLElement {
     const bundle = summary.bundles.find((b) => b.root === root) || null;
     ws.selection.root = root;
     ws.selection.target = target;
-    if (bundle && this.fillOnce(bundle)) {
+    if (bundle && (this.applyInitialInputs(bundle) || fillSuggestedMocks(ws, bundle))) {
       this.update();
       return;
     }
@@ -124,16 +121,14 @@ class ProtonPlayground extends HTMLElement {
     this.status.textContent = `${bundle ? bundle.label : 'No bundle'} · ${target || ''}${errors ? ` · ${errors} error${errors === 1 ? '' : 's'}` : ''}`;
   }
 
-  /// Once per element: the `inputs` attribute, and mocks for the outputs the templates read.
-  fillOnce(bundle) {
-    if (this.filled) return false;
-    this.filled = true;
+  /// The `inputs` attribute, once: environment inputs, or the first instance's for a service.
+  applyInitialInputs(bundle) {
+    if (this.inputsApplied) return false;
+    this.inputsApplied = true;
     const ws = this.workspace;
     const target = bundle.kind === 'service' || bundle.kind === 'component' ? ws.inputs.instances[0].spec : ws.inputs.environment;
     Object.assign(target, this.initialInputs);
-    for (const [name, value] of Object.entries(bundle.suggested_environment_outputs)) ws.mocks.environment.outputs[name] ??= value;
-    for (const [name, value] of Object.entries(bundle.suggested_instance_outputs)) ws.mocks.instance_outputs[name] ??= value;
-    return true;
+    return Object.keys(this.initialInputs).length > 0;
   }
 }
 

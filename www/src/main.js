@@ -2,7 +2,7 @@
 import { Engine } from './engine.js';
 import * as store from './store.js';
 import { h, clear, download } from './dom.js';
-import { newWorkspace, applySpec, applyMocks, SPEC_PATH } from './workspace.js';
+import { newWorkspace, applySpec, exampleWorkspace, fillSuggestedMocks, SPEC_PATH } from './workspace.js';
 import { InputsForm } from './panels/form.js';
 import { MocksPanel } from './panels/mocks.js';
 import { FilesPanel } from './panels/files.js';
@@ -107,7 +107,7 @@ async function update() {
   workspace.selection.root = result.root;
   workspace.selection.target = result.target;
   bundle = summary.bundles.find((b) => b.root === result.root) || null;
-  if (prefillMocks()) {
+  if (bundle && fillSuggestedMocks(workspace, bundle)) {
     mocks.render(bundle, workspace, true);
     update();
     return;
@@ -145,25 +145,6 @@ function allDiagnostics() {
     return d;
   });
   return [...summary.diagnostics, ...mapped];
-}
-
-/// Adds the engine's suggested mock (every output the templates read, and those a paired loaded
-/// environment declares, with plausible values) for each output that has none yet.
-function prefillMocks() {
-  if (!bundle) return false;
-  let added = false;
-  const fill = (suggested, map) => {
-    for (const [name, value] of Object.entries(suggested)) {
-      if (!(name in map)) {
-        map[name] = value;
-        added = true;
-      }
-    }
-  };
-  fill(bundle.suggested_environment_outputs, workspace.mocks.environment.outputs);
-  if (workspace.mocks.component.attached) fill(bundle.suggested_component_outputs, workspace.mocks.component.outputs);
-  if (workspace.selection.target === 'pipeline') fill(bundle.suggested_instance_outputs, workspace.mocks.instance_outputs);
-  return added;
 }
 
 /// When the open file is not in the selected bundle, opens the bundle's first template.
@@ -216,16 +197,6 @@ async function switchTo(ws) {
   store.remember(workspace);
   attach(ws);
   await update();
-}
-
-/// A workspace for a gallery entry (its spec and mocks were parsed by the build).
-function exampleWorkspace(ex) {
-  const ws = newWorkspace({ id: `example:${ex.id}`, name: ex.title, files: { ...ex.files } });
-  ws.selection.root = ex.root ?? null;
-  ws.templateName = ex.id;
-  applySpec(ws, ex.spec);
-  applyMocks(ws, ex.mocks);
-  return ws;
 }
 
 function refreshRecent() {

@@ -13,11 +13,16 @@ const ready = Promise.all([init({ module_or_path: new URL('./proton_playground_b
     return exports;
   });
 
+/// The workspace's summary and its selected bundle (else the first).
+function selected(files, state) {
+  const summary = analyze(files);
+  return { summary, bundle: summary.bundles.find((b) => b.root === state.selection.root) || summary.bundles[0] };
+}
+
 const handlers = {
   // Analyze the files and render the selected bundle in one round trip.
   update({ files, state }) {
-    const summary = analyze(files);
-    const bundle = summary.bundles.find((b) => b.root === state.selection.root) || summary.bundles[0];
+    const { summary, bundle } = selected(files, state);
     if (!bundle) return { summary, root: null, target: null, report: null };
     const request = buildRequest(state, bundle);
     request.target = bundle.targets.includes(request.target) ? request.target : bundle.default_target;
@@ -38,8 +43,7 @@ const handlers = {
   },
   /// Every rendered file of every bundle, target and instance, plus the specs.
   exportAll({ files, state }) {
-    const summary = analyze(files);
-    const bundle = summary.bundles.find((b) => b.root === state.selection.root) || summary.bundles[0];
+    const { bundle } = selected(files, state);
     if (!bundle) return [];
     return exportAll(files, bundle.root, buildRequest(state, bundle));
   },

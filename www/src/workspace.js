@@ -98,3 +98,32 @@ export function buildRequest(workspace, bundle) {
     compat_preview: !!workspace.options.compat_preview,
   };
 }
+
+/// A workspace for a gallery entry of examples.json (its spec and mocks were parsed by the build).
+export function exampleWorkspace(entry) {
+  const ws = newWorkspace({ id: `example:${entry.id}`, name: entry.title, files: { ...entry.files } });
+  ws.selection.root = entry.root ?? null;
+  ws.templateName = entry.id;
+  applySpec(ws, entry.spec);
+  applyMocks(ws, entry.mocks);
+  return ws;
+}
+
+/// Adds the engine's suggested mock for every output the bundle's templates read (and, for the
+/// environment, every output a paired environment declares) that has none yet; true if any.
+export function fillSuggestedMocks(workspace, bundle) {
+  let added = false;
+  const fill = (suggested, map) => {
+    for (const [name, value] of Object.entries(suggested)) {
+      if (!(name in map)) {
+        map[name] = value;
+        added = true;
+      }
+    }
+  };
+  const m = workspace.mocks;
+  fill(bundle.suggested_environment_outputs, m.environment.outputs);
+  if (m.component.attached) fill(bundle.suggested_component_outputs, m.component.outputs);
+  if (workspace.selection.target === 'pipeline') fill(bundle.suggested_instance_outputs, m.instance_outputs);
+  return added;
+}

@@ -149,7 +149,10 @@ export class WorkshopPanel {
     const current = steps[this.done];
     if (current) {
       const detail = h('div', { class: 'workshop-step', role: 'group', 'aria-label': 'Current step' }, h('h3', {}, current.title));
-      for (const block of current.blocks) detail.append(h(block.kind === 'li' ? 'p' : 'p', { class: block.kind === 'li' ? 'bullet' : null }, block.kind === 'li' ? '• ' : '', inline(block.text)));
+      for (const block of current.blocks) {
+        const bullet = block.kind === 'li';
+        detail.append(h('p', { class: bullet ? 'bullet' : null }, bullet ? '• ' : '', inline(block.text)));
+      }
       detail.append(h('p', { class: 'workshop-goal' }, 'Done when: ', current.checks.map((c) => `${CHECKS[c.kind] || 'unknown check'}${c.arg ? ` ${c.arg}` : ''}`).join('; ')));
       body.append(detail);
     } else {
