@@ -1,10 +1,11 @@
-// Runs as a classic script while the page is still being parsed: starts the engine worker (wasm
-// download and compile), fetches the examples, and has the worker analyze the workspace the page
+// Runs as a classic script while the page is still being parsed: starts compiling the engine
+// (wasm) and its worker, fetches the examples, and has the worker analyze the workspace the page
 // will open (the saved one, else the first example) while the main bundle loads.
 import { loadCurrent } from './store.js';
+import { startEngineWorker } from './engine-worker.js';
 
 const base = document.currentScript ? document.currentScript.src : location.href;
-const worker = new Worker(new URL('worker.js', base), { type: 'module' });
+const worker = startEngineWorker(new URL('worker.js', base), new URL('proton_playground_bg.wasm', base));
 window.protonPlaygroundWorker = worker;
 window.protonPlaygroundExamples = fetch(new URL('../examples.json', base)).then((r) => r.json());
 

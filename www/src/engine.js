@@ -1,5 +1,6 @@
 // Talks to the engine worker: promise per request, latest-wins for renders, and a restart with
 // the last request replayed if the worker crashes.
+import { startEngineWorker } from './engine-worker.js';
 
 export class Engine {
   constructor(onCrash) {
@@ -13,7 +14,8 @@ export class Engine {
 
   start() {
     // The boot script starts the first worker early; restarts make their own.
-    this.worker = window.protonPlaygroundWorker || new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+    this.worker = window.protonPlaygroundWorker
+      || startEngineWorker(new URL('./worker.js', import.meta.url), new URL('./proton_playground_bg.wasm', import.meta.url));
     window.protonPlaygroundWorker = null;
     this.worker.onmessage = (event) => {
       const { id, ok, result, error, fatal } = event.data;

@@ -7,11 +7,17 @@ import { buildRequest } from './workspace.js';
 const table = fetch(new URL('./cfn-resource-types.tsv', import.meta.url))
   .then((response) => (response.ok ? response.text() : null))
   .catch(() => null);
-const ready = Promise.all([init({ module_or_path: new URL('./proton_playground_bg.wasm', import.meta.url) }), table])
-  .then(([exports, text]) => {
-    if (text) loadResourceTypes(text);
-    return exports;
-  });
+/// The compiled module arrives in the first message (see engine-worker.js); without one, the
+/// worker fetches and compiles the wasm itself.
+let receiveModule;
+const module = new Promise((resolve) => { receiveModule = resolve; });
+const ready = Promise.all([
+  module.then((compiled) => init({ module_or_path: compiled || new URL('./proton_playground_bg.wasm', import.meta.url) })),
+  table,
+]).then(([exports, text]) => {
+  if (text) loadResourceTypes(text);
+  return exports;
+});
 
 /// The workspace's summary and its selected bundle (else the first).
 function selected(files, state) {
@@ -70,6 +76,10 @@ const handlers = {
 
 self.onmessage = async (event) => {
   const { id, type, payload } = event.data;
+  if (type === 'init') {
+    receiveModule(payload.module);
+    return;
+  }
   try {
     await ready;
     const result = await handlers[type](payload || {});
