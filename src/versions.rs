@@ -730,14 +730,45 @@ pub fn resource_types(text: &str) -> BTreeMap<String, String> {
 
 /// `Outputs` keys of a rendered CloudFormation text.
 pub fn output_names(text: &str) -> Vec<String> {
-    let Ok(doc) = yaml::parse(text) else {
-        return Vec::new();
+    // An environment's outputs are read on every edit of its template: parsing only the
+    // top-level `Outputs:` block is a fraction of parsing the whole template.
+    let names = |text: &str| {
+        yaml::parse(text).ok().map(|doc| {
+            doc.root
+                .get("Outputs")
+                .and_then(|o| o.as_map())
+                .map(|m| m.iter().map(|(k, _)| k.key_text()).collect())
+                .unwrap_or_default()
+        })
     };
-    doc.root
-        .get("Outputs")
-        .and_then(|o| o.as_map())
-        .map(|m| m.iter().map(|(k, _)| k.key_text()).collect())
+    outputs_block(text)
+        .and_then(names)
+        .or_else(|| names(text))
         .unwrap_or_default()
+}
+
+/// The lines of a block-style document's one top-level `Outputs:` key, up to the next
+/// top-level line (nothing inside a block mapping's value starts at column 0).
+fn outputs_block(text: &str) -> Option<&str> {
+    let top_level = |line: &str| {
+        line.starts_with(|c: char| !c.is_whitespace() && c != '#') && !line.starts_with("---")
+    };
+    let mut starts = text
+        .match_indices('\n')
+        .map(|(i, _)| i + 1)
+        .chain([0])
+        .filter(|&i| text[i..].starts_with("Outputs:"));
+    let start = starts.next()?;
+    if starts.next().is_some() {
+        return None; // a duplicate key: the whole parse reports it
+    }
+    let rest = &text[start..];
+    let end = rest
+        .match_indices('\n')
+        .map(|(i, _)| i + 1)
+        .find(|&i| top_level(&rest[i..]))
+        .unwrap_or(rest.len());
+    Some(&rest[..end])
 }
 
 fn resource_changes(file: &str, old: &str, new: &str) -> Vec<ResourceChange> {

@@ -57,7 +57,7 @@ pub struct Bundle {
     /// Text files, bundle-relative.
     pub files: Arc<BTreeMap<String, String>>,
     pub kind: Kind,
-    pub schema: Option<Schema>,
+    pub schema: Option<Arc<Schema>>,
     pub infrastructure: Vec<Infrastructure>,
     pub registration: Option<Registration>,
     /// Variables each template file reads, from its syntax tree.
@@ -71,6 +71,26 @@ pub struct Bundle {
     declared_outputs: OnceLock<Option<Vec<String>>>,
     /// Renderers by options: a keystroke re-renders without recompiling the templates.
     renderers: Mutex<Vec<(RenderOptions, Arc<Renderer>)>>,
+    /// What single files gave the analysis, for the next analysis of this root to reuse.
+    file_analyses: FileAnalyses,
+}
+
+/// Results of analyzing one file each. After an edit, the bundle is analyzed again and takes
+/// these from its earlier analysis for every file whose text did not change: a keystroke in a
+/// template neither re-parses the schema nor recompiles its validators, and re-lints only the
+/// edited template (compile once, validate many).
+#[derive(Debug, Default)]
+struct FileAnalyses {
+    /// The schema file's findings (the parsed schema is `Bundle::schema`).
+    schema_diagnostics: Vec<Diagnostic>,
+    /// Lint of each CloudFormation template, with the scope it was linted in.
+    lint: BTreeMap<
+        String,
+        (
+            crate::render::lint::Scope,
+            Arc<crate::render::lint::Analysis>,
+        ),
+    >,
 }
 
 /// Everything one load holds.
@@ -176,7 +196,10 @@ impl Workspace {
                 let hash = source_hash(&root, &files, &parent_files);
                 match previous.iter().position(|b| b.source_hash == hash) {
                     Some(i) => previous.swap_remove(i),
-                    None => Bundle::analyze(&root, files, &parent_files, hash),
+                    None => {
+                        let earlier = previous.iter().find(|b| b.root == root.path);
+                        Bundle::analyze(&root, files, &parent_files, hash, earlier)
+                    }
                 }
             })
             .collect();
@@ -231,11 +254,14 @@ fn source_hash(
 impl Bundle {
     /// Analyzes the files of one bundle root. `template_files` are the files of the template
     /// folder above a `vN/` (for the legacy `.compatible-envs`); `source_hash` identifies them.
+    /// `earlier` is an earlier analysis of the same root, whose per-file results are reused
+    /// for the files that did not change.
     fn analyze(
         root: &Root,
         raw: BTreeMap<String, Vec<u8>>,
         template_files: &BTreeMap<String, Vec<u8>>,
         source_hash: u64,
+        earlier: Option<&Bundle>,
     ) -> Bundle {
         let mut diags = files::quota_diagnostics(raw.iter().map(|(p, b)| (p, b.len())));
         let mut text = BTreeMap::new();
@@ -254,9 +280,28 @@ impl Bundle {
                 Err(_) => {}
             }
         }
-        let (schema_path, schema) = read_schema(&text, &mut diags);
+        let unchanged = |path: &str, source: &str| {
+            earlier.filter(|b| b.files.get(path).is_some_and(|t| t == source))
+        };
+        let mut file_analyses = FileAnalyses::default();
+        let (schema_path, schema) = match schema_path(&text, &mut diags) {
+            Some(path) => {
+                let source = &text[path];
+                let (schema, schema_diags) = match unchanged(path, source) {
+                    Some(b) => (b.schema.clone(), b.file_analyses.schema_diagnostics.clone()),
+                    None => {
+                        let (schema, diags) = schema::parse(source, path);
+                        (schema.map(Arc::new), diags)
+                    }
+                };
+                diags.extend(schema_diags.iter().cloned());
+                file_analyses.schema_diagnostics = schema_diags;
+                (Some(path.to_string()), schema)
+            }
+            None => (None, None),
+        };
         let mut infrastructure = Vec::new();
-        let has_schema_kind = |k| schema.as_ref().is_some_and(|s: &Schema| s.declares(k));
+        let has_schema_kind = |k| schema.as_deref().is_some_and(|s: &Schema| s.declares(k));
         let folder_exists = |f: &str| text.keys().any(|p| p.starts_with(&format!("{f}/")));
         let manifest_in = |f: &str| manifest_path(&text, f);
         let kind = if has_schema_kind(InputKind::Environment) {
@@ -325,7 +370,7 @@ impl Bundle {
         let has_pipeline = infrastructure.iter().any(|i| i.target == Target::Pipeline);
         check_structure(
             kind,
-            schema.as_ref(),
+            schema.as_deref(),
             schema_path.as_deref(),
             has_pipeline,
             &infrastructure,
@@ -339,10 +384,17 @@ impl Bundle {
             if infra.method == Some(Method::CloudFormation) {
                 for file in &infra.files {
                     if let Some(source) = text.get(file) {
-                        let analysis =
-                            crate::render::lint::analyze(source, file, scope_of(infra.target));
-                        diags.extend(analysis.diagnostics);
-                        references.insert(file.clone(), analysis.references);
+                        let scope = scope_of(infra.target);
+                        let analysis = unchanged(file, source)
+                            .and_then(|b| b.file_analyses.lint.get(file))
+                            .filter(|(s, _)| *s == scope)
+                            .map(|(_, a)| a.clone())
+                            .unwrap_or_else(|| {
+                                Arc::new(crate::render::lint::analyze(source, file, scope))
+                            });
+                        diags.extend(analysis.diagnostics.iter().cloned());
+                        references.insert(file.clone(), analysis.references.clone());
+                        file_analyses.lint.insert(file.clone(), (scope, analysis));
                     }
                 }
             }
@@ -361,6 +413,7 @@ impl Bundle {
             source_hash,
             declared_outputs: OnceLock::new(),
             renderers: Mutex::new(Vec::new()),
+            file_analyses,
         }
     }
 
@@ -439,24 +492,22 @@ fn is_template_candidate(path: &str) -> bool {
         || path.ends_with(".tf")
 }
 
-fn read_schema(
+/// The schema file's path (`schema/schema.yaml`, else `schema/schema.yml` with a warning).
+fn schema_path(
     text: &BTreeMap<String, String>,
     diags: &mut Vec<Diagnostic>,
-) -> (Option<String>, Option<Schema>) {
-    let path = if text.contains_key("schema/schema.yaml") {
-        "schema/schema.yaml"
+) -> Option<&'static str> {
+    if text.contains_key("schema/schema.yaml") {
+        Some("schema/schema.yaml")
     } else if text.contains_key("schema/schema.yml") {
         diags.push(
             Diagnostic::warning("bundle-yml", "Proton looks for schema/schema.yaml")
                 .in_file("schema/schema.yml"),
         );
-        "schema/schema.yml"
+        Some("schema/schema.yml")
     } else {
-        return (None, None);
-    };
-    let (schema, schema_diags) = schema::parse(&text[path], path);
-    diags.extend(schema_diags);
-    (Some(path.to_string()), schema)
+        None
+    }
 }
 
 /// `folder/manifest.yaml` (or `.yml`) when present.
@@ -713,5 +764,71 @@ mod tests {
         assert_ne!(files_of(&second, "env/v1"), env, "analyzed again");
         let env = second.bundles.iter().find(|b| b.root == "env/v1").unwrap();
         assert!(env.files["infrastructure/cloudformation.yaml"].contains("Outputs"));
+    }
+
+    #[test]
+    fn a_reanalysis_reuses_what_unchanged_files_gave() {
+        // A lint finding in the template and a schema finding, so both are carried over.
+        let schema = "schema:\n  format:\n    openapi: 3.0.0\n  environment_input_type: E\n  types:\n    E:\n      type: object\n      required: [missing]\n      properties:\n        port: { type: number, default: 80 }\n";
+        let tree = |template: &str| {
+            FileTree::from_texts([
+                ("schema/schema.yaml", schema),
+                ("infrastructure/manifest.yaml", MANIFEST),
+                ("infrastructure/cloudformation.yaml", template),
+            ])
+            .0
+        };
+        let template = "Resources: {}\n# {{ service.name }}\n";
+        let first = Workspace::from_tree(tree(template), Vec::new());
+        let schema_of = |ws: &Workspace| ws.bundles[0].schema.clone().unwrap();
+        let first_schema = schema_of(&first);
+
+        let edited = format!("{template}# an edit\n");
+        let second = Workspace::from_tree_reusing(tree(&edited), Vec::new(), first.bundles);
+        assert!(
+            Arc::ptr_eq(&schema_of(&second), &first_schema),
+            "schema reused"
+        );
+        let fresh = Workspace::from_tree(tree(&edited), Vec::new());
+        let codes = |ws: &Workspace| {
+            let mut codes: Vec<String> = ws.bundles[0]
+                .diagnostics
+                .iter()
+                .map(|d| format!("{d}"))
+                .collect();
+            codes.sort();
+            codes
+        };
+        assert_eq!(
+            codes(&second),
+            codes(&fresh),
+            "same findings as a fresh analysis"
+        );
+        assert!(
+            codes(&fresh).iter().any(|c| c.contains("missing")),
+            "{:?}",
+            codes(&fresh)
+        );
+        assert!(
+            codes(&fresh).iter().any(|c| c.contains("service")),
+            "{:?}",
+            codes(&fresh)
+        );
+
+        let changed_schema = schema.replace("80", "81");
+        let third = Workspace::from_tree_reusing(
+            FileTree::from_texts([
+                ("schema/schema.yaml", changed_schema.as_str()),
+                ("infrastructure/manifest.yaml", MANIFEST),
+                ("infrastructure/cloudformation.yaml", edited.as_str()),
+            ])
+            .0,
+            Vec::new(),
+            second.bundles,
+        );
+        assert!(
+            !Arc::ptr_eq(&schema_of(&third), &first_schema),
+            "schema parsed again"
+        );
     }
 }

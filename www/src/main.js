@@ -56,7 +56,16 @@ const outputs = new OutputsPanel({
   downloadOne: $('download-output'), downloadZip: $('download-zip'),
 }, status);
 const diagnosticsPanel = new DiagnosticsPanel($('diagnostics'), $('diagnostic-counts'), jump, jumpRendered);
-const versions = new VersionsPanel($('versions'), engine);
+// Comparing versions and checking a fleet render many templates: they run in a worker of their
+// own, started after the first render, so typing never waits behind them.
+let versionsEngine = null;
+const versions = new VersionsPanel($('versions'), () => {
+  versionsEngine ??= new Engine(() => {
+    versions.signature = null;
+    update();
+  });
+  return versionsEngine;
+});
 const workshop = new WorkshopPanel($('workshop-panel'));
 let lastDiagnostics = [];
 const evaluateWorkshop = () => workshop.evaluate({ workspace, report, diagnostics: lastDiagnostics, versionsText: $('versions').textContent });

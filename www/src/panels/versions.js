@@ -3,6 +3,7 @@
 import { h, clear } from '../dom.js';
 
 export class VersionsPanel {
+  /// `engine()` gives the engine to ask (its own worker, started on first use).
   constructor(root, engine) {
     this.root = root;
     this.engine = engine;
@@ -49,7 +50,7 @@ export class VersionsPanel {
     const context = { service, environments, oldRoot: this.oldRoot, newRoot: this.newRoot };
     let result;
     try {
-      result = await this.engine.call('versions', {
+      result = await this.engine().call('versions', {
         files: workspace.files, oldRoot: this.oldRoot, newRoot: this.newRoot, declared: this.declared,
         service: service ? service.root : null, compatible, instances,
       });
@@ -120,7 +121,7 @@ export class VersionsPanel {
       const specs = await Promise.all([...fileList].map(async (f) => ({ path: f.name, text: await f.text() })));
       let lines;
       try {
-        const report = await this.engine.call('fleet', { files: workspace.files, root: selectedRoot, specs });
+        const report = await this.engine().call('fleet', { files: workspace.files, root: selectedRoot, specs });
         lines = [['', `${report.template}: ${report.passed} pass, ${report.failed} fail`]];
         for (const v of report.verdicts) {
           const errors = v.errors.length ? `: ${v.errors.map((e) => e.message).join('; ')}` : '';
