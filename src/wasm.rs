@@ -51,11 +51,9 @@ fn hash_files(files: &BTreeMap<String, String>) -> u64 {
     hasher.finish()
 }
 
-/// Runs `f` on the workspace of `files` and its summary, analyzing only when the files changed.
-fn with_workspace<R>(
-    files: BTreeMap<String, String>,
-    f: impl FnOnce(&Workspace, &JsValue) -> R,
-) -> R {
+/// Makes the workspace of `files` the current one, analyzing only when the files changed, and
+/// returns its summary.
+fn load_workspace(files: BTreeMap<String, String>) -> JsValue {
     let hash = hash_files(&files);
     CACHE.with(|cache| {
         let mut cache = cache.borrow_mut();
@@ -70,9 +68,17 @@ fn with_workspace<R>(
                 (hash, workspace, summary)
             }
         };
-        let result = f(&fresh.1, &fresh.2);
+        let summary = fresh.2.clone();
         *cache = Some(fresh);
-        result
+        summary
+    })
+}
+
+/// Runs `f` on the current workspace (the last one given to [`analyze`]).
+fn with_workspace<R>(f: impl FnOnce(&Workspace) -> Result<R, JsValue>) -> Result<R, JsValue> {
+    CACHE.with(|cache| match cache.borrow().as_ref() {
+        Some((_, workspace, _)) => f(workspace),
+        None => Err(JsValue::from_str("no workspace: call analyze(files) first")),
     })
 }
 
@@ -102,37 +108,31 @@ pub fn load_archive(name: &str, bytes: &[u8]) -> Result<JsValue, JsValue> {
     to_js(&loaded)
 }
 
-/// Describes the workspace of `files` (`{path: text}`): bundles, kinds, input types, targets.
+/// Makes the workspace of `files` (`{path: text}`) the current one and describes it: bundles,
+/// kinds, input types, targets. The other functions work on the current workspace: the files
+/// are read from JS once per request, not once per function.
 #[wasm_bindgen]
 pub fn analyze(files: JsValue) -> Result<JsValue, JsValue> {
-    let files = files_from_js(files)?;
-    with_workspace(files, |_, summary| Ok(summary.clone()))
+    Ok(load_workspace(files_from_js(files)?))
 }
 
-/// Renders the bundle at `root` of the workspace of `files` for `request` (a [`Request`]).
+/// Renders the bundle at `root` of the current workspace for `request` (a [`Request`]).
 #[wasm_bindgen]
-pub fn render(files: JsValue, root: &str, request: JsValue) -> Result<JsValue, JsValue> {
-    let files = files_from_js(files)?;
+pub fn render(root: &str, request: JsValue) -> Result<JsValue, JsValue> {
     let request: Request = from_js(request, "request")?;
-    with_workspace(files, |ws, _| to_js(&run(bundle_at(ws, root)?, &request)))
+    with_workspace(|ws| to_js(&run(bundle_at(ws, root)?, &request)))
 }
 
-/// Compares two bundles of the workspace of `files` (REFERENCE §11.2); `declared` is `minor`,
+/// Compares two bundles of the current workspace (REFERENCE §11.2); `declared` is `minor`,
 /// `major` or empty (implied by their `vN` folders).
 #[wasm_bindgen]
-pub fn compare(
-    files: JsValue,
-    old_root: &str,
-    new_root: &str,
-    declared: &str,
-) -> Result<JsValue, JsValue> {
-    let files = files_from_js(files)?;
+pub fn compare(old_root: &str, new_root: &str, declared: &str) -> Result<JsValue, JsValue> {
     let declared = match declared {
         "minor" => Some(crate::versions::Bump::Minor),
         "major" => Some(crate::versions::Bump::Major),
         _ => None,
     };
-    with_workspace(files, |ws, _| {
+    with_workspace(|ws| {
         to_js(&crate::versions::compare(
             bundle_at(ws, old_root)?,
             bundle_at(ws, new_root)?,
@@ -141,30 +141,27 @@ pub fn compare(
     })
 }
 
-/// Repository-level findings (honest bumps, pairings, output contracts) of the workspace.
+/// Repository-level findings (honest bumps, pairings, output contracts) of the current workspace.
 #[wasm_bindgen(js_name = checkRepository)]
-pub fn check_repository(files: JsValue) -> Result<JsValue, JsValue> {
-    let files = files_from_js(files)?;
-    with_workspace(files, |ws, _| to_js(&crate::compat::check_repository(ws)))
+pub fn check_repository() -> Result<JsValue, JsValue> {
+    with_workspace(|ws| to_js(&crate::compat::check_repository(ws)))
 }
 
 /// Compatibility per service instance: `instances` is `[[name, "env-template:major"], …]`,
 /// `declared` the compatible list the user gives a loose service bundle (`["name:major", …]`).
 #[wasm_bindgen(js_name = instanceCompatibility)]
 pub fn instance_compatibility(
-    files: JsValue,
     root: &str,
     declared: JsValue,
     instances: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let files = files_from_js(files)?;
     let declared: Vec<String> = from_js(declared, "declared")?;
     let declared: Vec<(String, u32)> = declared
         .iter()
         .filter_map(|d| crate::compat::parse_template_ref(d))
         .collect();
     let instances: Vec<(String, String)> = from_js(instances, "instances")?;
-    with_workspace(files, |ws, _| {
+    with_workspace(|ws| {
         to_js(&crate::compat::instance_verdicts(
             ws,
             bundle_at(ws, root)?,
@@ -176,10 +173,9 @@ pub fn instance_compatibility(
 
 /// The fleet upgrade check of the bundle at `root` for `specs` (`[{path, text}, …]`).
 #[wasm_bindgen(js_name = upgradeCheck)]
-pub fn upgrade_check(files: JsValue, root: &str, specs: JsValue) -> Result<JsValue, JsValue> {
-    let files = files_from_js(files)?;
+pub fn upgrade_check(root: &str, specs: JsValue) -> Result<JsValue, JsValue> {
     let specs: Vec<crate::report::SpecSource> = from_js(specs, "specs")?;
-    with_workspace(files, |ws, _| {
+    with_workspace(|ws| {
         to_js(&crate::fleet::upgrade_check(
             bundle_at(ws, root)?,
             &specs,
@@ -191,12 +187,9 @@ pub fn upgrade_check(files: JsValue, root: &str, specs: JsValue) -> Result<JsVal
 /// Every rendered file of every bundle, target and instance, plus specs (the migration export);
 /// the bundle at `root` renders with `request`, the others with defaults.
 #[wasm_bindgen(js_name = exportAll)]
-pub fn export_all(files: JsValue, root: &str, request: JsValue) -> Result<JsValue, JsValue> {
-    let files = files_from_js(files)?;
+pub fn export_all(root: &str, request: JsValue) -> Result<JsValue, JsValue> {
     let request: Request = from_js(request, "request")?;
-    with_workspace(files, |ws, _| {
-        to_js(&crate::export::migration_files(ws, Some((root, &request))))
-    })
+    with_workspace(|ws| to_js(&crate::export::migration_files(ws, Some((root, &request)))))
 }
 
 /// The files as a `.tar.gz` (bytes).

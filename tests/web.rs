@@ -51,7 +51,8 @@ fn analyze_describes_every_bundle() {
 #[wasm_bindgen_test]
 fn render_returns_outputs_spec_and_located_diagnostics() {
     let request = json!({"target": "environment", "spec": {"path": "spec.yaml", "text": "proton: EnvironmentSpec\nspec:\n  log_retention_days: 5\n"}});
-    let report = rust(render(js(&files()), "env/v1", js(&request)).unwrap());
+    analyze(js(&files())).unwrap();
+    let report = rust(render("env/v1", js(&request)).unwrap());
     assert!(report["outputs"][0]["content"]
         .as_str()
         .unwrap()
@@ -68,9 +69,10 @@ fn render_returns_outputs_spec_and_located_diagnostics() {
     let mut broken = files();
     broken["env/v1/infrastructure/cloudformation.yaml"] =
         json!("A: {{ environment.inputs.nope }}\n");
-    let report = rust(render(js(&broken), "env/v1", js(&json!({}))).unwrap());
+    analyze(js(&broken)).unwrap();
+    let report = rust(render("env/v1", js(&json!({}))).unwrap());
     assert_eq!(report["diagnostics"][0]["code"], "template-undefined");
-    assert!(render(js(&files()), "missing", js(&json!({}))).is_err());
+    assert!(render("missing", js(&json!({}))).is_err());
 }
 
 #[wasm_bindgen_test]

@@ -45,27 +45,34 @@ try {
   const page = await browser.newPage();
   await page.goto(`http://127.0.0.1:${port}/`);
   await page.waitForFunction(() => window.protonPlayground && window.protonPlayground.firstRenderMs);
+  // Typing is measured once the page has settled (the Versions worker starts after the first
+  // render); the first render is measured above.
+  await page.waitForTimeout(1500);
   // A file edit in the first example (a repository of four template versions).
-  const fileEdits = await page.evaluate(() => window.protonPlayground.timeFileEdits('ecs-shared-env/v1/infrastructure/cloudformation.yaml', 100));
+  const repositoryEdits = await page.evaluate(() => window.protonPlayground.timeFileEdits('ecs-shared-env/v1/infrastructure/cloudformation.yaml', 200));
   const corpus = join(root, '../shared/corpus/bundles/aws-proton-cloudformation-sample-templates/lambda-multi-svc/service-crud/v1');
   let label = 'example ecs-fargate-service';
+  let pipelineTemplate = 'ecs-fargate-service/v2/pipeline_infrastructure/cloudformation.yaml';
   if (existsSync(corpus)) {
     label = 'corpus lambda-multi-svc/service-crud (22 KB pipeline template)';
+    pipelineTemplate = 'pipeline_infrastructure/cloudformation.yaml';
     await page.evaluate((files) => window.protonPlayground.loadFiles('service-crud', files), readTree(corpus));
-    await page.selectOption('#target', 'pipeline');
   } else {
     await page.selectOption('#example', 'ecs-fargate-service');
   }
-  await page.waitForTimeout(500);
+  await page.selectOption('#target', 'pipeline');
+  await page.waitForTimeout(1500);
   const times = await page.evaluate(() => window.protonPlayground.timeUpdates(300));
+  const fileEdits = await page.evaluate((path) => window.protonPlayground.timeFileEdits(path, 300), pipelineTemplate);
   const dist = join(root, 'dist');
   const size = (p) => gzipSync(readFileSync(join(dist, p)), { level: 9 }).length;
   const all = (dir) => readdirSync(dir).flatMap((n) => (statSync(join(dir, n)).isDirectory() ? all(join(dir, n)) : [join(dir, n)]));
   const total = all(dist).reduce((n, f) => n + size(relative(dist, f)), 0);
   console.log(`Bundle for keystrokes: ${label}\n`);
   console.log('| Measure (Chromium, localhost) | p50 | p99 | budget |\n|---|---|---|---|');
-  console.log(`| keystroke → rendered + checked output (worker round trip) | ${fmt(percentile(times, 0.5))} | ${fmt(percentile(times, 0.99))} | p50 ≤ 2 ms, p99 ≤ 8 ms |`);
-  console.log(`| keystroke in a bundle file → re-analyzed, rendered and checked (four-version repository) | ${fmt(percentile(fileEdits, 0.5))} | ${fmt(percentile(fileEdits, 0.99))} | p50 ≤ 2 ms, p99 ≤ 8 ms |`);
+  console.log(`| keystroke in the form → rendered + checked output (worker round trip) | ${fmt(percentile(times, 0.5))} | ${fmt(percentile(times, 0.99))} | p50 ≤ 2 ms, p99 ≤ 8 ms |`);
+  console.log(`| keystroke in the pipeline template → re-analyzed, rendered and checked | ${fmt(percentile(fileEdits, 0.5))} | ${fmt(percentile(fileEdits, 0.99))} | p50 ≤ 2 ms, p99 ≤ 8 ms |`);
+  console.log(`| keystroke in a template of the four-version repository (first example) | ${fmt(percentile(repositoryEdits, 0.5))} | ${fmt(percentile(repositoryEdits, 0.99))} | (same) |`);
   console.log(`| navigation → first render | ${fmt(percentile(firstRenders, 0.5))} | ${fmt(Math.max(...firstRenders))} (max of 5) | ≤ 400 ms |`);
   console.log(`\n| Download (gzip -9) | size | budget |\n|---|---|---|`);
   console.log(`| wasm | ${(size('assets/proton_playground_bg.wasm') / 1024).toFixed(0)} KB | ≤ 1.2 MB |`);

@@ -32,7 +32,7 @@ const handlers = {
     if (!bundle) return { summary, root: null, target: null, report: null };
     const request = buildRequest(state, bundle);
     request.target = bundle.targets.includes(request.target) ? request.target : bundle.default_target;
-    const report = render(files, bundle.root, request);
+    const report = render(bundle.root, request);
     return { summary, root: bundle.root, target: request.target, report };
   },
   /// Analyzes a workspace ahead of its first render (the result is cached by the engine).
@@ -41,23 +41,25 @@ const handlers = {
     return null;
   },
   versions({ files, oldRoot, newRoot, declared, service, compatible, instances }) {
+    analyze(files);
     return {
-      comparison: oldRoot && newRoot ? compare(files, oldRoot, newRoot, declared || '') : null,
-      findings: checkRepository(files),
-      instances: service !== null && service !== undefined ? instanceCompatibility(files, service, compatible || [], instances || []) : [],
+      comparison: oldRoot && newRoot ? compare(oldRoot, newRoot, declared || '') : null,
+      findings: checkRepository(),
+      instances: service !== null && service !== undefined ? instanceCompatibility(service, compatible || [], instances || []) : [],
     };
   },
   /// Every rendered file of every bundle, target and instance, plus the specs.
   exportAll({ files, state }) {
     const { bundle } = selected(files, state);
     if (!bundle) return [];
-    return exportAll(files, bundle.root, buildRequest(state, bundle));
+    return exportAll(bundle.root, buildRequest(state, bundle));
   },
   packArchive({ files }) {
     return packArchive(files);
   },
   fleet({ files, root, specs }) {
-    return upgradeCheck(files, root, specs);
+    analyze(files);
+    return upgradeCheck(root, specs);
   },
   loadArchive({ name, bytes }) {
     return loadArchive(name, new Uint8Array(bytes));
