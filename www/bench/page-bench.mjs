@@ -42,9 +42,17 @@ try {
     firstRenders.push(await page.evaluate(() => window.protonPlayground.firstRenderMs));
     await context.close();
   }
+  // Repeat visits: the HTTP cache and the browser's cache of compiled wasm code are warm.
+  const repeatRenders = [];
   const page = await browser.newPage();
   await page.goto(`http://127.0.0.1:${port}/`);
   await page.waitForFunction(() => window.protonPlayground && window.protonPlayground.firstRenderMs);
+  await page.waitForTimeout(3000); // the code cache is written after the module has run a while
+  for (let i = 0; i < 5; i += 1) {
+    await page.reload();
+    await page.waitForFunction(() => window.protonPlayground && window.protonPlayground.firstRenderMs);
+    repeatRenders.push(await page.evaluate(() => window.protonPlayground.firstRenderMs));
+  }
   // Typing is measured once the page has settled (the Versions worker starts after the first
   // render); the first render is measured above.
   await page.waitForTimeout(1500);
@@ -73,7 +81,8 @@ try {
   console.log(`| keystroke in the form → rendered + checked output (worker round trip) | ${fmt(percentile(times, 0.5))} | ${fmt(percentile(times, 0.99))} | p50 ≤ 2 ms, p99 ≤ 8 ms |`);
   console.log(`| keystroke in the pipeline template → re-analyzed, rendered and checked | ${fmt(percentile(fileEdits, 0.5))} | ${fmt(percentile(fileEdits, 0.99))} | p50 ≤ 2 ms, p99 ≤ 8 ms |`);
   console.log(`| keystroke in a template of the four-version repository (first example) | ${fmt(percentile(repositoryEdits, 0.5))} | ${fmt(percentile(repositoryEdits, 0.99))} | (same) |`);
-  console.log(`| navigation → first render | ${fmt(percentile(firstRenders, 0.5))} | ${fmt(Math.max(...firstRenders))} (max of 5) | ≤ 400 ms |`);
+  console.log(`| navigation → first render (first visit: fresh context, empty caches) | ${fmt(percentile(firstRenders, 0.5))} | ${fmt(Math.max(...firstRenders))} (max of 5) | ≤ 400 ms |`);
+  console.log(`| navigation → first render (repeat visit: reload) | ${fmt(percentile(repeatRenders, 0.5))} | ${fmt(Math.max(...repeatRenders))} (max of 5) | ≤ 400 ms |`);
   console.log(`\n| Download (gzip -9) | size | budget |\n|---|---|---|`);
   console.log(`| wasm | ${(size('assets/proton_playground_bg.wasm') / 1024).toFixed(0)} KB | ≤ 1.2 MB |`);
   console.log(`| whole page | ${(total / 1024).toFixed(0)} KB | ≤ 1.6 MB |`);

@@ -110,6 +110,23 @@ test('a crashed engine restarts with the edits kept', async ({ page }) => {
   await page.screenshot({ path: `${SHOTS}/safety-crash.png`, fullPage: true });
 });
 
+test('the Versions panel works in a worker of its own: its crash leaves rendering alone', async ({ page }) => {
+  await open(page);
+  const panel = page.getByRole('region', { name: 'Versions' });
+  await expect(panel.getByLabel('Compatibility findings')).toBeVisible();
+  // The render worker (started by the boot script) and the Versions worker.
+  expect(page.workers()).toHaveLength(2);
+  const versionsWorker = page.workers()[1];
+  await versionsWorker.evaluate(() => setTimeout(() => { throw new Error('injected fault'); }));
+  await page.getByLabel('vpc_cidr').fill('10.44.0.0/16');
+  await expect.poll(() => outputText(page, 'infrastructure/cloudformation.yaml')).toContain('10.44.0.0/16');
+  // The Versions worker was restarted: the panel still answers.
+  await panel.getByLabel('Old version').selectOption({ label: 'ecs-shared-env:1' });
+  await panel.getByLabel('New version').selectOption({ label: 'ecs-shared-env:2' });
+  await expect(panel.getByLabel('Verdict')).toContainText('the bump is honest');
+  expect(page.workers()).toHaveLength(2);
+});
+
 test('full storage warns and offers the workspace as a download', async ({ page }) => {
   await open(page);
   await page.evaluate(() => {
