@@ -19,7 +19,7 @@ pub struct ConsumedOutput {
 /// The names a bundle's templates read directly under any of `prefixes` (from their syntax trees).
 pub fn reads_under(bundle: &Bundle, prefixes: &[&[&str]]) -> Vec<ConsumedOutput> {
     let mut out = Vec::new();
-    for (file, refs) in &bundle.references {
+    for (file, refs) in bundle.references() {
         for r in refs {
             for prefix in prefixes {
                 if r.path.len() > prefix.len()
@@ -29,7 +29,7 @@ pub fn reads_under(bundle: &Bundle, prefixes: &[&[&str]]) -> Vec<ConsumedOutput>
                     if name != "[]" {
                         out.push(ConsumedOutput {
                             name: name.clone(),
-                            file: file.clone(),
+                            file: file.to_string(),
                             line: r.line,
                             guarded: r.guarded,
                         });

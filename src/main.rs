@@ -199,15 +199,7 @@ fn execute(command: Command) -> Result<ExitCode, Fatal> {
                 &workspace,
                 Some((&selected.root, &request)),
             );
-            for file in &files {
-                let path = out.join(&file.path);
-                if let Some(parent) = path.parent() {
-                    std::fs::create_dir_all(parent)
-                        .map_err(|e| Fatal(format!("{}: {e}", parent.display())))?;
-                }
-                std::fs::write(&path, &file.content)
-                    .map_err(|e| Fatal(format!("{}: {e}", path.display())))?;
-            }
+            write_files(&files, &out)?;
             eprintln!("wrote {} files under {}", files.len(), out.display());
             Ok(ExitCode::SUCCESS)
         }

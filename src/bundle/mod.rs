@@ -60,8 +60,6 @@ pub struct Bundle {
     pub schema: Option<Arc<Schema>>,
     pub infrastructure: Vec<Infrastructure>,
     pub registration: Option<Registration>,
-    /// Variables each template file reads, from its syntax tree.
-    pub references: BTreeMap<String, Vec<crate::render::lint::Reference>>,
     /// Static findings (structure, manifest, schema, lint), bundle-relative.
     pub diagnostics: Vec<Diagnostic>,
     /// Identifies what the bundle was analyzed from (root, files, parent folder files), so an
@@ -83,7 +81,8 @@ pub struct Bundle {
 struct FileAnalyses {
     /// The schema file's findings (the parsed schema is `Bundle::schema`).
     schema_diagnostics: Vec<Diagnostic>,
-    /// Lint of each CloudFormation template, with the scope it was linted in.
+    /// Lint of each CloudFormation template (findings and the variables it reads), with the
+    /// scope it was linted in.
     lint: BTreeMap<
         String,
         (
@@ -379,7 +378,6 @@ impl Bundle {
             &mut diags,
         );
         let registration = registration::read(&text, template_files, kind, &mut diags);
-        let mut references = BTreeMap::new();
         for infra in &infrastructure {
             if infra.method == Some(Method::CloudFormation) {
                 for file in &infra.files {
@@ -393,7 +391,6 @@ impl Bundle {
                                 Arc::new(crate::render::lint::analyze(source, file, scope))
                             });
                         diags.extend(analysis.diagnostics.iter().cloned());
-                        references.insert(file.clone(), analysis.references.clone());
                         file_analyses.lint.insert(file.clone(), (scope, analysis));
                     }
                 }
@@ -408,7 +405,6 @@ impl Bundle {
             schema,
             infrastructure,
             registration,
-            references,
             diagnostics: diags,
             source_hash,
             declared_outputs: OnceLock::new(),
@@ -427,6 +423,17 @@ impl Bundle {
         let renderer = Arc::new(Renderer::new(self.files.clone(), options));
         renderers.push((options.clone(), renderer.clone()));
         renderer
+    }
+
+    /// The variables each CloudFormation template reads (by bundle-relative file), from its
+    /// syntax tree.
+    pub fn references(
+        &self,
+    ) -> impl Iterator<Item = (&str, &[crate::render::lint::Reference])> + '_ {
+        self.file_analyses
+            .lint
+            .iter()
+            .map(|(file, (_, lint))| (file.as_str(), lint.references.as_slice()))
     }
 
     /// The outputs this environment declares (memoized [`crate::versions::declared_outputs`]).

@@ -18,6 +18,13 @@ function sharedEngine() {
 
 const PANELS = ['form', 'output', 'diagnostics'];
 
+let galleryRequest = null;
+/// The examples gallery, fetched once for every element of the page.
+function examples() {
+  galleryRequest ??= fetch(new URL('../examples.json', import.meta.url)).then((response) => response.json());
+  return galleryRequest;
+}
+
 class ProtonPlayground extends HTMLElement {
   static get observedAttributes() {
     return ['height', 'theme'];
@@ -56,7 +63,7 @@ class ProtonPlayground extends HTMLElement {
     let ws;
     const example = this.getAttribute('example');
     if (example) {
-      const gallery = await (await fetch(new URL('../examples.json', import.meta.url))).json();
+      const gallery = await examples();
       const entry = gallery.find((e) => e.id === example);
       if (!entry) throw new Error(`no example "${example}"`);
       ws = exampleWorkspace(entry);

@@ -13,6 +13,8 @@ export class Engine {
   }
 
   start() {
+    /// The files object the worker holds (sent last): the same object is not sent again.
+    this.sentFiles = null;
     // The boot script starts the first worker early; restarts make their own.
     this.worker = window.protonPlaygroundWorker
       || startEngineWorker(new URL('./worker.js', import.meta.url), new URL('./proton_playground_bg.wasm', import.meta.url));
@@ -41,7 +43,13 @@ export class Engine {
     if (this.onCrash) this.onCrash(reason);
   }
 
-  call(type, payload, transfer = []) {
+  call(type, payload = {}, transfer = []) {
+    // Edits replace the files object rather than change it (panels/files.js), so a form
+    // keystroke sends the state alone and the worker keeps the files it has (worker.js).
+    if (payload.files) {
+      if (payload.files === this.sentFiles) payload = { ...payload, files: null };
+      else this.sentFiles = payload.files;
+    }
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });

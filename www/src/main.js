@@ -71,12 +71,10 @@ let lastDiagnostics = [];
 const evaluateWorkshop = () => workshop.evaluate({ workspace, report, diagnostics: lastDiagnostics, versionsText: $('versions').textContent });
 // Version verdicts arrive after the render: a workshop step may be waiting for one.
 new MutationObserver(() => { if (workspace) evaluateWorkshop(); }).observe($('versions'), { childList: true, subtree: true, characterData: true });
-let filesVersion = 0;
 let versionsTimer = null;
 const spec = new SpecPanel({ spec: $('spec'), command: $('spec-command'), copy: $('copy-spec'), downloadButton: $('download-spec') }, status);
 
-function changed({ structure = false, force = false, files: filesChanged = false } = {}) {
-  if (filesChanged) filesVersion += 1;
+function changed({ structure = false, force = false } = {}) {
   if (structure) {
     form.render(bundle, workspace, true);
     mocks.render(bundle, workspace, force);
@@ -137,7 +135,7 @@ async function update() {
   // The comparison renders two versions: let typing in a file settle first (a change of
   // template or workspace refreshes at once).
   clearTimeout(versionsTimer);
-  const refreshVersions = () => versions.refresh(workspace, summary, workspace.selection.root, `${workspace.id}:${filesVersion}`);
+  const refreshVersions = () => versions.refresh(workspace, summary, workspace.selection.root);
   if (workspace.selection.root !== versions.followed) refreshVersions();
   else versionsTimer = setTimeout(refreshVersions, 250);
   const errors = all.filter((d) => d.severity === 'error').length;
@@ -438,13 +436,13 @@ async function main() {
       const original = workspace.files[path];
       const times = [];
       for (let i = 0; i < n; i += 1) {
-        workspace.files[path] = `${original}# edit ${i}\n`;
+        workspace.files = { ...workspace.files, [path]: `${original}# edit ${i}\n` };
         const { inputs, mocks: m, options, selection } = workspace;
         const start = performance.now();
         await engine.update({ files: workspace.files, state: { inputs, mocks: m, options, selection } });
         times.push(performance.now() - start);
       }
-      workspace.files[path] = original;
+      workspace.files = { ...workspace.files, [path]: original };
       return times;
     },
   };

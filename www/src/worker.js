@@ -19,29 +19,46 @@ const ready = Promise.all([
   return exports;
 });
 
+/// The files the page sent last (it sends them again only when they change: engine.js) and,
+/// once asked for, their summary; while it is there, the engine's current workspace is theirs.
+let held = { files: null, summary: null };
+
+function filesOf({ files }) {
+  if (files) held = { files, summary: null };
+  if (!held.files) throw new Error('the engine was sent no files');
+  return held.files;
+}
+
+function summaryOf(payload) {
+  const files = filesOf(payload);
+  held.summary ??= analyze(files);
+  return held.summary;
+}
+
 /// The workspace's summary and its selected bundle (else the first).
-function selected(files, state) {
-  const summary = analyze(files);
-  return { summary, bundle: summary.bundles.find((b) => b.root === state.selection.root) || summary.bundles[0] };
+function selected(payload) {
+  const summary = summaryOf(payload);
+  return { summary, bundle: summary.bundles.find((b) => b.root === payload.state.selection.root) || summary.bundles[0] };
 }
 
 const handlers = {
-  // Analyze the files and render the selected bundle in one round trip.
-  update({ files, state }) {
-    const { summary, bundle } = selected(files, state);
+  // Analyze the files (when they changed) and render the selected bundle in one round trip.
+  update(payload) {
+    const { summary, bundle } = selected(payload);
     if (!bundle) return { summary, root: null, target: null, report: null };
-    const request = buildRequest(state, bundle);
+    const request = buildRequest(payload.state, bundle);
     request.target = bundle.targets.includes(request.target) ? request.target : bundle.default_target;
     const report = render(bundle.root, request);
     return { summary, root: bundle.root, target: request.target, report };
   },
   /// Analyzes a workspace ahead of its first render (the result is cached by the engine).
-  prepare({ files }) {
-    analyze(files);
+  prepare(payload) {
+    summaryOf(payload);
     return null;
   },
-  versions({ files, oldRoot, newRoot, declared, service, compatible, instances }) {
-    analyze(files);
+  versions(payload) {
+    summaryOf(payload);
+    const { oldRoot, newRoot, declared, service, compatible, instances } = payload;
     return {
       comparison: oldRoot && newRoot ? compare(oldRoot, newRoot, declared || '') : null,
       findings: checkRepository(),
@@ -49,17 +66,17 @@ const handlers = {
     };
   },
   /// Every rendered file of every bundle, target and instance, plus the specs.
-  exportAll({ files, state }) {
-    const { bundle } = selected(files, state);
+  exportAll(payload) {
+    const { bundle } = selected(payload);
     if (!bundle) return [];
-    return exportAll(bundle.root, buildRequest(state, bundle));
+    return exportAll(bundle.root, buildRequest(payload.state, bundle));
   },
-  packArchive({ files }) {
-    return packArchive(files);
+  packArchive(payload) {
+    return packArchive(filesOf(payload));
   },
-  fleet({ files, root, specs }) {
-    analyze(files);
-    return upgradeCheck(root, specs);
+  fleet(payload) {
+    summaryOf(payload);
+    return upgradeCheck(payload.root, payload.specs);
   },
   loadArchive({ name, bytes }) {
     return loadArchive(name, new Uint8Array(bytes));

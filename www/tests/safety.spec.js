@@ -36,7 +36,8 @@ test('hostile file names, templates, schema text, inputs and mocks are shown as 
   // Fix the template so the payloads reach the rendered output, the spec and the form.
   await page.evaluate(([t]) => {
     const ws = window.protonPlayground.workspace();
-    ws.files['infrastructure/cloudformation.yaml'] = t.replace(/\{\{ <img[^\n]*\n/, '');
+    // As the editor does: edits replace the files object.
+    ws.files = { ...ws.files, 'infrastructure/cloudformation.yaml': t.replace(/\{\{ <img[^\n]*\n/, '') };
   }, [template]);
   await page.getByRole('treeitem', { name: 'infrastructure/cloudformation.yaml' }).click();
   await page.getByLabel(IMG).fill(`${SCRIPT}${IMG}`);

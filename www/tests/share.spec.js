@@ -67,7 +67,7 @@ test('a hostile share link is shown as text, never run', async ({ page, browser 
   await page.evaluate((payload) => {
     const ws = window.protonPlayground.workspace();
     ws.name = payload;
-    ws.files[`ecs-shared-env/v1/${payload}.yaml`] = `${payload}</script><script>window.__pwned=1</script>`;
+    ws.files = { ...ws.files, [`ecs-shared-env/v1/${payload}.yaml`]: `${payload}</script><script>window.__pwned=1</script>` };
   }, img);
   const link = await shareLink(page);
   const context = await browser.newContext();
@@ -84,7 +84,7 @@ test('a long link offers the workspace as a .tar.gz', async ({ page }) => {
     const ws = window.protonPlayground.workspace();
     let seed = 7;
     const noise = Array.from({ length: 12000 }, () => { seed = (seed * 1103515245 + 12345) % 2147483648; return String.fromCharCode(97 + (seed % 26)); }).join('');
-    ws.files['notes.txt'] = noise;
+    ws.files = { ...ws.files, 'notes.txt': noise };
   });
   await page.getByRole('button', { name: 'Share…' }).click();
   await expect(page.locator('#share-long')).toContainText('Download the workspace as a .tar.gz instead');

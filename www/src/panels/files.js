@@ -26,6 +26,7 @@ export class FilesPanel {
 
   attach(workspace) {
     this.workspace = workspace;
+    Object.freeze(workspace.files); // see `edit`
     this.states.clear();
     const paths = Object.keys(workspace.files).sort();
     const wanted = workspace.selection.file;
@@ -35,8 +36,7 @@ export class FilesPanel {
   stateFor(path) {
     if (!this.states.has(path)) {
       this.states.set(path, this.cm.editableState(path, this.workspace.files[path] ?? '', (text) => {
-        this.workspace.files[path] = text;
-        this.onChange({ files: true });
+        this.edit((files) => { files[path] = text; });
       }));
     }
     return this.states.get(path);
@@ -79,30 +79,38 @@ export class FilesPanel {
   add() {
     const path = this.newName.value.trim().replace(/^\/+/, '');
     if (!path || path.includes('..') || path in this.workspace.files) return;
-    this.workspace.files[path] = '';
+    this.edit((files) => { files[path] = ''; }, path);
     this.newName.value = '';
-    this.open(path);
-    this.onChange({ files: true });
   }
 
   rename() {
     const path = this.newName.value.trim().replace(/^\/+/, '');
     if (!this.path || !path || path.includes('..') || path in this.workspace.files) return;
-    this.workspace.files[path] = this.workspace.files[this.path];
-    delete this.workspace.files[this.path];
-    this.states.delete(this.path);
+    const from = this.path;
+    this.states.delete(from);
     this.newName.value = '';
-    this.open(path);
-    this.onChange({ files: true });
+    this.edit((files) => {
+      files[path] = files[from];
+      delete files[from];
+    }, path);
   }
 
   remove() {
     if (!this.path) return;
-    delete this.workspace.files[this.path];
-    this.states.delete(this.path);
-    const next = Object.keys(this.workspace.files).sort()[0] || null;
-    this.open(next);
-    this.onChange({ files: true });
+    const gone = this.path;
+    this.states.delete(gone);
+    this.edit((files) => { delete files[gone]; }, null);
+  }
+
+  /// Changes the files through a copy: `workspace.files` is replaced, never mutated, so that
+  /// "the files changed" is a comparison of objects (the engine sends files to its worker only
+  /// then). `open` is the file to show afterwards (`null`: the first one), if any.
+  edit(change, open) {
+    const files = { ...this.workspace.files };
+    change(files);
+    this.workspace.files = Object.freeze(files);
+    if (open !== undefined) this.open(open ?? (Object.keys(files).sort()[0] || null));
+    this.onChange();
   }
 
   currentFile() {

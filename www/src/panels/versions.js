@@ -14,7 +14,7 @@ export class VersionsPanel {
   }
 
   /// Refreshes when the files or the bundle list changed (the comparison uses default inputs).
-  async refresh(workspace, summary, selectedRoot, filesVersion, force = false) {
+  async refresh(workspace, summary, selectedRoot, force = false) {
     if (!summary) return;
     const bundles = summary.bundles;
     const roots = bundles.map((b) => b.root);
@@ -41,9 +41,11 @@ export class VersionsPanel {
       })
       : [];
     const compatible = (workspace.declaredCompatible || '').split(',').map((x) => x.trim()).filter(Boolean);
-    const signature = JSON.stringify([filesVersion, this.oldRoot, this.newRoot, this.declared, roots, service && service.root, instances, compatible]);
-    if (!force && signature === this.signature) return;
+    const signature = JSON.stringify([this.oldRoot, this.newRoot, this.declared, roots, service && service.root, instances, compatible]);
+    // Edits replace `workspace.files` (panels/files.js): the same object means the same files.
+    if (!force && signature === this.signature && workspace.files === this.files) return;
     this.signature = signature;
+    this.files = workspace.files;
     // Only the latest request draws: a slower, older answer must not replace a newer one.
     this.latest = (this.latest || 0) + 1;
     const request = this.latest;
@@ -60,17 +62,17 @@ export class VersionsPanel {
     }
     if (request !== this.latest) return;
     this.context = context;
-    this.draw(bundles, result, workspace, selectedRoot, filesVersion);
+    this.draw(bundles, result, workspace, selectedRoot);
   }
 
-  draw(bundles, { comparison, findings, instances }, workspace, selectedRoot, filesVersion) {
+  draw(bundles, { comparison, findings, instances }, workspace, selectedRoot) {
     clear(this.root);
     const pick = (label, value, onChange) => {
       const select = h('select', { 'aria-label': label }, bundles.map((b) => h('option', { value: b.root, selected: b.root === value }, b.label)));
       select.addEventListener('change', () => onChange(select.value));
       return h('label', { class: 'field-inline' }, `${label} `, select);
     };
-    const again = () => this.refresh(workspace, { bundles }, selectedRoot, filesVersion, true);
+    const again = () => this.refresh(workspace, { bundles }, selectedRoot, true);
     const declared = h('select', { 'aria-label': 'Declared bump' },
       [['', 'implied by the folders'], ['minor', 'minor'], ['major', 'major']].map(([v, t]) => h('option', { value: v, selected: v === this.declared }, t)));
     declared.addEventListener('change', () => { this.declared = declared.value; again(); });
@@ -97,7 +99,7 @@ export class VersionsPanel {
       if (comparison.rendered_diff) this.root.append(h('h3', {}, 'Rendered diff (default inputs)'), h('pre', { class: 'code', 'aria-label': 'Rendered diff' }, comparison.rendered_diff));
     }
     const { service, environments } = this.context;
-    if (service) this.root.append(this.instancesSection(service, environments, instances, workspace, () => this.refresh(workspace, { bundles }, selectedRoot, filesVersion, true)));
+    if (service) this.root.append(this.instancesSection(service, environments, instances, workspace, again));
     this.root.append(this.fleetSection(workspace, selectedRoot));
     this.root.append(h('h3', {}, 'Compatibility and output contracts'));
     const list = h('ul', { class: 'diagnostics', 'aria-label': 'Compatibility findings' });

@@ -119,18 +119,23 @@ export class WorkshopPanel {
       return;
     }
     const key = `proton-playground.workshop.${state.workspace.id}`;
-    if (key !== this.key || text !== this.text) {
+    const fresh = !this.workshop || key !== this.key || text !== this.text;
+    if (fresh) {
       this.key = key;
       this.text = text;
       this.workshop = parseWorkshop(text);
       this.done = Math.min(Number(localStorage.getItem(key)) || 0, this.workshop.steps.length);
     }
     const steps = this.workshop.steps;
+    const before = this.done;
     while (this.done < steps.length && steps[this.done].checks.every((c) => passes(c, state))) this.done += 1;
-    try {
-      localStorage.setItem(key, String(this.done));
-    } catch { /* progress is a convenience; the workspace itself warns when storage is full */ }
-    this.draw();
+    // Evaluated on every render: store and redraw only when something moved.
+    if (this.done !== before) {
+      try {
+        localStorage.setItem(key, String(this.done));
+      } catch { /* progress is a convenience; the workspace itself warns when storage is full */ }
+    }
+    if (fresh || this.done !== before) this.draw();
   }
 
   draw() {
