@@ -66,6 +66,11 @@ export class VersionsPanel {
   }
 
   draw(bundles, { comparison, findings, instances }, workspace, selectedRoot) {
+    // Verdicts can arrive while a field of the panel is being typed in: what was typed is
+    // committed before the redraw, and the field keeps the focus.
+    const active = document.activeElement;
+    const typing = active && this.root.contains(active) && active.matches('input[type=text]') ? active.getAttribute('aria-label') : null;
+    if (typing && active.value !== active.defaultValue) active.dispatchEvent(new Event('change'));
     clear(this.root);
     const pick = (label, value, onChange) => {
       const select = h('select', { 'aria-label': label }, bundles.map((b) => h('option', { value: b.root, selected: b.root === value }, b.label)));
@@ -106,6 +111,7 @@ export class VersionsPanel {
     if (findings.length === 0) list.append(h('li', {}, 'Every service is compatible with its environments, and every output it reads is declared.'));
     for (const d of findings) list.append(h('li', { class: `sev-${d.severity}` }, `${d.file || ''}${d.line ? `:${d.line}` : ''} ${d.severity}[${d.code}]: ${d.message}`));
     this.root.append(list);
+    if (typing) [...this.root.querySelectorAll('input[type=text]')].find((i) => i.getAttribute('aria-label') === typing)?.focus();
   }
 
   /// Fleet check: spec files of running instances against the selected version.
