@@ -235,13 +235,22 @@ impl Walk<'_> {
             "Condition" => self.condition(argument),
             "Fn::GetAtt" => match &argument.value {
                 NodeValue::Seq(parts) if !parts.is_empty() => {
+                    if parts.len() < 2 {
+                        self.attribute_missing(argument.pos);
+                    }
                     match (parts[0].as_str(), parts.get(1).and_then(Node::as_str)) {
-                        (Some(resource), attribute) => self.get_att(
-                            resource,
-                            attribute,
-                            parts[0].pos,
-                            parts.get(1).map(|p| p.pos),
-                        ),
+                        (Some(resource), attribute) => {
+                            self.get_att(
+                                resource,
+                                attribute,
+                                parts[0].pos,
+                                parts.get(1).map(|p| p.pos),
+                            );
+                            // An attribute given by a function (`!Ref Param`) uses its names.
+                            if attribute.is_none() {
+                                parts.iter().skip(1).for_each(|p| self.node(p));
+                            }
+                        }
                         _ => parts.iter().for_each(|p| self.node(p)),
                     }
                 }
@@ -249,7 +258,10 @@ impl Walk<'_> {
                     Some((resource, attribute)) => {
                         self.get_att(resource, Some(attribute), argument.pos, None)
                     }
-                    None => self.get_att(s, None, argument.pos, None),
+                    None => {
+                        self.attribute_missing(argument.pos);
+                        self.get_att(s, None, argument.pos, None)
+                    }
                 },
                 _ => self.node(argument),
             },
@@ -350,6 +362,16 @@ impl Walk<'_> {
                 ));
             }
         }
+    }
+
+    /// `Fn::GetAtt` names a resource and no attribute: CloudFormation rejects the template.
+    fn attribute_missing(&mut self, pos: Pos) {
+        self.findings.push(Finding::error(
+            "cfn-getatt",
+            pos,
+            "GetAtt needs a resource and an attribute".into(),
+            "write `!GetAtt Resource.Attribute` (or `[Resource, Attribute]`)",
+        ));
     }
 
     /// `${Name}`, `${Resource.Attribute}` and `${!Literal}` in a `Fn::Sub` string.

@@ -120,6 +120,18 @@ fn references() {
     );
     assert!(d[0].hint.as_deref() == Some("did you mean `Queue`?"));
     assert!(d[1].message.contains("no attribute `Url`"));
+    // A resource without an attribute, in either form.
+    for value in ["!GetAtt Queue", "!GetAtt [Queue]", "{'Fn::GetAtt': Queue}"] {
+        let d = check(&format!("{QUEUE}Outputs:\n  A:\n    Value: {value}\n"));
+        assert_eq!(d.len(), 1, "{value}: {d:?}");
+        assert!(
+            d[0].message.contains("needs a resource and an attribute"),
+            "{value}"
+        );
+    }
+    // An attribute given by a parameter is not a literal, but it is there.
+    let d = check(&format!("{QUEUE}Parameters:\n  Attr:\n    Type: String\n    Default: Arn\nOutputs:\n  A:\n    Value: !GetAtt [Queue, !Ref Attr]\n"));
+    assert!(d.is_empty(), "{d:?}");
     let d = check(&format!("{QUEUE}    Properties:\n      QueueName: !Sub 'q-${{Missing}}-${{Queue.Nope}}-${{!Literal}}-${{AWS::Region}}'\n"));
     assert_eq!(d.len(), 2, "{d:?}");
     assert_eq!((d[0].code.as_str(), d[0].column), ("cfn-ref", Some(26)));
