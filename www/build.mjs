@@ -3,7 +3,9 @@
 import * as esbuild from 'esbuild';
 import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { initSync, parseYaml, packArchive } from '../target/wasm-pkg/proton_playground.js';
+import { initSync, parseYaml, packArchive, analyze, render, loadResourceTypes } from '../target/wasm-pkg/proton_playground.js';
+import { exampleWorkspace } from './src/workspace.js';
+import { answer, answerState } from './src/answer.js';
 
 const root = new URL('..', import.meta.url).pathname;
 const www = join(root, 'www');
@@ -76,6 +78,14 @@ const examples = gallery.map((entry) => ({
   spec: entry.spec ? parseYaml(readFileSync(join(examplesDir, entry.spec), 'utf8')) : null,
   mocks: entry.mocks ? parseYaml(readFileSync(join(examplesDir, entry.mocks), 'utf8')) : null,
 }));
+// A first visit opens the first example: the engine's answer for it ships with the gallery, so
+// the page shows it while the wasm still compiles (main.js checks the state it was made for).
+if (examples.length) {
+  loadResourceTypes(readFileSync(join(root, 'data', 'cfn-resource-types.tsv'), 'utf8'));
+  const workspace = exampleWorkspace(examples[0]);
+  const state = answerState(workspace);
+  examples[0].firstAnswer = { state, answer: answer(render, analyze(workspace.files), state) };
+}
 writeFileSync(join(dist, 'examples.json'), JSON.stringify(examples));
 
 // The documentation page's live examples load each gallery bundle as a .tar.gz.

@@ -1,22 +1,27 @@
-// Starts engine workers. The wasm is compiled once per page, by streaming compilation on the
-// browser's background threads as soon as the page starts, and every worker (the first one, a
-// restart after a crash, the Versions panel's) instantiates that module instead of fetching
-// and compiling its own. The compile promise lives on `window` because the boot script and
-// the page's modules are separate bundles.
+// Starts engine workers. The wasm is compiled once per page: the first worker compiles it (by
+// streaming, off the main thread, which is busy laying out the page meanwhile) and hands the
+// module back, and every later worker (a restart after a crash, the Versions panel's)
+// instantiates that module instead of fetching and compiling its own. The module promise lives
+// on `window` because the boot script and the page's modules are separate bundles.
 
-const compile = (url) => WebAssembly.compileStreaming(fetch(url))
-  // A server without the `application/wasm` type: the worker fetches and compiles it itself.
-  .catch(() => null);
-
-/// The page's compiled engine module (null when it could not be compiled here).
-export function engineModule(wasmUrl) {
-  window.protonPlaygroundModule ??= compile(wasmUrl);
-  return window.protonPlaygroundModule;
-}
-
-/// A new engine worker; its first message hands it the compiled module.
+/// A new engine worker; its first message tells it where its compiled module comes from.
 export function startEngineWorker(workerUrl, wasmUrl) {
   const worker = new Worker(workerUrl, { type: 'module' });
-  engineModule(wasmUrl).then((module) => worker.postMessage({ id: 0, type: 'init', payload: { module } }));
+  const shared = window.protonPlaygroundModule;
+  if (shared) {
+    shared.then((module) => worker.postMessage({ id: 0, type: 'init', payload: { module, url: wasmUrl.href } }));
+    return worker;
+  }
+  window.protonPlaygroundModule = new Promise((resolve) => {
+    const compiled = (event) => {
+      if (event.data.type !== 'module') return;
+      worker.removeEventListener('message', compiled);
+      resolve(event.data.module);
+    };
+    worker.addEventListener('message', compiled);
+    // A worker that dies first leaves later ones to compile their own.
+    worker.addEventListener('error', () => resolve(null));
+  });
+  worker.postMessage({ id: 0, type: 'init', payload: { module: null, url: wasmUrl.href } });
   return worker;
 }

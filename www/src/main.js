@@ -1,5 +1,6 @@
 // The playground page: wires the panels to the engine worker and the persisted workspace.
 import { Engine } from './engine.js';
+import { answerState } from './answer.js';
 import * as store from './store.js';
 import { h, clear, download } from './dom.js';
 import { newWorkspace, applySpec, exampleWorkspace, fillSuggestedMocks, SPEC_PATH } from './workspace.js';
@@ -33,6 +34,8 @@ let summary = null;
 let bundle = null;
 let report = null;
 let firstRenderMs = null;
+/// When the engine's first answer was shown (after the shipped one, on a first visit).
+let engineAnswered = null;
 
 let lastCrash = -Infinity;
 const engine = new Engine((reason) => {
@@ -109,6 +112,14 @@ async function update() {
   if (!result) return; // superseded by a newer edit
   // The user picked another workspace, template or target meanwhile: a newer update answers.
   if (asked !== JSON.stringify([workspace.id, workspace.selection.root, workspace.selection.target])) return;
+  engineAnswered ??= performance.now();
+  show(result);
+}
+
+/// Refreshes every panel with an engine answer (answer.js). `shipped` marks the gallery's
+/// answer shown before the engine is up: the engine's own follows, and the version
+/// comparisons wait for it.
+function show(result, { shipped = false } = {}) {
   summary = result.summary;
   report = result.report;
   workspace.selection.root = result.root;
@@ -135,6 +146,7 @@ async function update() {
   // The comparison renders two versions: let typing in a file settle first (a change of
   // template or workspace refreshes at once).
   clearTimeout(versionsTimer);
+  if (shipped) return;
   const refreshVersions = () => versions.refresh(workspace, summary, workspace.selection.root);
   if (workspace.selection.root !== versions.followed) refreshVersions();
   else versionsTimer = setTimeout(refreshVersions, 250);
@@ -397,6 +409,17 @@ function setUpSharing() {
   });
 }
 
+/// The gallery's answer for its first example (build.mjs), when that is what the page opened,
+/// untouched: a first visit.
+function shippedAnswer() {
+  const first = examples[0] && examples[0].firstAnswer;
+  if (!first || workspace.id !== `example:${examples[0].id}`) return null;
+  const shipped = examples[0].files;
+  const sameFiles = Object.keys(workspace.files).length === Object.keys(shipped).length
+    && Object.keys(shipped).every((path) => workspace.files[path] === shipped[path]);
+  return sameFiles && JSON.stringify(answerState(workspace)) === JSON.stringify(first.state) ? first.answer : null;
+}
+
 async function main() {
   setUpLoading();
   setUpTabConflicts();
@@ -409,14 +432,27 @@ async function main() {
   const saved = store.loadCurrent();
   attach(sharedWorkspace() || (saved && saved.files ? saved : exampleWorkspace(examples[0])));
   engine.call('version').then((v) => { $('version').textContent = `Engine ${v}.`; });
-  await update();
+  // On a first visit the gallery's answer is on screen at once; the editor (CodeMirror) loads
+  // once the engine has answered too, not to compete with it for the processor.
+  const shipped = shippedAnswer();
+  if (shipped) {
+    show(shipped, { shipped: true });
+    update().then(loadEditor);
+  } else {
+    await update();
+    loadEditor();
+  }
   firstRenderMs = performance.now();
-  loadEditor();
   // For browser tests, benchmarks and curious users.
   window.protonPlayground = {
     outputText: (path) => outputs.text(path),
     workspace: () => workspace,
     firstRenderMs,
+    /// Whether the first render was the gallery's shipped answer, and when the engine answered.
+    firstRenderShipped: !!shipped,
+    engineAnsweredMs: () => engineAnswered,
+    /// One engine round trip, as the page makes it.
+    engineUpdate: (payload) => engine.update(payload),
     loadFiles: (name, fileMap) => loadFiles(name, fileMap),
     engineStats: () => engine.call('stats'),
     /// Times `n` engine round trips (analyze + render + report), each after a one-character edit.

@@ -2,17 +2,28 @@
 // waits for a render.
 import init, { loadResourceTypes, analyze, render, loadArchive, parseYaml, version, compare, checkRepository, instanceCompatibility, upgradeCheck, exportAll, packArchive } from '../../target/wasm-pkg/proton_playground.js';
 import { buildRequest } from './workspace.js';
+import { answer, selectedBundle } from './answer.js';
 
 // The CloudFormation resource type table is fetched beside the wasm, in parallel with it.
 const table = fetch(new URL('./cfn-resource-types.tsv', import.meta.url))
   .then((response) => (response.ok ? response.text() : null))
   .catch(() => null);
-/// The compiled module arrives in the first message (see engine-worker.js); without one, the
-/// worker fetches and compiles the wasm itself.
-let receiveModule;
-const module = new Promise((resolve) => { receiveModule = resolve; });
+/// The first message says where the compiled module comes from (see engine-worker.js): the
+/// page's, else this worker compiles it and hands it back for the workers after it.
+let receiveInit;
+const initMessage = new Promise((resolve) => { receiveInit = resolve; });
+
+async function compiled({ module, url }) {
+  if (module) return module;
+  const fresh = await WebAssembly.compileStreaming(fetch(url))
+    // A server without the `application/wasm` type.
+    .catch(async () => WebAssembly.compile(await (await fetch(url)).arrayBuffer()));
+  self.postMessage({ id: 0, type: 'module', module: fresh });
+  return fresh;
+}
+
 const ready = Promise.all([
-  module.then((compiled) => init({ module_or_path: compiled || new URL('./proton_playground_bg.wasm', import.meta.url) })),
+  initMessage.then(compiled).then((module) => init({ module_or_path: module })),
   table,
 ]).then(([exports, text]) => {
   if (text) loadResourceTypes(text);
@@ -38,18 +49,13 @@ function summaryOf(payload) {
 /// The workspace's summary and its selected bundle (else the first).
 function selected(payload) {
   const summary = summaryOf(payload);
-  return { summary, bundle: summary.bundles.find((b) => b.root === payload.state.selection.root) || summary.bundles[0] };
+  return { summary, bundle: selectedBundle(summary, payload.state.selection) };
 }
 
 const handlers = {
   // Analyze the files (when they changed) and render the selected bundle in one round trip.
   update(payload) {
-    const { summary, bundle } = selected(payload);
-    if (!bundle) return { summary, root: null, target: null, report: null };
-    const request = buildRequest(payload.state, bundle);
-    request.target = bundle.targets.includes(request.target) ? request.target : bundle.default_target;
-    const report = render(bundle.root, request);
-    return { summary, root: bundle.root, target: request.target, report };
+    return answer(render, summaryOf(payload), payload.state);
   },
   /// Analyzes a workspace ahead of its first render (the result is cached by the engine).
   prepare(payload) {
@@ -96,7 +102,7 @@ const handlers = {
 self.onmessage = async (event) => {
   const { id, type, payload } = event.data;
   if (type === 'init') {
-    receiveModule(payload.module);
+    receiveInit(payload);
     return;
   }
   try {

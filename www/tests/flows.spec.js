@@ -17,6 +17,24 @@ test('1. the first example is loaded and rendered on open', async ({ page }) => 
   expect(errors).toEqual([]);
 });
 
+test('a first visit shows the gallery\'s render at once; the engine gives the same; an edited workspace is rendered by the engine', async ({ page }) => {
+  await open(page);
+  expect(await page.evaluate(() => window.protonPlayground.firstRenderShipped)).toBe(true);
+  await expect.poll(() => page.evaluate(() => window.protonPlayground.engineAnsweredMs())).not.toBeNull();
+  const { shipped, engine } = await page.evaluate(async () => {
+    const [first] = await (await fetch('examples.json')).json();
+    const answer = await window.protonPlayground.engineUpdate({ files: first.files, state: first.firstAnswer.state });
+    return { shipped: first.firstAnswer.answer, engine: answer };
+  });
+  expect(engine).toEqual(shipped);
+
+  await page.getByLabel('vpc_cidr').fill('10.98.0.0/16');
+  await expect.poll(() => outputText(page, 'infrastructure/cloudformation.yaml')).toContain('CidrBlock: "10.98.0.0/16"');
+  await page.reload();
+  await expect(page.getByRole('region', { name: 'Rendered infrastructure/cloudformation.yaml' })).toContainText('CidrBlock: "10.98.0.0/16"');
+  expect(await page.evaluate(() => window.protonPlayground.firstRenderShipped)).toBe(false);
+});
+
 test('2. editing an input re-renders without a button', async ({ page }) => {
   await open(page);
   const cidr = page.getByLabel('vpc_cidr');
