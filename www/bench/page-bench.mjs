@@ -1,5 +1,6 @@
-// Page benchmarks in Debian's Chromium against dist/: navigation → first render, and keystroke →
-// rendered + checked output (an engine round trip in the worker) on the largest corpus bundle.
+// Page benchmarks in Debian's Chromium against dist/: navigation → first render (and → the
+// engine's first answer), and keystroke → rendered + checked output (an engine round trip in the
+// worker) on the largest corpus bundle.
 // Prints a Markdown table for BENCHMARKS.md.
 import { chromium } from '@playwright/test';
 import { spawn } from 'node:child_process';
@@ -33,25 +34,36 @@ const browser = await chromium.launch({
   args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 });
 try {
+  // First visits: what shows first is the gallery's answer shipped with the page; the engine's
+  // own first answer is timed too (from then on every edit is rendered live).
   const firstRenders = [];
-  for (let i = 0; i < 5; i += 1) {
+  const firstAnswers = [];
+  for (let i = 0; i < 7; i += 1) {
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.goto(`http://127.0.0.1:${port}/`);
-    await page.waitForFunction(() => window.protonPlayground && window.protonPlayground.firstRenderMs);
-    firstRenders.push(await page.evaluate(() => window.protonPlayground.firstRenderMs));
+    await page.waitForFunction(() => window.protonPlayground && window.protonPlayground.engineAnsweredMs());
+    const [first, engine, shipped] = await page.evaluate(() => [window.protonPlayground.firstRenderMs, window.protonPlayground.engineAnsweredMs(), window.protonPlayground.firstRenderShipped]);
+    if (!shipped) throw new Error('a first visit did not show the shipped answer');
+    firstRenders.push(first);
+    firstAnswers.push(engine);
     await context.close();
   }
-  // Repeat visits: the HTTP cache and the browser's cache of compiled wasm code are warm.
+  // Repeat visits with the user's edits (rendered by the engine): the HTTP cache and the
+  // browser's cache of compiled wasm code are warm.
   const repeatRenders = [];
   const page = await browser.newPage();
   await page.goto(`http://127.0.0.1:${port}/`);
-  await page.waitForFunction(() => window.protonPlayground && window.protonPlayground.firstRenderMs);
+  await page.waitForFunction(() => window.protonPlayground && window.protonPlayground.engineAnsweredMs());
+  await page.getByLabel('vpc_cidr').fill('10.42.0.0/16');
+  await page.waitForFunction(() => window.protonPlayground.outputText('infrastructure/cloudformation.yaml').includes('10.42.0.0/16'));
   await page.waitForTimeout(3000); // the code cache is written after the module has run a while
   for (let i = 0; i < 5; i += 1) {
     await page.reload();
     await page.waitForFunction(() => window.protonPlayground && window.protonPlayground.firstRenderMs);
-    repeatRenders.push(await page.evaluate(() => window.protonPlayground.firstRenderMs));
+    const [first, shipped] = await page.evaluate(() => [window.protonPlayground.firstRenderMs, window.protonPlayground.firstRenderShipped]);
+    if (shipped) throw new Error('an edited workspace showed the shipped answer');
+    repeatRenders.push(first);
   }
   // Typing is measured once the page has settled (the Versions worker starts after the first
   // render); the first render is measured above.
@@ -81,8 +93,11 @@ try {
   console.log(`| keystroke in the form → rendered + checked output (worker round trip) | ${fmt(percentile(times, 0.5))} | ${fmt(percentile(times, 0.99))} | p50 ≤ 2 ms, p99 ≤ 8 ms |`);
   console.log(`| keystroke in the pipeline template → re-analyzed, rendered and checked | ${fmt(percentile(fileEdits, 0.5))} | ${fmt(percentile(fileEdits, 0.99))} | p50 ≤ 2 ms, p99 ≤ 8 ms |`);
   console.log(`| keystroke in a template of the four-version repository (first example) | ${fmt(percentile(repositoryEdits, 0.5))} | ${fmt(percentile(repositoryEdits, 0.99))} | (same) |`);
-  console.log(`| navigation → first render (first visit: fresh context, empty caches) | ${fmt(percentile(firstRenders, 0.5))} | ${fmt(Math.max(...firstRenders))} (max of 5) | ≤ 400 ms |`);
-  console.log(`| navigation → first render (repeat visit: reload) | ${fmt(percentile(repeatRenders, 0.5))} | ${fmt(Math.max(...repeatRenders))} (max of 5) | ≤ 400 ms |`);
+  const median = (xs) => fmt(percentile(xs, 0.5));
+  const worst = (xs) => `${fmt(Math.max(...xs))} (max of ${xs.length})`;
+  console.log(`| navigation → first render (first visit: fresh context, empty caches; the shipped answer) | ${median(firstRenders)} | ${worst(firstRenders)} | ≤ 400 ms |`);
+  console.log(`| navigation → the engine's first answer (first visit; live from then on) | ${median(firstAnswers)} | ${worst(firstAnswers)} | — |`);
+  console.log(`| navigation → first render (repeat visit with edits: reload, rendered by the engine) | ${median(repeatRenders)} | ${worst(repeatRenders)} | ≤ 400 ms |`);
   console.log(`\n| Download (gzip -9) | size | budget |\n|---|---|---|`);
   console.log(`| wasm | ${(size('assets/proton_playground_bg.wasm') / 1024).toFixed(0)} KB | ≤ 1.2 MB |`);
   console.log(`| whole page | ${(total / 1024).toFixed(0)} KB | ≤ 1.6 MB |`);
