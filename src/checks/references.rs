@@ -235,33 +235,28 @@ impl Walk<'_> {
             "Condition" => self.condition(argument),
             "Fn::GetAtt" => match &argument.value {
                 NodeValue::Seq(parts) if !parts.is_empty() => {
-                    if parts.len() < 2 {
-                        self.attribute_missing(argument.pos);
-                    }
-                    match (parts[0].as_str(), parts.get(1).and_then(Node::as_str)) {
-                        (Some(resource), attribute) => {
+                    match (parts[0].as_str(), parts.get(1)) {
+                        (Some(resource), None) => self.attribute_missing(resource, argument.pos),
+                        (Some(resource), Some(attribute)) => {
                             self.get_att(
                                 resource,
-                                attribute,
+                                attribute.as_str(),
                                 parts[0].pos,
-                                parts.get(1).map(|p| p.pos),
+                                Some(attribute.pos),
                             );
                             // An attribute given by a function (`!Ref Param`) uses its names.
-                            if attribute.is_none() {
+                            if attribute.as_str().is_none() {
                                 parts.iter().skip(1).for_each(|p| self.node(p));
                             }
                         }
-                        _ => parts.iter().for_each(|p| self.node(p)),
+                        (None, _) => parts.iter().for_each(|p| self.node(p)),
                     }
                 }
                 NodeValue::Str(s) => match s.split_once('.') {
                     Some((resource, attribute)) => {
                         self.get_att(resource, Some(attribute), argument.pos, None)
                     }
-                    None => {
-                        self.attribute_missing(argument.pos);
-                        self.get_att(s, None, argument.pos, None)
-                    }
+                    None => self.attribute_missing(s, argument.pos),
                 },
                 _ => self.node(argument),
             },
@@ -364,8 +359,10 @@ impl Walk<'_> {
         }
     }
 
-    /// `Fn::GetAtt` names a resource and no attribute: CloudFormation rejects the template.
-    fn attribute_missing(&mut self, pos: Pos) {
+    /// `Fn::GetAtt` names a resource and no attribute: CloudFormation rejects the template. The
+    /// one finding for it (whether `resource` is one is told once the attribute is there).
+    fn attribute_missing(&mut self, resource: &str, pos: Pos) {
+        self.uses.names.insert(resource.to_string());
         self.findings.push(Finding::error(
             "cfn-getatt",
             pos,

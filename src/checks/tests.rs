@@ -121,7 +121,14 @@ fn references() {
     assert!(d[0].hint.as_deref() == Some("did you mean `Queue`?"));
     assert!(d[1].message.contains("no attribute `Url`"));
     // A resource without an attribute, in either form.
-    for value in ["!GetAtt Queue", "!GetAtt [Queue]", "{'Fn::GetAtt': Queue}"] {
+    // One finding even when the name is not (yet) a resource: typing `!GetAtt Que` shows one.
+    for value in [
+        "!GetAtt Queue",
+        "!GetAtt [Queue]",
+        "{'Fn::GetAtt': Queue}",
+        "!GetAtt Que",
+        "!GetAtt [Que]",
+    ] {
         let d = check(&format!("{QUEUE}Outputs:\n  A:\n    Value: {value}\n"));
         assert_eq!(d.len(), 1, "{value}: {d:?}");
         assert!(

@@ -18,8 +18,15 @@ test('1. the first example is loaded and rendered on open', async ({ page }) => 
 });
 
 test('a first visit shows the gallery\'s render at once; the engine gives the same; an edited workspace is rendered by the engine', async ({ page }) => {
+  // The engine cannot start until the wasm arrives: the first render is there before it.
+  let releaseWasm;
+  const wasmHeld = new Promise((resolve) => { releaseWasm = resolve; });
+  await page.route('**/proton_playground_bg.wasm', async (route) => { await wasmHeld; await route.continue(); });
   await open(page);
-  expect(await page.evaluate(() => window.protonPlayground.firstRenderShipped)).toBe(true);
+  expect(await page.evaluate(() => [window.protonPlayground.firstRenderShipped, window.protonPlayground.engineAnsweredMs()])).toEqual([true, null]);
+  await expect(diagnostics(page)).toContainText('No problems found');
+  await page.screenshot({ path: `${SHOTS}/1-first-visit-before-the-engine.png`, fullPage: true });
+  releaseWasm();
   await expect.poll(() => page.evaluate(() => window.protonPlayground.engineAnsweredMs())).not.toBeNull();
   const { shipped, engine } = await page.evaluate(async () => {
     const [first] = await (await fetch('examples.json')).json();
