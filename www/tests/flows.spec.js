@@ -1,6 +1,6 @@
 // The user flows of the page, in Chromium (issue "The playground page"). Each saves a screenshot.
 import { test, expect } from '@playwright/test';
-import { unzipSync, strFromU8 } from 'fflate';
+import { unzipSync, strFromU8, zipSync, strToU8 } from 'fflate';
 import { readFileSync } from 'node:fs';
 import { SHOTS, open, outputText, pickExample, pickFolder, diagnostics } from './helpers.js';
 
@@ -108,6 +108,33 @@ test('5. a .tar.gz picked with the file picker loads as a new workspace', async 
   // The previous workspace stays reachable in the recent list.
   await expect(page.getByLabel('Recent').locator('option', { hasText: 'Shared ECS environment' })).toHaveCount(1);
   await page.screenshot({ path: `${SHOTS}/5-archive.png`, fullPage: true });
+});
+
+test('a .zip dropped onto the page loads as a new workspace', async ({ page }) => {
+  await open(page);
+  const folder = '../examples/templates/ecs-shared-env/v1';
+  const template = readFileSync(`${folder}/infrastructure/cloudformation.yaml`, 'utf8').replace(/^Description: .*$/m, 'Description: "Dropped as a zip"');
+  const zip = zipSync({
+    'shared-env/schema/schema.yaml': strToU8(readFileSync(`${folder}/schema/schema.yaml`, 'utf8')),
+    'shared-env/infrastructure/manifest.yaml': strToU8(readFileSync(`${folder}/infrastructure/manifest.yaml`, 'utf8')),
+    'shared-env/infrastructure/cloudformation.yaml': strToU8(template),
+  });
+  await page.evaluate((bytes) => {
+    const dataTransfer = new DataTransfer();
+    dataTransfer.items.add(new File([new Uint8Array(bytes)], 'shared-env.zip', { type: 'application/zip' }));
+    window.dispatchEvent(new DragEvent('dragover', { dataTransfer, cancelable: true }));
+  }, [...zip]);
+  await expect(page.locator('#drop-hint')).toBeVisible();
+  await page.evaluate((bytes) => {
+    const dataTransfer = new DataTransfer();
+    dataTransfer.items.add(new File([new Uint8Array(bytes)], 'shared-env.zip', { type: 'application/zip' }));
+    window.dispatchEvent(new DragEvent('drop', { dataTransfer, cancelable: true }));
+  }, [...zip]);
+  await expect(page.locator('#drop-hint')).toBeHidden();
+  await expect(page.getByLabel('Example')).toHaveValue('');
+  await expect.poll(() => outputText(page, 'infrastructure/cloudformation.yaml')).toContain('Description: "Dropped as a zip"');
+  await expect(page.getByRole('treeitem', { name: 'shared-env/infrastructure/cloudformation.yaml', exact: true })).toBeVisible();
+  await page.screenshot({ path: `${SHOTS}/5-dropped-zip.png`, fullPage: true });
 });
 
 test('6. a reload keeps the edits (localStorage)', async ({ page }) => {
