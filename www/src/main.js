@@ -117,8 +117,7 @@ async function update() {
 }
 
 /// Refreshes every panel with an engine answer (answer.js). `shipped` marks the gallery's
-/// answer shown before the engine is up: the engine's own follows, and the version
-/// comparisons wait for it.
+/// answer, shown before the engine is up: the engine's own follows.
 function show(result, { shipped = false } = {}) {
   summary = result.summary;
   report = result.report;
@@ -143,13 +142,14 @@ function show(result, { shipped = false } = {}) {
   evaluateWorkshop();
   form.showErrors(report ? report.diagnostics : []);
   spec.show(report, bundle, workspace);
-  // The comparison renders two versions: let typing in a file settle first (a change of
-  // template or workspace refreshes at once).
+  // The comparison renders two versions: it waits for the engine's own answer, and lets typing
+  // in a file settle first (a change of template or workspace refreshes at once).
   clearTimeout(versionsTimer);
-  if (shipped) return;
-  const refreshVersions = () => versions.refresh(workspace, summary, workspace.selection.root);
-  if (workspace.selection.root !== versions.followed) refreshVersions();
-  else versionsTimer = setTimeout(refreshVersions, 250);
+  if (!shipped) {
+    const refreshVersions = () => versions.refresh(workspace, summary, workspace.selection.root);
+    if (workspace.selection.root !== versions.followed) refreshVersions();
+    else versionsTimer = setTimeout(refreshVersions, 250);
+  }
   const errors = all.filter((d) => d.severity === 'error').length;
   status(report ? `Rendered ${report.outputs.length} file${report.outputs.length === 1 ? '' : 's'}${errors ? `, ${errors} error${errors === 1 ? '' : 's'}` : ''}` : 'No bundle found');
 }

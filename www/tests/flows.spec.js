@@ -25,6 +25,7 @@ test('a first visit shows the gallery\'s render at once; the engine gives the sa
   await open(page);
   expect(await page.evaluate(() => [window.protonPlayground.firstRenderShipped, window.protonPlayground.engineAnsweredMs()])).toEqual([true, null]);
   await expect(diagnostics(page)).toContainText('No problems found');
+  await expect(page.locator('#status')).toHaveText('Rendered 1 file');
   await page.screenshot({ path: `${SHOTS}/1-first-visit-before-the-engine.png`, fullPage: true });
   releaseWasm();
   await expect.poll(() => page.evaluate(() => window.protonPlayground.engineAnsweredMs())).not.toBeNull();
