@@ -2,12 +2,13 @@
 import { EditorState } from '@codemirror/state';
 import { EditorView, keymap, lineNumbers, highlightActiveLine, highlightActiveLineGutter, drawSelection } from '@codemirror/view';
 import { defaultKeymap, history, historyKeymap } from '@codemirror/commands';
-import { syntaxHighlighting, defaultHighlightStyle, bracketMatching, indentOnInput } from '@codemirror/language';
+import { bracketMatching, indentOnInput } from '@codemirror/language';
 import { searchKeymap, highlightSelectionMatches } from '@codemirror/search';
 import { lintGutter, setDiagnostics } from '@codemirror/lint';
 import { yaml } from '@codemirror/lang-yaml';
 import { json } from '@codemirror/lang-json';
 import { jinja } from '@codemirror/lang-jinja';
+import { editorTheme } from './editor-theme.js';
 
 /// The language for a file: Jinja over YAML for templates, YAML, JSON, or plain text.
 export function languageFor(path, text = '') {
@@ -24,7 +25,7 @@ const base = () => [
   highlightActiveLine(),
   highlightSelectionMatches(),
   bracketMatching(),
-  syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
+  editorTheme,
   EditorView.lineWrapping,
 ];
 

@@ -198,6 +198,48 @@ test('importing a spec file fills the form', async ({ page }) => {
   await expect.poll(() => outputText(page, 'infrastructure/cloudformation.yaml')).toContain('RetentionInDays: 90');
 });
 
+test('light and dark themes follow the system, editors included, with readable text', async ({ page }) => {
+  await page.emulateMedia({ colorScheme: 'light' });
+  await open(page);
+  await expect(page.locator('#editor .cm-content')).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Rendered infrastructure/cloudformation.yaml' }).locator('.cm-content')).toBeVisible();
+  // WCAG contrast of every coloured token, line number and plain line against its editor's
+  // background: at least 4.5 (AA for normal text).
+  const look = () => page.evaluate(() => {
+    const rgb = (c) => c.match(/[\d.]+/g).slice(0, 3).map(Number);
+    const luminance = (c) => {
+      const [r, g, b] = rgb(c).map((v) => { const s = v / 255; return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4; });
+      return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    };
+    const contrast = (a, b) => { const [x, y] = [luminance(a), luminance(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
+    const worst = [];
+    for (const editor of document.querySelectorAll('.cm-editor')) {
+      const background = getComputedStyle(editor).backgroundColor;
+      const gutters = editor.querySelector('.cm-gutters');
+      const texts = [...editor.querySelectorAll('.cm-line:not(.cm-activeLine), .cm-line:not(.cm-activeLine) span')]
+        .map((e) => [e, background])
+        .concat([...editor.querySelectorAll('.cm-lineNumbers .cm-gutterElement:not(.cm-activeLineGutter)')].map((e) => [e, getComputedStyle(gutters).backgroundColor]));
+      for (const [element, behind] of texts) {
+        if (!element.textContent.trim()) continue;
+        const ratio = contrast(getComputedStyle(element).color, behind);
+        if (ratio < 4.5) worst.push(`${element.className || 'text'} "${element.textContent.slice(0, 20)}" ${ratio.toFixed(2)}`);
+      }
+    }
+    return { page: getComputedStyle(document.body).backgroundColor, editor: getComputedStyle(document.querySelector('#editor .cm-editor')).backgroundColor, worst };
+  });
+  const light = await look();
+  expect(light.page).toBe('rgb(255, 255, 255)');
+  expect(light.editor).toBe('rgb(255, 255, 255)');
+  expect(light.worst).toEqual([]);
+  // The system switches to dark: the page and its editors follow, no reload.
+  await page.emulateMedia({ colorScheme: 'dark' });
+  const dark = await look();
+  expect(dark.page).toBe('rgb(22, 24, 28)');
+  expect(dark.editor).toBe('rgb(22, 24, 28)');
+  expect(dark.worst).toEqual([]);
+  await page.screenshot({ path: `${SHOTS}/dark-theme.png`, fullPage: true });
+});
+
 test('keyboard: Ctrl+S downloads the open file', async ({ page }) => {
   await open(page);
   await page.locator('#editor .cm-content').click();
