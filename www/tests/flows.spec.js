@@ -300,6 +300,11 @@ test('a service paired with a loaded environment gets its declared outputs as mo
 
 test('the Versions panel follows the selected template and compares it with its previous major', async ({ page }) => {
   await open(page);
+  // A first major is compared with the next one.
+  const versions = page.getByRole('region', { name: 'Versions' });
+  await expect(versions.getByLabel('Old version')).toHaveValue('ecs-shared-env/v1');
+  await expect(versions.getByLabel('New version')).toHaveValue('ecs-shared-env/v2');
+  await expect(versions).toContainText('Needs major');
   await pickFolder(page, '../examples/templates');
   await page.getByLabel('Template').selectOption({ label: 'ecs-fargate-service:2 (service)' });
   const panel = page.getByRole('region', { name: 'Versions' });

@@ -18,7 +18,8 @@ export class VersionsPanel {
     if (!summary) return;
     const bundles = summary.bundles;
     const roots = bundles.map((b) => b.root);
-    // Follow the template picked at the top: compare it with its previous major by default.
+    // Follow the template picked at the top: compare it with its previous major by default, or,
+    // for its first major, with the next one (the upgrade it would take).
     if (selectedRoot !== this.followed) {
       this.followed = selectedRoot;
       this.newRoot = selectedRoot;
@@ -27,8 +28,13 @@ export class VersionsPanel {
     if (!roots.includes(this.newRoot)) this.newRoot = selectedRoot;
     if (!roots.includes(this.oldRoot)) {
       const current = bundles.find((b) => b.root === this.newRoot);
-      const earlier = bundles.filter((b) => current && b.name === current.name && (b.major || 0) < (current.major || 0));
-      this.oldRoot = earlier.length ? earlier[earlier.length - 1].root : this.newRoot;
+      const major = (b) => b.major || 0;
+      const others = current ? bundles.filter((b) => b.name === current.name && b !== current).sort((a, b) => major(a) - major(b)) : [];
+      const earlier = others.filter((b) => major(b) < major(current));
+      const later = others.filter((b) => major(b) > major(current));
+      if (earlier.length) this.oldRoot = earlier[earlier.length - 1].root;
+      else if (later.length) [this.oldRoot, this.newRoot] = [this.newRoot, later[0].root];
+      else this.oldRoot = this.newRoot;
     }
     const selected = bundles.find((b) => b.root === selectedRoot);
     const service = selected && selected.kind === 'service' ? selected : null;
