@@ -120,17 +120,15 @@ test('a .zip dropped onto the page loads as a new workspace', async ({ page }) =
     'shared-env/infrastructure/manifest.yaml': strToU8(readFileSync(`${folder}/infrastructure/manifest.yaml`, 'utf8')),
     'shared-env/infrastructure/cloudformation.yaml': strToU8(template),
   });
-  await page.evaluate((bytes) => {
+  // What a browser dispatches when a file is dragged over the page, then dropped.
+  const drag = (type) => page.evaluate(([event, bytes]) => {
     const dataTransfer = new DataTransfer();
     dataTransfer.items.add(new File([new Uint8Array(bytes)], 'shared-env.zip', { type: 'application/zip' }));
-    window.dispatchEvent(new DragEvent('dragover', { dataTransfer, cancelable: true }));
-  }, [...zip]);
+    window.dispatchEvent(new DragEvent(event, { dataTransfer, cancelable: true }));
+  }, [type, [...zip]]);
+  await drag('dragover');
   await expect(page.locator('#drop-hint')).toBeVisible();
-  await page.evaluate((bytes) => {
-    const dataTransfer = new DataTransfer();
-    dataTransfer.items.add(new File([new Uint8Array(bytes)], 'shared-env.zip', { type: 'application/zip' }));
-    window.dispatchEvent(new DragEvent('drop', { dataTransfer, cancelable: true }));
-  }, [...zip]);
+  await drag('drop');
   await expect(page.locator('#drop-hint')).toBeHidden();
   await expect(page.getByLabel('Example')).toHaveValue('');
   await expect.poll(() => outputText(page, 'infrastructure/cloudformation.yaml')).toContain('Description: "Dropped as a zip"');
