@@ -54,7 +54,8 @@ await esbuild.build({
 
 cpSync(join(pkg, 'proton_playground_bg.wasm'), join(dist, 'assets', 'proton_playground_bg.wasm'));
 // Fetched by the worker beside the wasm (kept out of it: see src/checks/resource_types.rs).
-cpSync(join(root, 'data', 'cfn-resource-types.tsv'), join(dist, 'assets', 'cfn-resource-types.tsv'));
+const resourceTypes = join(root, 'data', 'cfn-resource-types.tsv');
+cpSync(resourceTypes, join(dist, 'assets', 'cfn-resource-types.tsv'));
 cpSync(join(www, 'static'), dist, { recursive: true });
 
 // Examples: every file of each gallery bundle, with its spec and mocks text.
@@ -81,7 +82,7 @@ const examples = gallery.map((entry) => ({
 // A first visit opens the first example: the engine's answer for it ships with the gallery, so
 // the page shows it while the wasm still compiles (main.js checks the state it was made for).
 if (examples.length) {
-  loadResourceTypes(readFileSync(join(root, 'data', 'cfn-resource-types.tsv'), 'utf8'));
+  loadResourceTypes(readFileSync(resourceTypes, 'utf8'));
   const workspace = exampleWorkspace(examples[0]);
   const state = answerState(workspace);
   examples[0].firstAnswer = { state, answer: answer(render, analyze(workspace.files), state) };

@@ -19,7 +19,8 @@ export function answer(render, summary, state) {
   return { summary, root: bundle.root, target: request.target, report };
 }
 
-/// What of the page's state an answer depends on (not the open file, nor the output tab).
+/// What of the page's state an answer depends on (not the open file, nor the output tab): the
+/// state the page sends the engine.
 export function answerState({ inputs, mocks, options, selection: { root, target, instance } }) {
   return { inputs, mocks, options, selection: { root, target, instance } };
 }

@@ -1,5 +1,5 @@
-// Runs as a classic script while the page is still being parsed: starts compiling the engine
-// (wasm) and its worker, fetches the examples, and has the worker analyze the workspace the page
+// Runs as a classic script while the page is still being parsed: starts the engine worker (which
+// compiles the wasm), fetches the examples, and has the worker analyze the workspace the page
 // will open (the saved one, else the first example) while the main bundle loads.
 import { loadCurrent } from './store.js';
 import { startEngineWorker } from './engine-worker.js';

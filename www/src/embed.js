@@ -7,6 +7,7 @@ import { Engine } from './engine.js';
 import { InputsForm } from './panels/form.js';
 import { h, clear } from './dom.js';
 import { newWorkspace, exampleWorkspace, fillSuggestedMocks } from './workspace.js';
+import { answerState } from './answer.js';
 
 const elements = new Set();
 let engine = null;
@@ -90,8 +91,7 @@ class ProtonPlayground extends HTMLElement {
     }
     this.busy = true;
     try {
-      const { files, inputs, mocks, options, selection } = this.workspace;
-      const result = await sharedEngine().call('update', { files, state: { inputs, mocks, options, selection } });
+      const result = await sharedEngine().call('update', { files: this.workspace.files, state: answerState(this.workspace) });
       this.show(result);
     } catch (error) {
       this.status.textContent = `Engine error: ${error.message}`;

@@ -97,21 +97,23 @@ function persist() {
   storageProblem = store.saveCurrent(workspace);
 }
 
+/// What an answer is shown for: the workspace, template and target.
+const shownKey = () => JSON.stringify([workspace.id, workspace.selection.root, workspace.selection.target]);
+
 /// Re-renders with the current state (latest wins) and refreshes every panel.
 async function update() {
   persist();
-  const { inputs, mocks: m, options, selection } = workspace;
-  const asked = JSON.stringify([workspace.id, selection.root, selection.target]);
+  const asked = shownKey();
   let result;
   try {
-    result = await engine.update({ files: workspace.files, state: { inputs, mocks: m, options, selection } });
+    result = await engine.update({ files: workspace.files, state: answerState(workspace) });
   } catch (error) {
     status(`Engine error: ${error.message}`);
     return;
   }
   if (!result) return; // superseded by a newer edit
   // The user picked another workspace, template or target meanwhile: a newer update answers.
-  if (asked !== JSON.stringify([workspace.id, workspace.selection.root, workspace.selection.target])) return;
+  if (asked !== shownKey()) return;
   engineAnswered ??= performance.now();
   show(result);
 }
@@ -382,8 +384,7 @@ function setUpSharing() {
     download(`${workspace.templateName || 'workspace'}.tar.gz`, new Blob([bytes], { type: 'application/gzip' }));
   });
   $('export').addEventListener('click', async () => {
-    const { inputs, mocks: m, options, selection } = workspace;
-    const files = await engine.call('exportAll', { files: workspace.files, state: { inputs, mocks: m, options, selection } });
+    const files = await engine.call('exportAll', { files: workspace.files, state: answerState(workspace) });
     const entries = {};
     for (const f of files) entries[f.path] = strToU8(f.content);
     download(`${workspace.templateName || 'workspace'}-export.zip`, new Blob([zipSync(entries)], { type: 'application/zip' }));
@@ -403,10 +404,15 @@ function setUpSharing() {
     withoutHash();
     if (!viewingShared) return;
     viewingShared = false;
-    const saved = store.loadCurrent();
-    attach(saved && saved.files ? saved : exampleWorkspace(examples[0]));
+    attach(savedOrFirstExample());
     update();
   });
+}
+
+/// The saved workspace, else the gallery's first example.
+function savedOrFirstExample() {
+  const saved = store.loadCurrent();
+  return saved && saved.files ? saved : exampleWorkspace(examples[0]);
 }
 
 /// The gallery's answer for its first example (build.mjs), when that is what the page opened,
@@ -429,8 +435,7 @@ async function main() {
   const exampleSelect = $('example');
   exampleSelect.append(h('option', { value: '' }, '(your bundle)'));
   for (const ex of examples) exampleSelect.append(h('option', { value: ex.id }, ex.title));
-  const saved = store.loadCurrent();
-  attach(sharedWorkspace() || (saved && saved.files ? saved : exampleWorkspace(examples[0])));
+  attach(sharedWorkspace() || savedOrFirstExample());
   engine.call('version').then((v) => { $('version').textContent = `Engine ${v}.`; });
   // On a first visit the gallery's answer is on screen at once; the editor (CodeMirror) loads
   // once the engine has answered too, not to compete with it for the processor.
@@ -460,9 +465,8 @@ async function main() {
       const times = [];
       for (let i = 0; i < n; i += 1) {
         workspace.mocks.service.name = `bench-${i}`;
-        const { inputs, mocks: m, options, selection } = workspace;
         const start = performance.now();
-        await engine.update({ files: workspace.files, state: { inputs, mocks: m, options, selection } });
+        await engine.update({ files: workspace.files, state: answerState(workspace) });
         times.push(performance.now() - start);
       }
       return times;
@@ -473,9 +477,8 @@ async function main() {
       const times = [];
       for (let i = 0; i < n; i += 1) {
         workspace.files = { ...workspace.files, [path]: `${original}# edit ${i}\n` };
-        const { inputs, mocks: m, options, selection } = workspace;
         const start = performance.now();
-        await engine.update({ files: workspace.files, state: { inputs, mocks: m, options, selection } });
+        await engine.update({ files: workspace.files, state: answerState(workspace) });
         times.push(performance.now() - start);
       }
       workspace.files = { ...workspace.files, [path]: original };

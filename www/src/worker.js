@@ -40,16 +40,12 @@ function filesOf({ files }) {
   return held.files;
 }
 
+/// The summary of the files; analyzing them also makes them the engine's current workspace, which
+/// `render`, `compare`, `checkRepository`, … work on.
 function summaryOf(payload) {
   const files = filesOf(payload);
   held.summary ??= analyze(files);
   return held.summary;
-}
-
-/// The workspace's summary and its selected bundle (else the first).
-function selected(payload) {
-  const summary = summaryOf(payload);
-  return { summary, bundle: selectedBundle(summary, payload.state.selection) };
 }
 
 const handlers = {
@@ -73,7 +69,7 @@ const handlers = {
   },
   /// Every rendered file of every bundle, target and instance, plus the specs.
   exportAll(payload) {
-    const { bundle } = selected(payload);
+    const bundle = selectedBundle(summaryOf(payload), payload.state.selection);
     if (!bundle) return [];
     return exportAll(bundle.root, buildRequest(payload.state, bundle));
   },
