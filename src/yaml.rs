@@ -252,15 +252,15 @@ pub fn parse(text: &str) -> Result<Document, YamlError> {
 
 enum Frame {
     Seq(Node, Vec<Node>, Option<usize>),
-    /// The mapping node, its entries, the key waiting for its value, the anchor, and the key
-    /// texts seen (duplicate detection in constant time: mappings can have 100,000 keys).
-    Map(
-        Node,
-        Vec<(Node, Node)>,
-        Option<Node>,
-        Option<usize>,
-        HashSet<String>,
-    ),
+    Map {
+        node: Node,
+        entries: Vec<(Node, Node)>,
+        /// The key waiting for its value.
+        pending: Option<Node>,
+        anchor: Option<usize>,
+        /// Key texts seen: duplicate detection in constant time (mappings can have 100,000 keys).
+        seen: HashSet<String>,
+    },
 }
 
 #[derive(Default)]
@@ -308,7 +308,13 @@ impl Builder {
                 }
             }
             Event::MappingEnd => {
-                if let Some(Frame::Map(mut node, entries, _, anchor, _)) = self.stack.pop() {
+                if let Some(Frame::Map {
+                    mut node,
+                    entries,
+                    anchor,
+                    ..
+                }) = self.stack.pop()
+                {
                     node.value = NodeValue::Map(entries);
                     self.finish(node, anchor.unwrap_or(0));
                 }
@@ -343,7 +349,13 @@ impl Builder {
         self.stack.push(if is_seq {
             Frame::Seq(node, Vec::new(), anchor)
         } else {
-            Frame::Map(node, Vec::new(), None, anchor, HashSet::new())
+            Frame::Map {
+                node,
+                entries: Vec::new(),
+                pending: None,
+                anchor,
+                seen: HashSet::new(),
+            }
         });
         Ok(())
     }
@@ -383,7 +395,12 @@ impl Builder {
                 }
             }
             Some(Frame::Seq(_, items, _)) => items.push(node),
-            Some(Frame::Map(_, entries, pending, _, seen)) => match pending.take() {
+            Some(Frame::Map {
+                entries,
+                pending,
+                seen,
+                ..
+            }) => match pending.take() {
                 None => *pending = Some(node),
                 Some(key) => {
                     let text = key.key_text();
