@@ -41,6 +41,13 @@ pub struct Diagnostic {
     pub rendered: Option<Box<Location>>,
 }
 
+/// 1-based line and column in a file (YAML nodes carry one).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Pos {
+    pub line: u32,
+    pub column: u32,
+}
+
 /// A place in a file: bundle-relative path, 1-based line and column.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Location {
@@ -87,7 +94,7 @@ impl Diagnostic {
     }
 
     /// Sets the location from a YAML node position, if it has one.
-    pub fn at_pos(mut self, pos: Option<crate::yaml::Pos>) -> Self {
+    pub fn at_pos(mut self, pos: Option<Pos>) -> Self {
         if let Some(pos) = pos {
             self.line = Some(pos.line);
             self.column = Some(pos.column);

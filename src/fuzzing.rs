@@ -2,11 +2,11 @@
 //! replays every input that once crashed or hung one of them. Each must return normally, whatever
 //! the bytes: problems become diagnostics.
 
-use crate::bundle::Workspace;
 use crate::render::lint::{self, Scope};
 use crate::render::{RenderOptions, Renderer};
+use crate::schema::spec::{self, SpecKind};
 use crate::schema::InputKind;
-use crate::spec::{self, SpecKind};
+use crate::workspace::Workspace;
 use minijinja::Value;
 use std::sync::{Arc, OnceLock};
 
@@ -14,7 +14,7 @@ use std::sync::{Arc, OnceLock};
 pub fn archive(data: &[u8]) {
     for name in ["bundle.tar.gz", "bundle.zip"] {
         let workspace = Workspace::from_bytes(name, data);
-        let _ = crate::summary::summarize(&workspace);
+        let _ = crate::workspace::summary::summarize(&workspace);
     }
 }
 
@@ -36,14 +36,14 @@ pub fn inputs(data: &[u8]) {
                     .chain(spec.pipeline.iter())
                     .chain(spec.instances.iter().map(|i| &i.spec));
                 for values in specs {
-                    let merged = crate::inputs::merge(input_type, values);
-                    let site = crate::inputs::InputSite {
+                    let merged = crate::schema::inputs::merge(input_type, values);
+                    let site = crate::schema::inputs::InputSite {
                         label: "inputs",
                         spec_file: Some("spec.yaml"),
                         locate: None,
                         schema_file: "schema/schema.yaml",
                     };
-                    let _ = crate::inputs::validate(input_type, values, &merged, &site);
+                    let _ = crate::schema::inputs::validate(input_type, values, &merged, &site);
                 }
             }
         }

@@ -1,34 +1,30 @@
 //! Proton Playground core: load an AWS Proton template bundle, validate its inputs, build
 //! Proton's rendering context and render it byte for byte as Proton (CPython Jinja2) did.
 //!
-//! The data path is one line, and so is the module list below:
-//! bundle → manifest/schema → spec/inputs → context → render → outputs → checks → report (→ export).
+//! The modules follow the data path, one stage each (docs/architecture.md):
+//! bundle → schema (schema, spec, inputs) → context → render → checks → report,
+//! and `workspace` for what spans templates (versions, repository checks, upgrade check,
+//! export, suggestions). `diagnostic` and `yaml` serve every stage.
+
+pub mod diagnostic;
+pub mod yaml;
 
 pub mod bundle;
 pub mod checks;
-pub mod compat;
 pub mod context;
-pub mod diagnostic;
-pub mod export;
-pub mod fleet;
-#[doc(hidden)]
-pub mod fuzzing;
-pub mod inputs;
-pub mod manifest;
-pub mod outputs;
 pub mod render;
 pub mod report;
 pub mod schema;
-pub mod spec;
-pub mod summary;
-pub mod versions;
-pub mod yaml;
+pub mod workspace;
 
+#[doc(hidden)]
+pub mod fuzzing;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 
-pub use bundle::{Bundle, Kind, Workspace};
+pub use bundle::{Bundle, Kind};
 pub use context::{Mocks, Target};
 pub use diagnostic::{Diagnostic, Severity};
 pub use render::{RenderOptions, UndefinedMode};
 pub use report::{run, Report, Request, SpecSource};
+pub use workspace::Workspace;

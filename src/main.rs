@@ -1,10 +1,10 @@
 //! `proton-playground`: the native CLI over the core, for CI and migration.
 
 use clap::{Parser, Subcommand, ValueEnum};
-use proton_playground::compat;
 use proton_playground::diagnostic::{render_diagnostic, Diagnostic, Severity};
-use proton_playground::outputs::OutputFile;
-use proton_playground::versions::{self, Bump, Comparison};
+use proton_playground::report::files::RenderedFile;
+use proton_playground::workspace::repository;
+use proton_playground::workspace::versions::{self, Bump, Comparison};
 use proton_playground::{
     run, Bundle, Mocks, RenderOptions, Report, Request, SpecSource, Target, UndefinedMode,
     Workspace,
@@ -195,7 +195,7 @@ fn execute(command: Command) -> Result<ExitCode, Fatal> {
             let workspace = load(&bundle)?;
             let selected = select(&workspace, args.template.as_deref())?;
             let request = request(&args)?;
-            let files = proton_playground::export::migration_files(
+            let files = proton_playground::workspace::export::migration_files(
                 &workspace,
                 Some((&selected.root, &request)),
             );
@@ -242,13 +242,14 @@ fn execute(command: Command) -> Result<ExitCode, Fatal> {
         } => {
             let workspace = load(&bundle)?;
             let selected = select(&workspace, template.as_deref())?;
-            let specs = proton_playground::fleet::read_specs(&specs).map_err(Fatal)?;
+            let specs = proton_playground::workspace::upgrade::read_specs(&specs).map_err(Fatal)?;
             let mocks = match &mocks {
                 Some(p) => parse_mocks(&read_text(p)?)
                     .map_err(|e| Fatal(format!("{}: {e}", p.display())))?,
                 None => Mocks::default(),
             };
-            let report = proton_playground::fleet::upgrade_check(selected, &specs, &mocks);
+            let report =
+                proton_playground::workspace::upgrade::upgrade_check(selected, &specs, &mocks);
             match format {
                 Format::Json => out!(
                     "{}",
@@ -287,7 +288,7 @@ fn execute(command: Command) -> Result<ExitCode, Fatal> {
             let workspace = load(&bundle)?;
             let base = request(&args)?;
             let mut diagnostics = workspace.diagnostics.clone();
-            diagnostics.extend(compat::check_repository(&workspace));
+            diagnostics.extend(repository::check_repository(&workspace));
             let mut all_sources = BTreeMap::new();
             let bundles: Vec<&Bundle> = match &args.template {
                 Some(t) => vec![select(&workspace, Some(t))?],
@@ -295,7 +296,7 @@ fn execute(command: Command) -> Result<ExitCode, Fatal> {
             };
             for b in bundles {
                 let keep_spec = !workspace.repository || args.template.is_some();
-                let mut request = compat::check_request(&workspace, b, &base, keep_spec);
+                let mut request = repository::check_request(&workspace, b, &base, keep_spec);
                 for target in b.targets() {
                     request.target = Some(target);
                     let report = run(b, &request);
@@ -451,7 +452,7 @@ fn plural(n: usize) -> &'static str {
 }
 
 /// Writes each file to `dir/<its path>`.
-fn write_files(files: &[OutputFile], dir: &Path) -> Result<(), Fatal> {
+fn write_files(files: &[RenderedFile], dir: &Path) -> Result<(), Fatal> {
     for file in files {
         let path = dir.join(&file.path);
         if let Some(parent) = path.parent() {

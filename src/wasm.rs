@@ -1,9 +1,10 @@
 //! The WebAssembly facade: a thin wasm-bindgen layer over the core for the page's worker. No logic
 //! of its own beyond caching the analyzed workspace between keystrokes.
 
-use crate::bundle::{FileTree, Workspace};
+use crate::bundle::FileTree;
 use crate::report::{run, Request};
-use crate::summary::summarize;
+use crate::workspace::summary::summarize;
+use crate::workspace::Workspace;
 use serde::Serialize;
 use std::cell::RefCell;
 use std::collections::{hash_map::DefaultHasher, BTreeMap};
@@ -62,8 +63,7 @@ fn load_workspace(files: BTreeMap<String, String>) -> JsValue {
             previous => {
                 let (tree, diags) =
                     FileTree::from_texts(files.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-                let reusable = previous.map(|(_, ws, _)| ws.bundles).unwrap_or_default();
-                let workspace = Workspace::from_tree_reusing(tree, diags, reusable);
+                let workspace = Workspace::reanalyze(previous.map(|(_, ws, _)| ws), tree, diags);
                 let summary = to_js(&summarize(&workspace)).unwrap_or(JsValue::NULL);
                 (hash, workspace, summary)
             }
@@ -128,12 +128,12 @@ pub fn render(root: &str, request: JsValue) -> Result<JsValue, JsValue> {
 #[wasm_bindgen]
 pub fn compare(old_root: &str, new_root: &str, declared: &str) -> Result<JsValue, JsValue> {
     let declared = match declared {
-        "minor" => Some(crate::versions::Bump::Minor),
-        "major" => Some(crate::versions::Bump::Major),
+        "minor" => Some(crate::workspace::versions::Bump::Minor),
+        "major" => Some(crate::workspace::versions::Bump::Major),
         _ => None,
     };
     with_workspace(|ws| {
-        to_js(&crate::versions::compare(
+        to_js(&crate::workspace::versions::compare(
             bundle_at(ws, old_root)?,
             bundle_at(ws, new_root)?,
             declared,
@@ -144,7 +144,7 @@ pub fn compare(old_root: &str, new_root: &str, declared: &str) -> Result<JsValue
 /// Repository-level findings (honest bumps, pairings, output contracts) of the current workspace.
 #[wasm_bindgen(js_name = checkRepository)]
 pub fn check_repository() -> Result<JsValue, JsValue> {
-    with_workspace(|ws| to_js(&crate::compat::check_repository(ws)))
+    with_workspace(|ws| to_js(&crate::workspace::repository::check_repository(ws)))
 }
 
 /// Compatibility per service instance: `instances` is `[[name, "env-template:major"], …]`,
@@ -158,11 +158,11 @@ pub fn instance_compatibility(
     let declared: Vec<String> = from_js(declared, "declared")?;
     let declared: Vec<(String, u32)> = declared
         .iter()
-        .filter_map(|d| crate::compat::parse_template_ref(d))
+        .filter_map(|d| crate::workspace::repository::parse_template_ref(d))
         .collect();
     let instances: Vec<(String, String)> = from_js(instances, "instances")?;
     with_workspace(|ws| {
-        to_js(&crate::compat::instance_verdicts(
+        to_js(&crate::workspace::repository::instance_verdicts(
             ws,
             bundle_at(ws, root)?,
             &declared,
@@ -176,7 +176,7 @@ pub fn instance_compatibility(
 pub fn upgrade_check(root: &str, specs: JsValue) -> Result<JsValue, JsValue> {
     let specs: Vec<crate::report::SpecSource> = from_js(specs, "specs")?;
     with_workspace(|ws| {
-        to_js(&crate::fleet::upgrade_check(
+        to_js(&crate::workspace::upgrade::upgrade_check(
             bundle_at(ws, root)?,
             &specs,
             &Default::default(),
@@ -189,7 +189,12 @@ pub fn upgrade_check(root: &str, specs: JsValue) -> Result<JsValue, JsValue> {
 #[wasm_bindgen(js_name = exportAll)]
 pub fn export_all(root: &str, request: JsValue) -> Result<JsValue, JsValue> {
     let request: Request = from_js(request, "request")?;
-    with_workspace(|ws| to_js(&crate::export::migration_files(ws, Some((root, &request)))))
+    with_workspace(|ws| {
+        to_js(&crate::workspace::export::migration_files(
+            ws,
+            Some((root, &request)),
+        ))
+    })
 }
 
 /// The files as a `.tar.gz` (bytes).

@@ -1,9 +1,10 @@
-//! Bundles (REFERENCE §2): a load becomes a [`Workspace`] of one bundle or, for a template-sync
-//! repository, of every `name/vN/` template version; each [`Bundle`] knows its kind, schema,
+//! Bundles (REFERENCE §2): a load holds one bundle or, for a template-sync repository, every
+//! `name/vN/` template version; each [`Bundle`] knows its kind, schema,
 //! infrastructure folders and registration, with the diagnostics found on the way.
 
 pub mod files;
 mod layout;
+pub mod manifest;
 mod registration;
 
 pub use files::FileTree;
@@ -12,14 +13,13 @@ pub use registration::Registration;
 
 use crate::context::Target;
 use crate::diagnostic::Diagnostic;
-use crate::manifest::{self, Method};
 use crate::render::{RenderOptions, Renderer};
 use crate::schema::{self, InputKind, Schema};
+use manifest::Method;
 use std::collections::hash_map::DefaultHasher;
 use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
-use std::path::Path;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
 
 /// What a bundle is a template of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -65,8 +65,6 @@ pub struct Bundle {
     /// Identifies what the bundle was analyzed from (root, files, parent folder files), so an
     /// unchanged bundle can be reused when its workspace is loaded again.
     pub source_hash: u64,
-    /// The outputs an environment bundle declares, computed once (they need a render).
-    declared_outputs: OnceLock<Option<Vec<String>>>,
     /// Renderers by options: a keystroke re-renders without recompiling the templates.
     renderers: Mutex<Vec<(RenderOptions, Arc<Renderer>)>>,
     /// What single files gave the analysis, for the next analysis of this root to reuse.
@@ -92,145 +90,54 @@ struct FileAnalyses {
     >,
 }
 
-/// Everything one load holds.
-#[derive(Debug)]
-pub struct Workspace {
-    pub bundles: Vec<Bundle>,
-    /// Findings about the load itself (archive, paths, layout).
-    pub diagnostics: Vec<Diagnostic>,
-    /// True for a template-sync repository with several template versions.
-    pub repository: bool,
-}
-
-impl Workspace {
-    /// Loads a folder, `.tar.gz`/`.tgz` or `.zip` from disk.
-    pub fn load_path(path: &Path) -> Result<Workspace, String> {
-        let (tree, diags) = files::load_path(path)?;
-        let mut workspace = Workspace::from_tree(tree, diags);
-        // A bundle loaded on its own is named after its folder (`name/vN` → name, major N).
-        if let [bundle] = workspace.bundles.as_mut_slice() {
-            if bundle.root.is_empty() {
-                let canonical = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
-                let last = canonical
-                    .file_name()
-                    .and_then(|n| n.to_str())
-                    .unwrap_or("bundle");
-                let parent = canonical
-                    .parent()
-                    .and_then(|p| p.file_name())
-                    .and_then(|n| n.to_str());
-                match (
-                    last.strip_prefix('v').and_then(|d| d.parse::<u32>().ok()),
-                    parent,
-                ) {
-                    (Some(major), Some(parent)) => {
-                        bundle.name = parent.to_string();
-                        bundle.major = Some(major);
-                    }
-                    _ => {
-                        bundle.name = last
-                            .trim_end_matches(".tar.gz")
-                            .trim_end_matches(".tgz")
-                            .trim_end_matches(".zip")
-                            .to_string();
-                    }
+/// Analyzes every bundle root of a loaded tree (one bundle, or each `name/vN/` of a
+/// template-sync repository). A bundle of `previous` whose files did not change is taken as it
+/// is, and the others reuse what their unchanged files gave: an edit re-analyzes only the bundle
+/// it touches. Returns the bundles and the layout's findings.
+pub fn analyze_tree(tree: &FileTree, mut previous: Vec<Bundle>) -> (Vec<Bundle>, Vec<Diagnostic>) {
+    let (roots, diagnostics) = find_roots(tree);
+    let bundles = roots
+        .into_iter()
+        .map(|root| {
+            let prefix = if root.path.is_empty() {
+                String::new()
+            } else {
+                format!("{}/", root.path)
+            };
+            let files: BTreeMap<String, Vec<u8>> = tree
+                .files
+                .iter()
+                .filter_map(|(p, b)| {
+                    p.strip_prefix(&prefix)
+                        .map(|rel| (rel.to_string(), b.clone()))
+                })
+                .collect();
+            let parent_files: BTreeMap<String, Vec<u8>> = root
+                .template_dir
+                .as_ref()
+                .map(|dir| {
+                    let p = format!("{dir}/");
+                    tree.files
+                        .iter()
+                        .filter_map(|(k, v)| {
+                            k.strip_prefix(&p)
+                                .filter(|r| !r.contains('/'))
+                                .map(|r| (r.to_string(), v.clone()))
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            let hash = source_hash(&root, &files, &parent_files);
+            match previous.iter().position(|b| b.source_hash == hash) {
+                Some(i) => previous.swap_remove(i),
+                None => {
+                    let earlier = previous.iter().find(|b| b.root == root.path);
+                    Bundle::analyze(&root, files, &parent_files, hash, earlier)
                 }
             }
-        }
-        Ok(workspace)
-    }
-
-    /// Loads an archive from memory.
-    pub fn from_bytes(name: &str, bytes: &[u8]) -> Workspace {
-        let (tree, diags) = files::load_bytes(name, bytes);
-        Workspace::from_tree(tree, diags)
-    }
-
-    /// Analyzes loaded files.
-    pub fn from_tree(tree: FileTree, diagnostics: Vec<Diagnostic>) -> Workspace {
-        Workspace::from_tree_reusing(tree, diagnostics, Vec::new())
-    }
-
-    /// Like [`Workspace::from_tree`], taking each bundle whose files did not change from
-    /// `previous` instead of analyzing it again: an edit re-analyzes only the bundle it touches.
-    pub fn from_tree_reusing(
-        tree: FileTree,
-        mut diagnostics: Vec<Diagnostic>,
-        mut previous: Vec<Bundle>,
-    ) -> Workspace {
-        let (roots, layout_diags) = find_roots(&tree);
-        diagnostics.extend(layout_diags);
-        let repository = roots.len() > 1;
-        let bundles = roots
-            .into_iter()
-            .map(|root| {
-                let prefix = if root.path.is_empty() {
-                    String::new()
-                } else {
-                    format!("{}/", root.path)
-                };
-                let files: BTreeMap<String, Vec<u8>> = tree
-                    .files
-                    .iter()
-                    .filter_map(|(p, b)| {
-                        p.strip_prefix(&prefix)
-                            .map(|rel| (rel.to_string(), b.clone()))
-                    })
-                    .collect();
-                let parent_files: BTreeMap<String, Vec<u8>> = root
-                    .template_dir
-                    .as_ref()
-                    .map(|dir| {
-                        let p = format!("{dir}/");
-                        tree.files
-                            .iter()
-                            .filter_map(|(k, v)| {
-                                k.strip_prefix(&p)
-                                    .filter(|r| !r.contains('/'))
-                                    .map(|r| (r.to_string(), v.clone()))
-                            })
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                let hash = source_hash(&root, &files, &parent_files);
-                match previous.iter().position(|b| b.source_hash == hash) {
-                    Some(i) => previous.swap_remove(i),
-                    None => {
-                        let earlier = previous.iter().find(|b| b.root == root.path);
-                        Bundle::analyze(&root, files, &parent_files, hash, earlier)
-                    }
-                }
-            })
-            .collect();
-        Workspace {
-            bundles,
-            diagnostics,
-            repository,
-        }
-    }
-
-    /// Every diagnostic with repository-relative paths.
-    pub fn all_diagnostics(&self) -> Vec<Diagnostic> {
-        let mut out = self.diagnostics.clone();
-        for b in &self.bundles {
-            out.extend(b.diagnostics.iter().cloned().map(|d| d.under(&b.root)));
-        }
-        out
-    }
-
-    /// The bundle named `name` (optionally `name:major` or a root path), else the first.
-    pub fn select(&self, selector: Option<&str>) -> Option<&Bundle> {
-        match selector {
-            None => self.bundles.first(),
-            Some(sel) => self.bundles.iter().find(|b| {
-                b.root == sel
-                    || b.name == sel
-                    || b.major.is_some_and(|m| {
-                        format!("{}:{m}", b.name) == sel || format!("{}/v{m}", b.name) == sel
-                    })
-            }),
-        }
-    }
+        })
+        .collect();
+    (bundles, diagnostics)
 }
 
 /// Folders tried for a target, in order, with a note when the folder is not the standard one.
@@ -407,7 +314,6 @@ impl Bundle {
             registration,
             diagnostics: diags,
             source_hash,
-            declared_outputs: OnceLock::new(),
             renderers: Mutex::new(Vec::new()),
             file_analyses,
         }
@@ -434,13 +340,6 @@ impl Bundle {
             .lint
             .iter()
             .map(|(file, (_, lint))| (file.as_str(), lint.references.as_slice()))
-    }
-
-    /// The outputs this environment declares (memoized [`crate::versions::declared_outputs`]).
-    pub fn declared_outputs(&self) -> Option<&[String]> {
-        self.declared_outputs
-            .get_or_init(|| crate::versions::declared_outputs(self))
-            .as_deref()
     }
 
     pub fn infrastructure_for(&self, target: Target) -> Option<&Infrastructure> {
@@ -736,106 +635,5 @@ fn check_structure(
                 diags.push(Diagnostic::error("bundle-structure", message));
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    const MANIFEST: &str = "infrastructure:\n  templates:\n    - file: cloudformation.yaml\n      rendering_engine: jinja\n      template_language: cloudformation\n";
-
-    /// A repository of an environment (with `env_template`) and a component.
-    fn repository(env_template: &str) -> FileTree {
-        let files = [
-            ("env/v1/schema/schema.yaml", "schema:\n  format:\n    openapi: 3.0.0\n  environment_input_type: E\n  types:\n    E:\n      type: object\n      properties: {}\n"),
-            ("env/v1/infrastructure/manifest.yaml", MANIFEST),
-            ("env/v1/infrastructure/cloudformation.yaml", env_template),
-            ("component/v1/manifest.yaml", MANIFEST),
-            ("component/v1/cloudformation.yaml", "Resources: {}\n"),
-        ];
-        FileTree::from_texts(files).0
-    }
-
-    #[test]
-    fn an_edit_reanalyzes_only_the_bundle_it_touches() {
-        let first = Workspace::from_tree(repository("Resources: {}\n"), Vec::new());
-        let files_of = |ws: &Workspace, root: &str| {
-            Arc::as_ptr(&ws.bundles.iter().find(|b| b.root == root).unwrap().files)
-        };
-        let (env, component) = (files_of(&first, "env/v1"), files_of(&first, "component/v1"));
-        let edited = repository("Resources: {}\nOutputs: {}\n");
-        let second = Workspace::from_tree_reusing(edited, Vec::new(), first.bundles);
-        assert_eq!(second.bundles.len(), 2);
-        assert_eq!(files_of(&second, "component/v1"), component, "reused");
-        assert_ne!(files_of(&second, "env/v1"), env, "analyzed again");
-        let env = second.bundles.iter().find(|b| b.root == "env/v1").unwrap();
-        assert!(env.files["infrastructure/cloudformation.yaml"].contains("Outputs"));
-    }
-
-    #[test]
-    fn a_reanalysis_reuses_what_unchanged_files_gave() {
-        // A lint finding in the template and a schema finding, so both are carried over.
-        let schema = "schema:\n  format:\n    openapi: 3.0.0\n  environment_input_type: E\n  types:\n    E:\n      type: object\n      required: [missing]\n      properties:\n        port: { type: number, default: 80 }\n";
-        let tree = |template: &str| {
-            FileTree::from_texts([
-                ("schema/schema.yaml", schema),
-                ("infrastructure/manifest.yaml", MANIFEST),
-                ("infrastructure/cloudformation.yaml", template),
-            ])
-            .0
-        };
-        let template = "Resources: {}\n# {{ service.name }}\n";
-        let first = Workspace::from_tree(tree(template), Vec::new());
-        let schema_of = |ws: &Workspace| ws.bundles[0].schema.clone().unwrap();
-        let first_schema = schema_of(&first);
-
-        let edited = format!("{template}# an edit\n");
-        let second = Workspace::from_tree_reusing(tree(&edited), Vec::new(), first.bundles);
-        assert!(
-            Arc::ptr_eq(&schema_of(&second), &first_schema),
-            "schema reused"
-        );
-        let fresh = Workspace::from_tree(tree(&edited), Vec::new());
-        let codes = |ws: &Workspace| {
-            let mut codes: Vec<String> = ws.bundles[0]
-                .diagnostics
-                .iter()
-                .map(|d| format!("{d}"))
-                .collect();
-            codes.sort();
-            codes
-        };
-        assert_eq!(
-            codes(&second),
-            codes(&fresh),
-            "same findings as a fresh analysis"
-        );
-        assert!(
-            codes(&fresh).iter().any(|c| c.contains("missing")),
-            "{:?}",
-            codes(&fresh)
-        );
-        assert!(
-            codes(&fresh).iter().any(|c| c.contains("service")),
-            "{:?}",
-            codes(&fresh)
-        );
-
-        let changed_schema = schema.replace("80", "81");
-        let third = Workspace::from_tree_reusing(
-            FileTree::from_texts([
-                ("schema/schema.yaml", changed_schema.as_str()),
-                ("infrastructure/manifest.yaml", MANIFEST),
-                ("infrastructure/cloudformation.yaml", edited.as_str()),
-            ])
-            .0,
-            Vec::new(),
-            second.bundles,
-        );
-        assert!(
-            !Arc::ptr_eq(&schema_of(&third), &first_schema),
-            "schema parsed again"
-        );
     }
 }

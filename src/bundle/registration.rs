@@ -24,7 +24,7 @@ fn parse_entry(text: &str) -> Option<(String, u32)> {
         || (!major.starts_with('0')
             && !major.is_empty()
             && major.bytes().all(|b| b.is_ascii_digit()));
-    if !(crate::spec::valid_name(name) && canonical) {
+    if !(crate::schema::spec::valid_name(name) && canonical) {
         return None;
     }
     Some((name.to_string(), major.parse().ok()?))
@@ -85,7 +85,7 @@ pub fn read(
         match envs.and_then(|e| e.as_seq()) {
             Some(items) => {
                 for item in items {
-                    let t = crate::schema::node_text(item);
+                    let t = crate::yaml::node_text(item);
                     match parse_entry(&t) {
                         Some(entry) => {
                             reg.compatible_environments.push(entry);
@@ -126,7 +126,7 @@ pub fn read(
         }
         if let Some(sources) = doc.root.get("supported_component_sources") {
             for item in sources.as_seq().unwrap_or_default() {
-                let t = crate::schema::node_text(item);
+                let t = crate::yaml::node_text(item);
                 if t != "DIRECTLY_DEFINED" {
                     diags.push(
                         Diagnostic::error(

@@ -208,35 +208,11 @@ fn wordwrap(
         return Err(arg_error(format!("invalid width {width} (must be > 0)")));
     }
     let s = string_arg(state, value, "wordwrap")?;
-    let paragraphs: Vec<String> = python_splitlines(&s)
+    let paragraphs: Vec<String> = super::methods::python_splitlines(&s)
         .iter()
         .map(|line| textwrap(line, width as usize, break_long, hyphens).join(&wrapstring))
         .collect();
     Ok(paragraphs.join(&wrapstring))
-}
-
-/// Python `str.splitlines()` (without keepends).
-pub fn python_splitlines(s: &str) -> Vec<String> {
-    let mut lines = Vec::new();
-    let mut current = String::new();
-    let mut chars = s.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\r' => {
-                if chars.peek() == Some(&'\n') {
-                    chars.next();
-                }
-                lines.push(std::mem::take(&mut current));
-            }
-            '\n' | '\u{b}' | '\u{c}' | '\u{1c}' | '\u{1d}' | '\u{1e}' | '\u{85}' | '\u{2028}'
-            | '\u{2029}' => lines.push(std::mem::take(&mut current)),
-            c => current.push(c),
-        }
-    }
-    if !current.is_empty() {
-        lines.push(current);
-    }
-    lines
 }
 
 /// Splits text into Python `textwrap` chunks: runs of whitespace, em-dashes (`--` between words)

@@ -243,7 +243,7 @@ fn string_method(
             Value::from(parts.join(s))
         }
         "format" => Value::from(python_format(s, args, kwargs)?),
-        "splitlines" => list_of(super::filters::python_splitlines(s)),
+        "splitlines" => list_of(python_splitlines(s)),
         "zfill" => {
             let width = arg_int(args, 0, 0).max(0) as usize;
             super::check_padding(width, "zfill")?;
@@ -692,6 +692,30 @@ fn mutation_error(kind: &str, method: &str) -> Error {
         ErrorKind::UnknownMethod,
         format!("{kind}.{method}() changes a value in place, which Jinja2 allows but the playground cannot run"),
     )
+}
+
+/// Python `str.splitlines()` (without keepends).
+pub fn python_splitlines(s: &str) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut current = String::new();
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' => {
+                if chars.peek() == Some(&'\n') {
+                    chars.next();
+                }
+                lines.push(std::mem::take(&mut current));
+            }
+            '\n' | '\u{b}' | '\u{c}' | '\u{1c}' | '\u{1d}' | '\u{1e}' | '\u{85}' | '\u{2028}'
+            | '\u{2029}' => lines.push(std::mem::take(&mut current)),
+            c => current.push(c),
+        }
+    }
+    if !current.is_empty() {
+        lines.push(current);
+    }
+    lines
 }
 
 #[cfg(test)]

@@ -1,11 +1,15 @@
 //! A serializable description of a loaded workspace: what the page needs to build its selector,
 //! forms and mock fields (and what `proton-playground` prints for `--format json`).
 
-use crate::bundle::{Bundle, Kind, Workspace};
+use crate::bundle::manifest::Method;
+use crate::bundle::{Bundle, Kind};
 use crate::context::Target;
 use crate::diagnostic::Diagnostic;
-use crate::manifest::Method;
 use crate::schema::{InputKind, InputType};
+use crate::workspace::suggestions::{
+    consumed, paired_outputs, plausible, COMPONENT_OUTPUTS, ENVIRONMENT_OUTPUTS, INSTANCE_OUTPUTS,
+};
+use crate::workspace::Workspace;
 use serde::Serialize;
 use serde_json::Value as Json;
 
@@ -91,17 +95,6 @@ fn input_summary(t: Option<&InputType>) -> Option<InputTypeSummary> {
     })
 }
 
-/// Names read under any of `prefixes` (`environment.outputs.X` → `X`), in first-use order.
-pub fn consumed(bundle: &Bundle, prefixes: &[&[&str]]) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for read in crate::compat::reads_under(bundle, prefixes) {
-        if !out.contains(&read.name) {
-            out.push(read.name);
-        }
-    }
-    out
-}
-
 pub fn summarize(workspace: &Workspace) -> WorkspaceSummary {
     WorkspaceSummary {
         repository: workspace.repository,
@@ -114,33 +107,14 @@ pub fn summarize(workspace: &Workspace) -> WorkspaceSummary {
     }
 }
 
-fn plausible(names: Vec<String>) -> serde_json::Map<String, Json> {
-    names
-        .into_iter()
-        .map(|n| {
-            let value = crate::versions::plausible_output(&n);
-            (n, Json::String(value))
-        })
-        .collect()
-}
-
 pub fn summarize_bundle(workspace: &Workspace, b: &Bundle) -> BundleSummary {
-    let consumed_environment_outputs = consumed(
-        b,
-        &[
-            &["environment", "outputs"],
-            &["service_instances", "[]", "environment", "outputs"],
-        ],
-    );
+    let consumed_environment_outputs = consumed(b, ENVIRONMENT_OUTPUTS);
     let mut suggested_environment_outputs = plausible(consumed_environment_outputs.clone());
-    for (name, value) in crate::compat::paired_outputs(workspace, b) {
+    for (name, value) in paired_outputs(workspace, b) {
         suggested_environment_outputs.entry(name).or_insert(value);
     }
-    let consumed_instance_outputs = consumed(b, &[&["service_instances", "[]", "outputs"]]);
-    let consumed_component_outputs = consumed(
-        b,
-        &[&["service_instance", "components", "default", "outputs"]],
-    );
+    let consumed_instance_outputs = consumed(b, INSTANCE_OUTPUTS);
+    let consumed_component_outputs = consumed(b, COMPONENT_OUTPUTS);
     let schema = b.schema.as_ref();
     let kind_type = |k: InputKind| schema.and_then(|s| s.input_type(k));
     BundleSummary {

@@ -1,121 +1,14 @@
 //! Checks across the templates of a repository (REFERENCE §11, §2.5): honest version bumps, service
 //! ↔ environment compatibility and method pairing, and the environment-output contract.
 
-use crate::bundle::{Bundle, Kind, Workspace};
+use crate::bundle::manifest::Method;
+use crate::bundle::{Bundle, Kind};
 use crate::diagnostic::Diagnostic;
-use crate::manifest::Method;
-use crate::versions::{compare, plausible_output, Bump};
-use serde_json::{Map, Value as Json};
-
-/// An environment output a service template reads, where, and whether the read is guarded.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ConsumedOutput {
-    pub name: String,
-    pub file: String,
-    pub line: u32,
-    pub guarded: bool,
-}
-
-/// The names a bundle's templates read directly under any of `prefixes` (from their syntax trees).
-pub fn reads_under(bundle: &Bundle, prefixes: &[&[&str]]) -> Vec<ConsumedOutput> {
-    let mut out = Vec::new();
-    for (file, refs) in bundle.references() {
-        for r in refs {
-            for prefix in prefixes {
-                if r.path.len() > prefix.len()
-                    && r.path.iter().zip(prefix.iter()).all(|(a, b)| a == b)
-                {
-                    let name = &r.path[prefix.len()];
-                    if name != "[]" {
-                        out.push(ConsumedOutput {
-                            name: name.clone(),
-                            file: file.to_string(),
-                            line: r.line,
-                            guarded: r.guarded,
-                        });
-                    }
-                }
-            }
-        }
-    }
-    out
-}
-
-/// Every `environment.outputs.X` (and `service_instances[i].environment.outputs.X`, Terraform
-/// `var.environment.outputs.X`) a bundle reads.
-pub fn consumed_outputs(bundle: &Bundle) -> Vec<ConsumedOutput> {
-    let mut out = reads_under(
-        bundle,
-        &[
-            &["environment", "outputs"],
-            &["service_instances", "[]", "environment", "outputs"],
-        ],
-    );
-    // Terraform reads `var.environment.outputs.X` in .tf files (not templated).
-    for infra in &bundle.infrastructure {
-        if infra.method != Some(Method::Terraform) {
-            continue;
-        }
-        for file in &infra.files {
-            let text = bundle
-                .files
-                .get(file)
-                .map(String::as_str)
-                .unwrap_or_default();
-            for (i, line) in text.lines().enumerate() {
-                let mut rest = line;
-                while let Some(at) = rest.find("var.environment.outputs.") {
-                    let tail = &rest[at + "var.environment.outputs.".len()..];
-                    let name: String = tail
-                        .chars()
-                        .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '-')
-                        .collect();
-                    if !name.is_empty() {
-                        out.push(ConsumedOutput {
-                            name: name.clone(),
-                            file: file.clone(),
-                            line: i as u32 + 1,
-                            guarded: line.contains("try(") || line.contains("lookup("),
-                        });
-                    }
-                    rest = tail;
-                }
-            }
-        }
-    }
-    out
-}
-
-/// The loaded environment template versions a service is registered for.
-pub fn compatible_environments<'w>(ws: &'w Workspace, service: &Bundle) -> Vec<&'w Bundle> {
-    let Some(reg) = &service.registration else {
-        return Vec::new();
-    };
-    ws.bundles
-        .iter()
-        .filter(|b| matches!(b.kind, Kind::Environment | Kind::CustomerManagedEnvironment))
-        .filter(|b| {
-            reg.compatible_environments
-                .iter()
-                .any(|(name, major)| &b.name == name && b.major == Some(*major))
-        })
-        .collect()
-}
-
-/// Mocked environment outputs for a service, from what its first loaded compatible environment
-/// declares, with plausible values (so the service renders with no typing).
-pub fn paired_outputs(ws: &Workspace, service: &Bundle) -> Map<String, Json> {
-    compatible_environments(ws, service)
-        .first()
-        .and_then(|env| env.declared_outputs())
-        .unwrap_or_default()
-        .iter()
-        .map(|name| {
-            let value = plausible_output(name);
-            (name.clone(), Json::String(value))
-        })
-        .collect()
-}
+use crate::workspace::suggestions::{
+    consumed, consumed_outputs, fill_plausible, paired_outputs, placeholder_spec, INSTANCE_OUTPUTS,
+};
+use crate::workspace::versions::{compare, Bump};
+use crate::workspace::Workspace;
 
 /// The request `check` renders `bundle` with: the given spec (when `keep_spec` and there is one)
 /// or placeholders for required inputs, the outputs a paired loaded environment declares, and
@@ -128,7 +21,7 @@ pub fn check_request(
 ) -> crate::report::Request {
     let mut request = base.clone();
     if !keep_spec || request.spec.is_none() {
-        request.spec = Some(crate::versions::placeholder_spec(bundle));
+        request.spec = Some(placeholder_spec(bundle));
     }
     for (name, value) in paired_outputs(ws, bundle) {
         request
@@ -138,14 +31,10 @@ pub fn check_request(
             .entry(name)
             .or_insert(value);
     }
-    for name in crate::summary::consumed(bundle, &[&["service_instances", "[]", "outputs"]]) {
-        let value = plausible_output(&name);
-        request
-            .mocks
-            .instance_outputs
-            .entry(name)
-            .or_insert(value.into());
-    }
+    fill_plausible(
+        &mut request.mocks.instance_outputs,
+        consumed(bundle, INSTANCE_OUTPUTS),
+    );
     request
 }
 
@@ -230,7 +119,7 @@ pub fn instance_verdicts(
                         ));
                     }
                 }
-                if let Some(declared_outputs) = env.declared_outputs() {
+                if let Some(declared_outputs) = ws.declared_outputs(env) {
                     let missing: Vec<&str> = consumed
                         .iter()
                         .filter(|c| !c.guarded && !declared_outputs.contains(&c.name))
@@ -357,7 +246,7 @@ pub fn check_repository(ws: &Workspace) -> Vec<Diagnostic> {
                     _ => {}
                 }
                 // Memoized in the bundle: each environment renders once, however many services.
-                let Some(declared) = env.declared_outputs() else {
+                let Some(declared) = ws.declared_outputs(env) else {
                     out.push(Diagnostic::info("contract-unknown", format!("{} declares its outputs through CodeBuild: the contract is not checked", env.label())).in_file(env.root.clone()));
                     continue;
                 };

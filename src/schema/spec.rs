@@ -2,7 +2,7 @@
 //! section, and export from merged inputs (fields left at their default omitted).
 
 use crate::diagnostic::Diagnostic;
-use crate::inputs::Locate;
+use crate::schema::inputs::Locate;
 use crate::yaml::{self, Node, NodeValue, Pos};
 use serde_json::{Map, Value as Json};
 
@@ -133,7 +133,7 @@ pub fn parse(
             return (spec, diags);
         }
     };
-    diags.extend(crate::schema::yaml_notices(&doc.notices, path));
+    diags.extend(crate::yaml::notice_diagnostics(&doc.notices, path));
     let root = doc.root;
     if root.as_map().is_none() {
         diags.push(err(
@@ -150,7 +150,7 @@ pub fn parse(
             Some(root.pos),
         )),
         Some((_, value)) => {
-            let text = crate::schema::node_text(value);
+            let text = crate::yaml::node_text(value);
             if let Some(expected) = expected {
                 if text != expected.document_name() {
                     diags.push(err(
@@ -265,7 +265,7 @@ fn parse_instance(item: &Node, path: &str, diags: &mut Vec<Diagnostic>) -> SpecI
                     .at_pos(Some(item.pos)),
             ),
             Some(node) => {
-                let value = crate::schema::node_text(node);
+                let value = crate::yaml::node_text(node);
                 if !valid_name(&value) {
                     diags.push(
                         Diagnostic::error("spec-name", format!("{field} `{value}` is not a valid Proton name"))
@@ -310,22 +310,22 @@ pub fn export(
     match kind {
         SpecKind::Environment => {
             out.push_str("spec:");
-            write_mapping(&mut out, spec, 1);
+            yaml::write_mapping(&mut out, spec, 1);
         }
         SpecKind::Service => {
             if let Some(p) = pipeline {
                 out.push_str("pipeline:");
-                write_mapping(&mut out, p, 1);
+                yaml::write_mapping(&mut out, p, 1);
             }
             out.push_str("instances:\n");
             for inst in instances {
-                out.push_str(&format!("  - name: {}\n", yaml_string(&inst.name)));
+                out.push_str(&format!("  - name: {}\n", yaml::yaml_string(&inst.name)));
                 if let Some(env) = &inst.environment {
-                    out.push_str(&format!("    environment: {}\n", yaml_string(env)));
+                    out.push_str(&format!("    environment: {}\n", yaml::yaml_string(env)));
                 }
                 if !inst.spec.is_empty() {
                     out.push_str("    spec:");
-                    write_mapping(&mut out, &inst.spec, 3);
+                    yaml::write_mapping(&mut out, &inst.spec, 3);
                 }
             }
         }
@@ -348,70 +348,6 @@ pub fn without_defaults(
         })
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect()
-}
-
-fn write_mapping(out: &mut String, map: &Map<String, Json>, depth: usize) {
-    if map.is_empty() {
-        out.push_str(" {}\n");
-        return;
-    }
-    out.push('\n');
-    for (k, v) in map {
-        out.push_str(&"  ".repeat(depth));
-        out.push_str(&yaml_string(k));
-        out.push(':');
-        write_value(out, v, depth);
-    }
-}
-
-fn write_value(out: &mut String, value: &Json, depth: usize) {
-    match value {
-        Json::Object(m) => write_mapping(out, m, depth + 1),
-        Json::Array(items) if items.is_empty() => out.push_str(" []\n"),
-        Json::Array(items) => {
-            out.push('\n');
-            for item in items {
-                out.push_str(&"  ".repeat(depth + 1));
-                out.push('-');
-                match item {
-                    Json::Object(m) if !m.is_empty() => {
-                        let mut inner = String::new();
-                        write_mapping(&mut inner, m, depth + 2);
-                        // The first key goes on the dash line.
-                        let trimmed = inner.trim_start_matches('\n');
-                        out.push(' ');
-                        out.push_str(trimmed.trim_start());
-                    }
-                    other => write_value(out, other, depth + 1),
-                }
-            }
-        }
-        scalar => {
-            out.push(' ');
-            out.push_str(&match scalar {
-                Json::String(s) => yaml_string(s),
-                Json::Null => "null".into(),
-                Json::Bool(b) => b.to_string(),
-                Json::Number(n) => match n.as_f64() {
-                    Some(f) if !n.is_i64() && !n.is_u64() => crate::render::pyrepr::float_repr(f),
-                    _ => n.to_string(),
-                },
-                _ => String::new(),
-            });
-            out.push('\n');
-        }
-    }
-}
-
-/// A string plain when YAML 1.1 reads it back unchanged, else double-quoted.
-pub fn yaml_string(s: &str) -> String {
-    if yaml::needs_quotes(s) {
-        let mut out = String::new();
-        crate::render::pyjson::write_string(&mut out, s, Default::default());
-        out
-    } else {
-        s.to_string()
-    }
 }
 
 #[cfg(test)]

@@ -2,13 +2,15 @@
 //! classified with the rule that decided it, the version bump the changes need, whether the
 //! declared bump is honest, and what changes for a running instance (rendered diff, resources).
 
-use crate::bundle::{Bundle, Kind};
-use crate::context::Target;
+use crate::bundle::Bundle;
 use crate::report::{run, Request};
 use crate::schema::{InputKind, InputType};
+use crate::workspace::suggestions::{
+    consumed, fill_plausible, placeholder_spec, ENVIRONMENT_OUTPUTS,
+};
 use crate::yaml::{self, NodeValue};
 use serde::Serialize;
-use serde_json::{Map, Value as Json};
+use serde_json::Value as Json;
 use std::collections::BTreeMap;
 
 /// What a change needs. Ordered: the largest requirement of any change wins.
@@ -611,103 +613,12 @@ fn mock_request(old: &Bundle, new: &Bundle) -> Request {
         ..Default::default()
     };
     for b in [old, new] {
-        for name in crate::summary::consumed(
-            b,
-            &[
-                &["environment", "outputs"],
-                &["service_instances", "[]", "environment", "outputs"],
-            ],
-        ) {
-            request
-                .mocks
-                .environment
-                .outputs
-                .insert(name.clone(), Json::String(plausible_output(&name)));
-        }
+        fill_plausible(
+            &mut request.mocks.environment.outputs,
+            consumed(b, ENVIRONMENT_OUTPUTS),
+        );
     }
     request
-}
-
-/// A plausible value for an output name (`vpc-…`, `subnet-…`, ARNs shaped like ARNs).
-pub fn plausible_output(name: &str) -> String {
-    let lower = name.to_lowercase();
-    if lower.contains("subnet") {
-        "subnet-0a1b2c3d4e5f67890,subnet-0f9e8d7c6b5a43210".into()
-    } else if lower.contains("vpc") {
-        "vpc-0a1b2c3d4e5f67890".into()
-    } else if lower.contains("securitygroup") || lower.ends_with("sg") {
-        "sg-0a1b2c3d4e5f67890".into()
-    } else if lower.contains("cluster") && lower.ends_with("arn") {
-        "arn:aws:ecs:us-east-1:123456789012:cluster/mock-cluster".into()
-    } else if lower.contains("role") && lower.ends_with("arn") {
-        format!("arn:aws:iam::123456789012:role/mock-{name}")
-    } else if lower.contains("policy") && lower.ends_with("arn") {
-        format!("arn:aws:iam::123456789012:policy/mock-{name}")
-    } else if lower.contains("topic") && lower.ends_with("arn") {
-        format!("arn:aws:sns:us-east-1:123456789012:mock-{name}")
-    } else if lower.ends_with("arn") {
-        format!("arn:aws:mock:us-east-1:123456789012:mock/{name}")
-    } else if lower.contains("url") {
-        format!("https://example.com/mock-{name}")
-    } else {
-        format!("mock-{name}")
-    }
-}
-
-/// A spec giving a placeholder to every required input without a default (and one instance), so a
-/// bundle can be checked without a spec: enum → its first value, numbers → their minimum or 1,
-/// strings → "example", booleans → false, lists → [], objects → {}.
-pub fn placeholder_spec(bundle: &Bundle) -> crate::report::SpecSource {
-    let fill = |t: Option<&InputType>| -> Map<String, Json> {
-        t.map(|t| {
-            t.properties
-                .iter()
-                .filter(|p| p.required && p.default.is_none())
-                .map(|p| {
-                    let s = &p.schema;
-                    let value = if let Some(first) = s
-                        .get("enum")
-                        .and_then(Json::as_array)
-                        .and_then(|e| e.first())
-                    {
-                        first.clone()
-                    } else {
-                        match s.get("type").and_then(Json::as_str) {
-                            Some("integer" | "number") => {
-                                s.get("minimum").cloned().unwrap_or(Json::from(1))
-                            }
-                            Some("boolean") => Json::Bool(false),
-                            Some("array") => Json::Array(Vec::new()),
-                            Some("object") => Json::Object(Map::new()),
-                            _ => Json::String("example".into()),
-                        }
-                    };
-                    (p.name.clone(), value)
-                })
-                .collect()
-        })
-        .unwrap_or_default()
-    };
-    let types = |k: InputKind| bundle.schema.as_ref().and_then(|s| s.input_type(k));
-    let doc = match bundle.kind {
-        Kind::Environment | Kind::CustomerManagedEnvironment => {
-            serde_json::json!({"proton": "EnvironmentSpec", "spec": fill(types(InputKind::Environment))})
-        }
-        _ => {
-            let mut doc = serde_json::json!({
-                "proton": "ServiceSpec",
-                "instances": [{"name": "check", "environment": "check-env", "spec": fill(types(InputKind::Service))}],
-            });
-            if bundle.has_pipeline() {
-                doc["pipeline"] = Json::Object(fill(types(InputKind::Pipeline)));
-            }
-            doc
-        }
-    };
-    crate::report::SpecSource {
-        path: "(placeholder spec)".into(),
-        text: serde_json::to_string_pretty(&doc).unwrap_or_default(),
-    }
 }
 
 /// `Resources` of a rendered CloudFormation text: logical id → type.
@@ -726,49 +637,6 @@ pub fn resource_types(text: &str) -> BTreeMap<String, String> {
         }
     }
     out
-}
-
-/// `Outputs` keys of a rendered CloudFormation text.
-pub fn output_names(text: &str) -> Vec<String> {
-    // An environment's outputs are read on every edit of its template: parsing only the
-    // top-level `Outputs:` block is a fraction of parsing the whole template.
-    let names = |text: &str| {
-        yaml::parse(text).ok().map(|doc| {
-            doc.root
-                .get("Outputs")
-                .and_then(|o| o.as_map())
-                .map(|m| m.iter().map(|(k, _)| k.key_text()).collect())
-                .unwrap_or_default()
-        })
-    };
-    outputs_block(text)
-        .and_then(names)
-        .or_else(|| names(text))
-        .unwrap_or_default()
-}
-
-/// The lines of a block-style document's one top-level `Outputs:` key, up to the next
-/// top-level line (nothing inside a block mapping's value starts at column 0).
-fn outputs_block(text: &str) -> Option<&str> {
-    let top_level = |line: &str| {
-        line.starts_with(|c: char| !c.is_whitespace() && c != '#') && !line.starts_with("---")
-    };
-    let mut starts = text
-        .match_indices('\n')
-        .map(|(i, _)| i + 1)
-        .chain([0])
-        .filter(|&i| text[i..].starts_with("Outputs:"));
-    let start = starts.next()?;
-    if starts.next().is_some() {
-        return None; // a duplicate key: the whole parse reports it
-    }
-    let rest = &text[start..];
-    let end = rest
-        .match_indices('\n')
-        .map(|(i, _)| i + 1)
-        .find(|&i| top_level(&rest[i..]))
-        .unwrap_or(rest.len());
-    Some(&rest[..end])
 }
 
 fn resource_changes(file: &str, old: &str, new: &str) -> Vec<ResourceChange> {
@@ -805,63 +673,6 @@ fn resource_changes(file: &str, old: &str, new: &str) -> Vec<ResourceChange> {
         }
     }
     out
-}
-
-/// Outputs an environment template version declares (REFERENCE §11.3): CloudFormation `Outputs`
-/// rendered with default inputs, Terraform `output "X"` blocks, customer-managed input names.
-/// `None` when unknown (CodeBuild).
-pub fn declared_outputs(env: &Bundle) -> Option<Vec<String>> {
-    match (env.kind, env.method()) {
-        (Kind::CustomerManagedEnvironment, _) => Some(
-            env.schema
-                .as_ref()
-                .and_then(|s| s.environment.as_ref())
-                .map(|t| t.properties.iter().map(|p| p.name.clone()).collect())
-                .unwrap_or_default(),
-        ),
-        (_, Some(crate::manifest::Method::CloudFormation)) => {
-            let request = Request {
-                target: Some(Target::Environment),
-                spec: Some(placeholder_spec(env)),
-                skip_checks: true,
-                ..Default::default()
-            };
-            let report = run(env, &request);
-            Some(
-                report
-                    .outputs
-                    .iter()
-                    .flat_map(|o| output_names(&o.content))
-                    .collect(),
-            )
-        }
-        (_, Some(crate::manifest::Method::Terraform)) => {
-            let infra = env.infrastructure_for(Target::Environment)?;
-            let mut names = Vec::new();
-            for file in &infra.files {
-                for line in env
-                    .files
-                    .get(file)
-                    .map(String::as_str)
-                    .unwrap_or_default()
-                    .lines()
-                {
-                    let t = line.trim_start();
-                    if let Some(rest) = t.strip_prefix("output") {
-                        if let Some(name) = rest
-                            .trim_start()
-                            .strip_prefix('"')
-                            .and_then(|r| r.split('"').next())
-                        {
-                            names.push(name.to_string());
-                        }
-                    }
-                }
-            }
-            Some(names)
-        }
-        _ => None,
-    }
 }
 
 #[cfg(test)]

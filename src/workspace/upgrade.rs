@@ -7,7 +7,7 @@ use crate::bundle::{Bundle, Kind};
 use crate::context::{Mocks, Target};
 use crate::diagnostic::Diagnostic;
 use crate::report::{run, Request, SpecSource};
-use crate::versions::plausible_output;
+use crate::workspace::suggestions::{consumed, fill_plausible, ENVIRONMENT_OUTPUTS};
 use serde::Serialize;
 
 /// The verdict for one instance (or environment, or pipeline) of one spec file.
@@ -33,27 +33,17 @@ pub struct FleetReport {
 /// plausible values (unless `mocks` gives them), so only the specs decide.
 pub fn upgrade_check(bundle: &Bundle, specs: &[SpecSource], mocks: &Mocks) -> FleetReport {
     let mut mocks = mocks.clone();
-    for name in crate::summary::consumed(
-        bundle,
-        &[
-            &["environment", "outputs"],
-            &["service_instances", "[]", "environment", "outputs"],
-        ],
-    ) {
-        let value = plausible_output(&name);
-        mocks
-            .environment
-            .outputs
-            .entry(name)
-            .or_insert(value.into());
-    }
+    fill_plausible(
+        &mut mocks.environment.outputs,
+        consumed(bundle, ENVIRONMENT_OUTPUTS),
+    );
     let mut verdicts = Vec::new();
     let wanted = crate::report::spec_kind(bundle).map(|k| k.document_name());
     for spec in specs {
         // Specs of other templates (another document kind) are not this fleet's.
         let document = crate::yaml::parse(&spec.text)
             .ok()
-            .and_then(|d| d.root.get("proton").map(crate::schema::node_text));
+            .and_then(|d| d.root.get("proton").map(crate::yaml::node_text));
         if let (Some(wanted), Some(document)) = (wanted, document.as_deref()) {
             if wanted != document {
                 continue;
@@ -79,10 +69,10 @@ pub fn upgrade_check(bundle: &Bundle, specs: &[SpecSource], mocks: &Mocks) -> Fl
         };
         match bundle.kind {
             Kind::Service => {
-                let parsed = crate::spec::parse(
+                let parsed = crate::schema::spec::parse(
                     &spec.text,
                     &spec.path,
-                    Some(crate::spec::SpecKind::Service),
+                    Some(crate::schema::spec::SpecKind::Service),
                     bundle.has_pipeline(),
                 )
                 .0;

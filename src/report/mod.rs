@@ -1,16 +1,18 @@
 //! One run of the data path for one bundle and target: spec → inputs → context → render →
 //! report. The CLI and the WebAssembly facade both call [`run`].
 
+pub mod files;
+
+use crate::bundle::manifest::Method;
 use crate::bundle::{Bundle, Kind};
 use crate::checks;
 use crate::context::{self, Instance, Mocks, Target};
 use crate::diagnostic::{has_errors, Diagnostic};
-use crate::inputs::{self, InputSite};
-use crate::manifest::Method;
-use crate::outputs::{self, OutputFile};
 use crate::render::RenderOptions;
+use crate::schema::inputs::{self, InputSite};
+use crate::schema::spec::{self, Spec, SpecInstance, SpecKind};
 use crate::schema::{InputKind, InputType};
-use crate::spec::{self, Spec, SpecInstance, SpecKind};
+use files::RenderedFile;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value as Json};
 
@@ -45,9 +47,9 @@ pub struct Report {
     /// Name of the instance rendered (instance and component targets).
     pub instance: Option<String>,
     /// The compared output files (rendered templates, generated input files).
-    pub outputs: Vec<OutputFile>,
+    pub outputs: Vec<RenderedFile>,
     /// Display-only files (CodeBuild `project_properties` rendered).
-    pub extras: Vec<OutputFile>,
+    pub extras: Vec<RenderedFile>,
     pub diagnostics: Vec<Diagnostic>,
     /// The spec for the current inputs, fields at their default omitted.
     pub spec: String,
@@ -234,7 +236,7 @@ pub fn run(bundle: &Bundle, request: &Request) -> Report {
     let mut extras = Vec::new();
     if let Some(infra) = bundle.infrastructure_for(target) {
         let renderer = bundle.renderer(&request.options);
-        let (o, e) = outputs::produce(
+        let (o, e) = files::produce(
             bundle,
             infra,
             &context,

@@ -2,10 +2,10 @@
 //! passed through with `proton.auto.tfvars.json`, CodeBuild `proton-inputs.json` and the rendered
 //! `project_properties` (display only).
 
+use crate::bundle::manifest::Method;
 use crate::bundle::{Bundle, Infrastructure};
 use crate::context::Target;
 use crate::diagnostic::Diagnostic;
-use crate::manifest::Method;
 use crate::render::pyjson::{dumps, JsonStyle};
 use crate::render::{lint, Renderer};
 use minijinja::value::Value;
@@ -14,7 +14,7 @@ use serde_json::{Map, Value as Json};
 
 /// One produced file, by bundle-relative path.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct OutputFile {
+pub struct RenderedFile {
     pub path: String,
     pub content: String,
 }
@@ -27,7 +27,7 @@ pub fn produce(
     template_value: &Value,
     renderer: &Renderer,
     diagnostics: &mut Vec<Diagnostic>,
-) -> (Vec<OutputFile>, Vec<OutputFile>) {
+) -> (Vec<RenderedFile>, Vec<RenderedFile>) {
     let mut outputs = Vec::new();
     let mut extras = Vec::new();
     let folder_file = |name: &str| {
@@ -53,7 +53,7 @@ pub fn produce(
                     continue;
                 }
                 match renderer.render(file, source, template_value) {
-                    Ok(content) => outputs.push(OutputFile {
+                    Ok(content) => outputs.push(RenderedFile {
                         path: file.clone(),
                         content,
                     }),
@@ -64,19 +64,19 @@ pub fn produce(
         Some(Method::Terraform) => {
             for file in &infra.files {
                 if let Some(content) = bundle.files.get(file) {
-                    outputs.push(OutputFile {
+                    outputs.push(RenderedFile {
                         path: file.clone(),
                         content: content.clone(),
                     });
                 }
             }
-            outputs.push(OutputFile {
+            outputs.push(RenderedFile {
                 path: folder_file("proton.auto.tfvars.json"),
                 content: inputs_file(infra.target, context),
             });
         }
         Some(Method::CodeBuild) => {
-            outputs.push(OutputFile {
+            outputs.push(RenderedFile {
                 path: folder_file("proton-inputs.json"),
                 content: inputs_file(infra.target, context),
             });
@@ -98,7 +98,7 @@ pub fn produce(
                     ..Default::default()
                 };
                 if let Ok(text) = dumps(&value, style) {
-                    extras.push(OutputFile {
+                    extras.push(RenderedFile {
                         path: folder_file("project_properties.rendered.json"),
                         content: text + "\n",
                     });

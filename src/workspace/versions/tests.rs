@@ -1,6 +1,7 @@
 //! One test per row of the REFERENCE §11.2 table.
 use super::*;
-use crate::bundle::{FileTree, Workspace};
+use crate::bundle::FileTree;
+use crate::workspace::Workspace;
 
 fn input_type(properties: &str, required: &str) -> InputType {
     let text = format!(
@@ -297,24 +298,8 @@ fn honest_minor_and_dishonest_minor() {
     let cmp = compare(&v1.bundles[0], &breaking.bundles[0], None);
     assert_eq!((cmp.required, cmp.honest), (Bump::Major, false));
     assert!(compare(&v1.bundles[0], &breaking.bundles[0], Some(Bump::Major)).honest);
-    assert_eq!(declared_outputs(&v1.bundles[0]).unwrap(), ["A"]);
-}
-
-#[test]
-fn output_names_come_from_the_outputs_block_or_the_whole_document() {
-    let block = "Resources:\n  Vpc:\n    Type: AWS::EC2::VPC\nOutputs:\n  # the VPC\n  VpcId:\n    Value: !Ref Vpc\n\n  Cluster: {Value: x}\nDescription: |\n  Outputs: not a key\n";
-    assert_eq!(output_names(block), ["VpcId", "Cluster"]);
     assert_eq!(
-        outputs_block(block),
-        Some("Outputs:\n  # the VPC\n  VpcId:\n    Value: !Ref Vpc\n\n  Cluster: {Value: x}\n")
+        crate::workspace::declared_outputs::of(&v1.bundles[0]).unwrap(),
+        ["A"]
     );
-    // JSON, a flow mapping and a duplicate key are read from the whole document.
-    let json = "{\n  \"Outputs\": {\"A\": {\"Value\": 1}},\n  \"Resources\": {}\n}\n";
-    assert_eq!(output_names(json), ["A"]);
-    assert_eq!(
-        output_names("{\nOutputs: {B: {Value: 1}},\nResources: {}\n}\n"),
-        ["B"]
-    );
-    assert_eq!(outputs_block("Outputs:\n  A: 1\nOutputs:\n  B: 2\n"), None);
-    assert_eq!(output_names("Resources: {}\n"), Vec::<String>::new());
 }

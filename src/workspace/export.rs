@@ -2,11 +2,11 @@
 //! every service instance, plus each bundle's spec — plain CloudFormation, tfvars and CodeBuild
 //! inputs a team can deploy without Proton.
 
-use crate::bundle::Workspace;
 use crate::context::Target;
-use crate::outputs::OutputFile;
+use crate::report::files::RenderedFile;
 use crate::report::{run, Request};
-use crate::spec;
+use crate::schema::spec;
+use crate::workspace::Workspace;
 
 /// The files to export. The bundle at `selected.0` renders with `selected.1` (the user's spec
 /// and mocks); the others with their defaults (and the same mocks). Paths:
@@ -14,19 +14,19 @@ use crate::spec;
 pub fn migration_files(
     workspace: &Workspace,
     selected: Option<(&str, &Request)>,
-) -> Vec<OutputFile> {
+) -> Vec<RenderedFile> {
     let mut files = Vec::new();
     for bundle in &workspace.bundles {
         let mut request = match selected {
             Some((root, request)) if root == bundle.root => request.clone(),
             _ => Request {
-                spec: Some(crate::versions::placeholder_spec(bundle)),
+                spec: Some(crate::workspace::suggestions::placeholder_spec(bundle)),
                 mocks: selected.map(|(_, r)| r.mocks.clone()).unwrap_or_default(),
                 ..Default::default()
             },
         };
         // Outputs the templates read and nobody mocked get the values the page suggests.
-        let suggested = crate::summary::summarize_bundle(workspace, bundle);
+        let suggested = crate::workspace::summary::summarize_bundle(workspace, bundle);
         let mocks = &mut request.mocks;
         for (name, value) in suggested.suggested_environment_outputs {
             mocks.environment.outputs.entry(name).or_insert(value);
@@ -82,14 +82,14 @@ pub fn migration_files(
                     Some(name) => format!("{folder}/{}/{name}", target.name()),
                     None => format!("{folder}/{}", target.name()),
                 };
-                files.extend(report.outputs.into_iter().map(|o| OutputFile {
+                files.extend(report.outputs.into_iter().map(|o| RenderedFile {
                     path: format!("{place}/{}", o.path),
                     content: o.content,
                 }));
             }
         }
         if let Some(text) = spec_text {
-            files.push(OutputFile {
+            files.push(RenderedFile {
                 path: format!("{folder}/spec.yaml"),
                 content: text,
             });

@@ -1,8 +1,12 @@
 //! `schema/schema.yaml` (REFERENCE §4): the input types of a template, their self-checks, and the
 //! OpenAPI 3.0 → JSON Schema translation compiled once into a validator.
 
+pub mod explain;
+pub mod inputs;
+pub mod spec;
+
 use crate::diagnostic::Diagnostic;
-use crate::yaml::{self, Node, NodeValue, Notice, Pos};
+use crate::yaml::{self, Node, Pos};
 use serde_json::{json, Map, Value as Json};
 
 /// Which input type of the schema.
@@ -87,7 +91,7 @@ pub fn parse(text: &str, path: &str) -> (Option<Schema>, Vec<Diagnostic>) {
         Ok(doc) => doc,
         Err(e) => return (None, vec![e.to_diagnostic(path)]),
     };
-    let mut diags = yaml_notices(&doc.notices, path);
+    let mut diags = yaml::notice_diagnostics(&doc.notices, path);
     let Some(schema) = doc.root.get("schema") else {
         diags.push(
             Diagnostic::error(
@@ -203,41 +207,6 @@ pub fn parse(text: &str, path: &str) -> (Option<Schema>, Vec<Diagnostic>) {
         );
     }
     (Some(out), diags)
-}
-
-/// Warnings for YAML 1.1 readings that surprise (`yes` → True) and date-like scalars.
-pub fn yaml_notices(notices: &[Notice], path: &str) -> Vec<Diagnostic> {
-    notices
-        .iter()
-        .map(|n| match n {
-            Notice::Surprising { text, became, pos } => Diagnostic::warning(
-                "yaml-1.1",
-                format!("unquoted `{text}` is read as {became} (YAML 1.1)"),
-            )
-            .in_file(path)
-            .at_pos(Some(*pos))
-            .with_hint(format!("quote it (\"{text}\") if you mean the text")),
-            Notice::Date { text, pos } => Diagnostic::warning(
-                "yaml-date",
-                format!("`{text}` looks like a date: kept as text"),
-            )
-            .in_file(path)
-            .at_pos(Some(*pos))
-            .with_hint("quote it to make the intent clear"),
-            Notice::DuplicateKey { key, pos } => Diagnostic::warning(
-                "yaml-duplicate-key",
-                format!("key `{key}` appears twice: the last one wins"),
-            )
-            .in_file(path)
-            .at_pos(Some(*pos)),
-            Notice::ExtraDocuments { pos } => Diagnostic::warning(
-                "yaml-documents",
-                "more than one YAML document: only the first is read",
-            )
-            .in_file(path)
-            .at_pos(Some(*pos)),
-        })
-        .collect()
 }
 
 fn compile_type(
@@ -616,8 +585,8 @@ fn check_defaults(input_type: &InputType, path: &str, diags: &mut Vec<Diagnostic
         let Some(prop) = input_type.property(&top.replace("~1", "/").replace("~0", "~")) else {
             continue;
         };
-        let field = crate::inputs::field_path(&prop.name, &pointer[1 + top.len()..]);
-        let message = crate::inputs::describe(&error);
+        let field = explain::field_path(&prop.name, &pointer[1 + top.len()..]);
+        let message = explain::describe(&error);
         diags.push(
             Diagnostic::error(
                 "schema-default",
@@ -627,14 +596,6 @@ fn check_defaults(input_type: &InputType, path: &str, diags: &mut Vec<Diagnostic
             .at_pos(prop.default_pos.or(Some(prop.pos)))
             .with_hint("fix the default or the constraint: Proton renders the default as given"),
         );
-    }
-}
-
-/// The value of a scalar node as the text Proton would show.
-pub fn node_text(node: &Node) -> String {
-    match &node.value {
-        NodeValue::Str(s) => s.clone(),
-        _ => node.key_text(),
     }
 }
 

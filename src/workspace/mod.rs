@@ -1,0 +1,259 @@
+//! What spans templates: the workspace of analyzed bundles a load gives, and what is computed
+//! across them: the outputs environments declare, version comparison, repository checks, the
+//! upgrade check, the migration export, the page's summary and the suggestions (plausible mocks,
+//! placeholder specs) they share.
+
+pub mod declared_outputs;
+pub mod export;
+pub mod repository;
+pub mod suggestions;
+pub mod summary;
+pub mod upgrade;
+pub mod versions;
+
+use crate::bundle::{self, files, Bundle, FileTree, Kind};
+use crate::diagnostic::Diagnostic;
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+/// Everything one load holds.
+#[derive(Debug)]
+pub struct Workspace {
+    pub bundles: Vec<Bundle>,
+    /// Findings about the load itself (archive, paths, layout).
+    pub diagnostics: Vec<Diagnostic>,
+    /// True for a template-sync repository with several template versions.
+    pub repository: bool,
+    /// Outputs each environment bundle declares, by the bundle's source hash.
+    declared: Mutex<HashMap<u64, Option<Arc<[String]>>>>,
+}
+
+impl Workspace {
+    /// Loads a folder, `.tar.gz`/`.tgz` or `.zip` from disk.
+    pub fn load_path(path: &Path) -> Result<Workspace, String> {
+        let (tree, diags) = files::load_path(path)?;
+        let mut workspace = Workspace::from_tree(tree, diags);
+        // A bundle loaded on its own is named after its folder (`name/vN` → name, major N).
+        if let [bundle] = workspace.bundles.as_mut_slice() {
+            if bundle.root.is_empty() {
+                let canonical = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+                let last = canonical
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .unwrap_or("bundle");
+                let parent = canonical
+                    .parent()
+                    .and_then(|p| p.file_name())
+                    .and_then(|n| n.to_str());
+                match (
+                    last.strip_prefix('v').and_then(|d| d.parse::<u32>().ok()),
+                    parent,
+                ) {
+                    (Some(major), Some(parent)) => {
+                        bundle.name = parent.to_string();
+                        bundle.major = Some(major);
+                    }
+                    _ => {
+                        bundle.name = last
+                            .trim_end_matches(".tar.gz")
+                            .trim_end_matches(".tgz")
+                            .trim_end_matches(".zip")
+                            .to_string();
+                    }
+                }
+            }
+        }
+        Ok(workspace)
+    }
+
+    /// Loads an archive from memory.
+    pub fn from_bytes(name: &str, bytes: &[u8]) -> Workspace {
+        let (tree, diags) = files::load_bytes(name, bytes);
+        Workspace::from_tree(tree, diags)
+    }
+
+    /// Analyzes loaded files.
+    pub fn from_tree(tree: FileTree, diagnostics: Vec<Diagnostic>) -> Workspace {
+        Workspace::reanalyze(None, tree, diagnostics)
+    }
+
+    /// Like [`Workspace::from_tree`], taking each bundle whose files did not change from
+    /// `previous` (with the outputs it declares) instead of analyzing it again: an edit
+    /// re-analyzes only the bundle it touches.
+    pub fn reanalyze(
+        previous: Option<Workspace>,
+        tree: FileTree,
+        mut diagnostics: Vec<Diagnostic>,
+    ) -> Workspace {
+        let (bundles, declared) = match previous {
+            Some(ws) => (
+                ws.bundles,
+                ws.declared.into_inner().unwrap_or_else(|e| e.into_inner()),
+            ),
+            None => Default::default(),
+        };
+        let (bundles, layout) = bundle::analyze_tree(&tree, bundles);
+        diagnostics.extend(layout);
+        let declared = bundles
+            .iter()
+            .filter_map(|b| Some((b.source_hash, declared.get(&b.source_hash)?.clone())))
+            .collect();
+        Workspace {
+            repository: bundles.len() > 1,
+            bundles,
+            diagnostics,
+            declared: Mutex::new(declared),
+        }
+    }
+
+    /// The outputs an environment bundle of this workspace declares, computed once per version
+    /// of its files (they need a render).
+    pub fn declared_outputs(&self, env: &Bundle) -> Option<Arc<[String]>> {
+        let mut cache = self.declared.lock().unwrap_or_else(|e| e.into_inner());
+        cache
+            .entry(env.source_hash)
+            .or_insert_with(|| declared_outputs::of(env).map(Arc::from))
+            .clone()
+    }
+
+    /// The loaded environment template versions a service is registered for.
+    pub fn compatible_environments(&self, service: &Bundle) -> Vec<&Bundle> {
+        let Some(reg) = &service.registration else {
+            return Vec::new();
+        };
+        self.bundles
+            .iter()
+            .filter(|b| matches!(b.kind, Kind::Environment | Kind::CustomerManagedEnvironment))
+            .filter(|b| {
+                reg.compatible_environments
+                    .iter()
+                    .any(|(name, major)| &b.name == name && b.major == Some(*major))
+            })
+            .collect()
+    }
+
+    /// Every diagnostic with repository-relative paths.
+    pub fn all_diagnostics(&self) -> Vec<Diagnostic> {
+        let mut out = self.diagnostics.clone();
+        for b in &self.bundles {
+            out.extend(b.diagnostics.iter().cloned().map(|d| d.under(&b.root)));
+        }
+        out
+    }
+
+    /// The bundle named `name` (optionally `name:major` or a root path), else the first.
+    pub fn select(&self, selector: Option<&str>) -> Option<&Bundle> {
+        match selector {
+            None => self.bundles.first(),
+            Some(sel) => self.bundles.iter().find(|b| {
+                b.root == sel
+                    || b.name == sel
+                    || b.major.is_some_and(|m| {
+                        format!("{}:{m}", b.name) == sel || format!("{}/v{m}", b.name) == sel
+                    })
+            }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MANIFEST: &str = "infrastructure:\n  templates:\n    - file: cloudformation.yaml\n      rendering_engine: jinja\n      template_language: cloudformation\n";
+
+    /// A repository of an environment (with `env_template`) and a component.
+    fn repository(env_template: &str) -> FileTree {
+        let files = [
+            ("env/v1/schema/schema.yaml", "schema:\n  format:\n    openapi: 3.0.0\n  environment_input_type: E\n  types:\n    E:\n      type: object\n      properties: {}\n"),
+            ("env/v1/infrastructure/manifest.yaml", MANIFEST),
+            ("env/v1/infrastructure/cloudformation.yaml", env_template),
+            ("component/v1/manifest.yaml", MANIFEST),
+            ("component/v1/cloudformation.yaml", "Resources: {}\n"),
+        ];
+        FileTree::from_texts(files).0
+    }
+
+    #[test]
+    fn an_edit_reanalyzes_only_the_bundle_it_touches() {
+        let first = Workspace::from_tree(repository("Resources: {}\n"), Vec::new());
+        let files_of = |ws: &Workspace, root: &str| {
+            Arc::as_ptr(&ws.bundles.iter().find(|b| b.root == root).unwrap().files)
+        };
+        let (env, component) = (files_of(&first, "env/v1"), files_of(&first, "component/v1"));
+        let edited = repository("Resources: {}\nOutputs: {}\n");
+        let second = Workspace::reanalyze(Some(first), edited, Vec::new());
+        assert_eq!(second.bundles.len(), 2);
+        assert_eq!(files_of(&second, "component/v1"), component, "reused");
+        assert_ne!(files_of(&second, "env/v1"), env, "analyzed again");
+        let env = second.bundles.iter().find(|b| b.root == "env/v1").unwrap();
+        assert!(env.files["infrastructure/cloudformation.yaml"].contains("Outputs"));
+    }
+
+    #[test]
+    fn a_reanalysis_reuses_what_unchanged_files_gave() {
+        // A lint finding in the template and a schema finding, so both are carried over.
+        let schema = "schema:\n  format:\n    openapi: 3.0.0\n  environment_input_type: E\n  types:\n    E:\n      type: object\n      required: [missing]\n      properties:\n        port: { type: number, default: 80 }\n";
+        let tree = |template: &str| {
+            FileTree::from_texts([
+                ("schema/schema.yaml", schema),
+                ("infrastructure/manifest.yaml", MANIFEST),
+                ("infrastructure/cloudformation.yaml", template),
+            ])
+            .0
+        };
+        let template = "Resources: {}\n# {{ service.name }}\n";
+        let first = Workspace::from_tree(tree(template), Vec::new());
+        let schema_of = |ws: &Workspace| ws.bundles[0].schema.clone().unwrap();
+        let first_schema = schema_of(&first);
+
+        let edited = format!("{template}# an edit\n");
+        let second = Workspace::reanalyze(Some(first), tree(&edited), Vec::new());
+        assert!(
+            Arc::ptr_eq(&schema_of(&second), &first_schema),
+            "schema reused"
+        );
+        let fresh = Workspace::from_tree(tree(&edited), Vec::new());
+        let codes = |ws: &Workspace| {
+            let mut codes: Vec<String> = ws.bundles[0]
+                .diagnostics
+                .iter()
+                .map(|d| format!("{d}"))
+                .collect();
+            codes.sort();
+            codes
+        };
+        assert_eq!(
+            codes(&second),
+            codes(&fresh),
+            "same findings as a fresh analysis"
+        );
+        assert!(
+            codes(&fresh).iter().any(|c| c.contains("missing")),
+            "{:?}",
+            codes(&fresh)
+        );
+        assert!(
+            codes(&fresh).iter().any(|c| c.contains("service")),
+            "{:?}",
+            codes(&fresh)
+        );
+
+        let changed_schema = schema.replace("80", "81");
+        let third = Workspace::reanalyze(
+            Some(second),
+            FileTree::from_texts([
+                ("schema/schema.yaml", changed_schema.as_str()),
+                ("infrastructure/manifest.yaml", MANIFEST),
+                ("infrastructure/cloudformation.yaml", edited.as_str()),
+            ])
+            .0,
+            Vec::new(),
+        );
+        assert!(
+            !Arc::ptr_eq(&schema_of(&third), &first_schema),
+            "schema parsed again"
+        );
+    }
+}

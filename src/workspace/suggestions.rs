@@ -1,0 +1,223 @@
+//! Suggestions: what a bundle's templates read (found in their syntax trees), and plausible
+//! values for it, so that any template renders with no typing: mocked outputs (`vpc-…`,
+//! `subnet-…`, ARNs shaped like ARNs), the outputs a paired environment declares, and
+//! placeholder specs for required inputs. The page's mock fields, `check`, the version
+//! comparison, the upgrade check and the export all take them from here.
+
+use crate::bundle::manifest::Method;
+use crate::bundle::{Bundle, Kind};
+use crate::report::SpecSource;
+use crate::schema::{InputKind, InputType};
+use crate::workspace::Workspace;
+use serde_json::{Map, Value as Json};
+
+/// Where a template reads environment outputs: `environment.outputs.X`, and through the
+/// `service_instances` of a pipeline.
+pub const ENVIRONMENT_OUTPUTS: &[&[&str]] = &[
+    &["environment", "outputs"],
+    &["service_instances", "[]", "environment", "outputs"],
+];
+/// Where a pipeline reads its service instances' outputs.
+pub const INSTANCE_OUTPUTS: &[&[&str]] = &[&["service_instances", "[]", "outputs"]];
+/// Where a service instance reads its attached component's outputs.
+pub const COMPONENT_OUTPUTS: &[&[&str]] =
+    &[&["service_instance", "components", "default", "outputs"]];
+
+/// An environment output a service template reads, where, and whether the read is guarded.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConsumedOutput {
+    pub name: String,
+    pub file: String,
+    pub line: u32,
+    pub guarded: bool,
+}
+
+/// The names a bundle's templates read directly under any of `prefixes` (from their syntax trees).
+pub fn reads_under(bundle: &Bundle, prefixes: &[&[&str]]) -> Vec<ConsumedOutput> {
+    let mut out = Vec::new();
+    for (file, refs) in bundle.references() {
+        for r in refs {
+            for prefix in prefixes {
+                if r.path.len() > prefix.len()
+                    && r.path.iter().zip(prefix.iter()).all(|(a, b)| a == b)
+                {
+                    let name = &r.path[prefix.len()];
+                    if name != "[]" {
+                        out.push(ConsumedOutput {
+                            name: name.clone(),
+                            file: file.to_string(),
+                            line: r.line,
+                            guarded: r.guarded,
+                        });
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Every `environment.outputs.X` (and `service_instances[i].environment.outputs.X`, Terraform
+/// `var.environment.outputs.X`) a bundle reads.
+pub fn consumed_outputs(bundle: &Bundle) -> Vec<ConsumedOutput> {
+    let mut out = reads_under(bundle, ENVIRONMENT_OUTPUTS);
+    // Terraform reads `var.environment.outputs.X` in .tf files (not templated).
+    for infra in &bundle.infrastructure {
+        if infra.method != Some(Method::Terraform) {
+            continue;
+        }
+        for file in &infra.files {
+            let text = bundle
+                .files
+                .get(file)
+                .map(String::as_str)
+                .unwrap_or_default();
+            for (i, line) in text.lines().enumerate() {
+                let mut rest = line;
+                while let Some(at) = rest.find("var.environment.outputs.") {
+                    let tail = &rest[at + "var.environment.outputs.".len()..];
+                    let name: String = tail
+                        .chars()
+                        .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '-')
+                        .collect();
+                    if !name.is_empty() {
+                        out.push(ConsumedOutput {
+                            name: name.clone(),
+                            file: file.clone(),
+                            line: i as u32 + 1,
+                            guarded: line.contains("try(") || line.contains("lookup("),
+                        });
+                    }
+                    rest = tail;
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Names read under any of `prefixes` (`environment.outputs.X` → `X`), in first-use order.
+pub fn consumed(bundle: &Bundle, prefixes: &[&[&str]]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for read in reads_under(bundle, prefixes) {
+        if !out.contains(&read.name) {
+            out.push(read.name);
+        }
+    }
+    out
+}
+
+/// A plausible value for an output name (`vpc-…`, `subnet-…`, ARNs shaped like ARNs).
+pub fn plausible_output(name: &str) -> String {
+    let lower = name.to_lowercase();
+    if lower.contains("subnet") {
+        "subnet-0a1b2c3d4e5f67890,subnet-0f9e8d7c6b5a43210".into()
+    } else if lower.contains("vpc") {
+        "vpc-0a1b2c3d4e5f67890".into()
+    } else if lower.contains("securitygroup") || lower.ends_with("sg") {
+        "sg-0a1b2c3d4e5f67890".into()
+    } else if lower.contains("cluster") && lower.ends_with("arn") {
+        "arn:aws:ecs:us-east-1:123456789012:cluster/mock-cluster".into()
+    } else if lower.contains("role") && lower.ends_with("arn") {
+        format!("arn:aws:iam::123456789012:role/mock-{name}")
+    } else if lower.contains("policy") && lower.ends_with("arn") {
+        format!("arn:aws:iam::123456789012:policy/mock-{name}")
+    } else if lower.contains("topic") && lower.ends_with("arn") {
+        format!("arn:aws:sns:us-east-1:123456789012:mock-{name}")
+    } else if lower.ends_with("arn") {
+        format!("arn:aws:mock:us-east-1:123456789012:mock/{name}")
+    } else if lower.contains("url") {
+        format!("https://example.com/mock-{name}")
+    } else {
+        format!("mock-{name}")
+    }
+}
+
+/// A spec giving a placeholder to every required input without a default (and one instance), so a
+/// bundle can be checked without a spec: enum → its first value, numbers → their minimum or 1,
+/// strings → "example", booleans → false, lists → [], objects → {}.
+pub fn placeholder_spec(bundle: &Bundle) -> SpecSource {
+    let fill = |t: Option<&InputType>| -> Map<String, Json> {
+        t.map(|t| {
+            t.properties
+                .iter()
+                .filter(|p| p.required && p.default.is_none())
+                .map(|p| {
+                    let s = &p.schema;
+                    let value = if let Some(first) = s
+                        .get("enum")
+                        .and_then(Json::as_array)
+                        .and_then(|e| e.first())
+                    {
+                        first.clone()
+                    } else {
+                        match s.get("type").and_then(Json::as_str) {
+                            Some("integer" | "number") => {
+                                s.get("minimum").cloned().unwrap_or(Json::from(1))
+                            }
+                            Some("boolean") => Json::Bool(false),
+                            Some("array") => Json::Array(Vec::new()),
+                            Some("object") => Json::Object(Map::new()),
+                            _ => Json::String("example".into()),
+                        }
+                    };
+                    (p.name.clone(), value)
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+    };
+    let types = |k: InputKind| bundle.schema.as_ref().and_then(|s| s.input_type(k));
+    let doc = match bundle.kind {
+        Kind::Environment | Kind::CustomerManagedEnvironment => {
+            serde_json::json!({"proton": "EnvironmentSpec", "spec": fill(types(InputKind::Environment))})
+        }
+        _ => {
+            let mut doc = serde_json::json!({
+                "proton": "ServiceSpec",
+                "instances": [{"name": "check", "environment": "check-env", "spec": fill(types(InputKind::Service))}],
+            });
+            if bundle.has_pipeline() {
+                doc["pipeline"] = Json::Object(fill(types(InputKind::Pipeline)));
+            }
+            doc
+        }
+    };
+    SpecSource {
+        path: "(placeholder spec)".into(),
+        text: serde_json::to_string_pretty(&doc).unwrap_or_default(),
+    }
+}
+
+pub fn plausible(names: Vec<String>) -> serde_json::Map<String, Json> {
+    names
+        .into_iter()
+        .map(|n| {
+            let value = plausible_output(&n);
+            (n, Json::String(value))
+        })
+        .collect()
+}
+
+/// Adds a plausible value for each name `outputs` does not already give (given values win).
+pub fn fill_plausible(outputs: &mut Map<String, Json>, names: Vec<String>) {
+    for name in names {
+        let value = plausible_output(&name);
+        outputs.entry(name).or_insert(value.into());
+    }
+}
+
+/// Mocked environment outputs for a service, from what its first loaded compatible environment
+/// declares, with plausible values (so the service renders with no typing).
+pub fn paired_outputs(ws: &Workspace, service: &Bundle) -> Map<String, Json> {
+    ws.compatible_environments(service)
+        .first()
+        .and_then(|env| ws.declared_outputs(env))
+        .unwrap_or_default()
+        .iter()
+        .map(|name| {
+            let value = plausible_output(name);
+            (name.clone(), Json::String(value))
+        })
+        .collect()
+}
