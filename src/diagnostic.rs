@@ -39,6 +39,72 @@ pub struct Diagnostic {
     /// text; `file`/`line` then point at the template line it came from, when that is known).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rendered: Option<Box<Location>>,
+    /// What the finding is about, as data: tools and the page read this, never the message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<Box<Subject>>,
+}
+
+/// The input sections of a spec.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Section {
+    Environment,
+    Pipeline,
+    ServiceInstance,
+}
+
+impl Section {
+    /// `environment inputs`, `pipeline inputs`, `service_instance inputs`: how messages name it
+    /// (the template variable the inputs are read from).
+    pub fn label(self) -> &'static str {
+        match self {
+            Section::Environment => "environment inputs",
+            Section::Pipeline => "pipeline inputs",
+            Section::ServiceInstance => "service_instance inputs",
+        }
+    }
+}
+
+/// What a finding is about, one shape per family of codes (`kind` names it in JSON).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Subject {
+    /// An input value (`input-*`): its section, the service instance it belongs to, the
+    /// top-level input and the field path within it (`subnets[1].name`).
+    Input {
+        section: Section,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        instance: Option<String>,
+        input: String,
+        field: String,
+    },
+    /// An input of a schema type (`schema-*` findings about one property).
+    SchemaInput { input_type: String, input: String },
+    /// An environment output a template reads (`contract-*`): the template that reads it, the
+    /// environment template version (`name:major`) that should declare it, and the output.
+    EnvironmentOutput {
+        reader: String,
+        environment: String,
+        output: String,
+    },
+    /// A template version (`compat-*`, `registration-*`, `repo-*`), and the other template
+    /// version concerned when there is one (`name:major`).
+    Template {
+        template: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        other: Option<String>,
+    },
+    /// A named element of a rendered CloudFormation template (`cfn-*`): its section
+    /// (`Resources`, `Parameters`, …), logical name, and the property, attribute or reference
+    /// concerned.
+    Cfn {
+        section: String,
+        name: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        detail: Option<String>,
+    },
+    /// A variable a template reads (`template-undefined`, `template-scope`): its dotted path.
+    Variable { path: String },
 }
 
 /// 1-based line and column in a file (YAML nodes carry one).
@@ -67,6 +133,7 @@ impl Diagnostic {
             column: None,
             hint: None,
             rendered: None,
+            subject: None,
         }
     }
 
@@ -112,6 +179,12 @@ impl Diagnostic {
         self
     }
 
+    /// Says what the finding is about.
+    pub fn about(mut self, subject: Subject) -> Self {
+        self.subject = Some(Box::new(subject));
+        self
+    }
+
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
@@ -121,16 +194,14 @@ impl Diagnostic {
         self.severity == Severity::Error
     }
 
-    /// Prefixes the file path (used when a bundle lives inside a repository folder).
+    /// Prefixes the file path (a finding without a file gets the folder). The rendered
+    /// location keeps its path: it names a rendered output, not a file of the folder.
     pub fn under(mut self, prefix: &str) -> Self {
         if !prefix.is_empty() {
             self.file = Some(match self.file {
                 Some(f) => format!("{prefix}/{f}"),
                 None => prefix.to_string(),
             });
-            if let Some(at) = &mut self.rendered {
-                at.file = format!("{prefix}/{}", at.file);
-            }
         }
         self
     }

@@ -38,7 +38,8 @@ pub fn inputs(data: &[u8]) {
                 for values in specs {
                     let merged = crate::schema::inputs::merge(input_type, values);
                     let site = crate::schema::inputs::InputSite {
-                        label: "inputs",
+                        section: crate::diagnostic::Section::Environment,
+                        instance: None,
                         spec_file: Some("spec.yaml"),
                         locate: None,
                         schema_file: "schema/schema.yaml",

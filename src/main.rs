@@ -301,13 +301,7 @@ fn execute(command: Command) -> Result<ExitCode, Fatal> {
                     request.target = Some(target);
                     let report = run(b, &request);
                     for d in report.diagnostics {
-                        let d = if b.files.contains_key(d.file.as_deref().unwrap_or_default())
-                            || d.file.is_none()
-                        {
-                            d.under(&b.root)
-                        } else {
-                            d
-                        };
+                        let d = b.in_workspace(d, request.spec.as_ref().map(|s| s.path.as_str()));
                         if !diagnostics.contains(&d) {
                             diagnostics.push(d);
                         }

@@ -120,7 +120,18 @@ pub fn analyze(files: JsValue) -> Result<JsValue, JsValue> {
 #[wasm_bindgen]
 pub fn render(root: &str, request: JsValue) -> Result<JsValue, JsValue> {
     let request: Request = from_js(request, "request")?;
-    with_workspace(|ws| to_js(&run(bundle_at(ws, root)?, &request)))
+    with_workspace(|ws| {
+        let bundle = bundle_at(ws, root)?;
+        let mut report = run(bundle, &request);
+        // Findings with workspace paths, as the CLI shows them: the page's file editor and
+        // diagnostics list use them as they are.
+        let spec_file = request.spec.as_ref().map(|s| s.path.as_str());
+        report.diagnostics = std::mem::take(&mut report.diagnostics)
+            .into_iter()
+            .map(|d| bundle.in_workspace(d, spec_file))
+            .collect();
+        to_js(&report)
+    })
 }
 
 /// Compares two bundles of the current workspace (REFERENCE §11.2); `declared` is `minor`,

@@ -372,6 +372,30 @@ impl Bundle {
         }
     }
 
+    /// A finding of this bundle with workspace paths: its file (or, without one, the finding
+    /// itself) goes under the bundle's folder (`../.compatible-envs` of `svc/v1` is
+    /// `svc/.compatible-envs`), except the spec's file, which is not the bundle's. The CLI and
+    /// the page both show findings this way.
+    pub fn in_workspace(&self, d: Diagnostic, spec_file: Option<&str>) -> Diagnostic {
+        if d.file.is_some() && d.file.as_deref() == spec_file {
+            return d;
+        }
+        let mut d = d.under(&self.root);
+        if let Some(file) = &mut d.file {
+            let mut parts: Vec<&str> = Vec::new();
+            for part in file.split('/') {
+                match part {
+                    ".." if parts.last().is_some_and(|p| *p != "..") => {
+                        parts.pop();
+                    }
+                    _ => parts.push(part),
+                }
+            }
+            *file = parts.join("/");
+        }
+        d
+    }
+
     /// `name:major` label.
     pub fn label(&self) -> String {
         match self.major {

@@ -1,18 +1,20 @@
-//! One run of the data path for one bundle and target: spec → inputs → context → render →
-//! report. The CLI and the WebAssembly facade both call [`run`].
+//! One run of the data path for one bundle and target, each step named in [`run`]: spec →
+//! inputs (once per section) → context → render → produced files → checks → spec export. The
+//! CLI and the WebAssembly facade both call [`run`].
 
 pub mod files;
+mod sections;
 
 use crate::bundle::manifest::Method;
-use crate::bundle::{Bundle, Kind};
+use crate::bundle::{Bundle, Infrastructure, Kind};
 use crate::checks;
-use crate::context::{self, Instance, Mocks, Target};
+use crate::context::{self, Mocks, Target};
 use crate::diagnostic::{has_errors, Diagnostic};
 use crate::render::RenderOptions;
-use crate::schema::inputs::{self, InputSite};
 use crate::schema::spec::{self, Spec, SpecInstance, SpecKind};
 use crate::schema::{InputKind, InputType};
 use files::RenderedFile;
+use sections::Sections;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value as Json};
 
@@ -72,7 +74,7 @@ pub fn spec_kind(bundle: &Bundle) -> Option<SpecKind> {
     }
 }
 
-/// Renders `bundle` for `request`.
+/// Renders `bundle` for `request`: the data path, one named step after the other.
 pub fn run(bundle: &Bundle, request: &Request) -> Report {
     let target = request.target.unwrap_or_else(|| bundle.default_target());
     let mut diagnostics = static_diagnostics(bundle, target);
@@ -86,188 +88,32 @@ pub fn run(bundle: &Bundle, request: &Request) -> Report {
             ),
         ));
     }
-    let parsed = request.spec.as_ref().map(|s| {
-        let (spec, d) = spec::parse(&s.text, &s.path, spec_kind(bundle), bundle.has_pipeline());
-        diagnostics.extend(d);
-        spec
-    });
-    let spec = parsed.unwrap_or_default();
-    let spec_file = request.spec.as_ref().map(|s| s.path.as_str());
-    let schema_file = bundle
-        .schema
-        .as_ref()
-        .map(|s| s.path.clone())
-        .unwrap_or_else(|| "schema/schema.yaml".into());
-    let input_type = |k: InputKind| bundle.schema.as_ref().and_then(|s| s.input_type(k));
-
-    // Inputs.
-    let environment_inputs = match input_type(InputKind::Environment) {
-        Some(t) if target == Target::Environment => {
-            let merged = inputs::merge(t, &spec.spec);
-            let locator = spec.environment_locator();
-            let site = InputSite {
-                label: "environment inputs",
-                spec_file,
-                locate: Some(&locator),
-                schema_file: &schema_file,
-            };
-            diagnostics.extend(inputs::validate(t, &spec.spec, &merged, &site));
-            merged
-        }
-        _ => spec.spec.clone(),
-    };
-    let service_type = input_type(InputKind::Service);
-    let spec_instances: Vec<SpecInstance> =
-        if spec.instances.is_empty() && target != Target::Pipeline {
-            vec![SpecInstance::default()]
-        } else {
-            spec.instances.clone()
-        };
-    if spec.instances.is_empty() && target == Target::Pipeline {
-        diagnostics.push(
-            Diagnostic::warning(
-                "spec-instances",
-                "no service instances: the pipeline renders with an empty service_instances",
-            )
-            .with_hint("give a ServiceSpec with instances"),
-        );
-    }
-    let chosen = match request
-        .instance
-        .as_ref()
-        .filter(|_| target != Target::Environment)
-    {
-        Some(name) => spec_instances
-            .iter()
-            .position(|i| &i.name == name)
-            .unwrap_or_else(|| {
-                diagnostics.push(Diagnostic::error(
-                    "spec-instance",
-                    format!("the spec has no instance named `{name}`"),
-                ));
-                0
-            }),
-        None => 0,
-    };
-    let validate_instance = |i: usize| match target {
-        Target::ServiceInstance | Target::Component => i == chosen,
-        Target::Pipeline => true,
-        Target::Environment => false,
-    };
-    let mut instances = Vec::new();
-    for (i, si) in spec_instances.iter().enumerate() {
-        let merged = match service_type {
-            Some(t) => {
-                let merged = inputs::merge(t, &si.spec);
-                if validate_instance(i) {
-                    let site = InputSite {
-                        label: "service_instance inputs",
-                        spec_file,
-                        locate: Some(si),
-                        schema_file: &schema_file,
-                    };
-                    diagnostics.extend(inputs::validate(t, &si.spec, &merged, &site));
-                }
-                merged
-            }
-            None => si.spec.clone(),
-        };
-        let fallback_name = if target == Target::Pipeline {
-            format!("{}-{}", context::DEFAULT_INSTANCE, i + 1)
-        } else {
-            context::DEFAULT_INSTANCE.to_string()
-        };
-        // The rendered instance takes the user's overrides (REFERENCE §6.2 precedence).
-        let overrides = &request.mocks.instance;
-        let rendered = i == chosen && target != Target::Pipeline;
-        let name = match (&overrides.name, rendered) {
-            (Some(name), true) => name.clone(),
-            _ if si.name.is_empty() => fallback_name,
-            _ => si.name.clone(),
-        };
-        let environment = match (&overrides.environment, rendered) {
-            (Some(env), true) => env.clone(),
-            _ => si
-                .environment
-                .clone()
-                .or_else(|| request.mocks.environment.name.clone())
-                .unwrap_or_else(|| context::DEFAULT_ENVIRONMENT.into()),
-        };
-        instances.push(Instance {
-            name,
-            environment,
-            inputs: merged,
-        });
-    }
-    if target == Target::Pipeline && spec.instances.is_empty() {
-        instances.clear();
-    }
-    let pipeline_spec = spec.pipeline.clone().unwrap_or_default();
-    let pipeline_inputs = match input_type(InputKind::Pipeline) {
-        Some(t) => {
-            let merged = inputs::merge(t, &pipeline_spec);
-            if target == Target::Pipeline {
-                let locator = spec.pipeline_locator();
-                let site = InputSite {
-                    label: "pipeline inputs",
-                    spec_file,
-                    locate: Some(&locator),
-                    schema_file: &schema_file,
-                };
-                diagnostics.extend(inputs::validate(t, &pipeline_spec, &merged, &site));
-            }
-            merged
-        }
-        None => pipeline_spec,
-    };
-
-    // Context and render.
+    let spec = read_spec(bundle, request, &mut diagnostics);
+    let inputs = sections::resolve(bundle, target, &spec, request, &mut diagnostics);
     let context = context::build(
         target,
-        &environment_inputs,
-        &pipeline_inputs,
-        &instances,
-        chosen,
+        &inputs.environment,
+        &inputs.pipeline,
+        &inputs.instances,
+        inputs.chosen,
         &request.mocks,
         request.compat_preview,
     );
-    let template_value = context::to_template_value(&context);
-    let mut outputs = Vec::new();
-    let mut extras = Vec::new();
-    if let Some(infra) = bundle.infrastructure_for(target) {
-        let renderer = bundle.renderer(&request.options);
-        let (o, e) = files::produce(
-            bundle,
-            infra,
-            &context,
-            &template_value,
-            &renderer,
-            &mut diagnostics,
-        );
-        outputs = o;
-        extras = e;
-        if !request.skip_checks && matches!(infra.method, Some(Method::CloudFormation) | None) {
-            for output in outputs.iter().filter(|o| checks::is_template_file(&o.path)) {
-                let source = bundle.files.get(&output.path).map_or("", String::as_str);
-                diagnostics.extend(checks::check_cloudformation(
-                    &output.path,
-                    source,
-                    &output.content,
-                ));
+    let (outputs, extras) = match bundle.infrastructure_for(target) {
+        Some(infra) => {
+            let produced = render_files(bundle, infra, &context, request, &mut diagnostics);
+            if !request.skip_checks {
+                diagnostics.extend(check_files(bundle, infra, &produced.0));
             }
+            produced
         }
-    }
-    let spec_text = export_spec(
-        bundle,
-        &environment_inputs,
-        &pipeline_inputs,
-        &spec,
-        &instances,
-    );
+        None => Default::default(),
+    };
+    let spec_text = export_spec(bundle, &inputs, &spec);
     Report {
         target,
         instance: matches!(target, Target::ServiceInstance | Target::Component)
-            .then(|| instances.get(chosen).map(|i| i.name.clone()))
+            .then(|| inputs.instances.get(inputs.chosen).map(|i| i.name.clone()))
             .flatten(),
         outputs,
         extras,
@@ -275,6 +121,61 @@ pub fn run(bundle: &Bundle, request: &Request) -> Report {
         spec: spec_text,
         context,
     }
+}
+
+/// Step 1: the request's spec document, parsed and checked (empty when none is given).
+fn read_spec(bundle: &Bundle, request: &Request, diagnostics: &mut Vec<Diagnostic>) -> Spec {
+    let Some(source) = &request.spec else {
+        return Spec::default();
+    };
+    let (spec, found) = spec::parse(
+        &source.text,
+        &source.path,
+        spec_kind(bundle),
+        bundle.has_pipeline(),
+    );
+    diagnostics.extend(found);
+    spec
+}
+
+/// Steps 3–4: the target's templates rendered with the context, then the files the method
+/// produces from them (`proton.auto.tfvars.json`, CodeBuild inputs), and the display-only ones.
+fn render_files(
+    bundle: &Bundle,
+    infra: &Infrastructure,
+    context: &Json,
+    request: &Request,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> (Vec<RenderedFile>, Vec<RenderedFile>) {
+    let template_value = context::to_template_value(context);
+    let renderer = bundle.renderer(&request.options);
+    files::produce(
+        bundle,
+        infra,
+        context,
+        &template_value,
+        &renderer,
+        diagnostics,
+    )
+}
+
+/// Step 5: the CloudFormation checks of every rendered template.
+fn check_files(
+    bundle: &Bundle,
+    infra: &Infrastructure,
+    outputs: &[RenderedFile],
+) -> Vec<Diagnostic> {
+    if !matches!(infra.method, Some(Method::CloudFormation) | None) {
+        return Vec::new();
+    }
+    outputs
+        .iter()
+        .filter(|o| checks::is_template_file(&o.path))
+        .flat_map(|output| {
+            let source = bundle.files.get(&output.path).map_or("", String::as_str);
+            checks::check_cloudformation(&output.path, source, &output.content)
+        })
+        .collect()
 }
 
 /// The bundle's static diagnostics that concern `target`: template lint only for its own files.
@@ -320,25 +221,21 @@ fn kind_name(kind: Kind) -> &'static str {
     }
 }
 
-fn export_spec(
-    bundle: &Bundle,
-    env_inputs: &Map<String, Json>,
-    pipeline_inputs: &Map<String, Json>,
-    spec: &Spec,
-    instances: &[Instance],
-) -> String {
+/// Step 6: the spec for the inputs as resolved, fields at their default left out.
+fn export_spec(bundle: &Bundle, inputs: &Sections, spec: &Spec) -> String {
     let input_type = |k: InputKind| -> Option<&InputType> {
         bundle.schema.as_ref().and_then(|s| s.input_type(k))
     };
     match spec_kind(bundle) {
         Some(SpecKind::Environment) => spec::export(
             SpecKind::Environment,
-            &spec::without_defaults(input_type(InputKind::Environment), env_inputs),
+            &spec::without_defaults(input_type(InputKind::Environment), &inputs.environment),
             None,
             &[],
         ),
         _ => {
-            let exported: Vec<SpecInstance> = instances
+            let exported: Vec<SpecInstance> = inputs
+                .instances
                 .iter()
                 .map(|i| {
                     SpecInstance::new(
@@ -349,7 +246,7 @@ fn export_spec(
                 })
                 .collect();
             let pipeline = (bundle.has_pipeline() || spec.pipeline.is_some())
-                .then(|| spec::without_defaults(input_type(InputKind::Pipeline), pipeline_inputs));
+                .then(|| spec::without_defaults(input_type(InputKind::Pipeline), &inputs.pipeline));
             spec::export(SpecKind::Service, &Map::new(), pipeline.as_ref(), &exported)
         }
     }

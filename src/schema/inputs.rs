@@ -1,7 +1,7 @@
 //! Inputs: defaults filled exactly as REFERENCE §4 says, then the merged result validated, one
 //! diagnostic per failing field with a message a person understands.
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Section, Subject};
 use crate::schema::explain::{code_of, describe, field_path, hint_for, split_pointer};
 use crate::schema::InputType;
 use crate::yaml::Pos;
@@ -35,8 +35,9 @@ pub trait Locate {
 
 /// Context for the diagnostics of one set of inputs.
 pub struct InputSite<'a> {
-    /// `service_instance inputs`, `pipeline inputs`, `environment inputs`.
-    pub label: &'a str,
+    pub section: Section,
+    /// The service instance the inputs belong to.
+    pub instance: Option<&'a str>,
     /// Spec file (bundle-relative or as given) and the locator of its values.
     pub spec_file: Option<&'a str>,
     pub locate: Option<&'a dyn Locate>,
@@ -52,6 +53,13 @@ pub fn validate(
     site: &InputSite,
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    let label = site.section.label();
+    let about = |input: &str, field: &str| Subject::Input {
+        section: site.section,
+        instance: site.instance.map(String::from),
+        input: input.to_string(),
+        field: field.to_string(),
+    };
     let locate = |key: &str| -> (Option<&str>, Option<Pos>) {
         if spec.contains_key(key) {
             (site.spec_file, site.locate.and_then(|l| l.locate(key)))
@@ -69,11 +77,12 @@ pub fn validate(
                 Diagnostic::warning(
                     "input-unknown",
                     format!(
-                        "{}: {key}: not defined in schema type {}",
-                        site.label, input_type.name
+                        "{label}: {key}: not defined in schema type {}",
+                        input_type.name
                     ),
                 )
-                .with_hint("validation ignores it, but templates can still read it"),
+                .with_hint("validation ignores it, but templates can still read it")
+                .about(about(key, key)),
                 file,
                 pos,
             ));
@@ -85,11 +94,12 @@ pub fn validate(
     let instance = Json::Object(merged.clone());
     for error in validator.iter_errors(&instance) {
         let pointer = error.instance_path().as_str().to_string();
-        let (code, field, message) = match error.kind() {
+        let (code, top, field, message) = match error.kind() {
             ValidationErrorKind::Required { property } => {
                 let name = property.as_str().unwrap_or_default().to_string();
                 (
                     "input-required",
+                    name.clone(),
                     field_path(&name, ""),
                     "required input has no value and no default".to_string(),
                 )
@@ -97,24 +107,17 @@ pub fn validate(
             ValidationErrorKind::AdditionalProperties { .. } => continue,
             _ => {
                 let (top, rest) = split_pointer(&pointer);
-                (
-                    code_of(error.kind()),
-                    field_path(&top, &rest),
-                    describe(&error),
-                )
+                let field = field_path(&top, &rest);
+                (code_of(error.kind()), top, field, describe(&error))
             }
         };
-        let top = field
-            .split(['.', '['])
-            .next()
-            .unwrap_or_default()
-            .to_string();
         let (file, pos) = if code == "input-required" {
             (site.spec_file.or(Some(site.schema_file)), None)
         } else {
             locate(&top)
         };
-        let mut d = Diagnostic::error(code, format!("{}: {field}: {message}", site.label));
+        let mut d = Diagnostic::error(code, format!("{label}: {field}: {message}"))
+            .about(about(&top, &field));
         if let Some(hint) = hint_for(error.kind(), error.instance()) {
             d = d.with_hint(hint);
         }
@@ -182,7 +185,8 @@ schema:
         );
         let merged = merge(&t, &spec);
         let site = InputSite {
-            label: "service_instance inputs",
+            section: Section::ServiceInstance,
+            instance: Some("web"),
             spec_file: Some("spec.yaml"),
             locate: None,
             schema_file: "schema/schema.yaml",
@@ -216,6 +220,16 @@ schema:
             messages
                 .contains(&"service_instance inputs: subnets[1]: must be a string, got integer 1"),
             "{messages:?}"
+        );
+        let subnet = d.iter().find(|d| d.message.contains("subnets[1]")).unwrap();
+        assert_eq!(
+            subnet.subject.as_deref(),
+            Some(&Subject::Input {
+                section: Section::ServiceInstance,
+                instance: Some("web".into()),
+                input: "subnets".into(),
+                field: "subnets[1]".into(),
+            })
         );
         let missing = validate(&t, &Map::new(), &merge(&t, &Map::new()), &site);
         assert_eq!(missing[0].code, "input-required");

@@ -137,7 +137,12 @@ impl Workspace {
     pub fn all_diagnostics(&self) -> Vec<Diagnostic> {
         let mut out = self.diagnostics.clone();
         for b in &self.bundles {
-            out.extend(b.diagnostics.iter().cloned().map(|d| d.under(&b.root)));
+            out.extend(
+                b.diagnostics
+                    .iter()
+                    .cloned()
+                    .map(|d| b.in_workspace(d, None)),
+            );
         }
         out
     }
