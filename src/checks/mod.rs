@@ -23,7 +23,7 @@ mod source_map;
 mod structure;
 mod template;
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Severity, Subject};
 use crate::yaml::Pos;
 use source_map::SourceMap;
 use template::Template;
@@ -36,6 +36,7 @@ struct Finding {
     message: String,
     hint: String,
     pos: Pos,
+    subject: Option<Subject>,
 }
 
 impl Finding {
@@ -46,7 +47,19 @@ impl Finding {
             message,
             hint: hint.into(),
             pos,
+            subject: None,
         }
+    }
+
+    /// Names the template element the finding is about: its section, logical name, and the
+    /// property, attribute or function concerned.
+    fn about(mut self, section: &str, name: &str, detail: Option<&str>) -> Self {
+        self.subject = Some(Subject::Cfn {
+            section: section.to_string(),
+            name: name.to_string(),
+            detail: detail.map(String::from),
+        });
+        self
     }
 
     fn warning(code: &'static str, pos: Pos, message: String, hint: impl Into<String>) -> Self {
@@ -83,10 +96,13 @@ pub fn check_cloudformation(file: &str, source: &str, rendered: &str) -> Vec<Dia
         .into_iter()
         .zip(map.locate_all(&positions))
         .map(|(f, at)| {
-            let d = Diagnostic::new(f.severity, f.code, f.message)
+            let mut d = Diagnostic::new(f.severity, f.code, f.message)
                 .with_hint(f.hint)
                 .in_file(file)
                 .rendered_at(file, f.pos.line, f.pos.column);
+            if let Some(subject) = f.subject {
+                d = d.about(subject);
+            }
             match at {
                 Some(at) => d.at(at.line, at.column),
                 None => d,

@@ -143,6 +143,15 @@ pub fn check(template: &Template, names: &Names, findings: &mut Vec<Finding>) {
                     format!("{kind} `{name}` is never used"),
                     hint.to_string(),
                 )
+                .about(
+                    match kind {
+                        "parameter" => "Parameters",
+                        "condition" => "Conditions",
+                        _ => "Mappings",
+                    },
+                    name,
+                    None,
+                )
             })
             .collect::<Vec<_>>()
     };
@@ -178,15 +187,22 @@ impl Walk<'_> {
                 for target in targets {
                     match target.as_str() {
                         Some(name) if self.names.is_resource(name) => {}
-                        Some(name) => self.findings.push(Finding::error(
-                            "cfn-depends-on",
-                            target.pos,
-                            format!("DependsOn names `{name}`, which is not a resource"),
-                            self.did_you_mean(
+                        Some(name) => self.findings.push(
+                            Finding::error(
+                                "cfn-depends-on",
+                                target.pos,
+                                format!("DependsOn names `{name}`, which is not a resource"),
+                                self.did_you_mean(
+                                    name,
+                                    self.names.resources.keys().map(String::as_str),
+                                ),
+                            )
+                            .about(
+                                "Resources",
                                 name,
-                                self.names.resources.keys().map(String::as_str),
+                                Some("DependsOn"),
                             ),
-                        )),
+                        ),
                         None => self.findings.push(Finding::error(
                             "cfn-depends-on",
                             target.pos,
@@ -293,7 +309,8 @@ impl Walk<'_> {
                                 node.pos,
                                 format!("FindInMap reads mapping `{map}`, which the template does not declare"),
                                 self.did_you_mean(map, self.names.mappings.iter().map(|(m, _)| m.as_str())),
-                            ));
+                            )
+            .about("Mappings", map, Some("FindInMap")));
                         }
                     }
                     Some((None, node)) => self.node(node),
@@ -308,12 +325,15 @@ impl Walk<'_> {
     fn reference(&mut self, name: &str, pos: Pos) {
         self.uses.names.insert(name.to_string());
         if !self.names.is_referable(name) {
-            self.findings.push(Finding::error(
-                "cfn-ref",
-                pos,
-                format!("`{name}` is not a parameter, resource or pseudo parameter"),
-                self.did_you_mean(name, self.names.referable()),
-            ));
+            self.findings.push(
+                Finding::error(
+                    "cfn-ref",
+                    pos,
+                    format!("`{name}` is not a parameter, resource or pseudo parameter"),
+                    self.did_you_mean(name, self.names.referable()),
+                )
+                .about("Parameters", name, Some("Ref")),
+            );
         }
     }
 
@@ -327,12 +347,18 @@ impl Walk<'_> {
         self.uses.names.insert(resource.to_string());
         let Some(kind) = self.names.resources.get(resource) else {
             if !self.names.is_resource(resource) {
-                self.findings.push(Finding::error(
-                    "cfn-getatt",
-                    pos,
-                    format!("GetAtt reads `{resource}`, which is not a resource"),
-                    self.did_you_mean(resource, self.names.resources.keys().map(String::as_str)),
-                ));
+                self.findings.push(
+                    Finding::error(
+                        "cfn-getatt",
+                        pos,
+                        format!("GetAtt reads `{resource}`, which is not a resource"),
+                        self.did_you_mean(
+                            resource,
+                            self.names.resources.keys().map(String::as_str),
+                        ),
+                    )
+                    .about("Resources", resource, Some("GetAtt")),
+                );
             }
             return;
         };
@@ -340,21 +366,24 @@ impl Walk<'_> {
             // SAM resources expand into others whose attributes GetAtt reads.
             if !known.has_attribute(attribute) && !resources::is_sam_type(known.name) {
                 let attributes: Vec<&str> = known.attributes().collect();
-                self.findings.push(Finding::error(
-                    "cfn-getatt",
-                    attribute_pos.unwrap_or(pos),
-                    format!(
-                        "{} has no attribute `{attribute}` (resource `{resource}`)",
-                        known.name
-                    ),
-                    match suggest(attribute, attributes.iter().copied()) {
-                        Some(s) => format!("did you mean `{s}`?"),
-                        None if attributes.is_empty() => {
-                            format!("{} has no attributes", known.name)
-                        }
-                        None => format!("its attributes are {}", attributes.join(", ")),
-                    },
-                ));
+                self.findings.push(
+                    Finding::error(
+                        "cfn-getatt",
+                        attribute_pos.unwrap_or(pos),
+                        format!(
+                            "{} has no attribute `{attribute}` (resource `{resource}`)",
+                            known.name
+                        ),
+                        match suggest(attribute, attributes.iter().copied()) {
+                            Some(s) => format!("did you mean `{s}`?"),
+                            None if attributes.is_empty() => {
+                                format!("{} has no attributes", known.name)
+                            }
+                            None => format!("its attributes are {}", attributes.join(", ")),
+                        },
+                    )
+                    .about("Resources", resource, Some(attribute)),
+                );
             }
         }
     }
@@ -395,12 +424,15 @@ impl Walk<'_> {
         };
         self.uses.conditions.insert(name.to_string());
         if !self.names.conditions.iter().any(|(c, _)| c == name) {
-            self.findings.push(Finding::error(
-                "cfn-condition",
-                node.pos,
-                format!("condition `{name}` is not declared in `Conditions`"),
-                self.did_you_mean(name, self.names.conditions.iter().map(|(c, _)| c.as_str())),
-            ));
+            self.findings.push(
+                Finding::error(
+                    "cfn-condition",
+                    node.pos,
+                    format!("condition `{name}` is not declared in `Conditions`"),
+                    self.did_you_mean(name, self.names.conditions.iter().map(|(c, _)| c.as_str())),
+                )
+                .about("Conditions", name, None),
+            );
         }
     }
 

@@ -100,12 +100,15 @@ pub fn kind(type_name: &str, sam: bool) -> Result<Kind, TypeProblem> {
 pub fn check(template: &Template, findings: &mut Vec<Finding>) {
     for (name, key, resource) in template.entries("Resources") {
         let Some(entries) = resource.as_map() else {
-            findings.push(Finding::error(
-                "cfn-resource",
-                resource.pos,
-                format!("resource `{name}` must be a mapping with a `Type`"),
-                "write `Type:` and `Properties:` under it",
-            ));
+            findings.push(
+                Finding::error(
+                    "cfn-resource",
+                    resource.pos,
+                    format!("resource `{name}` must be a mapping with a `Type`"),
+                    "write `Type:` and `Properties:` under it",
+                )
+                .about("Resources", &name, None),
+            );
             continue;
         };
         let type_name = resource.get("Type").and_then(|t| t.as_str());
@@ -114,33 +117,42 @@ pub fn check(template: &Template, findings: &mut Vec<Finding>) {
         for (k, _) in entries.iter().filter(|_| !sam_resource) {
             let attribute = k.key_text();
             if !RESOURCE_KEYS.contains(&attribute.as_str()) {
-                findings.push(Finding::error(
-                    "cfn-resource",
-                    k.pos,
-                    format!("`{attribute}` is not a resource attribute (resource `{name}`)"),
-                    match suggest(&attribute, RESOURCE_KEYS.iter().copied()) {
-                        Some(s) => format!("did you mean `{s}`?"),
-                        None => "properties go under `Properties:`".into(),
-                    },
-                ));
+                findings.push(
+                    Finding::error(
+                        "cfn-resource",
+                        k.pos,
+                        format!("`{attribute}` is not a resource attribute (resource `{name}`)"),
+                        match suggest(&attribute, RESOURCE_KEYS.iter().copied()) {
+                            Some(s) => format!("did you mean `{s}`?"),
+                            None => "properties go under `Properties:`".into(),
+                        },
+                    )
+                    .about("Resources", &name, Some(&attribute)),
+                );
             }
         }
         let Some(type_node) = resource.get("Type") else {
-            findings.push(Finding::error(
-                "cfn-resource-type",
-                key.pos,
-                format!("resource `{name}` has no `Type`"),
-                "add `Type: AWS::Service::Resource`",
-            ));
+            findings.push(
+                Finding::error(
+                    "cfn-resource-type",
+                    key.pos,
+                    format!("resource `{name}` has no `Type`"),
+                    "add `Type: AWS::Service::Resource`",
+                )
+                .about("Resources", &name, Some("Type")),
+            );
             continue;
         };
         let Some(type_name) = type_node.as_str() else {
-            findings.push(Finding::error(
-                "cfn-resource-type",
-                type_node.pos,
-                format!("the `Type` of resource `{name}` must be a string"),
-                "write the type name, e.g. `AWS::S3::Bucket`",
-            ));
+            findings.push(
+                Finding::error(
+                    "cfn-resource-type",
+                    type_node.pos,
+                    format!("the `Type` of resource `{name}` must be a string"),
+                    "write the type name, e.g. `AWS::S3::Bucket`",
+                )
+                .about("Resources", &name, Some("Type")),
+            );
             continue;
         };
         let known = match kind(type_name, template.is_sam()) {
@@ -148,12 +160,13 @@ pub fn check(template: &Template, findings: &mut Vec<Finding>) {
             Ok(_) => continue,
             Err(problem) => {
                 let (message, hint) = problem.describe(type_name);
-                findings.push(Finding::error(
-                    "cfn-resource-type",
-                    type_node.pos,
-                    message,
-                    hint,
-                ));
+                findings.push(
+                    Finding::error("cfn-resource-type", type_node.pos, message, hint).about(
+                        "Resources",
+                        &name,
+                        Some("Type"),
+                    ),
+                );
                 continue;
             }
         };
@@ -204,24 +217,30 @@ fn check_properties(
                 }
             }
         };
-        findings.push(Finding::error(
-            "cfn-property",
-            k.pos,
-            format!("`{property}` is not a property of {}", known.name),
-            hint,
-        ));
+        findings.push(
+            Finding::error(
+                "cfn-property",
+                k.pos,
+                format!("`{property}` is not a property of {}", known.name),
+                hint,
+            )
+            .about("Resources", name, Some(&property)),
+        );
     }
     for (required, _) in known.properties().filter(|(_, r)| *r) {
         if !entries.iter().any(|(k, _)| k.key_text() == required) {
-            findings.push(Finding::error(
-                "cfn-required-property",
-                properties.map_or(key_pos, |p| p.pos),
-                format!(
-                    "resource `{name}` ({}) needs property `{required}`",
-                    known.name
-                ),
-                "CloudFormation rejects the resource without it",
-            ));
+            findings.push(
+                Finding::error(
+                    "cfn-required-property",
+                    properties.map_or(key_pos, |p| p.pos),
+                    format!(
+                        "resource `{name}` ({}) needs property `{required}`",
+                        known.name
+                    ),
+                    "CloudFormation rejects the resource without it",
+                )
+                .about("Resources", name, Some(required)),
+            );
         }
     }
 }

@@ -84,22 +84,28 @@ pub fn check(template: &Template, findings: &mut Vec<Finding>) {
     }
     for (name, key, parameter) in template.entries("Parameters") {
         if parameter.as_map().is_some() && parameter.get("Default").is_none() {
-            findings.push(Finding::error(
-                "cfn-parameter-default",
-                key.pos,
-                format!("parameter `{name}` has no Default, and Proton passes no parameters"),
-                "give it a Default, or render the value into the template with `{{ … }}`",
-            ));
+            findings.push(
+                Finding::error(
+                    "cfn-parameter-default",
+                    key.pos,
+                    format!("parameter `{name}` has no Default, and Proton passes no parameters"),
+                    "give it a Default, or render the value into the template with `{{ … }}`",
+                )
+                .about("Parameters", &name, None),
+            );
         }
     }
     for (name, key, output) in template.entries("Outputs") {
         if output.get("Value").is_none() {
-            findings.push(Finding::error(
-                "cfn-output-value",
-                key.pos,
-                format!("output `{name}` has no Value"),
-                "every output needs `Value:`",
-            ));
+            findings.push(
+                Finding::error(
+                    "cfn-output-value",
+                    key.pos,
+                    format!("output `{name}` has no Value"),
+                    "every output needs `Value:`",
+                )
+                .about("Outputs", &name, Some("Value")),
+            );
         }
     }
 }

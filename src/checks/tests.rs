@@ -1,5 +1,5 @@
 use super::check_cloudformation;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Severity, Subject};
 
 fn check(rendered: &str) -> Vec<Diagnostic> {
     check_cloudformation("t.yaml", rendered, rendered)
@@ -231,4 +231,34 @@ fn findings_point_at_the_template_line_too() {
         [(Some(6), Some(7), Some(6)), (Some(6), Some(7), Some(11))]
     );
     assert_eq!(d[0].file.as_deref(), Some("t.yaml"));
+}
+
+#[test]
+fn findings_name_the_element_they_are_about() {
+    let rendered = "Parameters:\n  Unused: {Type: String, Default: x}\nResources:\n  Queue:\n    Type: AWS::SQS::Queue\n    Properties:\n      QueueNme: a\n      DelaySeconds: !Ref Nope\n";
+    let d = check_cloudformation("t.yaml", rendered, rendered);
+    let subjects: Vec<(&str, Option<&Subject>)> = d
+        .iter()
+        .map(|d| (d.code.as_str(), d.subject.as_deref()))
+        .collect();
+    let cfn = |section: &str, name: &str, detail: Option<&str>| Subject::Cfn {
+        section: section.into(),
+        name: name.into(),
+        detail: detail.map(String::from),
+    };
+    assert!(
+        subjects.contains(&(
+            "cfn-property",
+            Some(&cfn("Resources", "Queue", Some("QueueNme")))
+        )),
+        "{subjects:?}"
+    );
+    assert!(
+        subjects.contains(&("cfn-ref", Some(&cfn("Parameters", "Nope", Some("Ref"))))),
+        "{subjects:?}"
+    );
+    assert!(
+        subjects.contains(&("cfn-unused", Some(&cfn("Parameters", "Unused", None)))),
+        "{subjects:?}"
+    );
 }

@@ -2,7 +2,7 @@
 //! cannot run (`{% do %}`, `'%s' % x`, `list.append`), pre-GA variable names, and the common
 //! mistakes of REFERENCE §12, each located at its expression.
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Severity, Subject};
 use minijinja::machinery::ast::{BinOpKind, CallArg, Expr, Stmt};
 use minijinja::machinery::{parse, Span};
 use minijinja::syntax::SyntaxConfig;
@@ -441,6 +441,23 @@ impl Linter<'_> {
             return;
         };
         let path = self.expand(path);
+        // Every finding about this read names the variable.
+        let first = self.out.len();
+        self.variable(expr, ctx, path);
+        let dotted = self
+            .refs
+            .last()
+            .map(|r| r.path.join("."))
+            .unwrap_or_default();
+        for d in &mut self.out[first..] {
+            d.subject = Some(Box::new(Subject::Variable {
+                path: dotted.clone(),
+            }));
+        }
+    }
+
+    /// The checks of one variable read (`environment.inputs.x`), with its expanded path.
+    fn variable(&mut self, expr: &Expr, ctx: Ctx, path: Vec<String>) {
         self.refs.push(Reference {
             path: path.clone(),
             guarded: matches!(ctx, Ctx::Defaulted | Ctx::Guard) || self.guards > 0,
@@ -662,6 +679,13 @@ mod tests {
         assert_eq!(
             codes("{{ pipeline.inputs.x }}", Scope::ServiceInstance),
             ["template-scope"]
+        );
+        let found = lint("{{ pipeline.inputs.x }}", "t.yaml", Scope::ServiceInstance);
+        assert_eq!(
+            found[0].subject.as_deref(),
+            Some(&Subject::Variable {
+                path: "pipeline.inputs.x".into()
+            })
         );
     }
 }

@@ -8,7 +8,7 @@ pub mod proton_filters;
 pub mod pyjson;
 pub mod pyrepr;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Subject};
 use minijinja::value::Value;
 use minijinja::{Environment, Error, ErrorKind, UndefinedBehavior};
 use serde::{Deserialize, Serialize};
@@ -238,6 +238,9 @@ fn diagnose(
     }
     if let Some(hint) = hint {
         diagnostic = diagnostic.with_hint(hint);
+    }
+    if let (Some(path), "template-undefined") = (undefined_expr, code) {
+        diagnostic = diagnostic.about(Subject::Variable { path });
     }
     diagnostic
 }

@@ -215,6 +215,12 @@ fn errors_are_located() {
     let e = err("line1\n  x: {{ nope }}\n");
     assert_eq!((e.line, e.column), (Some(2), Some(9)));
     assert_eq!(e.file.as_deref(), Some("t.yaml"));
+    assert_eq!(
+        e.subject.as_deref(),
+        Some(&crate::diagnostic::Subject::Variable {
+            path: "nope".into()
+        })
+    );
 }
 
 #[test]

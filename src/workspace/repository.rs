@@ -3,7 +3,7 @@
 
 use crate::bundle::manifest::Method;
 use crate::bundle::{Bundle, Kind};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Subject};
 use crate::workspace::suggestions::{
     consumed, consumed_outputs, fill_plausible, paired_outputs, placeholder_spec, INSTANCE_OUTPUTS,
 };
@@ -181,7 +181,11 @@ pub fn check_repository(ws: &Workspace) -> Vec<Diagnostic> {
                         ),
                     )
                     .in_file(pair[1].root.clone())
-                    .with_hint(reasons.join("; ")),
+                    .with_hint(reasons.join("; "))
+                    .about(Subject::Template {
+                        template: pair[1].label(),
+                        other: Some(pair[0].label()),
+                    }),
                 );
             }
         }
@@ -197,7 +201,11 @@ pub fn check_repository(ws: &Workspace) -> Vec<Diagnostic> {
                     ),
                 )
                 .in_file(service.root.clone())
-                .with_hint("compatible_environments:\n  - <environment-template>:<major>"),
+                .with_hint("compatible_environments:\n  - <environment-template>:<major>")
+                .about(Subject::Template {
+                    template: service.label(),
+                    other: None,
+                }),
             );
             continue;
         }
@@ -214,9 +222,13 @@ pub fn check_repository(ws: &Workspace) -> Vec<Diagnostic> {
             let reg_file = format!("{}/{}", service.root, reg.file)
                 .trim_start_matches('/')
                 .to_string();
+            let pairing = |env: &str| Subject::Template {
+                template: service.label(),
+                other: Some(env.to_string()),
+            };
             if envs.is_empty() {
                 if ws.bundles.iter().any(|b| &b.name == name) {
-                    out.push(Diagnostic::warning("compat-missing-version", format!("{} is registered for {name}:{major}, which this repository does not hold", service.label())).in_file(reg_file));
+                    out.push(Diagnostic::warning("compat-missing-version", format!("{} is registered for {name}:{major}, which this repository does not hold", service.label())).in_file(reg_file).about(pairing(&format!("{name}:{major}"))));
                 }
                 continue;
             }
@@ -230,24 +242,26 @@ pub fn check_repository(ws: &Workspace) -> Vec<Diagnostic> {
                             "compat-kind",
                             format!("{name}:{major} is not an environment template"),
                         )
-                        .in_file(reg_file.clone()),
+                        .in_file(reg_file.clone())
+                        .about(pairing(&env.label())),
                     );
                     continue;
                 }
                 match (service.method(), env.method()) {
                     (Some(a), Some(b)) if a == b => {}
                     (Some(a), Some(b)) if a == Method::CodeBuild || b == Method::CodeBuild => {
-                        out.push(Diagnostic::warning("compat-method", format!("{} ({}) with {} ({}): Proton's pairing rules for CodeBuild are unknown", service.label(), a.label(), env.label(), b.label())).in_file(reg_file.clone()));
+                        out.push(Diagnostic::warning("compat-method", format!("{} ({}) with {} ({}): Proton's pairing rules for CodeBuild are unknown", service.label(), a.label(), env.label(), b.label())).in_file(reg_file.clone()).about(pairing(&env.label())));
                     }
                     (Some(a), Some(b)) => out.push(
                         Diagnostic::error("compat-method", format!("{} is {} but {} is {}: services deploy only to environments of the same method", service.label(), a.label(), env.label(), b.label()))
-                            .in_file(reg_file.clone()),
+                            .in_file(reg_file.clone())
+                            .about(pairing(&env.label())),
                     ),
                     _ => {}
                 }
-                // Memoized in the bundle: each environment renders once, however many services.
+                // Cached by the workspace: each environment renders once, however many services.
                 let Some(declared) = ws.declared_outputs(env) else {
-                    out.push(Diagnostic::info("contract-unknown", format!("{} declares its outputs through CodeBuild: the contract is not checked", env.label())).in_file(env.root.clone()));
+                    out.push(Diagnostic::info("contract-unknown", format!("{} declares its outputs through CodeBuild: the contract is not checked", env.label())).in_file(env.root.clone()).about(pairing(&env.label())));
                     continue;
                 };
                 let mut reported = Vec::new();
@@ -274,6 +288,11 @@ pub fn check_repository(ws: &Workspace) -> Vec<Diagnostic> {
                                 .to_string(),
                         )
                         .at(c.line, 1)
+                        .about(Subject::EnvironmentOutput {
+                            reader: service.label(),
+                            environment: env.label(),
+                            output: c.name.clone(),
+                        })
                         .with_hint(format!(
                             "declared: {}",
                             if declared.is_empty() {
@@ -336,5 +355,49 @@ mod tests {
             .as_str()
             .unwrap()
             .starts_with("arn:aws:iam::123456789012:role/"));
+    }
+
+    #[test]
+    fn an_undeclared_output_is_a_located_finding_with_its_subject() {
+        const MANIFEST: &str = "infrastructure:\n  templates:\n    - file: cloudformation.yaml\n      rendering_engine: jinja\n      template_language: cloudformation\n";
+        let schema = |kind: &str| {
+            format!("schema:\n  format:\n    openapi: 3.0.0\n  {kind}_input_type: T\n  types:\n    T:\n      type: object\n      properties: {{}}\n")
+        };
+        let tree = crate::bundle::FileTree::from_texts([
+            ("env/v1/schema/schema.yaml", schema("environment").as_str()),
+            ("env/v1/infrastructure/manifest.yaml", MANIFEST),
+            (
+                "env/v1/infrastructure/cloudformation.yaml",
+                "Resources: {}\nOutputs:\n  VpcId:\n    Value: x\n",
+            ),
+            ("svc/v1/schema/schema.yaml", schema("service").as_str()),
+            ("svc/v1/.template-registration.yaml", "compatible_environments:\n  - env:1\n"),
+            ("svc/v1/instance_infrastructure/manifest.yaml", MANIFEST),
+            (
+                "svc/v1/instance_infrastructure/cloudformation.yaml",
+                "Resources: {}\n# {{ environment.outputs.VpcId }}\n# {{ environment.outputs.ClusterName }}\n",
+            ),
+        ])
+        .0;
+        let ws = Workspace::from_tree(tree, Vec::new());
+        let findings = check_repository(&ws);
+        let contract: Vec<_> = findings
+            .iter()
+            .filter(|d| d.code == "contract-output")
+            .collect();
+        assert_eq!(contract.len(), 1, "{findings:#?}");
+        assert_eq!(
+            contract[0].file.as_deref(),
+            Some("svc/v1/instance_infrastructure/cloudformation.yaml")
+        );
+        assert_eq!(contract[0].line, Some(3));
+        assert_eq!(
+            contract[0].subject.as_deref(),
+            Some(&Subject::EnvironmentOutput {
+                reader: "svc:1".into(),
+                environment: "env:1".into(),
+                output: "ClusterName".into(),
+            })
+        );
     }
 }
