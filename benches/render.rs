@@ -46,11 +46,8 @@ fn fleet(root: &Path) {
         })
         .collect();
     let start = Instant::now();
-    let report = proton_playground::workspace::upgrade::upgrade_check(
-        &ws.bundles[0],
-        &specs,
-        &Default::default(),
-    );
+    let report =
+        proton_playground::workspace::fleet::check(&ws.bundles[0], &specs, &Default::default());
     let elapsed = start.elapsed();
     println!(
         "| fleet upgrade check: 1,000 service specs (instance + pipeline each) | {:.0} ms total | {} pass, {} fail |",

@@ -70,13 +70,15 @@ impl Section {
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Subject {
     /// An input value (`input-*`): its section, the service instance it belongs to, the
-    /// top-level input and the field path within it (`subnets[1].name`).
+    /// top-level input, the field path within it (`subnets[1].name`) and what is wrong with
+    /// it (the message without the section and field, for a form to show beside the field).
     Input {
         section: Section,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         instance: Option<String>,
         input: String,
         field: String,
+        problem: String,
     },
     /// An input of a schema type (`schema-*` findings about one property).
     SchemaInput { input_type: String, input: String },

@@ -54,7 +54,8 @@ enum Command {
     },
     /// Compare two versions of a template: every schema change with its rule, the bump it needs,
     /// whether the declared bump is honest, and what changes in the rendered output.
-    Compat {
+    #[command(visible_alias = "compat")]
+    Compare {
         old: PathBuf,
         new: PathBuf,
         /// The bump being made (default: implied by `vN/` folders, else minor).
@@ -68,8 +69,10 @@ enum Command {
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
     },
-    /// Which instance specs validate and render on a new template version, and which fail and why.
-    Upgrade {
+    /// The fleet check: which instance specs validate and render on a new template version, and
+    /// which fail and why.
+    #[command(visible_alias = "upgrade")]
+    Fleet {
         /// The new version: bundle folder or archive (or a repository with --template).
         bundle: PathBuf,
         /// A folder of spec files, or one spec file (a ServiceSpec may list many instances).
@@ -203,7 +206,7 @@ fn execute(command: Command) -> Result<ExitCode, Fatal> {
             eprintln!("wrote {} files under {}", files.len(), out.display());
             Ok(ExitCode::SUCCESS)
         }
-        Command::Compat {
+        Command::Compare {
             old,
             new,
             declared,
@@ -233,7 +236,7 @@ fn execute(command: Command) -> Result<ExitCode, Fatal> {
                 ExitCode::from(1)
             })
         }
-        Command::Upgrade {
+        Command::Fleet {
             bundle,
             specs,
             template,
@@ -242,14 +245,13 @@ fn execute(command: Command) -> Result<ExitCode, Fatal> {
         } => {
             let workspace = load(&bundle)?;
             let selected = select(&workspace, template.as_deref())?;
-            let specs = proton_playground::workspace::upgrade::read_specs(&specs).map_err(Fatal)?;
+            let specs = proton_playground::workspace::fleet::read_specs(&specs).map_err(Fatal)?;
             let mocks = match &mocks {
                 Some(p) => parse_mocks(&read_text(p)?)
                     .map_err(|e| Fatal(format!("{}: {e}", p.display())))?,
                 None => Mocks::default(),
             };
-            let report =
-                proton_playground::workspace::upgrade::upgrade_check(selected, &specs, &mocks);
+            let report = proton_playground::workspace::fleet::check(selected, &specs, &mocks);
             match format {
                 Format::Json => out!(
                     "{}",

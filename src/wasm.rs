@@ -182,12 +182,12 @@ pub fn instance_compatibility(
     })
 }
 
-/// The fleet upgrade check of the bundle at `root` for `specs` (`[{path, text}, …]`).
-#[wasm_bindgen(js_name = upgradeCheck)]
-pub fn upgrade_check(root: &str, specs: JsValue) -> Result<JsValue, JsValue> {
+/// The fleet check of the bundle at `root` for `specs` (`[{path, text}, …]`).
+#[wasm_bindgen(js_name = fleetCheck)]
+pub fn fleet_check(root: &str, specs: JsValue) -> Result<JsValue, JsValue> {
     let specs: Vec<crate::report::SpecSource> = from_js(specs, "specs")?;
     with_workspace(|ws| {
-        to_js(&crate::workspace::upgrade::upgrade_check(
+        to_js(&crate::workspace::fleet::check(
             bundle_at(ws, root)?,
             &specs,
             &Default::default(),

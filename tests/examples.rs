@@ -231,7 +231,7 @@ fn cli_compat_and_repository_check() {
     assert_eq!(code, Some(0), "{err}");
     // v1 → v2 of the environment is breaking, and declared major by its folders: honest.
     let (code, out, _) = cli(&[
-        "compat",
+        "compare",
         "examples/templates/ecs-shared-env/v1",
         "examples/templates/ecs-shared-env/v2",
     ]);
@@ -246,7 +246,7 @@ fn cli_compat_and_repository_check() {
     );
     // The proposed minor change is secretly breaking: exit 1.
     let (code, out, _) = cli(&[
-        "compat",
+        "compare",
         "examples/templates/ecs-shared-env/v1",
         "examples/proposals/ecs-shared-env-v1-minor",
     ]);
@@ -290,7 +290,7 @@ fn cli_fleet_upgrade() {
     let bin = env!("CARGO_BIN_EXE_proton-playground");
     let out = Command::new(bin)
         .args([
-            "upgrade",
+            "fleet",
             "examples/templates/ecs-shared-env/v2",
             "--specs",
             "examples/specs",

@@ -5,7 +5,7 @@ import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFi
 import { join, relative } from 'node:path';
 import { initSync, parseYaml, packArchive, analyze, render, loadResourceTypes } from '../target/wasm-pkg/proton_playground.js';
 import { exampleWorkspace } from './src/workspace.js';
-import { answer, answerState } from './src/answer.js';
+import { answer, answerState } from './src/engine/answer.js';
 
 const root = new URL('..', import.meta.url).pathname;
 const www = join(root, 'www');
@@ -26,7 +26,7 @@ mkdirSync(join(dist, 'assets'), { recursive: true });
 await esbuild.build({
   entryPoints: {
     app: join(www, 'src/main.js'),
-    worker: join(www, 'src/worker.js'),
+    worker: join(www, 'src/engine/worker.js'),
     embed: join(www, 'src/embed.js'),
     'embed-page': join(www, 'src/embed-page.js'),
   },

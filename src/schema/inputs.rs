@@ -54,11 +54,12 @@ pub fn validate(
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let label = site.section.label();
-    let about = |input: &str, field: &str| Subject::Input {
+    let about = |input: &str, field: &str, problem: &str| Subject::Input {
         section: site.section,
         instance: site.instance.map(String::from),
         input: input.to_string(),
         field: field.to_string(),
+        problem: problem.to_string(),
     };
     let locate = |key: &str| -> (Option<&str>, Option<Pos>) {
         if spec.contains_key(key) {
@@ -73,16 +74,11 @@ pub fn validate(
     for key in spec.keys() {
         if input_type.property(key).is_none() {
             let (file, pos) = locate(key);
+            let problem = format!("not defined in schema type {}", input_type.name);
             out.push(located(
-                Diagnostic::warning(
-                    "input-unknown",
-                    format!(
-                        "{label}: {key}: not defined in schema type {}",
-                        input_type.name
-                    ),
-                )
-                .with_hint("validation ignores it, but templates can still read it")
-                .about(about(key, key)),
+                Diagnostic::warning("input-unknown", format!("{label}: {key}: {problem}"))
+                    .with_hint("validation ignores it, but templates can still read it")
+                    .about(about(key, key, &problem)),
                 file,
                 pos,
             ));
@@ -117,7 +113,7 @@ pub fn validate(
             locate(&top)
         };
         let mut d = Diagnostic::error(code, format!("{label}: {field}: {message}"))
-            .about(about(&top, &field));
+            .about(about(&top, &field, &message));
         if let Some(hint) = hint_for(error.kind(), error.instance()) {
             d = d.with_hint(hint);
         }
@@ -229,6 +225,7 @@ schema:
                 instance: Some("web".into()),
                 input: "subnets".into(),
                 field: "subnets[1]".into(),
+                problem: "must be a string, got integer 1".into(),
             })
         );
         let missing = validate(&t, &Map::new(), &merge(&t, &Map::new()), &site);

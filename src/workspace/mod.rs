@@ -5,10 +5,10 @@
 
 pub mod declared_outputs;
 pub mod export;
+pub mod fleet;
 pub mod repository;
 pub mod suggestions;
 pub mod summary;
-pub mod upgrade;
 pub mod versions;
 
 use crate::bundle::{self, files, Bundle, FileTree, Kind};

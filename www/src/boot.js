@@ -2,7 +2,7 @@
 // compiles the wasm), fetches the examples, and has the worker analyze the workspace the page
 // will open (the saved one, else the first example) while the main bundle loads.
 import { loadCurrent } from './store.js';
-import { startEngineWorker } from './engine-worker.js';
+import { startEngineWorker } from './engine/start.js';
 
 const base = document.currentScript ? document.currentScript.src : location.href;
 const worker = startEngineWorker(new URL('worker.js', base), new URL('proton_playground_bg.wasm', base));

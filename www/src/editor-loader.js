@@ -7,7 +7,7 @@ export const editorReady = new Promise((resolve) => {
   resolveReady = resolve;
 });
 
-/// Starts loading the editor (called once the first render is on screen).
+/** Starts loading the editor (called once the first render is on screen). */
 export function loadEditor() {
   import('./editor.js').then((module) => {
     loaded = module;
@@ -15,7 +15,7 @@ export function loadEditor() {
   });
 }
 
-/// The editor module once loaded, else null.
+/** The editor module once loaded, else null. */
 export function editorModule() {
   return loaded;
 }

@@ -10,7 +10,7 @@ import { json } from '@codemirror/lang-json';
 import { jinja } from '@codemirror/lang-jinja';
 import { editorTheme } from './editor-theme.js';
 
-/// The language for a file: Jinja over YAML for templates, YAML, JSON, or plain text.
+/** The language for a file: Jinja over YAML for templates, YAML, JSON, or plain text. */
 export function languageFor(path, text = '') {
   if (/\.(ya?ml)$/i.test(path)) return /\{[{%#]/.test(text) || /infrastructure\//.test(path) ? jinja({ base: yaml() }) : yaml();
   if (/\.json$/i.test(path)) return /\{[{%]/.test(text) ? jinja({ base: json() }) : json();
@@ -62,7 +62,7 @@ export function readOnlyState(path, text) {
   });
 }
 
-/// Shows diagnostics (1-based line/column) in the gutter of `view`.
+/** Shows diagnostics (1-based line/column) in the gutter of `view`. */
 export function showDiagnostics(view, diagnostics) {
   const doc = view.state.doc;
   const marks = [];
@@ -81,7 +81,7 @@ export function showDiagnostics(view, diagnostics) {
   view.dispatch(setDiagnostics(view.state, marks));
 }
 
-/// Moves the cursor to a 1-based line and column and scrolls it into view.
+/** Moves the cursor to a 1-based line and column and scrolls it into view. */
 export function goTo(view, line, column = 1) {
   const doc = view.state.doc;
   const l = doc.line(Math.max(1, Math.min(line, doc.lines)));

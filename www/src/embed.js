@@ -3,15 +3,15 @@
 //   <proton-playground src="bundle.tar.gz" target="service-instance" readonly></proton-playground>
 // shows a compact form, the rendered output and the diagnostics of one bundle, working offline
 // from the playground's static files. Every element on a page shares one engine worker.
-import { Engine } from './engine.js';
+import { Engine } from './engine/client.js';
 import { InputsForm } from './panels/form.js';
 import { h, clear } from './dom.js';
 import { newWorkspace, exampleWorkspace, fillSuggestedMocks } from './workspace.js';
-import { answerState } from './answer.js';
+import { answerState } from './engine/answer.js';
 
 const elements = new Set();
 let engine = null;
-/// The page's one engine; after a crash every element renders again.
+/** The page's one engine; after a crash every element renders again. */
 function sharedEngine() {
   engine ??= new Engine(() => elements.forEach((el) => el.update()));
   return engine;
@@ -20,7 +20,7 @@ function sharedEngine() {
 const PANELS = ['form', 'output', 'diagnostics'];
 
 let galleryRequest = null;
-/// The examples gallery, fetched once for every element of the page.
+/** The examples gallery, fetched once for every element of the page. */
 function examples() {
   galleryRequest ??= fetch(new URL('../examples.json', import.meta.url)).then((response) => response.json());
   return galleryRequest;
@@ -59,7 +59,7 @@ class ProtonPlayground extends HTMLElement {
     this.frame.dataset.theme = this.getAttribute('theme') || 'auto';
   }
 
-  /// Files from `src` (an archive URL, relative to the page) or `example` (a gallery id).
+  /** Files from `src` (an archive URL, relative to the page) or `example` (a gallery id). */
   async load() {
     let ws;
     const example = this.getAttribute('example');
@@ -128,7 +128,7 @@ class ProtonPlayground extends HTMLElement {
     this.status.textContent = `${bundle ? bundle.label : 'No bundle'} · ${target || ''}${errors ? ` · ${errors} error${errors === 1 ? '' : 's'}` : ''}`;
   }
 
-  /// The `inputs` attribute, once: environment inputs, or the first instance's for a service.
+  /** The `inputs` attribute, once: environment inputs, or the first instance's for a service. */
   applyInitialInputs(bundle) {
     if (this.inputsApplied) return false;
     this.inputsApplied = true;

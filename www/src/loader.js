@@ -13,7 +13,7 @@ async function readText(file) {
   }
 }
 
-/// Strips the picked folder's own name (the first path component) from every path.
+/** Strips the picked folder's own name (the first path component) from every path. */
 export async function readFolderPick(fileList) {
   const list = [...fileList];
   if (list.length === 0) return null;
@@ -52,7 +52,7 @@ async function walk(entry, prefix, files) {
   }
 }
 
-/// `{archive: File}` for a dropped archive, `{name, files}` for a dropped folder.
+/** `{archive: File}` for a dropped archive, `{name, files}` for a dropped folder. */
 export async function readDroppedItems(dataTransfer) {
   const items = [...(dataTransfer.items || [])];
   const entries = items.map((i) => (i.webkitGetAsEntry ? i.webkitGetAsEntry() : null)).filter(Boolean);

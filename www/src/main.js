@@ -1,9 +1,10 @@
-// The playground page: wires the panels to the engine worker and the persisted workspace.
-import { Engine } from './engine.js';
-import { answerState } from './answer.js';
+// The playground page: wires the panels to the engine worker and the persisted workspace. The
+// page's other parts (loading, sharing, export, tab conflicts, hooks) get `page`, below.
+import { Engine } from './engine/client.js';
+import { answerState } from './engine/answer.js';
 import * as store from './store.js';
 import { h, clear, download } from './dom.js';
-import { newWorkspace, applySpec, exampleWorkspace, fillSuggestedMocks, SPEC_PATH } from './workspace.js';
+import { exampleWorkspace, fillSuggestedMocks, persisted, SPEC_PATH } from './workspace.js';
 import { InputsForm } from './panels/form.js';
 import { MocksPanel } from './panels/mocks.js';
 import { FilesPanel } from './panels/files.js';
@@ -11,20 +12,22 @@ import { OutputsPanel } from './panels/outputs.js';
 import { DiagnosticsPanel } from './panels/diagnostics.js';
 import { SpecPanel } from './panels/spec.js';
 import { VersionsPanel } from './panels/versions.js';
-import { readDroppedItems, readFolderPick } from './loader.js';
 import { loadEditor } from './editor-loader.js';
-import { zipSync, strToU8 } from 'fflate';
-import * as share from './share.js';
 import { WorkshopPanel } from './panels/workshop.js';
+import { setUpLoading } from './loading.js';
+import { setUpSharing } from './share-dialog.js';
+import { setUpTabConflicts } from './tab-conflicts.js';
+import { setUpExport } from './export.js';
+import { exposeHooks } from './bench-hooks.js';
 
 const $ = (id) => document.getElementById(id);
-/// The last save's failure (storage full): it stays in the status line until a save works.
+/** The last save's failure (storage full): it stays in the status line until a save works. */
 let storageProblem = null;
 const status = (text) => {
   const line = $('status');
   line.textContent = text;
   if (storageProblem) {
-    line.append(' ', storageProblem, ' ', h('button', { type: 'button', onclick: () => download(`${workspace.name || 'workspace'}.json`, JSON.stringify(workspace, null, 2), 'application/json') }, 'Download workspace'));
+    line.append(' ', storageProblem, ' ', h('button', { type: 'button', onclick: () => download(`${workspace.name || 'workspace'}.json`, JSON.stringify(persisted(workspace), null, 2), 'application/json') }, 'Download workspace'));
   }
 };
 
@@ -34,7 +37,7 @@ let summary = null;
 let bundle = null;
 let report = null;
 let firstRenderMs = null;
-/// When the engine's first answer was shown (after the shipped one, on a first visit).
+/** When the engine's first answer was shown (after the shipped one, on a first visit). */
 let engineAnswered = null;
 
 let lastCrash = -Infinity;
@@ -85,22 +88,15 @@ function changed({ structure = false, force = false } = {}) {
   update();
 }
 
-/// Set while another tab's save waits for the user's choice: saving now would silently
-/// overwrite it.
-let conflict = false;
-
-/// Set while a shared workspace is shown and not kept: it must not be saved over the user's own.
-let viewingShared = false;
-
 function persist() {
-  if (conflict || viewingShared) return;
+  if (conflicts.blocksSaving() || sharing.blocksSaving()) return;
   storageProblem = store.saveCurrent(workspace);
 }
 
-/// What an answer is shown for: the workspace, template and target.
+/** What an answer is shown for: the workspace, template and target. */
 const shownKey = () => JSON.stringify([workspace.id, workspace.selection.root, workspace.selection.target]);
 
-/// Re-renders with the current state (latest wins) and refreshes every panel.
+/** Re-renders with the current state (latest wins) and refreshes every panel. */
 async function update() {
   persist();
   const asked = shownKey();
@@ -118,8 +114,10 @@ async function update() {
   show(result);
 }
 
-/// Refreshes every panel with an engine answer (answer.js). `shipped` marks the gallery's
-/// answer, shown before the engine is up: the engine's own follows.
+/**
+ * Refreshes every panel with an engine answer (engine/answer.js). `shipped` marks the gallery's
+ * answer, shown before the engine is up: the engine's own follows.
+ */
 function show(result, { shipped = false } = {}) {
   summary = result.summary;
   report = result.report;
@@ -156,19 +154,12 @@ function show(result, { shipped = false } = {}) {
   status(report ? `Rendered ${report.outputs.length} file${report.outputs.length === 1 ? '' : 's'}${errors ? `, ${errors} error${errors === 1 ? '' : 's'}` : ''}` : 'No bundle found');
 }
 
-/// Diagnostics with workspace paths (bundle files under the bundle's folder).
+/** The workspace's findings and the render's, all with workspace paths (the engine puts them there). */
 function allDiagnostics() {
-  const prefix = bundle && bundle.root ? `${bundle.root}/` : '';
-  const mapped = (report ? report.diagnostics : []).map((d) => {
-    if (d.file && d.file !== SPEC_PATH && !(d.file in workspace.files) && `${prefix}${d.file}` in workspace.files) {
-      return { ...d, file: `${prefix}${d.file}` };
-    }
-    return d;
-  });
-  return [...summary.diagnostics, ...mapped];
+  return [...summary.diagnostics, ...(report ? report.diagnostics : [])];
 }
 
-/// When the open file is not in the selected bundle, opens the bundle's first template.
+/** When the open file is not in the selected bundle, opens the bundle's first template. */
 function openBundleFile() {
   if (!bundle) return;
   const prefix = bundle.root ? `${bundle.root}/` : '';
@@ -191,13 +182,9 @@ function refreshSelectors() {
 }
 
 function jump(d) {
-  if (d.file === SPEC_PATH || !d.file) {
-    const field = /inputs: ([^:.[]+)/.exec(d.message);
-    const target = field && [...document.querySelectorAll('#form label')].find((l) => l.textContent.includes(field[1]));
-    if (target && target.control) target.control.focus();
-    return;
-  }
-  if (!files.reveal(d.file, d.line, d.column)) status(`${d.file} is not a bundle file`);
+  if (form.focus(d.subject)) return;
+  if (d.file && files.reveal(d.file, d.line, d.column)) return;
+  if (d.file && d.file !== SPEC_PATH) status(`${d.file} is not a bundle file`);
 }
 
 function jumpRendered(at) {
@@ -230,59 +217,6 @@ function refreshRecent() {
   }
 }
 
-async function loadFiles(name, fileMap, loadDiagnostics = []) {
-  const ws = newWorkspace({ id: `bundle:${name}:${Date.now()}`, name, files: fileMap });
-  ws.templateName = name.replace(/\.(tar\.gz|tgz|zip|tar)$/i, '').replace(/[^0-9A-Za-z_-]+/g, '-');
-  await switchTo(ws);
-  if (loadDiagnostics.length) status(`Loaded ${name}: ${loadDiagnostics.map((d) => d.message).join('; ')}`);
-}
-
-async function loadArchiveFile(file) {
-  const bytes = await file.arrayBuffer();
-  const loaded = await engine.call('loadArchive', { name: file.name, bytes }, [bytes]);
-  await loadFiles(file.name, loaded.files, loaded.diagnostics.filter((d) => d.severity !== 'info'));
-}
-
-function setUpLoading() {
-  $('open-archive').addEventListener('change', async (event) => {
-    const file = event.target.files[0];
-    event.target.value = '';
-    if (file) await loadArchiveFile(file);
-  });
-  $('open-folder').addEventListener('change', async (event) => {
-    const picked = await readFolderPick(event.target.files);
-    event.target.value = '';
-    if (picked) await loadFiles(picked.name, picked.files);
-  });
-  const hint = $('drop-hint');
-  window.addEventListener('dragover', (event) => {
-    event.preventDefault();
-    hint.hidden = false;
-  });
-  window.addEventListener('dragleave', (event) => {
-    if (!event.relatedTarget) hint.hidden = true;
-  });
-  window.addEventListener('drop', async (event) => {
-    event.preventDefault();
-    hint.hidden = true;
-    const dropped = await readDroppedItems(event.dataTransfer);
-    if (dropped.archive) await loadArchiveFile(dropped.archive);
-    else if (dropped.files) await loadFiles(dropped.name, dropped.files);
-  });
-  $('import-spec').addEventListener('change', async (event) => {
-    const file = event.target.files[0];
-    event.target.value = '';
-    if (!file) return;
-    try {
-      applySpec(workspace, await engine.call('parseYaml', { text: await file.text() }));
-      changed({ structure: true, force: true });
-      status(`Imported ${file.name}`);
-    } catch (error) {
-      status(`${file.name}: ${error.message}`);
-    }
-  });
-}
-
 function setUpSelectors() {
   $('example').addEventListener('change', async (event) => {
     const ex = examples.find((e) => e.id === event.target.value);
@@ -312,111 +246,19 @@ function setUpSelectors() {
       const file = files.currentFile();
       if (file) download(file.path.split('/').pop(), file.text);
     }
-    if (event.key === 'Escape') $('drop-hint').hidden = true;
   });
 }
 
-function setUpTabConflicts() {
-  const bar = $('conflict');
-  store.watchOtherTabs(() => {
-    conflict = true;
-    bar.hidden = false;
-  });
-  $('conflict-theirs').addEventListener('click', () => {
-    conflict = false;
-    bar.hidden = true;
-    const theirs = store.loadCurrent();
-    if (theirs && theirs.files) attach(theirs);
-    update();
-  });
-  $('conflict-mine').addEventListener('click', () => {
-    conflict = false;
-    bar.hidden = true;
-    persist();
-  });
-}
-
-/// The hash without `#`, and the URL without it.
-const hashText = () => decodeURIComponent(location.hash.slice(1));
-const withoutHash = () => history.replaceState(null, '', `${location.pathname}${location.search}`);
-
-function showSharedBar(message, canKeep) {
-  $('shared-message').textContent = message;
-  $('shared-keep').hidden = !canKeep;
-  $('shared-discard').textContent = canKeep ? 'Discard' : 'Dismiss';
-  $('shared').hidden = false;
-}
-
-/// The workspace of a share link in the URL, or null (an error is shown, nothing changes).
-function sharedWorkspace() {
-  if (!share.isShareHash(hashText())) return null;
-  try {
-    const ws = share.decode(hashText());
-    viewingShared = true;
-    showSharedBar('You are looking at a shared workspace; your own is untouched until you keep this one.', true);
-    return ws;
-  } catch (error) {
-    showSharedBar(`Could not open the share link: ${error.message}. Your saved workspace is unchanged.`, false);
-    return null;
-  }
-}
-
-function setUpSharing() {
-  const dialog = $('share-dialog');
-  const copy = (text, what) => navigator.clipboard.writeText(text).then(
-    () => status(`Copied the ${what}`),
-    () => status(`Copy failed: select the ${what} and copy it yourself`),
-  );
-  $('share').addEventListener('click', () => {
-    const link = `${location.origin}${location.pathname}${location.search}#${share.encode(workspace)}`;
-    $('share-link').value = link;
-    const long = $('share-long');
-    long.hidden = link.length <= share.LONG_LINK;
-    long.textContent = `This link is ${link.length.toLocaleString('en')} characters: chat tools and some browsers cut links past about ${share.LONG_LINK.toLocaleString('en')}. Download the workspace as a .tar.gz instead.`;
-    $('share-markdown').value = share.markdown(link, workspace.name || 'Workspace', outputs.current());
-    dialog.showModal();
-  });
-  $('copy-link').addEventListener('click', () => copy($('share-link').value, 'link'));
-  $('copy-markdown').addEventListener('click', () => copy($('share-markdown').value, 'Markdown'));
-  $('close-share').addEventListener('click', () => dialog.close());
-  $('download-workspace').addEventListener('click', async () => {
-    const bytes = await engine.call('packArchive', { files: workspace.files });
-    download(`${workspace.templateName || 'workspace'}.tar.gz`, new Blob([bytes], { type: 'application/gzip' }));
-  });
-  $('export').addEventListener('click', async () => {
-    const files = await engine.call('exportAll', { files: workspace.files, state: answerState(workspace) });
-    const entries = {};
-    for (const f of files) entries[f.path] = strToU8(f.content);
-    download(`${workspace.templateName || 'workspace'}-export.zip`, new Blob([zipSync(entries)], { type: 'application/zip' }));
-    status(`Exported ${files.length} files`);
-  });
-  $('shared-keep').addEventListener('click', () => {
-    const saved = store.loadCurrent();
-    if (saved && saved.files) store.remember(saved);
-    viewingShared = false;
-    $('shared').hidden = true;
-    withoutHash();
-    persist();
-    refreshRecent();
-  });
-  $('shared-discard').addEventListener('click', () => {
-    $('shared').hidden = true;
-    withoutHash();
-    if (!viewingShared) return;
-    viewingShared = false;
-    attach(savedOrFirstExample());
-    update();
-  });
-}
-
-/// The saved workspace, else the gallery's first example.
+/** The saved workspace, else the gallery's first example. */
 function savedOrFirstExample() {
   const saved = store.loadCurrent();
   return saved && saved.files ? saved : exampleWorkspace(examples[0]);
 }
 
-/// The gallery's answer for its first example (build.mjs), when that is what the page opened,
-/// untouched: a first visit.
+/**
+ * The gallery's answer for its first example (build.mjs), when that is what the page opened,
+ * untouched: a first visit.
+ */
 function shippedAnswer() {
   const first = examples[0] && examples[0].firstAnswer;
   if (!first || workspace.id !== `example:${examples[0].id}`) return null;
@@ -426,16 +268,32 @@ function shippedAnswer() {
   return sameFiles && JSON.stringify(answerState(workspace)) === JSON.stringify(first.state) ? first.answer : null;
 }
 
+/** What the page's parts (loading, sharing, export, tab conflicts, hooks) work with. */
+const page = {
+  get workspace() { return workspace; },
+  engine,
+  outputs,
+  status,
+  attach,
+  update,
+  changed,
+  switchTo,
+  persist,
+  refreshRecent,
+  savedOrFirstExample,
+};
+const conflicts = setUpTabConflicts(page);
+const sharing = setUpSharing(page);
+
 async function main() {
-  setUpLoading();
-  setUpTabConflicts();
-  setUpSharing();
+  const { loadFiles } = setUpLoading(page);
+  setUpExport(page);
   setUpSelectors();
   examples = await (window.protonPlaygroundExamples || fetch('examples.json').then((r) => r.json()));
   const exampleSelect = $('example');
   exampleSelect.append(h('option', { value: '' }, '(your bundle)'));
   for (const ex of examples) exampleSelect.append(h('option', { value: ex.id }, ex.title));
-  attach(sharedWorkspace() || savedOrFirstExample());
+  attach(sharing.sharedWorkspace() || savedOrFirstExample());
   engine.call('version').then((v) => { $('version').textContent = `Engine ${v}.`; });
   // On a first visit the gallery's answer is on screen at once; the editor (CodeMirror) loads
   // once the engine has answered too, not to compete with it for the processor.
@@ -448,43 +306,7 @@ async function main() {
     loadEditor();
   }
   firstRenderMs = performance.now();
-  // For browser tests, benchmarks and curious users.
-  window.protonPlayground = {
-    outputText: (path) => outputs.text(path),
-    workspace: () => workspace,
-    firstRenderMs,
-    /// Whether the first render was the gallery's shipped answer, and when the engine answered.
-    firstRenderShipped: !!shipped,
-    engineAnsweredMs: () => engineAnswered,
-    /// One engine round trip, as the page makes it.
-    engineUpdate: (payload) => engine.update(payload),
-    loadFiles: (name, fileMap) => loadFiles(name, fileMap),
-    engineStats: () => engine.call('stats'),
-    /// Times `n` engine round trips (analyze + render + report), each after a one-character edit.
-    async timeUpdates(n) {
-      const times = [];
-      for (let i = 0; i < n; i += 1) {
-        workspace.mocks.service.name = `bench-${i}`;
-        const start = performance.now();
-        await engine.update({ files: workspace.files, state: answerState(workspace) });
-        times.push(performance.now() - start);
-      }
-      return times;
-    },
-    /// Times `n` engine round trips, each after an edit of the bundle file `path`.
-    async timeFileEdits(path, n) {
-      const original = workspace.files[path];
-      const times = [];
-      for (let i = 0; i < n; i += 1) {
-        workspace.files = { ...workspace.files, [path]: `${original}# edit ${i}\n` };
-        const start = performance.now();
-        await engine.update({ files: workspace.files, state: answerState(workspace) });
-        times.push(performance.now() - start);
-      }
-      workspace.files = { ...workspace.files, [path]: original };
-      return times;
-    },
-  };
+  exposeHooks(page, { firstRenderMs, shipped: !!shipped, engineAnsweredMs: () => engineAnswered, loadFiles });
 }
 
 main();

@@ -2,13 +2,13 @@
 // prefix, then the JSON deflated and base64url-encoded. Decoding is bounded before and after
 // inflating, and every malformed link is a clear error that changes nothing.
 import { deflateSync, Inflate, strToU8, strFromU8 } from 'fflate';
-import { newWorkspace } from './workspace.js';
+import { persisted, restoreWorkspace } from './workspace.js';
 
 export const VERSION = 1;
 const PREFIX = 'share=v';
-/// Links past this many characters get a warning (chat tools and some browsers cut them).
+/** Links past this many characters get a warning (chat tools and some browsers cut them). */
 export const LONG_LINK = 8000;
-/// Caps: characters of encoded text accepted, and bytes once inflated.
+/** Caps: characters of encoded text accepted, and bytes once inflated. */
 const MAX_ENCODED = 4 * 1024 * 1024;
 const MAX_INFLATED = 16 * 1024 * 1024;
 
@@ -24,21 +24,18 @@ function fromBase64Url(text) {
   return Uint8Array.from(binary, (c) => c.charCodeAt(0));
 }
 
-/// The hash (without `#`) for `workspace`.
+/** The hash (without `#`) for `workspace`. */
 export function encode(workspace) {
-  const { name, templateName, files, inputs, mocks, options, selection } = workspace;
-  const json = JSON.stringify({ name, templateName, files, inputs, mocks, options, selection });
+  const json = JSON.stringify(persisted(workspace));
   return `${PREFIX}${VERSION}.${toBase64Url(deflateSync(strToU8(json), { level: 9 }))}`;
 }
 
-/// True when `hash` (without `#`) is meant as a share link.
+/** True when `hash` (without `#`) is meant as a share link. */
 export function isShareHash(hash) {
   return hash.startsWith(PREFIX);
 }
 
-const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
-
-/// The workspace a share hash holds; throws an Error with a message for the user otherwise.
+/** The workspace a share hash holds; throws an Error with a message for the user otherwise. */
 export function decode(hash) {
   const match = /^share=v(\d+)\.(.*)$/s.exec(hash);
   if (!match) throw new Error('this is not a share link (it should start with #share=v1.)');
@@ -65,18 +62,14 @@ export function decode(hash) {
   } catch (error) {
     throw new Error(`the link is damaged or cut short (${error.message})`);
   }
-  if (!isObject(json) || !isObject(json.files) || !Object.values(json.files).every((t) => typeof t === 'string')) {
-    throw new Error('the link does not hold a workspace');
+  try {
+    return restoreWorkspace(json, `shared:${Date.now()}`);
+  } catch (error) {
+    throw new Error(`the link does not hold a workspace (${error.message})`);
   }
-  const ws = newWorkspace({ id: `shared:${Date.now()}`, name: String(json.name || 'shared'), files: json.files });
-  if (typeof json.templateName === 'string') ws.templateName = json.templateName;
-  for (const key of ['inputs', 'mocks', 'options', 'selection']) {
-    if (isObject(json[key])) ws[key] = { ...ws[key], ...json[key] };
-  }
-  return ws;
 }
 
-/// A Markdown snippet for issues and chat: the link and the rendered file.
+/** A Markdown snippet for issues and chat: the link and the rendered file. */
 export function markdown(link, name, output) {
   const lines = output ? output.content.split('\n') : [];
   const shown = lines.slice(0, 40).join('\n');

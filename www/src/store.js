@@ -14,7 +14,7 @@ export function loadCurrent() {
   }
 }
 
-/// Saves the workspace; returns an error message when storage is full.
+/** Saves the workspace; returns an error message when storage is full. */
 export function saveCurrent(workspace) {
   try {
     localStorage.setItem(CURRENT, JSON.stringify(workspace));
@@ -24,8 +24,10 @@ export function saveCurrent(workspace) {
   }
 }
 
-/// Calls `onChange` when another tab saves the workspace (`storage` events only reach the
-/// other tabs of the origin).
+/**
+ * Calls `onChange` when another tab saves the workspace (`storage` events only reach the
+ * other tabs of the origin).
+ */
 export function watchOtherTabs(onChange) {
   window.addEventListener('storage', (event) => {
     if (event.key === CURRENT && event.newValue) onChange();
@@ -40,7 +42,7 @@ export function recentList() {
   }
 }
 
-/// Moves `workspace` to the top of the recent list.
+/** Moves `workspace` to the top of the recent list. */
 export function remember(workspace) {
   if (!workspace) return;
   const list = recentList().filter((w) => w.id !== workspace.id);

@@ -1,5 +1,6 @@
-// The workspace: bundle files, inputs as typed by the user, mocks and selection. Everything the
-// page persists, and the engine request built from it.
+// The workspace: bundle files, inputs as typed by the user, mocks and selection. Its shape is
+// defined here once (`newWorkspace`, `persisted`, `restoreWorkspace`): what the page saves,
+// what a share link and the export carry, and the engine request built from it.
 
 export function emptyMocks() {
   return {
@@ -10,19 +11,56 @@ export function emptyMocks() {
   };
 }
 
+/** A workspace with nothing typed yet: every field a workspace has, with its default. */
 export function newWorkspace({ id, name, files }) {
   return {
     id,
     name,
+    /** The name downloads and exports are called by (the archive's or example's). */
+    templateName: null,
     files,
     selection: { root: null, target: null, instance: 0, file: null, output: null },
     inputs: { environment: {}, pipeline: {}, instances: [{ name: 'dev', environment: 'dev', spec: {} }] },
     mocks: emptyMocks(),
     options: { undefined: 'strict', compat_preview: false },
+    /** Versions panel: the environment template (`name:major`) each instance runs in. */
+    instanceEnvironments: {},
+    /** Versions panel: compatible environments declared for a loose service bundle. */
+    declaredCompatible: '',
   };
 }
 
-/// Fills inputs from a parsed EnvironmentSpec / ServiceSpec.
+/** The fields of a workspace that are the user's, beside its id: saved, shared and exported. */
+const PERSISTED = ['name', 'templateName', 'files', 'selection', 'inputs', 'mocks', 'options', 'instanceEnvironments', 'declaredCompatible'];
+
+/** What of `workspace` is kept: every persisted field (share links, exports, downloads). */
+export function persisted(workspace) {
+  return Object.fromEntries(PERSISTED.map((key) => [key, workspace[key]]));
+}
+
+const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/**
+ * A workspace from persisted data (a share link, a downloaded workspace): each field of the
+ * right type is taken, the others keep their default. Throws when there are no files.
+ */
+export function restoreWorkspace(data, id) {
+  if (!isObject(data) || !isObject(data.files) || !Object.values(data.files).every((t) => typeof t === 'string')) {
+    throw new Error('it does not hold a workspace');
+  }
+  const ws = newWorkspace({ id, name: String(data.name || 'shared'), files: data.files });
+  if (typeof data.templateName === 'string') ws.templateName = data.templateName;
+  for (const key of ['inputs', 'mocks', 'options', 'selection']) {
+    if (isObject(data[key])) ws[key] = { ...ws[key], ...data[key] };
+  }
+  if (isObject(data.instanceEnvironments)) {
+    ws.instanceEnvironments = Object.fromEntries(Object.entries(data.instanceEnvironments).filter(([, v]) => typeof v === 'string'));
+  }
+  if (typeof data.declaredCompatible === 'string') ws.declaredCompatible = data.declaredCompatible;
+  return ws;
+}
+
+/** Fills inputs from a parsed EnvironmentSpec / ServiceSpec. */
 export function applySpec(workspace, spec) {
   if (!spec || typeof spec !== 'object') return;
   const obj = (v) => (v && typeof v === 'object' && !Array.isArray(v) ? v : {});
@@ -38,7 +76,7 @@ export function applySpec(workspace, spec) {
   }
 }
 
-/// Fills mocks from a parsed mocks file (the CLI's --mocks format).
+/** Fills mocks from a parsed mocks file (the CLI's --mocks format). */
 export function applyMocks(workspace, mocks) {
   if (!mocks || typeof mocks !== 'object') return;
   const m = emptyMocks();
@@ -59,7 +97,7 @@ function stringMap(map) {
   return out;
 }
 
-/// The spec document for the current inputs, as the engine reads it.
+/** The spec document for the current inputs, as the engine reads it. */
 export function specDocument(workspace, bundle) {
   if (!bundle) return null;
   if (bundle.kind === 'environment' || bundle.kind === 'customer-managed-environment') {
@@ -73,7 +111,7 @@ export function specDocument(workspace, bundle) {
 
 export const SPEC_PATH = 'spec.yaml';
 
-/// The engine request (see the core's `Request`).
+/** The engine request (see the core's `Request`). */
 export function buildRequest(workspace, bundle) {
   const m = workspace.mocks;
   const spec = specDocument(workspace, bundle);
@@ -99,7 +137,7 @@ export function buildRequest(workspace, bundle) {
   };
 }
 
-/// A workspace for a gallery entry of examples.json (its spec and mocks were parsed by the build).
+/** A workspace for a gallery entry of examples.json (its spec and mocks were parsed by the build). */
 export function exampleWorkspace(entry) {
   const ws = newWorkspace({ id: `example:${entry.id}`, name: entry.title, files: { ...entry.files } });
   ws.selection.root = entry.root ?? null;
@@ -109,8 +147,10 @@ export function exampleWorkspace(entry) {
   return ws;
 }
 
-/// Adds the engine's suggested mock for every output the bundle's templates read (and, for the
-/// environment, every output a paired environment declares) that has none yet; true if any.
+/**
+ * Adds the engine's suggested mock for every output the bundle's templates read (and, for the
+ * environment, every output a paired environment declares) that has none yet; true if any.
+ */
 export function fillSuggestedMocks(workspace, bundle) {
   let added = false;
   const fill = (suggested, map) => {

@@ -2,12 +2,12 @@ import { expect } from '@playwright/test';
 
 export const SHOTS = '../target/e2e-results';
 
-/// The exact text of a rendered output (CodeMirror only draws the visible lines).
+/** The exact text of a rendered output (CodeMirror only draws the visible lines). */
 export function outputText(page, path) {
   return page.evaluate((p) => window.protonPlayground?.outputText(p), path);
 }
 
-/// Opens the page on a clean slate and waits for the first render.
+/** Opens the page on a clean slate and waits for the first render. */
 export async function open(page, { errors } = {}) {
   if (errors) {
     page.on('pageerror', (e) => errors.push(e.message));
@@ -26,7 +26,7 @@ export function diagnostics(page) {
   return page.getByRole('region', { name: 'Diagnostics' });
 }
 
-/// Loads a folder through the folder picker and waits until it is the workspace.
+/** Loads a folder through the folder picker and waits until it is the workspace. */
 export async function pickFolder(page, path) {
   await page.locator('#open-folder').setInputFiles(path);
   await expect(page.getByLabel('Example')).toHaveValue('');

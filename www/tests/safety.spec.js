@@ -12,7 +12,7 @@ const IMG = '<img src=x onerror="window.__pwned=1">';
 const SCRIPT = '</script><script>window.__pwned=1</script>';
 const MANIFEST = 'infrastructure:\n  templates:\n    - file: cloudformation.yaml\n      rendering_engine: jinja\n      template_language: cloudformation\n';
 
-/// Fails the test on any dialog and reports whether a payload ran.
+/** Fails the test on any dialog and reports whether a payload ran. */
 function watch(page) {
   page.on('dialog', (dialog) => {
     throw new Error(`a dialog opened: ${dialog.message()}`);

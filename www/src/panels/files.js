@@ -52,7 +52,7 @@ export class FilesPanel {
     this.showDiagnostics(this.lastDiagnostics || []);
   }
 
-  /// Opens `path` (if it is a bundle file) at a line.
+  /** Opens `path` (if it is a bundle file) at a line. */
   reveal(path, line, column) {
     if (!(path in this.workspace.files)) return false;
     if (path !== this.path) this.open(path);
@@ -102,9 +102,11 @@ export class FilesPanel {
     this.edit((files) => { delete files[gone]; }, null);
   }
 
-  /// Changes the files through a copy: `workspace.files` is replaced, never mutated, so that
-  /// "the files changed" is a comparison of objects (the engine sends files to its worker only
-  /// then). `open` is the file to show afterwards (`null`: the first one), if any.
+  /**
+   * Changes the files through a copy: `workspace.files` is replaced, never mutated, so that
+   * "the files changed" is a comparison of objects (the engine sends files to its worker only
+   * then). `open` is the file to show afterwards (`null`: the first one), if any.
+   */
   edit(change, open) {
     const files = { ...this.workspace.files };
     change(files);

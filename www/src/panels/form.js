@@ -16,7 +16,7 @@ function typeOf(schema) {
   return schema.type || 'string';
 }
 
-/// Local checks that need no engine round trip (pattern, length, bounds).
+/** Local checks that need no engine round trip (pattern, length, bounds). */
 function localErrors(schema, value) {
   if (value === undefined || value === null) return [];
   const errors = [];
@@ -45,7 +45,7 @@ export class InputsForm {
     this.errorSlots = new Map();
   }
 
-  /// Rebuilds the form when the bundle, its schema or the selected instance changed.
+  /** Rebuilds the form when the bundle, its schema or the selected instance changed. */
   render(bundle, workspace, force = false) {
     const signature = JSON.stringify([
       bundle && bundle.root,
@@ -73,7 +73,7 @@ export class InputsForm {
       this.root.append(this.instanceBar(workspace));
       const instance = workspace.inputs.instances[workspace.selection.instance];
       if (bundle.service_inputs && instance) {
-        this.root.append(this.fieldset(`Instance inputs: ${instance.name || '(unnamed)'} (${bundle.service_inputs.name})`, bundle.service_inputs, instance, 'spec', 'service_instance'));
+        this.root.append(this.fieldset(`Instance inputs: ${instance.name || '(unnamed)'} (${bundle.service_inputs.name})`, bundle.service_inputs, instance, 'spec', 'service-instance'));
       }
     }
   }
@@ -267,17 +267,28 @@ export class InputsForm {
     slot.wrapper.classList.toggle('has-error', messages.length > 0);
   }
 
-  /// Shows the engine's input diagnostics beside their fields and in the summary list.
+  /** Focuses the field an input diagnostic's subject names; false when the form has no such field. */
+  focus(subject) {
+    const slot = subject && subject.kind === 'input' && this.errorSlots.get(`${subject.section}:${subject.input}`);
+    const control = slot && slot.wrapper.querySelector('input, select, textarea');
+    if (control) control.focus();
+    return Boolean(control);
+  }
+
+  /**
+   * Shows the engine's input diagnostics beside their fields and in the summary list, placed by
+   * each diagnostic's subject (section, input, field path).
+   */
   showErrors(diagnostics) {
     for (const slot of this.errorSlots.values()) slot.engine = [];
     clear(this.summary || h('ul'));
     for (const d of diagnostics) {
-      const m = /^(environment|service_instance|pipeline) inputs: ([^:]+): (.*)$/.exec(d.message);
-      if (!m || d.severity === 'info') continue;
-      const top = m[2].split(/[.[]/)[0];
-      const slot = this.errorSlots.get(`${m[1]}:${top}`);
-      if (slot) slot.engine.push(m[3]);
-      if (this.summary && d.severity === 'error') this.summary.append(h('li', {}, `${m[1].replace('_', ' ')} ${m[2]}: ${m[3]}`));
+      const subject = d.subject;
+      if (!subject || subject.kind !== 'input' || d.severity === 'info') continue;
+      const slot = this.errorSlots.get(`${subject.section}:${subject.input}`);
+      const text = subject.problem;
+      if (slot) slot.engine.push(text);
+      if (this.summary && d.severity === 'error') this.summary.append(h('li', {}, `${subject.section.replace('-', ' ')} ${subject.field}: ${text}`));
     }
     for (const slot of this.errorSlots.values()) this.paint(slot);
   }

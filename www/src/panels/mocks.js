@@ -10,7 +10,7 @@ function textField(label, value, onInput, placeholder = '') {
   return h('div', { class: 'field' }, h('label', { for: id }, label), input);
 }
 
-/// A free-form key/value editor over `map` (mutated in place).
+/** A free-form key/value editor over `map` (mutated in place). */
 function keyValues(title, map, onChange, note) {
   const box = h('div', { class: 'kv' });
   const draw = () => {

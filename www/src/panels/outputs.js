@@ -66,8 +66,10 @@ export class OutputsPanel {
     for (const region of this.views.querySelectorAll('section')) region.hidden = region.dataset.path !== path;
   }
 
-  /// Rendered-file findings (CloudFormation checks) in the output views' gutters, at their
-  /// rendered line.
+  /**
+   * Rendered-file findings (CloudFormation checks) in the output views' gutters, at their
+   * rendered line.
+   */
   showDiagnostics(diagnostics) {
     this.diagnostics = diagnostics;
     const cm = editorModule();
@@ -81,7 +83,7 @@ export class OutputsPanel {
     }
   }
 
-  /// Shows `path` and puts the cursor on `line`; false when no such output exists.
+  /** Shows `path` and puts the cursor on `line`; false when no such output exists. */
   reveal(path, line, column) {
     if (!this.outputs.some((o) => o.path === path)) return false;
     this.select(path);

@@ -3,7 +3,7 @@
 import { h, clear } from '../dom.js';
 
 export class VersionsPanel {
-  /// `engine()` gives the engine to ask (its own worker, started on first use).
+  /** `engine()` gives the engine to ask (its own worker, started on first use). */
   constructor(root, engine) {
     this.root = root;
     this.engine = engine;
@@ -13,7 +13,7 @@ export class VersionsPanel {
     this.signature = null;
   }
 
-  /// Refreshes when the files or the bundle list changed (the comparison uses default inputs).
+  /** Refreshes when the files or the bundle list changed (the comparison uses default inputs). */
   async refresh(workspace, summary, selectedRoot, force = false) {
     if (!summary) return;
     const bundles = summary.bundles;
@@ -39,7 +39,8 @@ export class VersionsPanel {
     const selected = bundles.find((b) => b.root === selectedRoot);
     const service = selected && selected.kind === 'service' ? selected : null;
     const environments = bundles.filter((b) => b.kind === 'environment' || b.kind === 'customer-managed-environment').map((b) => b.label);
-    workspace.instanceEnvironments = workspace.instanceEnvironments || {};
+    // Workspaces saved before these fields existed lack them.
+    workspace.instanceEnvironments ??= {};
     const instances = service
       ? workspace.inputs.instances.map((i) => {
         const fallback = service.compatible_environments[0] || environments[0] || '';
@@ -120,7 +121,7 @@ export class VersionsPanel {
     if (typing) [...this.root.querySelectorAll('input[type=text]')].find((i) => i.getAttribute('aria-label') === typing)?.focus();
   }
 
-  /// Fleet check: spec files of running instances against the selected version.
+  /** Fleet check: spec files of running instances against the selected version. */
   fleetSection(workspace, selectedRoot) {
     const box = h('div', { role: 'group', 'aria-label': 'Fleet check' }, h('h3', {}, 'Fleet check'),
       h('p', { class: 'help' }, 'Drop or pick the spec files of running instances: which validate and render on the selected version?'));
@@ -135,7 +136,7 @@ export class VersionsPanel {
       const specs = await Promise.all([...fileList].map(async (f) => ({ path: f.name, text: await f.text() })));
       let lines;
       try {
-        const report = await this.engine().call('fleet', { files: workspace.files, root: selectedRoot, specs });
+        const report = await this.engine().call('fleetCheck', { files: workspace.files, root: selectedRoot, specs });
         lines = [['', `${report.template}: ${report.passed} pass, ${report.failed} fail`]];
         for (const v of report.verdicts) {
           const errors = v.errors.length ? `: ${v.errors.map((e) => e.message).join('; ')}` : '';
@@ -163,7 +164,7 @@ export class VersionsPanel {
     return box;
   }
 
-  /// Per service instance: the environment template it runs in, and the verdict with reasons.
+  /** Per service instance: the environment template it runs in, and the verdict with reasons. */
   instancesSection(service, environments, verdicts, workspace, again) {
     const box = h('div', { role: 'group', 'aria-label': 'Compatibility per instance' }, h('h3', {}, 'Compatibility per instance'));
     const known = [...new Set([...service.compatible_environments, ...environments])];

@@ -6,7 +6,7 @@ import { h, clear } from '../dom.js';
 
 export const WORKSHOP_FILE = 'WORKSHOP.md';
 
-/// Check kinds: `key: argument` (or a bare key), one per line of a ```check block.
+/** Check kinds: `key: argument` (or a bare key), one per line of a ```check block. */
 const CHECKS = {
   template: 'the selected template (bundle folder) is',
   target: 'the selected target is',
@@ -19,7 +19,7 @@ const CHECKS = {
   'versions contains': 'the Versions panel says',
 };
 
-/// `{ title, steps: [{ title, blocks, checks, line }], problems }` from WORKSHOP.md text.
+/** `{ title, steps: [{ title, blocks, checks, line }], problems }` from WORKSHOP.md text. */
 export function parseWorkshop(text) {
   const workshop = { title: 'Workshop', steps: [], problems: [] };
   let step = null;
@@ -71,12 +71,12 @@ export function parseWorkshop(text) {
   return workshop;
 }
 
-/// Text with `code` spans as <code> elements.
+/** Text with `code` spans as <code> elements. */
 function inline(text) {
   return text.split(/(`[^`]+`)/).map((part) => (part.startsWith('`') && part.endsWith('`') && part.length > 1 ? h('code', {}, part.slice(1, -1)) : part));
 }
 
-/// Whether one check passes for the page's current state.
+/** Whether one check passes for the page's current state. */
 function passes(check, state) {
   const { workspace, report, diagnostics, versionsText } = state;
   const outputs = report ? [...report.outputs, ...report.extras] : [];
@@ -110,7 +110,7 @@ export class WorkshopPanel {
     this.done = 0;
   }
 
-  /// Shows the workshop of `workspace` (or hides the panel) and evaluates it.
+  /** Shows the workshop of `workspace` (or hides the panel) and evaluates it. */
   evaluate(state) {
     const text = state.workspace.files[WORKSHOP_FILE];
     if (typeof text !== 'string') {

@@ -4,7 +4,7 @@
 // instantiates that module instead of fetching and compiling its own. The module promise lives
 // on `window` because the boot script and the page's modules are separate bundles.
 
-/// A new engine worker; its first message tells it where its compiled module comes from.
+/** A new engine worker; its first message tells it where its compiled module comes from. */
 export function startEngineWorker(workerUrl, wasmUrl) {
   const worker = new Worker(workerUrl, { type: 'module' });
   const shared = window.protonPlaygroundModule;

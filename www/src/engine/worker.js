@@ -1,15 +1,17 @@
 // The engine worker: the Rust core compiled to WebAssembly, off the main thread so typing never
 // waits for a render.
-import init, { loadResourceTypes, analyze, render, loadArchive, parseYaml, version, compare, checkRepository, instanceCompatibility, upgradeCheck, exportAll, packArchive } from '../../target/wasm-pkg/proton_playground.js';
-import { buildRequest } from './workspace.js';
+import init, { loadResourceTypes, analyze, render, loadArchive, parseYaml, version, compare, checkRepository, instanceCompatibility, fleetCheck, exportAll, packArchive } from '../../../target/wasm-pkg/proton_playground.js';
+import { buildRequest } from '../workspace.js';
 import { answer, selectedBundle } from './answer.js';
 
 // The CloudFormation resource type table is fetched beside the wasm, in parallel with it.
 const table = fetch(new URL('./cfn-resource-types.tsv', import.meta.url))
   .then((response) => (response.ok ? response.text() : null))
   .catch(() => null);
-/// The first message says where the compiled module comes from (see engine-worker.js): the
-/// page's, else this worker compiles it and hands it back for the workers after it.
+/**
+ * The first message says where the compiled module comes from (see start.js): the
+ * page's, else this worker compiles it and hands it back for the workers after it.
+ */
 let receiveInit;
 const initMessage = new Promise((resolve) => { receiveInit = resolve; });
 
@@ -30,8 +32,10 @@ const ready = Promise.all([
   return exports;
 });
 
-/// The files the page sent last (it sends them again only when they change: engine.js) and,
-/// once asked for, their summary; while it is there, the engine's current workspace is theirs.
+/**
+ * The files the page sent last (it sends them again only when they change: client.js) and,
+ * once asked for, their summary; while it is there, the engine's current workspace is theirs.
+ */
 let held = { files: null, summary: null };
 
 function filesOf({ files }) {
@@ -40,8 +44,10 @@ function filesOf({ files }) {
   return held.files;
 }
 
-/// The summary of the files; analyzing them also makes them the engine's current workspace, which
-/// `render`, `compare`, `checkRepository`, … work on.
+/**
+ * The summary of the files; analyzing them also makes them the engine's current workspace, which
+ * `render`, `compare`, `checkRepository`, … work on.
+ */
 function summaryOf(payload) {
   const files = filesOf(payload);
   held.summary ??= analyze(files);
@@ -53,7 +59,7 @@ const handlers = {
   update(payload) {
     return answer(render, summaryOf(payload), payload.state);
   },
-  /// Analyzes a workspace ahead of its first render (the result is cached by the engine).
+  /** Analyzes a workspace ahead of its first render (the result is cached by the engine). */
   prepare(payload) {
     summaryOf(payload);
     return null;
@@ -67,7 +73,7 @@ const handlers = {
       instances: service !== null && service !== undefined ? instanceCompatibility(service, compatible || [], instances || []) : [],
     };
   },
-  /// Every rendered file of every bundle, target and instance, plus the specs.
+  /** Every rendered file of every bundle, target and instance, plus the specs. */
   exportAll(payload) {
     const bundle = selectedBundle(summaryOf(payload), payload.state.selection);
     if (!bundle) return [];
@@ -76,9 +82,9 @@ const handlers = {
   packArchive(payload) {
     return packArchive(filesOf(payload));
   },
-  fleet(payload) {
+  fleetCheck(payload) {
     summaryOf(payload);
-    return upgradeCheck(payload.root, payload.specs);
+    return fleetCheck(payload.root, payload.specs);
   },
   loadArchive({ name, bytes }) {
     return loadArchive(name, new Uint8Array(bytes));
@@ -89,7 +95,7 @@ const handlers = {
   version() {
     return version();
   },
-  /// The engine's memory (WebAssembly linear memory only grows: this is its peak).
+  /** The engine's memory (WebAssembly linear memory only grows: this is its peak). */
   async stats() {
     return { wasmBytes: (await ready).memory.buffer.byteLength };
   },

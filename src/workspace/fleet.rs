@@ -1,4 +1,4 @@
-//! Fleet upgrade check: given the specs of many running instances, which ones validate and
+//! The fleet check: given the specs of many running instances, which ones validate and
 //! render on a new template version, and which fail and why — the question a platform team asks
 //! before announcing an update.
 
@@ -31,7 +31,7 @@ pub struct FleetReport {
 
 /// Checks every spec against `bundle`. Environment outputs the templates read are mocked with
 /// plausible values (unless `mocks` gives them), so only the specs decide.
-pub fn upgrade_check(bundle: &Bundle, specs: &[SpecSource], mocks: &Mocks) -> FleetReport {
+pub fn check(bundle: &Bundle, specs: &[SpecSource], mocks: &Mocks) -> FleetReport {
     let mut mocks = mocks.clone();
     fill_plausible(
         &mut mocks.environment.outputs,
@@ -160,7 +160,7 @@ mod tests {
                 text: "proton: EnvironmentSpec\nspec:\n  log_retention_days: 90\n".into(),
             },
         ];
-        let report = upgrade_check(&ws.bundles[0], &specs, &Mocks::default());
+        let report = check(&ws.bundles[0], &specs, &Mocks::default());
         assert_eq!((report.passed, report.failed), (1, 1));
         assert_eq!(report.verdicts[1].errors[0].code, "input-required");
         assert!(report.verdicts[1].errors[0].message.contains("cost_center"));
@@ -177,7 +177,7 @@ mod tests {
             Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/specs/payment-api.yaml"),
         )
         .unwrap();
-        let report = upgrade_check(
+        let report = check(
             &ws.bundles[0],
             &[SpecSource {
                 path: "payment-api.yaml".into(),

@@ -2,14 +2,14 @@
 // rendered with the page's inputs, mocks and options. The worker computes it on every change;
 // the build computes it once for the gallery's first example, which a first visit shows while
 // the engine is still starting (main.js), from the same engine and the same code.
-import { buildRequest } from './workspace.js';
+import { buildRequest } from '../workspace.js';
 
-/// The bundle a selection picks out of a workspace summary (else the first one).
+/** The bundle a selection picks out of a workspace summary (else the first one). */
 export function selectedBundle(summary, selection) {
   return summary.bundles.find((b) => b.root === selection.root) || summary.bundles[0];
 }
 
-/// `render` is the engine's (wasm) render; `summary` is its analysis of the workspace's files.
+/** `render` is the engine's (wasm) render; `summary` is its analysis of the workspace's files. */
 export function answer(render, summary, state) {
   const bundle = selectedBundle(summary, state.selection);
   if (!bundle) return { summary, root: null, target: null, report: null };
@@ -19,8 +19,10 @@ export function answer(render, summary, state) {
   return { summary, root: bundle.root, target: request.target, report };
 }
 
-/// What of the page's state an answer depends on (not the open file, nor the output tab): the
-/// state the page sends the engine.
+/**
+ * What of the page's state an answer depends on (not the open file, nor the output tab): the
+ * state the page sends the engine.
+ */
 export function answerState({ inputs, mocks, options, selection: { root, target, instance } }) {
   return { inputs, mocks, options, selection: { root, target, instance } };
 }

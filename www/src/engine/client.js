@@ -1,6 +1,6 @@
 // Talks to the engine worker: promise per request, latest-wins for renders, and a restart with
 // the last request replayed if the worker crashes.
-import { startEngineWorker } from './engine-worker.js';
+import { startEngineWorker } from './start.js';
 
 export class Engine {
   constructor(onCrash) {
@@ -13,7 +13,7 @@ export class Engine {
   }
 
   start() {
-    /// The files object the worker holds (sent last): the same object is not sent again.
+    /** The files object the worker holds (sent last): the same object is not sent again. */
     this.sentFiles = null;
     // The boot script starts the first worker early; restarts make their own.
     this.worker = window.protonPlaygroundWorker
@@ -57,7 +57,7 @@ export class Engine {
     });
   }
 
-  /// Renders, dropping intermediate requests made while one is running.
+  /** Renders, dropping intermediate requests made while one is running. */
   update(payload) {
     return new Promise((resolve, reject) => {
       if (this.inFlight) {

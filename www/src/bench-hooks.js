@@ -1,0 +1,45 @@
+// `window.protonPlayground`: what the browser tests and `make bench` read and drive (and curious
+// users can call from the console). Timings go through the same engine round trip as the page.
+import { answerState } from './engine/answer.js';
+
+/** Installs the hooks; `firstRender` says when and how the first render was shown. */
+export function exposeHooks(page, { firstRenderMs, shipped, engineAnsweredMs, loadFiles }) {
+  window.protonPlayground = {
+    outputText: (path) => page.outputs.text(path),
+    workspace: () => page.workspace,
+    firstRenderMs,
+    /** Whether the first render was the gallery's shipped answer, and when the engine answered. */
+    firstRenderShipped: shipped,
+    engineAnsweredMs,
+    /** One engine round trip, as the page makes it. */
+    engineUpdate: (payload) => page.engine.update(payload),
+    loadFiles: (name, fileMap) => loadFiles(name, fileMap),
+    engineStats: () => page.engine.call('stats'),
+    /** Times `n` engine round trips (analyze + render + report), each after a one-character edit. */
+    async timeUpdates(n) {
+      const workspace = page.workspace;
+      const times = [];
+      for (let i = 0; i < n; i += 1) {
+        workspace.mocks.service.name = `bench-${i}`;
+        const start = performance.now();
+        await page.engine.update({ files: workspace.files, state: answerState(workspace) });
+        times.push(performance.now() - start);
+      }
+      return times;
+    },
+    /** Times `n` engine round trips, each after an edit of the bundle file `path`. */
+    async timeFileEdits(path, n) {
+      const workspace = page.workspace;
+      const original = workspace.files[path];
+      const times = [];
+      for (let i = 0; i < n; i += 1) {
+        workspace.files = { ...workspace.files, [path]: `${original}# edit ${i}\n` };
+        const start = performance.now();
+        await page.engine.update({ files: workspace.files, state: answerState(workspace) });
+        times.push(performance.now() - start);
+      }
+      workspace.files = { ...workspace.files, [path]: original };
+      return times;
+    },
+  };
+}
