@@ -115,7 +115,7 @@ struct RenderArgs {
     mocks: Option<PathBuf>,
     #[arg(long, value_enum, default_value = "strict")]
     undefined: UndefinedArg,
-    /// `preview`: pre-GA compatibility mode (REFERENCE §6.5).
+    /// `preview`: pre-GA compatibility mode (docs/proton-semantics.md §6.5).
     #[arg(long, value_enum)]
     compat: Option<CompatArg>,
     /// In a template-sync repository: the template to use (`name`, `name:major` or its folder).

@@ -134,8 +134,8 @@ pub fn render(root: &str, request: JsValue) -> Result<JsValue, JsValue> {
     })
 }
 
-/// Compares two bundles of the current workspace (REFERENCE §11.2); `declared` is `minor`,
-/// `major` or empty (implied by their `vN` folders).
+/// Compares two bundles of the current workspace (docs/proton-semantics.md §11.2); `declared` is
+/// `minor`, `major` or empty (implied by their `vN` folders).
 #[wasm_bindgen]
 pub fn compare(old_root: &str, new_root: &str, declared: &str) -> Result<JsValue, JsValue> {
     let declared = match declared {

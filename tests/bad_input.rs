@@ -228,6 +228,16 @@ fn cli_exit_codes_and_json() {
     let d = &json["diagnostics"][0];
     assert_eq!(d["code"], "input-enum");
     assert_eq!(d["line"], 3);
+    assert_eq!(
+        d["subject"],
+        serde_json::json!({
+            "kind": "input",
+            "section": "environment",
+            "input": "log_retention_days",
+            "field": "log_retention_days",
+            "problem": "must be one of 7, 14, 30, 60, 90, 180, 365; got 5",
+        })
+    );
     for key in [
         "severity", "code", "message", "file", "line", "column", "hint",
     ] {

@@ -1,5 +1,6 @@
-//! Terraform and CodeBuild bundles (REFERENCE §9, §10): `.tf` passed through byte for byte with
-//! `proton.auto.tfvars.json`, CodeBuild `proton-inputs.json` and rendered `project_properties`.
+//! Terraform and CodeBuild bundles (docs/proton-semantics.md §9, §10): `.tf` passed through byte
+//! for byte with `proton.auto.tfvars.json`, CodeBuild `proton-inputs.json` and rendered
+//! `project_properties`.
 
 use proton_playground::bundle::FileTree;
 use proton_playground::{run, Request, SpecSource, Target, Workspace};

@@ -1,6 +1,7 @@
-//! Differential test against CPython Jinja2: generated templates and values exercising REFERENCE
-//! §7.8 and more, rendered by both; every output must match and every error must be an error.
-//! Runs when `python3 -c "import jinja2"` works; skips with a message otherwise.
+//! Differential test against CPython Jinja2: generated templates and values exercising
+//! docs/proton-semantics.md §7.8 and more, rendered by both; every output must match and every
+//! error must be an error. Runs when `python3 -c "import jinja2"` works; skips with a message
+//! otherwise.
 
 use proton_playground::render::{RenderOptions, Renderer, UndefinedMode};
 use serde_json::{json, Value};
@@ -173,7 +174,7 @@ const FIXED: &[&str] = &[
 
 /// Where the playground knowingly differs from Jinja2, with the reason. Each is more lenient than
 /// Jinja2 (renders where Jinja2 raises) or concerns floats no Proton input holds; changing them
-/// needs the engine itself (REFERENCE §7.9).
+/// needs the engine itself (docs/proton-semantics.md §7.9).
 const KNOWN_GAPS: &[(&str, &str)] = &[
     (
         "{{ huge ~ '|' ~ huge }}",

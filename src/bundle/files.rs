@@ -1,5 +1,6 @@
-//! Reading bundle files from a folder, a `.tar.gz`/`.tgz` or a `.zip`, as paths or bytes in
-//! memory (REFERENCE §2.4, §2.6): path safety, junk skipped, decompression bounded, quotas checked.
+//! Reading bundle files from a folder, a `.tar.gz`/`.tgz` or a `.zip`, as paths or bytes in memory
+//! (docs/proton-semantics.md §2.4, §2.6): path safety, junk skipped, decompression bounded, quotas
+//! checked.
 
 use crate::diagnostic::Diagnostic;
 use std::collections::BTreeMap;

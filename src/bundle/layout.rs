@@ -1,5 +1,5 @@
 //! Where the bundles of a load are: the root itself, a wrapper folder, or the `name/vN/` folders
-//! of a template-sync repository (REFERENCE §2.4, §2.5).
+//! of a template-sync repository (docs/proton-semantics.md §2.4, §2.5).
 
 use super::FileTree;
 use crate::diagnostic::Diagnostic;

@@ -1,5 +1,5 @@
-//! `manifest.yaml` (REFERENCE §3): which provisioning method a folder uses and which files it
-//! holds, with every check of that section.
+//! `manifest.yaml` (docs/proton-semantics.md §3): which provisioning method a folder uses and which
+//! files it holds, with every check of that section.
 
 use crate::diagnostic::Diagnostic;
 use crate::yaml::{self, Node};

@@ -1,5 +1,5 @@
-//! Bundles (REFERENCE §2): a load holds one bundle or, for a template-sync repository, every
-//! `name/vN/` template version; each [`Bundle`] knows its kind, schema,
+//! Bundles (docs/proton-semantics.md §2): a load holds one bundle or, for a template-sync
+//! repository, every `name/vN/` template version; each [`Bundle`] knows its kind, schema,
 //! infrastructure folders and registration, with the diagnostics found on the way.
 
 pub mod files;

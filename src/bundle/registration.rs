@@ -1,5 +1,5 @@
-//! Service template registration: `.template-registration.yaml` and the legacy
-//! `.compatible-envs` (REFERENCE §2.5), and the `.proton/manifest.yaml` some guides add.
+//! Service template registration: `.template-registration.yaml` and the legacy `.compatible-envs`
+//! (docs/proton-semantics.md §2.5), and the `.proton/manifest.yaml` some guides add.
 
 use super::Kind;
 use crate::diagnostic::Diagnostic;

@@ -1,5 +1,5 @@
 //! The rendered template as CloudFormation reads it: YAML or JSON, short-form tags rewritten to
-//! their long form (REFERENCE §7.7), positions kept on every node.
+//! their long form (docs/proton-semantics.md §7.7), positions kept on every node.
 
 use super::Finding;
 use crate::yaml::{self, Node, NodeValue, Notice, Pos};

@@ -1,5 +1,6 @@
-//! What Proton knew that a bundle does not say (REFERENCE §6.2): names, account, repository,
-//! environment and component outputs. Every key is optional; absent ones take these defaults.
+//! What Proton knew that a bundle does not say (docs/proton-semantics.md §6.2): names, account,
+//! repository, environment and component outputs. Every key is optional; absent ones take these
+//! defaults.
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value as Json};
@@ -49,8 +50,8 @@ pub struct InstanceMock {
     pub environment: Option<String>,
 }
 
-/// Everything Proton would have known that a bundle does not say (REFERENCE §6.2). Every key is
-/// optional; YAML or JSON.
+/// Everything Proton would have known that a bundle does not say (docs/proton-semantics.md §6.2).
+/// Every key is optional; YAML or JSON.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Mocks {

@@ -1,5 +1,5 @@
-//! The rendering context of each target (REFERENCE §6): variables, mock defaults, key order,
-//! `service_instance.components.default` and the pre-GA compatibility mode.
+//! The rendering context of each target (docs/proton-semantics.md §6): variables, mock defaults,
+//! key order, `service_instance.components.default` and the pre-GA compatibility mode.
 
 mod mocks;
 
@@ -172,8 +172,8 @@ pub fn build(
     context
 }
 
-/// Pre-GA compatibility (REFERENCE §6.5): copy inputs then outputs onto their objects, `spec` on
-/// pipeline instances, `service_name` and `source`. Existing keys always win.
+/// Pre-GA compatibility (docs/proton-semantics.md §6.5): copy inputs then outputs onto their
+/// objects, `spec` on pipeline instances, `service_name` and `source`. Existing keys always win.
 pub fn apply_preview_compat(context: &mut Json) {
     fn flatten(object: &mut Json) {
         let Some(map) = object.as_object_mut() else {
@@ -219,7 +219,7 @@ pub fn apply_preview_compat(context: &mut Json) {
 }
 
 /// A detached `service_instance.components.default`: prints and measures as `{}`, yet exposes
-/// an empty `outputs` mapping (REFERENCE §6.3).
+/// an empty `outputs` mapping (docs/proton-semantics.md §6.3).
 #[derive(Debug)]
 struct DetachedComponent;
 

@@ -1,5 +1,6 @@
-//! Jinja2 built-in filters whose minijinja version differs from CPython Jinja2 3.1 (REFERENCE
-//! §7.5), registered over the builtins: positional signatures and Python printing.
+//! Jinja2 built-in filters whose minijinja version differs from CPython Jinja2 3.1
+//! (docs/proton-semantics.md §7.5), registered over the builtins: positional signatures and Python
+//! printing.
 
 use super::pyjson::{dumps, JsonStyle};
 use super::pyrepr::py_str;

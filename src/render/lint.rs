@@ -1,6 +1,6 @@
 //! Static checks on a template's syntax tree, before rendering: Jinja2 constructs the playground
 //! cannot run (`{% do %}`, `'%s' % x`, `list.append`), pre-GA variable names, and the common
-//! mistakes of REFERENCE §12, each located at its expression.
+//! mistakes of docs/proton-semantics.md §12, each located at its expression.
 
 use crate::diagnostic::{Diagnostic, Severity, Subject};
 use minijinja::machinery::ast::{BinOpKind, CallArg, Expr, Stmt};
@@ -9,7 +9,7 @@ use minijinja::syntax::SyntaxConfig;
 
 use super::proton_filters::BLOCK_FILTERS;
 
-/// Which target a template renders for; decides which names exist (REFERENCE §6.1).
+/// Which target a template renders for; decides which names exist (docs/proton-semantics.md §6.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
     Environment,
@@ -70,7 +70,7 @@ pub fn is_blocking(d: &Diagnostic) -> bool {
 /// up to 10^8 items, gigabytes that would stall or crash the page before the fuel runs out.
 const MAX_LITERAL_REPEAT: i64 = 100_000;
 
-/// The pre-GA or typo reading of a dotted name, with its fix (REFERENCE §12).
+/// The pre-GA or typo reading of a dotted name, with its fix (docs/proton-semantics.md §12).
 pub fn pre_ga_hint(expr: &str) -> Option<String> {
     let parts: Vec<&str> = expr.split('.').collect();
     let hint = match parts.as_slice() {
@@ -512,7 +512,7 @@ impl Linter<'_> {
                     scope_name(self.scope)
                 ),
                 span,
-                Some("see REFERENCE §6.1 for the variables of each target".into()),
+                Some("see docs/proton-semantics.md §6.1 for the variables of each target".into()),
             );
         } else if path.len() >= 2
             && path[0] == "environment"

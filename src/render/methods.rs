@@ -1,6 +1,6 @@
-//! Python methods on strings, dicts and lists that real templates call (REFERENCE §7.6), through
-//! minijinja's unknown-method callback. Mutating list/dict methods get a located error with the
-//! portable rewrite instead (minijinja values are immutable).
+//! Python methods on strings, dicts and lists that real templates call (docs/proton-semantics.md
+//! §7.6), through minijinja's unknown-method callback. Mutating list/dict methods get a located
+//! error with the portable rewrite instead (minijinja values are immutable).
 
 use super::pyrepr::{py_repr, py_str};
 use minijinja::value::{Tuple, Value, ValueKind};

@@ -1,5 +1,5 @@
-//! The Jinja renderer: minijinja configured and extended until it renders like CPython Jinja2
-//! 3.1 with Proton's filters (REFERENCE §7, §8). Errors become located [`Diagnostic`]s.
+//! The Jinja renderer: minijinja configured and extended until it renders like CPython Jinja2 3.1
+//! with Proton's filters (docs/proton-semantics.md §7, §8). Errors become located [`Diagnostic`]s.
 
 mod filters;
 pub mod lint;
@@ -35,7 +35,7 @@ pub(crate) fn check_padding(width: usize, what: &str) -> Result<(), Error> {
     Ok(())
 }
 
-/// What happens when a template reads a missing value (REFERENCE §7.2).
+/// What happens when a template reads a missing value (docs/proton-semantics.md §7.2).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum UndefinedMode {
@@ -304,7 +304,7 @@ fn parent_type(expr: &str, context: &Value, env: &Environment) -> Option<&'stati
     })
 }
 
-/// Hints for the undefined reads that have a known cause (REFERENCE §12).
+/// Hints for the undefined reads that have a known cause (docs/proton-semantics.md §12).
 fn undefined_hint(expr: Option<&str>) -> Option<String> {
     let expr = expr?;
     lint::pre_ga_hint(expr)

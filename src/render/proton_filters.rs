@@ -1,4 +1,5 @@
-//! Proton's own filters (REFERENCE §8): `proton_cfn_ecs_task_definition_formatted_env_vars`,
+//! Proton's own filters (docs/proton-semantics.md §8):
+//! `proton_cfn_ecs_task_definition_formatted_env_vars`,
 //! `proton_cfn_lambda_function_formatted_env_vars`, `proton_cfn_iam_policy_arns` and
 //! `proton_cfn_sanitize`, with the post-render re-indentation of multi-line filter output.
 

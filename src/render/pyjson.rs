@@ -1,5 +1,5 @@
-//! Python `json.dumps` for template values (REFERENCE §7.4): Jinja2's `tojson` and the
-//! Terraform / CodeBuild input files. ASCII-only output, Python float repr, Python separators.
+//! Python `json.dumps` for template values (docs/proton-semantics.md §7.4): Jinja2's `tojson` and
+//! the Terraform / CodeBuild input files. ASCII-only output, Python float repr, Python separators.
 
 use super::pyrepr::{float_repr, py_str};
 use minijinja::value::{Value, ValueKind};

@@ -1,5 +1,5 @@
-//! Python `str()` and `repr()` of template values (REFERENCE §7.3): what Jinja2 prints for
-//! `{{ value }}`, byte for byte.
+//! Python `str()` and `repr()` of template values (docs/proton-semantics.md §7.3): what Jinja2
+//! prints for `{{ value }}`, byte for byte.
 
 use minijinja::value::{Value, ValueKind};
 use std::fmt::Write;

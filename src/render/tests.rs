@@ -1,4 +1,4 @@
-//! The parity table of REFERENCE §7.8, and the Proton filter examples of §8.
+//! The parity table of docs/proton-semantics.md §7.8, and the Proton filter examples of §8.
 use super::*;
 
 fn parity_context() -> Value {

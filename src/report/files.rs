@@ -1,6 +1,6 @@
-//! The files a target produces (REFERENCE §7–§10): rendered CloudFormation, Terraform `.tf`
-//! passed through with `proton.auto.tfvars.json`, CodeBuild `proton-inputs.json` and the rendered
-//! `project_properties` (display only).
+//! The files a target produces (docs/proton-semantics.md §7–§10): rendered CloudFormation,
+//! Terraform `.tf` passed through with `proton.auto.tfvars.json`, CodeBuild `proton-inputs.json`
+//! and the rendered `project_properties` (display only).
 
 use crate::bundle::manifest::Method;
 use crate::bundle::{Bundle, Infrastructure};

@@ -36,7 +36,7 @@ pub struct Request {
     pub instance: Option<String>,
     pub mocks: Mocks,
     pub options: RenderOptions,
-    /// REFERENCE §6.5 pre-GA compatibility mode.
+    /// docs/proton-semantics.md §6.5 pre-GA compatibility mode.
     pub compat_preview: bool,
     /// Skips the CloudFormation checks (renders that only read declared outputs or diff text).
     pub skip_checks: bool,

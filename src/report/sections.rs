@@ -1,6 +1,6 @@
-//! Step 2 of a run: the inputs of each section resolved once. Each section's spec values are
-//! merged with the schema's defaults (REFERENCE §4) and validated when the target renders it:
-//! the environment's for the environment target, the rendered instance's for the instance and
+//! Step 2 of a run: the inputs of each section resolved once. Each section's spec values are merged
+//! with the schema's defaults (docs/proton-semantics.md §4) and validated when the target renders
+//! it: the environment's for the environment target, the rendered instance's for the instance and
 //! component targets, the pipeline's and every instance's for the pipeline target.
 
 use crate::bundle::Bundle;
@@ -177,8 +177,8 @@ pub fn resolve(
     }
 }
 
-/// The rendered instance takes the user's overrides (REFERENCE §6.2 precedence); an instance
-/// without a name gets the mock default (numbered in a pipeline).
+/// The rendered instance takes the user's overrides (docs/proton-semantics.md §6.2 precedence); an
+/// instance without a name gets the mock default (numbered in a pipeline).
 fn instance_name(
     si: &SpecInstance,
     index: usize,

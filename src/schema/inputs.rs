@@ -1,5 +1,5 @@
-//! Inputs: defaults filled exactly as REFERENCE §4 says, then the merged result validated, one
-//! diagnostic per failing field with a message a person understands.
+//! Inputs: defaults filled exactly as docs/proton-semantics.md §4 says, then the merged result
+//! validated, one diagnostic per failing field with a message a person understands.
 
 use crate::diagnostic::{Diagnostic, Section, Subject};
 use crate::schema::explain::{code_of, describe, field_path, hint_for, split_pointer};

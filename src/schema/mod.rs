@@ -1,11 +1,11 @@
-//! `schema/schema.yaml` (REFERENCE §4): the input types of a template, their self-checks, and the
-//! OpenAPI 3.0 → JSON Schema translation compiled once into a validator.
+//! `schema/schema.yaml` (docs/proton-semantics.md §4): the input types of a template, their
+//! self-checks, and the OpenAPI 3.0 → JSON Schema translation compiled once into a validator.
 
 pub mod explain;
 pub mod inputs;
 pub mod spec;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Subject};
 use crate::yaml::{self, Node, Pos};
 use serde_json::{json, Map, Value as Json};
 
@@ -266,6 +266,10 @@ fn compile_type(
                     "schema-required",
                     format!("`{r}` is required but not among the properties of {name}"),
                 )
+                .about(Subject::SchemaInput {
+                    input_type: name.to_string(),
+                    input: r.clone(),
+                })
                 .in_file(path)
                 .at_pos(Some(node.pos)),
             );
@@ -594,7 +598,11 @@ fn check_defaults(input_type: &InputType, path: &str, diags: &mut Vec<Diagnostic
             )
             .in_file(path)
             .at_pos(prop.default_pos.or(Some(prop.pos)))
-            .with_hint("fix the default or the constraint: Proton renders the default as given"),
+            .with_hint("fix the default or the constraint: Proton renders the default as given")
+            .about(Subject::SchemaInput {
+                input_type: input_type.name.clone(),
+                input: prop.name.clone(),
+            }),
         );
     }
 }
@@ -647,6 +655,10 @@ schema:
         assert_eq!(diags.len(), 1, "{diags:?}");
         assert_eq!(diags[0].code, "schema-default");
         assert_eq!(diags[0].line, Some(20));
+        assert!(matches!(
+            diags[0].subject.as_deref(),
+            Some(Subject::SchemaInput { input_type, input }) if input_type == "SvcInput" && input == "broken"
+        ));
     }
 
     #[test]

@@ -1,5 +1,5 @@
-//! Spec files (REFERENCE §5): `EnvironmentSpec` / `ServiceSpec` import with every check of that
-//! section, and export from merged inputs (fields left at their default omitted).
+//! Spec files (docs/proton-semantics.md §5): `EnvironmentSpec` / `ServiceSpec` import with every
+//! check of that section, and export from merged inputs (fields left at their default omitted).
 
 use crate::diagnostic::Diagnostic;
 use crate::schema::inputs::Locate;
@@ -93,7 +93,8 @@ fn locate_in(section: &Node, key: &str) -> Option<Pos> {
 const CURRENT_VAL: &str = "${Proton::CURRENT_VAL}";
 pub const MAX_SPEC_CHARS: usize = 51200;
 
-/// Name format for environments, services, instances and components (REFERENCE §2.6).
+/// Name format for environments, services, instances and components (docs/proton-semantics.md
+/// §2.6).
 pub fn valid_name(name: &str) -> bool {
     // `^[0-9A-Za-z]+[0-9A-Za-z_\-]*$`, 1–100 characters.
     (1..=100).contains(&name.len())

@@ -1,5 +1,5 @@
-//! The outputs an environment template version declares (REFERENCE §11.3), which its services
-//! may read: the environment-output contract and the mocks a paired service renders with.
+//! The outputs an environment template version declares (docs/proton-semantics.md §11.3), which its
+//! services may read: the environment-output contract and the mocks a paired service renders with.
 
 use crate::bundle::manifest::Method;
 use crate::bundle::{Bundle, Kind};
@@ -8,9 +8,9 @@ use crate::report::{run, Request};
 use crate::workspace::suggestions::placeholder_spec;
 use crate::yaml;
 
-/// Outputs an environment template version declares (REFERENCE §11.3): CloudFormation `Outputs`
-/// rendered with default inputs, Terraform `output "X"` blocks, customer-managed input names.
-/// `None` when unknown (CodeBuild).
+/// Outputs an environment template version declares (docs/proton-semantics.md §11.3):
+/// CloudFormation `Outputs` rendered with default inputs, Terraform `output "X"` blocks,
+/// customer-managed input names. `None` when unknown (CodeBuild).
 pub fn of(env: &Bundle) -> Option<Vec<String>> {
     match (env.kind, env.method()) {
         (Kind::CustomerManagedEnvironment, _) => Some(

@@ -1,5 +1,6 @@
-//! Checks across the templates of a repository (REFERENCE §11, §2.5): honest version bumps, service
-//! ↔ environment compatibility and method pairing, and the environment-output contract.
+//! Checks across the templates of a repository (docs/proton-semantics.md §11, §2.5): honest version
+//! bumps, service ↔ environment compatibility and method pairing, and the environment-output
+//! contract.
 
 use crate::bundle::manifest::Method;
 use crate::bundle::{Bundle, Kind};

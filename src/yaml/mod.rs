@@ -1,6 +1,6 @@
-//! YAML loading with positions, YAML 1.1 scalar typing (as PyYAML's safe loader, REFERENCE §7.7)
-//! and tags kept, so schema, spec and manifest problems point at a line and column and the
-//! CloudFormation checks can see `!Ref` and friends.
+//! YAML loading with positions, YAML 1.1 scalar typing (as PyYAML's safe loader,
+//! docs/proton-semantics.md §7.7) and tags kept, so schema, spec and manifest problems point at a
+//! line and column and the CloudFormation checks can see `!Ref` and friends.
 //!
 //! Rust YAML crates implement YAML 1.2 (`yes`, `0777` stay strings); Proton's Python tooling read
 //! YAML 1.1, so plain scalars are resolved here with PyYAML's rules.

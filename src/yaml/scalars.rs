@@ -1,5 +1,5 @@
-//! YAML 1.1 plain-scalar typing as PyYAML's safe loader does it (REFERENCE §7.7): `yes` is
-//! True, `0777` is octal, `1:30` is sexagesimal, dates stay text.
+//! YAML 1.1 plain-scalar typing as PyYAML's safe loader does it (docs/proton-semantics.md §7.7):
+//! `yes` is True, `0777` is octal, `1:30` is sexagesimal, dates stay text.
 
 use super::{NodeValue, Notice, Pos};
 

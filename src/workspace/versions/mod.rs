@@ -1,6 +1,6 @@
-//! Version compatibility (REFERENCE §11.2): every change between two versions of a template
-//! classified with the rule that decided it, the version bump the changes need, whether the
-//! declared bump is honest, and what changes for a running instance (rendered diff, resources).
+//! Version compatibility (docs/proton-semantics.md §11.2): every change between two versions of a
+//! template classified with the rule that decided it, the version bump the changes need, whether
+//! the declared bump is honest, and what changes for a running instance (rendered diff, resources).
 
 use crate::bundle::Bundle;
 use crate::report::{run, Request};

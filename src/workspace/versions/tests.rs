@@ -1,4 +1,4 @@
-//! One test per row of the REFERENCE §11.2 table.
+//! One test per row of the docs/proton-semantics.md §11.2 table.
 use super::*;
 use crate::bundle::FileTree;
 use crate::workspace::Workspace;

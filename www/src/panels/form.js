@@ -1,4 +1,4 @@
-// The inputs form generated from the schema (REFERENCE §4 "Forms"): one labelled control per
+// The inputs form generated from the schema (docs/proton-semantics.md §4 "Forms"): one labelled control per
 // input, defaults shown apart from typed values, live pattern/length checks, per-field errors
 // from the engine inline plus a summary list.
 import { h, clear, uid } from '../dom.js';
