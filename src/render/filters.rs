@@ -131,6 +131,14 @@ fn usize_arg(v: Option<&Value>, name: &str, default: i64) -> Result<i64, Error> 
     }
 }
 
+/// Argument `i` of a filter that Jinja2 lets be given by position or by `name`.
+fn argument(args: &[Value], kwargs: &Kwargs, i: usize, name: &str) -> Result<Option<Value>, Error> {
+    Ok(match args.get(i) {
+        Some(v) => Some(v.clone()),
+        None => kwargs.get::<Option<Value>>(name)?,
+    })
+}
+
 /// `truncate(s, length=255, killwords=False, end='...', leeway=None)`; leeway `None` → 5.
 fn truncate(
     state: &State,
@@ -138,12 +146,7 @@ fn truncate(
     args: Rest<Value>,
     kwargs: Kwargs,
 ) -> Result<Value, Error> {
-    let get = |i: usize, name: &str| -> Result<Option<Value>, Error> {
-        Ok(match args.get(i) {
-            Some(v) => Some(v.clone()),
-            None => kwargs.get::<Option<Value>>(name)?,
-        })
-    };
+    let get = |i: usize, name: &str| argument(&args, &kwargs, i, name);
     let length = usize_arg(get(0, "length")?.as_ref(), "length", 255)?;
     let killwords = truthy(get(1, "killwords")?.as_ref());
     let end = get(2, "end")?
@@ -191,12 +194,7 @@ fn wordwrap(
     args: Rest<Value>,
     kwargs: Kwargs,
 ) -> Result<String, Error> {
-    let get = |i: usize, name: &str| -> Result<Option<Value>, Error> {
-        Ok(match args.get(i) {
-            Some(v) => Some(v.clone()),
-            None => kwargs.get::<Option<Value>>(name)?,
-        })
-    };
+    let get = |i: usize, name: &str| argument(&args, &kwargs, i, name);
     let width = usize_arg(get(0, "width")?.as_ref(), "width", 79)?;
     let break_long = get(1, "break_long_words")?.is_none_or(|v| v.is_true());
     let wrapstring = get(2, "wrapstring")?
@@ -544,12 +542,7 @@ fn indent(
     args: Rest<Value>,
     kwargs: Kwargs,
 ) -> Result<String, Error> {
-    let get = |i: usize, name: &str| -> Result<Option<Value>, Error> {
-        Ok(match args.get(i) {
-            Some(v) => Some(v.clone()),
-            None => kwargs.get::<Option<Value>>(name)?,
-        })
-    };
+    let get = |i: usize, name: &str| argument(&args, &kwargs, i, name);
     let width = get(0, "width")?;
     let first = truthy(get(1, "first")?.as_ref());
     let blank = truthy(get(2, "blank")?.as_ref());
