@@ -190,21 +190,34 @@ fn execute(command: Command) -> Result<ExitCode, Fatal> {
             let report = run(selected, &request);
             let mut diagnostics = workspace.diagnostics.clone();
             diagnostics.extend(report.diagnostics.iter().cloned());
-            print_diagnostics(&diagnostics, &sources(selected, &request));
-            write_outputs(&report, out.as_deref())?;
+            match out {
+                Some(dir) => {
+                    diagnostics.extend(write_files(&report.outputs, &dir)?);
+                    print_diagnostics(&diagnostics, &sources(selected, &request));
+                }
+                None => {
+                    print_diagnostics(&diagnostics, &sources(selected, &request));
+                    print_outputs(&report)?;
+                }
+            }
             Ok(exit_code(&diagnostics))
         }
         Command::Export { bundle, args, out } => {
             let workspace = load(&bundle)?;
             let selected = select(&workspace, args.template.as_deref())?;
             let request = request(&args)?;
-            let files = proton_playground::workspace::export::migration_files(
+            let export = proton_playground::workspace::export::migration(
                 &workspace,
                 Some((&selected.root, &request)),
             );
-            write_files(&files, &out)?;
-            eprintln!("wrote {} files under {}", files.len(), out.display());
-            Ok(ExitCode::SUCCESS)
+            let mut diagnostics = workspace.diagnostics.clone();
+            diagnostics.extend(export.diagnostics.iter().cloned());
+            let refused = write_files(&export.files, &out)?;
+            let written = export.files.len() - refused.len();
+            diagnostics.extend(refused);
+            print_diagnostics(&diagnostics, &workspace_sources(&workspace, &request));
+            eprintln!("wrote {written} files under {}", out.display());
+            Ok(exit_code(&diagnostics))
         }
         Command::Compare {
             old,
@@ -417,6 +430,25 @@ fn sources(bundle: &Bundle, request: &Request) -> BTreeMap<String, String> {
     map
 }
 
+/// Every file of the workspace under its workspace path, and the spec: what findings quote.
+fn workspace_sources(workspace: &Workspace, request: &Request) -> BTreeMap<String, String> {
+    let mut map = BTreeMap::new();
+    for b in &workspace.bundles {
+        for (path, text) in b.files.iter() {
+            let key = if b.root.is_empty() {
+                path.clone()
+            } else {
+                format!("{}/{path}", b.root)
+            };
+            map.insert(key, text.clone());
+        }
+    }
+    if let Some(spec) = &request.spec {
+        map.insert(spec.path.clone(), spec.text.clone());
+    }
+    map
+}
+
 fn print_diagnostics(diagnostics: &[Diagnostic], sources: &BTreeMap<String, String>) {
     let mut err = std::io::stderr().lock();
     for d in diagnostics {
@@ -447,24 +479,46 @@ fn plural(n: usize) -> &'static str {
     }
 }
 
-/// Writes each file to `dir/<its path>`.
-fn write_files(files: &[RenderedFile], dir: &Path) -> Result<(), Fatal> {
+/// Writes each file to `dir/<its path>`. A path that would leave `dir` (absolute, with `..`, or
+/// through a link already in `dir`) is not written: the findings say which.
+fn write_files(files: &[RenderedFile], dir: &Path) -> Result<Vec<Diagnostic>, Fatal> {
+    std::fs::create_dir_all(dir).map_err(|e| Fatal(format!("{}: {e}", dir.display())))?;
+    let root = dir
+        .canonicalize()
+        .map_err(|e| Fatal(format!("{}: {e}", dir.display())))?;
+    let mut refused = Vec::new();
     for file in files {
-        let path = dir.join(&file.path);
+        let refuse = |why: String| {
+            Diagnostic::error("export-path", format!("not written: {why}"))
+                .with_hint("only plain relative names are written under the output folder")
+        };
+        if let Some(why) = RenderedFile::unsafe_path(&file.path) {
+            refused.push(refuse(why));
+            continue;
+        }
+        let path = root.join(&file.path);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)
                 .map_err(|e| Fatal(format!("{}: {e}", parent.display())))?;
+            let inside = parent.canonicalize().is_ok_and(|p| p.starts_with(&root));
+            let linked = std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink());
+            if !inside || linked {
+                refused.push(refuse(format!(
+                    "`{}` would leave {} through a link",
+                    file.path,
+                    dir.display()
+                )));
+                continue;
+            }
         }
         std::fs::write(&path, &file.content)
             .map_err(|e| Fatal(format!("{}: {e}", path.display())))?;
     }
-    Ok(())
+    Ok(refused)
 }
 
-fn write_outputs(report: &Report, out: Option<&Path>) -> Result<(), Fatal> {
-    if let Some(dir) = out {
-        return write_files(&report.outputs, dir);
-    }
+/// Prints the report's files to stdout (one file as it is, several with a header each).
+fn print_outputs(report: &Report) -> Result<(), Fatal> {
     let mut stdout = std::io::stdout().lock();
     let result = match report.outputs.as_slice() {
         [only] => stdout.write_all(only.content.as_bytes()),

@@ -195,13 +195,13 @@ pub fn fleet_check(root: &str, specs: JsValue) -> Result<JsValue, JsValue> {
     })
 }
 
-/// Every rendered file of every bundle, target and instance, plus specs (the migration export);
-/// the bundle at `root` renders with `request`, the others with defaults.
+/// Every rendered file of every bundle, target and instance, plus specs (the migration export):
+/// `{files, diagnostics}`; the bundle at `root` renders with `request`, the others with defaults.
 #[wasm_bindgen(js_name = exportAll)]
 pub fn export_all(root: &str, request: JsValue) -> Result<JsValue, JsValue> {
     let request: Request = from_js(request, "request")?;
     with_workspace(|ws| {
-        to_js(&crate::workspace::export::migration_files(
+        to_js(&crate::workspace::export::migration(
             ws,
             Some((root, &request)),
         ))

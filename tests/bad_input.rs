@@ -256,3 +256,101 @@ fn cli_exit_codes_and_json() {
         "{err}"
     );
 }
+
+/// Every file under `dir`, relative to it.
+fn files_under(dir: &std::path::Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                out.push(path.strip_prefix(dir).unwrap().display().to_string());
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn export_writes_nothing_outside_its_folder() {
+    // A Terraform service, so the attacker would also choose the content; an instance named to
+    // climb out of the output folder.
+    let dir = tempfile::tempdir().unwrap();
+    let bundle = dir.path().join("bundle");
+    let write = |path: &str, text: &str| {
+        let path = bundle.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    write(
+        "schema/schema.yaml",
+        "schema:\n  format: {openapi: 3.0.0}\n  service_input_type: S\n  types:\n    S:\n      type: object\n      properties: {}\n",
+    );
+    write(
+        "instance_infrastructure/manifest.yaml",
+        "infrastructure:\n  templates:\n    - file: '*'\n      rendering_engine: hcl\n      template_language: terraform\n",
+    );
+    write("instance_infrastructure/main.tf", "# owned\n");
+    let spec = dir.path().join("spec.yaml");
+    std::fs::write(
+        &spec,
+        "proton: ServiceSpec\ninstances:\n  - name: ../../escaped\n    environment: dev\n  - name: fine\n    environment: dev\n",
+    )
+    .unwrap();
+    let out = dir.path().join("deep/out");
+    let (code, _, err) = cli(&[
+        "export",
+        bundle.to_str().unwrap(),
+        "--spec",
+        spec.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("error[export-path]"), "{err}");
+    assert!(err.contains("../../escaped"), "{err}");
+    let everything = files_under(dir.path());
+    assert!(
+        everything
+            .iter()
+            .all(|p| p.starts_with("bundle/") || p.starts_with("deep/out/") || p == "spec.yaml"),
+        "{everything:?}"
+    );
+    assert!(
+        files_under(&out)
+            .iter()
+            .any(|p| p.contains("service-instance/fine/")),
+        "{everything:?}"
+    );
+
+    // An archive named `...tar.gz` names the bundle `..`: it is exported under `bundle/`.
+    let archive = dir.path().join("...tar.gz");
+    let texts: Vec<(String, String)> = files_under(&bundle)
+        .into_iter()
+        .map(|p| {
+            let text = std::fs::read_to_string(bundle.join(&p)).unwrap();
+            (p, text)
+        })
+        .collect();
+    let packed = proton_playground::bundle::files::pack_tar_gz(
+        texts.iter().map(|(p, t)| (p.as_str(), t.as_str())),
+    );
+    std::fs::write(&archive, packed).unwrap();
+    let out2 = dir.path().join("out2");
+    let (code, _, err) = cli(&[
+        "export",
+        archive.to_str().unwrap(),
+        "--out",
+        out2.to_str().unwrap(),
+    ]);
+    assert!(code <= 1, "{err}");
+    assert!(
+        files_under(&out2).iter().all(|p| p.starts_with("bundle/")),
+        "{:?} {err}",
+        files_under(&out2)
+    );
+    assert!(!dir.path().join("instance_infrastructure").exists());
+}

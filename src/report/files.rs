@@ -19,6 +19,26 @@ pub struct RenderedFile {
     pub content: String,
 }
 
+impl RenderedFile {
+    /// Why `path` cannot be written under an output folder, if it cannot: it must be relative
+    /// and made of plain names (no empty, `.` or `..` part, no `\\`, no NUL),
+    /// so that whatever a bundle or spec names stays inside the folder.
+    pub fn unsafe_path(path: &str) -> Option<String> {
+        if path.is_empty() {
+            return Some("the path is empty".into());
+        }
+        if path.starts_with('/') {
+            return Some(format!("`{path}` is absolute"));
+        }
+        if path.contains('\\') || path.contains('\0') {
+            return Some(format!("`{path}` holds `\\` or NUL"));
+        }
+        path.split('/')
+            .find(|part| part.is_empty() || *part == "." || *part == ".." || part.len() > 255)
+            .map(|part| format!("`{path}` has the part `{part}`"))
+    }
+}
+
 /// Files for `infra`: the compared outputs, and display-only extras.
 pub fn produce(
     bundle: &Bundle,
@@ -201,6 +221,32 @@ fn render_strings(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn only_plain_relative_paths_are_safe() {
+        use super::RenderedFile;
+        for ok in [
+            "a.yaml",
+            "env/v1/environment/infrastructure/cloudformation.yaml",
+            "x..y",
+        ] {
+            assert_eq!(RenderedFile::unsafe_path(ok), None, "{ok}");
+        }
+        for bad in [
+            "",
+            "/etc/passwd",
+            "../x",
+            "a/../../x",
+            "a//b",
+            "./a",
+            "a/.",
+            "..",
+            "a\\b",
+            "a\0b",
+        ] {
+            assert!(RenderedFile::unsafe_path(bad).is_some(), "{bad:?}");
+        }
+    }
+
     use super::*;
     use serde_json::json;
 

@@ -2,25 +2,47 @@
 //! every service instance, plus each bundle's spec — plain CloudFormation, tfvars and CodeBuild
 //! inputs a team can deploy without Proton.
 
+use crate::bundle::Bundle;
 use crate::context::Target;
+use crate::diagnostic::{has_errors, Diagnostic, Subject};
 use crate::report::files::RenderedFile;
 use crate::report::{run, Request};
 use crate::schema::spec;
+use crate::workspace::suggestions::placeholder_spec;
 use crate::workspace::Workspace;
+use serde::Serialize;
 
-/// The files to export. The bundle at `selected.0` renders with `selected.1` (the user's spec
+/// What an export gives: the files, and every finding of the renders that made them (under
+/// workspace paths), with the names that could not be exported.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Export {
+    pub files: Vec<RenderedFile>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Export {
+    pub fn has_errors(&self) -> bool {
+        has_errors(&self.diagnostics)
+    }
+
+    fn report(&mut self, d: Diagnostic) {
+        if !self.diagnostics.contains(&d) {
+            self.diagnostics.push(d);
+        }
+    }
+}
+
+/// Everything to export. The bundle at `selected.0` renders with `selected.1` (the user's spec
 /// and mocks); the others with their defaults (and the same mocks). Paths:
-/// `<bundle>/<target>[/<instance>]/<file>` and `<bundle>/spec.yaml`.
-pub fn migration_files(
-    workspace: &Workspace,
-    selected: Option<(&str, &Request)>,
-) -> Vec<RenderedFile> {
-    let mut files = Vec::new();
+/// `<bundle>/<target>[/<instance>]/<file>` and `<bundle>/spec.yaml`, each made of plain names:
+/// an instance whose name is not one (`../x`) is not exported, and says so.
+pub fn migration(workspace: &Workspace, selected: Option<(&str, &Request)>) -> Export {
+    let mut export = Export::default();
     for bundle in &workspace.bundles {
         let mut request = match selected {
             Some((root, request)) if root == bundle.root => request.clone(),
             _ => Request {
-                spec: Some(crate::workspace::suggestions::placeholder_spec(bundle)),
+                spec: Some(placeholder_spec(bundle)),
                 mocks: selected.map(|(_, r)| r.mocks.clone()).unwrap_or_default(),
                 ..Default::default()
             },
@@ -39,11 +61,8 @@ pub fn migration_files(
                 outputs.entry(name).or_insert(value);
             }
         }
-        let folder = if bundle.root.is_empty() {
-            bundle.label()
-        } else {
-            bundle.root.clone()
-        };
+        let folder = export_folder(bundle, &mut export);
+        let spec_file = request.spec.as_ref().map(|s| s.path.clone());
         let instances: Vec<String> = request
             .spec
             .as_ref()
@@ -68,6 +87,27 @@ pub fn migration_files(
                 vec![None]
             };
             for instance in runs {
+                let place = match instance {
+                    Some(name) => format!("{folder}/{}/{name}", target.name()),
+                    None => format!("{folder}/{}", target.name()),
+                };
+                if let Some(name) = instance.filter(|name| !spec::valid_name(name)) {
+                    export.report(
+                        Diagnostic::error(
+                            "export-path",
+                            format!(
+                                "instance `{name}` of {} is not exported: its name is not a valid instance name",
+                                bundle.label()
+                            ),
+                        )
+                        .with_hint("instance names are letters, digits, `-` and `_`, starting with a letter or digit")
+                        .about(Subject::Template {
+                            template: bundle.label(),
+                            other: None,
+                        }),
+                    );
+                    continue;
+                }
                 let report = run(
                     bundle,
                     &Request {
@@ -77,25 +117,56 @@ pub fn migration_files(
                         ..request.clone()
                     },
                 );
+                for d in report.diagnostics {
+                    export.report(bundle.in_workspace(d, spec_file.as_deref()));
+                }
                 spec_text.get_or_insert(report.spec.clone());
-                let place = match instance {
-                    Some(name) => format!("{folder}/{}/{name}", target.name()),
-                    None => format!("{folder}/{}", target.name()),
-                };
-                files.extend(report.outputs.into_iter().map(|o| RenderedFile {
-                    path: format!("{place}/{}", o.path),
-                    content: o.content,
-                }));
+                for o in report.outputs {
+                    export.add(format!("{place}/{}", o.path), o.content);
+                }
             }
         }
         if let Some(text) = spec_text {
-            files.push(RenderedFile {
-                path: format!("{folder}/spec.yaml"),
-                content: text,
-            });
+            export.add(format!("{folder}/spec.yaml"), text);
         }
     }
-    files
+    export
+}
+
+impl Export {
+    /// Adds a file, or a finding when its path would leave the export folder.
+    fn add(&mut self, path: String, content: String) {
+        match RenderedFile::unsafe_path(&path) {
+            None => self.files.push(RenderedFile { path, content }),
+            Some(why) => self.report(
+                Diagnostic::error("export-path", format!("not exported: {why}"))
+                    .with_hint("rename the file or folder to plain names"),
+            ),
+        }
+    }
+}
+
+/// The folder a bundle is exported under: its folder in the repository, else its label, else
+/// `bundle` when the label is not a plain name (a bundle loaded from `...tar.gz`).
+fn export_folder(bundle: &Bundle, export: &mut Export) -> String {
+    let folder = if bundle.root.is_empty() {
+        bundle.label()
+    } else {
+        bundle.root.clone()
+    };
+    match RenderedFile::unsafe_path(&folder) {
+        None => folder,
+        Some(why) => {
+            export.report(
+                Diagnostic::warning(
+                    "export-path",
+                    format!("the bundle is exported under `bundle/`: {why}"),
+                )
+                .with_hint("name the bundle's folder or archive with plain names"),
+            );
+            "bundle".to_string()
+        }
+    }
 }
 
 #[cfg(test)]
@@ -114,7 +185,9 @@ mod tests {
             }),
             ..Default::default()
         };
-        let files = migration_files(&ws, Some(("ecs-fargate-service/v1", &request)));
+        let export = migration(&ws, Some(("ecs-fargate-service/v1", &request)));
+        assert!(!export.has_errors(), "{:#?}", export.diagnostics);
+        let files = export.files;
         let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
         for expected in [
             "ecs-shared-env/v1/environment/infrastructure/cloudformation.yaml",
@@ -133,5 +206,37 @@ mod tests {
             .count();
         assert!(instance_files >= 2, "one file per instance: {paths:?}");
         assert!(files.iter().all(|f| !f.content.is_empty()));
+    }
+
+    #[test]
+    fn names_that_would_leave_the_folder_are_refused() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let ws =
+            Workspace::load_path(&root.join("examples/templates/ecs-fargate-service/v1")).unwrap();
+        let request = Request {
+            spec: Some(crate::report::SpecSource {
+                path: "spec.yaml".into(),
+                text: "proton: ServiceSpec\npipeline: {}\ninstances:\n  - name: ../../escaped\n    environment: dev\n    spec: {image: nginx}\n  - name: ok\n    environment: dev\n    spec: {image: nginx}\n".into(),
+            }),
+            ..Default::default()
+        };
+        let export = migration(&ws, Some(("", &request)));
+        assert!(export.has_errors());
+        assert!(
+            export
+                .diagnostics
+                .iter()
+                .any(|d| d.code == "export-path" && d.message.contains("../../escaped")),
+            "{:#?}",
+            export.diagnostics
+        );
+        assert!(export
+            .files
+            .iter()
+            .all(|f| RenderedFile::unsafe_path(&f.path).is_none()));
+        assert!(export
+            .files
+            .iter()
+            .any(|f| f.path.contains("/service-instance/ok/")));
     }
 }

@@ -13,10 +13,13 @@ export const WORKSPACE_FILE = 'workspace.json';
 export function setUpExport(page) {
   document.getElementById('export').addEventListener('click', async () => {
     const workspace = page.workspace;
-    const files = await page.engine.call('exportAll', { files: workspace.files, state: answerState(workspace) });
+    const { files, diagnostics } = await page.engine.call('exportAll', { files: workspace.files, state: answerState(workspace) });
     const entries = { [WORKSPACE_FILE]: strToU8(JSON.stringify(persisted(workspace), null, 2)) };
     for (const f of files) entries[f.path] = strToU8(f.content);
     download(`${workspace.templateName || 'workspace'}-export.zip`, new Blob([zipSync(entries)], { type: 'application/zip' }));
-    page.status(`Exported ${Object.keys(entries).length} files`);
+    // Renders that failed, and names that could not be files, are said, never dropped silently.
+    const errors = diagnostics.filter((d) => d.severity === 'error');
+    const problems = errors.length ? `; ${errors.length} error${errors.length === 1 ? '' : 's'}: ${errors.slice(0, 3).map((d) => `${d.file ? `${d.file}: ` : ''}${d.code}`).join(', ')}${errors.length > 3 ? ', …' : ''}` : '';
+    page.status(`Exported ${Object.keys(entries).length} files${problems}`);
   });
 }

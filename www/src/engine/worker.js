@@ -73,10 +73,10 @@ const handlers = {
       instances: service !== null && service !== undefined ? instanceCompatibility(service, compatible || [], instances || []) : [],
     };
   },
-  /** Every rendered file of every bundle, target and instance, plus the specs. */
+  /** Every rendered file of every bundle, target and instance, plus the specs, and the findings. */
   exportAll(payload) {
     const bundle = selectedBundle(summaryOf(payload), payload.state.selection);
-    if (!bundle) return [];
+    if (!bundle) return { files: [], diagnostics: [] };
     return exportAll(bundle.root, buildRequest(payload.state, bundle));
   },
   packArchive(payload) {
