@@ -372,9 +372,14 @@ fn select<'w>(workspace: &'w Workspace, template: Option<&str>) -> Result<&'w Bu
     })
 }
 
+/// A spec or mocks file: a regular file of at most [`MAX_INPUT_FILE`] bytes, UTF-8.
 fn read_text(path: &Path) -> Result<String, Fatal> {
-    std::fs::read_to_string(path).map_err(|e| Fatal(format!("{}: {e}", path.display())))
+    proton_playground::bundle::files::read_text_file(path, MAX_INPUT_FILE).map_err(Fatal)
 }
+
+/// The largest spec or mocks file read (Proton's specs stop at 51,200 characters; the spec's
+/// own check says so for anything between).
+const MAX_INPUT_FILE: u64 = 4 * 1024 * 1024;
 
 fn request(args: &RenderArgs) -> Result<Request, Fatal> {
     let spec = match &args.spec {

@@ -62,10 +62,10 @@ impl FileTree {
 pub fn load_path(path: &Path) -> Result<(FileTree, Vec<Diagnostic>), String> {
     if path.is_dir() {
         let mut loader = Loader::default();
-        walk_dir(path, path, &mut loader).map_err(|e| format!("{}: {e}", path.display()))?;
+        walk_dir(path, path, 0, &mut loader);
         return Ok(loader.finish());
     }
-    let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let bytes = read_file(path, MAX_ARCHIVE)?;
     let name = path
         .file_name()
         .and_then(|n| n.to_str())
@@ -73,41 +73,124 @@ pub fn load_path(path: &Path) -> Result<(FileTree, Vec<Diagnostic>), String> {
     Ok(load_bytes(name, &bytes))
 }
 
-fn walk_dir(root: &Path, dir: &Path, loader: &mut Loader) -> std::io::Result<()> {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
+/// The largest archive read from disk: an archive past it could only unpack past the budget.
+pub const MAX_ARCHIVE: u64 = MAX_UNPACKED;
+
+/// Reads a regular file of at most `limit` bytes. Devices, FIFOs and sockets are refused before
+/// they are opened (`/dev/zero` never ends, a FIFO blocks until someone writes to it).
+pub fn read_file(path: &Path, limit: u64) -> Result<Vec<u8>, String> {
+    let shown = path.display();
+    let meta = std::fs::metadata(path).map_err(|e| format!("{shown}: {e}"))?;
+    if !meta.is_file() {
+        return Err(format!("{shown}: not a regular file"));
+    }
+    if meta.len() > limit {
+        return Err(format!(
+            "{shown}: {} bytes, over the limit of {limit} bytes",
+            meta.len()
+        ));
+    }
+    let file = std::fs::File::open(path).map_err(|e| format!("{shown}: {e}"))?;
+    let mut bytes = Vec::new();
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("{shown}: {e}"))?;
+    if bytes.len() as u64 > limit {
+        return Err(format!("{shown}: over the limit of {limit} bytes"));
+    }
+    Ok(bytes)
+}
+
+/// [`read_file`] for text: UTF-8, a leading byte-order mark dropped.
+pub fn read_text_file(path: &Path, limit: u64) -> Result<String, String> {
+    let bytes = read_file(path, limit)?;
+    let text =
+        String::from_utf8(bytes).map_err(|_| format!("{}: not UTF-8 text", path.display()))?;
+    Ok(text
+        .strip_prefix('\u{feff}')
+        .map(str::to_string)
+        .unwrap_or(text))
+}
+
+/// Reads a folder within the loader's budgets: a folder past [`MAX_DEPTH`] levels is skipped
+/// (and said), an entry that cannot be read is a diagnostic, not the end of the load.
+fn walk_dir(root: &Path, dir: &Path, depth: usize, loader: &mut Loader) {
+    let rel_of = |path: &Path| {
+        path.strip_prefix(root)
+            .unwrap_or(path)
+            .to_string_lossy()
+            .replace('\\', "/")
+    };
+    if depth > MAX_DEPTH {
+        loader.too_deep(&rel_of(dir));
+        return;
+    }
+    let mut entries = Vec::new();
+    match std::fs::read_dir(dir) {
+        Ok(read) => {
+            for entry in read {
+                match entry {
+                    Ok(e) => entries.push(e),
+                    Err(e) => loader.unreadable(&rel_of(dir), &e),
+                }
+                // Counting before sorting: a folder of millions of entries stops here.
+                if entries.len() > MAX_ENTRIES {
+                    loader.too_many();
+                    return;
+                }
+            }
+        }
+        Err(e) => {
+            loader.unreadable(&rel_of(dir), &e);
+            return;
+        }
+    }
     entries.sort_by_key(|e| e.file_name());
     for entry in entries {
         if loader.stopped {
             break;
         }
         let path = entry.path();
-        let rel = path
-            .strip_prefix(root)
-            .unwrap_or(&path)
-            .to_string_lossy()
-            .replace('\\', "/");
-        let file_type = entry.file_type()?;
+        let rel = rel_of(&path);
+        let file_type = match entry.file_type() {
+            Ok(t) => t,
+            Err(e) => {
+                loader.unreadable(&rel, &e);
+                continue;
+            }
+        };
+        let skipped_folder = file_type.is_dir()
+            && (rel == ".git"
+                || rel.ends_with("/.git")
+                || rel == "node_modules"
+                || rel.ends_with("/node_modules"));
+        if skipped_folder {
+            continue;
+        }
+        if !loader.count_entry() {
+            break;
+        }
         if file_type.is_symlink() {
             loader.link(&rel);
         } else if file_type.is_dir() {
-            if rel == ".git"
-                || rel.ends_with("/.git")
-                || rel == "node_modules"
-                || rel.ends_with("/node_modules")
-            {
-                continue;
-            }
-            walk_dir(root, &path, loader)?;
+            walk_dir(root, &path, depth + 1, loader);
         } else if file_type.is_file() {
-            let len = entry.metadata()?.len();
-            if len > MAX_UNPACKED {
-                loader.too_big(&rel, len);
-                continue;
+            let budget = loader.budget();
+            let len = entry.metadata().map(|m| m.len()).unwrap_or(0);
+            if len > budget {
+                if len > MAX_UNPACKED {
+                    loader.too_big(&rel, len);
+                    continue;
+                }
+                loader.bomb(&rel);
+                break;
             }
-            loader.add(&rel, std::fs::read(&path)?);
+            match read_file(&path, budget) {
+                Ok(data) => loader.add(&rel, data),
+                Err(e) => loader.unreadable_text(&rel, &e),
+            }
         }
     }
-    Ok(())
 }
 
 /// Packs text files into a `.tar.gz` (the workspace download when a share link is too long):
@@ -164,8 +247,38 @@ pub fn load_bytes(name: &str, bytes: &[u8]) -> (FileTree, Vec<Diagnostic>) {
     loader.finish()
 }
 
+/// A reader that fails once more than `limit` bytes went through it: the whole decompressed
+/// tar stream (headers, long names, PAX records and file data alike) shares one budget.
+struct Budgeted<R> {
+    inner: R,
+    left: u64,
+    exceeded: std::rc::Rc<std::cell::Cell<bool>>,
+}
+
+impl<R: Read> Read for Budgeted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.left == 0 {
+            self.exceeded.set(true);
+            return Err(std::io::Error::other("over the unpacking budget"));
+        }
+        let want = buf.len().min(self.left.min(usize::MAX as u64) as usize);
+        let n = self.inner.read(&mut buf[..want])?;
+        self.left -= n as u64;
+        Ok(n)
+    }
+}
+
+/// Tar metadata allowed beside the file data: headers and names of [`MAX_ENTRIES`] entries.
+const TAR_METADATA: u64 = MAX_ENTRIES as u64 * 2048;
+
 fn read_tar<R: Read>(reader: R, loader: &mut Loader) {
-    let mut archive = tar::Archive::new(reader);
+    let exceeded = std::rc::Rc::new(std::cell::Cell::new(false));
+    let budgeted = Budgeted {
+        inner: reader,
+        left: loader.budget() + TAR_METADATA,
+        exceeded: exceeded.clone(),
+    };
+    let mut archive = tar::Archive::new(budgeted);
     let entries = match archive.entries() {
         Ok(e) => e,
         Err(e) => {
@@ -179,11 +292,18 @@ fn read_tar<R: Read>(reader: R, loader: &mut Loader) {
         }
         let mut entry = match entry {
             Ok(e) => e,
+            Err(_) if exceeded.get() => {
+                loader.bomb("");
+                break;
+            }
             Err(e) => {
                 loader.corrupt(&e.to_string());
                 break;
             }
         };
+        if !loader.count_entry() {
+            break;
+        }
         let path = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
         let kind = entry.header().entry_type();
         if kind.is_symlink() || kind.is_hard_link() {
@@ -201,6 +321,10 @@ fn read_tar<R: Read>(reader: R, loader: &mut Loader) {
                 break;
             }
             Ok(_) => loader.add(&path, data),
+            Err(_) if exceeded.get() => {
+                loader.bomb(&path);
+                break;
+            }
             Err(e) => {
                 loader.corrupt(&e.to_string());
                 break;
@@ -218,8 +342,7 @@ fn read_zip(bytes: &[u8], loader: &mut Loader, name: &str) {
         }
     };
     for i in 0..archive.len() {
-        if loader.stopped || i >= MAX_ENTRIES {
-            loader.stopped = true;
+        if loader.stopped || !loader.count_entry() {
             break;
         }
         let mut file = match archive.by_index(i) {
@@ -257,9 +380,15 @@ struct Loader {
     diagnostics: Vec<Diagnostic>,
     unpacked: u64,
     compressed: u64,
+    /// Entries of every kind seen (files, folders, links, metadata).
     entries: usize,
+    /// Links skipped; past [`MAX_LINK_NOTES`] they are counted in one diagnostic.
+    links: usize,
     stopped: bool,
 }
+
+/// Links named one by one; the rest are counted.
+const MAX_LINK_NOTES: usize = 20;
 
 impl Loader {
     /// Bytes that may still be unpacked: the absolute cap, and the ratio cap past 1 MB.
@@ -273,16 +402,25 @@ impl Loader {
         cap.saturating_sub(self.unpacked)
     }
 
-    fn add(&mut self, raw_path: &str, data: Vec<u8>) {
+    /// Counts one entry of any kind; false (and said once) past [`MAX_ENTRIES`].
+    fn count_entry(&mut self) -> bool {
         self.entries += 1;
         if self.entries > MAX_ENTRIES {
-            self.diagnostics.push(Diagnostic::error(
-                "bundle-entries",
-                format!("more than {MAX_ENTRIES} files: the rest were not read"),
-            ));
-            self.stopped = true;
-            return;
+            self.too_many();
+            return false;
         }
+        true
+    }
+
+    fn too_many(&mut self) {
+        self.diagnostics.push(Diagnostic::error(
+            "bundle-entries",
+            format!("more than {MAX_ENTRIES} entries: the rest were not read"),
+        ));
+        self.stopped = true;
+    }
+
+    fn add(&mut self, raw_path: &str, data: Vec<u8>) {
         let Some(path) = self.normalize(raw_path) else {
             return;
         };
@@ -290,7 +428,17 @@ impl Loader {
             return;
         }
         self.unpacked += data.len() as u64;
-        self.tree.files.insert(path, data);
+        if let Some(earlier) = self.tree.files.insert(path.clone(), data) {
+            self.unpacked -= earlier.len() as u64;
+            self.diagnostics.push(
+                Diagnostic::warning(
+                    "bundle-duplicate",
+                    "the archive holds this path more than once: its last copy is read",
+                )
+                .in_file(path)
+                .with_hint("archive each file once"),
+            );
+        }
     }
 
     fn normalize(&mut self, raw: &str) -> Option<String> {
@@ -337,9 +485,33 @@ impl Loader {
     }
 
     fn link(&mut self, path: &str) {
+        self.links += 1;
+        if self.links <= MAX_LINK_NOTES {
+            self.diagnostics.push(
+                Diagnostic::warning("bundle-link", "links are not followed (skipped)")
+                    .in_file(path.trim_start_matches("./")),
+            );
+        }
+    }
+
+    fn too_deep(&mut self, folder: &str) {
+        self.diagnostics.push(Diagnostic::error(
+            "bundle-path",
+            format!(
+                "folder more than {MAX_DEPTH} levels deep: {}… (skipped)",
+                folder.chars().take(80).collect::<String>()
+            ),
+        ));
+    }
+
+    fn unreadable(&mut self, path: &str, error: &std::io::Error) {
+        self.unreadable_text(path, &error.to_string());
+    }
+
+    fn unreadable_text(&mut self, path: &str, error: &str) {
         self.diagnostics.push(
-            Diagnostic::warning("bundle-link", "links are not followed (skipped)")
-                .in_file(path.trim_start_matches("./")),
+            Diagnostic::error("bundle-read", format!("cannot be read: {error} (skipped)"))
+                .in_file(path),
         );
     }
 
@@ -352,16 +524,17 @@ impl Loader {
     }
 
     fn bomb(&mut self, path: &str) {
-        self.diagnostics.push(
-            Diagnostic::error(
-                "bundle-bomb",
-                format!(
-                    "the archive unpacks to more than allowed ({} MB, or {MAX_RATIO}× its size): reading stopped",
-                    MAX_UNPACKED / (1024 * 1024)
-                ),
-            )
-            .in_file(path),
+        let mut d = Diagnostic::error(
+            "bundle-bomb",
+            format!(
+                "the bundle unpacks to more than allowed ({} MB, or {MAX_RATIO}× its archive's size): reading stopped",
+                MAX_UNPACKED / (1024 * 1024)
+            ),
         );
+        if !path.is_empty() {
+            d = d.in_file(path);
+        }
+        self.diagnostics.push(d);
         self.stopped = true;
     }
 
@@ -375,7 +548,16 @@ impl Loader {
         );
     }
 
-    fn finish(self) -> (FileTree, Vec<Diagnostic>) {
+    fn finish(mut self) -> (FileTree, Vec<Diagnostic>) {
+        if self.links > MAX_LINK_NOTES {
+            self.diagnostics.push(Diagnostic::warning(
+                "bundle-link",
+                format!(
+                    "{} more links were not followed (skipped)",
+                    self.links - MAX_LINK_NOTES
+                ),
+            ));
+        }
         (self.tree, self.diagnostics)
     }
 }

@@ -114,9 +114,11 @@ pub fn check(bundle: &Bundle, specs: &[SpecSource], mocks: &Mocks) -> FleetRepor
 }
 
 /// Spec files of a folder (`.yaml`, `.yml`, `.json`, sorted) or the one file given.
+/// Each spec file is a regular file read up to 4 MB (a FIFO or a device is refused, not waited
+/// on); at most [`MAX_SPEC_FILES`] are read.
 pub fn read_specs(path: &std::path::Path) -> Result<Vec<SpecSource>, String> {
     let read = |p: &std::path::Path| -> Result<SpecSource, String> {
-        let text = std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()))?;
+        let text = crate::bundle::files::read_text_file(p, 4 * 1024 * 1024)?;
         Ok(SpecSource {
             path: p.display().to_string(),
             text,
@@ -133,10 +135,20 @@ pub fn read_specs(path: &std::path::Path) -> Result<Vec<SpecSource>, String> {
                 .and_then(|e| e.to_str())
                 .is_some_and(|e| matches!(e, "yaml" | "yml" | "json"))
         })
+        .take(MAX_SPEC_FILES + 1)
         .collect();
+    if paths.len() > MAX_SPEC_FILES {
+        return Err(format!(
+            "{}: more than the {MAX_SPEC_FILES} spec files one check reads",
+            path.display()
+        ));
+    }
     paths.sort();
     paths.iter().map(|p| read(p)).collect()
 }
+
+/// Spec files one fleet check reads.
+pub const MAX_SPEC_FILES: usize = 10_000;
 
 #[cfg(test)]
 mod tests {

@@ -16,6 +16,8 @@ fn pos_of(m: &Marker) -> Pos {
 
 /// Parses the first document of `text`. An empty document gives a `Null` root.
 pub fn parse(text: &str) -> Result<Document, YamlError> {
+    // YAML allows a byte-order mark at the start (PyYAML skips it); yaml-rust2 does not.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut builder = Builder::default();
     let mut parser = Parser::new_from_str(text);
     let mut documents = 0;

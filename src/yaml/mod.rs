@@ -271,6 +271,16 @@ mod tests {
     }
 
     #[test]
+    fn a_byte_order_mark_is_skipped() {
+        let doc = parse("\u{feff}schema:\n  a: 1\n").unwrap();
+        let (key, _) = &doc.root.as_map().unwrap()[0];
+        assert_eq!(
+            (key.key_text().as_str(), key.pos.line, key.pos.column),
+            ("schema", 1, 1)
+        );
+    }
+
+    #[test]
     fn keeps_positions_tags_and_order() {
         let doc = parse("b: 1\na:\n  - !Ref X\n  - 'yes'\n").unwrap();
         let a = doc.root.get("a").unwrap();

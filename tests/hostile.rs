@@ -1,0 +1,213 @@
+//! Hostile inputs, round two: each reproducer of the hostile-inputs issue ends quickly, in
+//! bounded memory, with a located diagnostic (RELIABILITY.md lists the budgets).
+
+use flate2::{write::GzEncoder, Compression};
+use proton_playground::bundle::files::{read_file, MAX_ENTRIES};
+use proton_playground::{Diagnostic, Workspace};
+use std::io::{Read, Write};
+use std::time::{Duration, Instant};
+
+fn has(diagnostics: &[Diagnostic], code: &str) -> bool {
+    diagnostics.iter().any(|d| d.code == code)
+}
+
+/// Runs `f`, which must end within two seconds (a generous bound: each takes milliseconds).
+fn quickly<T>(what: &str, f: impl FnOnce() -> T) -> T {
+    let start = Instant::now();
+    let out = f();
+    assert!(
+        start.elapsed() < Duration::from_secs(2),
+        "{what} took {:?}",
+        start.elapsed()
+    );
+    out
+}
+
+/// A gzip'd tar of raw records: a header of `kind` claiming `size` bytes, then `size` zeros.
+fn metadata_record(kind: tar::EntryType, size: u64) -> Vec<u8> {
+    let mut gz = GzEncoder::new(Vec::new(), Compression::fast());
+    let mut header = tar::Header::new_gnu();
+    header.set_path("././@LongLink").unwrap();
+    header.set_entry_type(kind);
+    header.set_size(size);
+    header.set_mode(0o644);
+    header.set_cksum();
+    gz.write_all(header.as_bytes()).unwrap();
+    std::io::copy(&mut std::io::repeat(0).take(size), &mut gz).unwrap();
+    gz.finish().unwrap()
+}
+
+#[test]
+fn huge_tar_metadata_is_budgeted() {
+    for kind in [tar::EntryType::GNULongName, tar::EntryType::XHeader] {
+        let archive = metadata_record(kind, 128 << 20);
+        let diagnostics = quickly("a 128 MB long-name record", || {
+            Workspace::from_bytes("long.tar.gz", &archive).all_diagnostics()
+        });
+        assert!(
+            has(&diagnostics, "bundle-bomb"),
+            "{kind:?}: {diagnostics:?}"
+        );
+    }
+}
+
+fn tar_of(entries: impl Iterator<Item = (String, tar::EntryType)>) -> Vec<u8> {
+    let mut builder = tar::Builder::new(GzEncoder::new(Vec::new(), Compression::fast()));
+    for (path, kind) in entries {
+        let mut header = tar::Header::new_gnu();
+        header.set_entry_type(kind);
+        header.set_size(0);
+        header.set_mode(0o755);
+        if kind == tar::EntryType::Symlink {
+            header.set_link_name("target").unwrap();
+        }
+        builder
+            .append_data(&mut header, path, std::io::empty())
+            .unwrap();
+    }
+    builder.into_inner().unwrap().finish().unwrap()
+}
+
+#[test]
+fn entries_of_every_kind_count() {
+    let folders =
+        tar_of((0..MAX_ENTRIES + 5).map(|i| (format!("d{i}/"), tar::EntryType::Directory)));
+    let d = quickly("folders", || {
+        Workspace::from_bytes("dirs.tar.gz", &folders).all_diagnostics()
+    });
+    assert!(has(&d, "bundle-entries"), "{d:?}");
+
+    let links = tar_of((0..3_000).map(|i| (format!("l{i}"), tar::EntryType::Symlink)));
+    let d = quickly("links", || {
+        Workspace::from_bytes("links.tar.gz", &links).all_diagnostics()
+    });
+    let notes = d.iter().filter(|d| d.code == "bundle-link").count();
+    assert!((2..=30).contains(&notes), "{notes} link notes");
+    assert!(d.iter().any(|d| d.message.contains("more links")), "{d:?}");
+}
+
+#[test]
+fn a_zip_past_the_entry_limit_says_so() {
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..MAX_ENTRIES + 1 {
+        zip.start_file(format!("f{i}"), zip::write::SimpleFileOptions::default())
+            .unwrap();
+    }
+    let bytes = zip.finish().unwrap().into_inner();
+    let d = Workspace::from_bytes("many.zip", &bytes).all_diagnostics();
+    assert!(has(&d, "bundle-entries"), "{d:?}");
+}
+
+#[test]
+fn duplicate_archive_entries_are_said() {
+    let mut builder = tar::Builder::new(GzEncoder::new(Vec::new(), Compression::fast()));
+    for text in ["first", "second"] {
+        let mut header = tar::Header::new_gnu();
+        header.set_size(text.len() as u64);
+        header.set_mode(0o644);
+        builder
+            .append_data(&mut header, "schema/schema.yaml", text.as_bytes())
+            .unwrap();
+    }
+    let bytes = builder.into_inner().unwrap().finish().unwrap();
+    let (tree, d) = proton_playground::bundle::files::load_bytes("dup.tar.gz", &bytes);
+    assert_eq!(tree.files["schema/schema.yaml"], b"second");
+    assert!(has(&d, "bundle-duplicate"), "{d:?}");
+}
+
+#[test]
+fn folders_are_budgeted_in_depth_and_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    // Deeper than the depth limit: skipped and said; the rest loads.
+    let deep = dir.path().join("a/".repeat(40));
+    std::fs::create_dir_all(&deep).unwrap();
+    std::fs::write(deep.join("x.yaml"), "x: 1\n").unwrap();
+    std::fs::write(dir.path().join("top.yaml"), "y: 1\n").unwrap();
+    let (tree, d) = proton_playground::bundle::files::load_path(dir.path()).unwrap();
+    assert!(tree.files.contains_key("top.yaml"));
+    assert!(has(&d, "bundle-path"), "{d:?}");
+
+    // Sparse files: 3 × 40 MB read as a folder stop at the budget, not at the disk.
+    let big = tempfile::tempdir().unwrap();
+    for i in 0..3 {
+        let f = std::fs::File::create(big.path().join(format!("f{i}.tf"))).unwrap();
+        f.set_len(40 << 20).unwrap();
+    }
+    let (_, d) = quickly("120 MB of files", || {
+        proton_playground::bundle::files::load_path(big.path()).unwrap()
+    });
+    assert!(has(&d, "bundle-bomb"), "{d:?}");
+}
+
+#[test]
+fn devices_and_fifos_are_not_read() {
+    let err = read_file(std::path::Path::new("/dev/zero"), 1 << 20).unwrap_err();
+    assert!(err.contains("not a regular file"), "{err}");
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("specs.yaml");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    if made.is_ok_and(|s| s.success()) {
+        let err = quickly("a FIFO", || read_file(&fifo, 1 << 20).unwrap_err());
+        assert!(err.contains("not a regular file"), "{err}");
+    }
+    // Through the CLI: a FIFO among the specs of a fleet check, /dev/zero as mocks.
+    let bin = env!("CARGO_BIN_EXE_proton-playground");
+    let root = env!("CARGO_MANIFEST_DIR");
+    let out = quickly("render --mocks /dev/zero", || {
+        std::process::Command::new(bin)
+            .args([
+                "render",
+                "examples/templates/ecs-shared-env/v1",
+                "--mocks",
+                "/dev/zero",
+            ])
+            .current_dir(root)
+            .output()
+            .unwrap()
+    });
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a regular file"));
+    if fifo.exists() {
+        let out = quickly("fleet --specs with a FIFO", || {
+            std::process::Command::new(bin)
+                .args(["fleet", "examples/templates/ecs-shared-env/v1", "--specs"])
+                .arg(dir.path())
+                .current_dir(root)
+                .output()
+                .unwrap()
+        });
+        assert_eq!(out.status.code(), Some(2));
+    }
+}
+
+#[test]
+fn a_byte_order_mark_is_not_an_error() {
+    let bom = |text: &str| format!("\u{feff}{text}");
+    let schema = bom("schema:\n  format: {openapi: 3.0.0}\n  environment_input_type: E\n  types:\n    E:\n      type: object\n      properties:\n        a: {type: string, default: x}\n");
+    let manifest = bom("infrastructure:\n  templates:\n    - file: cloudformation.yaml\n      rendering_engine: jinja\n      template_language: cloudformation\n");
+    let (tree, d) = proton_playground::bundle::FileTree::from_texts([
+        ("schema/schema.yaml", schema.as_str()),
+        ("infrastructure/manifest.yaml", manifest.as_str()),
+        (
+            "infrastructure/cloudformation.yaml",
+            "Resources:\n  Q:\n    Type: AWS::SQS::Queue\n# {{ environment.inputs.a }}\n",
+        ),
+    ]);
+    let ws = Workspace::from_tree(tree, d);
+    let request = proton_playground::Request {
+        spec: Some(proton_playground::SpecSource {
+            path: "spec.yaml".into(),
+            text: bom("proton: EnvironmentSpec\nspec:\n  a: y\n"),
+        }),
+        ..Default::default()
+    };
+    let report = proton_playground::run(&ws.bundles[0], &request);
+    let errors: Vec<_> = ws
+        .all_diagnostics()
+        .into_iter()
+        .chain(report.diagnostics)
+        .filter(Diagnostic::is_error)
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    assert!(report.outputs[0].content.contains("# y"));
+}
