@@ -216,7 +216,7 @@ fn compile_type(
     path: &str,
     diags: &mut Vec<Diagnostic>,
 ) -> InputType {
-    let resolved = resolve_node(node, types, path, diags, &mut vec![name.to_string()]);
+    let resolved = resolve_node(node, &mut Resolver::new(name, types, path), diags, 0);
     let node_for_props = deref_node(node, types);
     let required: Vec<String> = node_for_props
         .get("required")
@@ -276,22 +276,16 @@ fn compile_type(
         }
     }
     let mut json_schema = to_json_schema(&resolved);
-    let build = |schema: &Json| {
-        jsonschema::options()
-            .with_draft(jsonschema::Draft::Draft7)
-            .should_validate_formats(false)
-            .with_pattern_options(jsonschema::PatternOptions::regex())
-            .build(schema)
-    };
+    limit_patterns(&mut json_schema, name, path, node, diags);
     // Patterns are compiled once, by the validator; only when that fails are they compiled one by
     // one to locate the culprits, which are then left out.
-    let validator = match build(&json_schema).or_else(|first| {
-        let bad = bad_patterns(node, types, path, diags, 0);
+    let validator = match build_validator(&json_schema).or_else(|first| {
+        let bad = bad_patterns(node, types, path, diags, &mut Vec::new());
         if bad.is_empty() {
             return Err(first);
         }
         strip_patterns(&mut json_schema, &bad);
-        build(&json_schema)
+        build_validator(&json_schema)
     }) {
         Ok(v) => Some(v),
         Err(e) => {
@@ -336,14 +330,68 @@ fn deref_node<'a>(node: &'a Node, types: Option<&'a Node>) -> &'a Node {
     current
 }
 
+/// Schema nodes one input type may expand to once its `$ref`s are inlined: two references per
+/// level over 18 levels would otherwise expand to gigabytes.
+pub const MAX_SCHEMA_NODES: usize = 20_000;
+/// Nesting of one input type, `$ref`s and inline `items`/`properties` alike.
+pub const MAX_SCHEMA_DEPTH: usize = 64;
+
+/// Inlines `$ref`s within the budgets above; past them the rest is left out, said once.
+struct Resolver<'a> {
+    types: Option<&'a Node>,
+    path: &'a str,
+    /// The `$ref` names being expanded (a name met again refers to itself).
+    stack: Vec<String>,
+    nodes: usize,
+    exhausted: bool,
+}
+
+impl<'a> Resolver<'a> {
+    fn new(name: &str, types: Option<&'a Node>, path: &'a str) -> Self {
+        Resolver {
+            types,
+            path,
+            stack: vec![name.to_string()],
+            nodes: 0,
+            exhausted: false,
+        }
+    }
+
+    /// False (and said once) when `node` would go past a budget.
+    fn within_budget(&mut self, node: &Node, depth: usize, diags: &mut Vec<Diagnostic>) -> bool {
+        self.nodes += 1;
+        if self.nodes <= MAX_SCHEMA_NODES && depth <= MAX_SCHEMA_DEPTH {
+            return true;
+        }
+        if !self.exhausted {
+            self.exhausted = true;
+            diags.push(
+                Diagnostic::error(
+                    "schema-limit",
+                    format!(
+                        "the input type expands past the playground's limits ({MAX_SCHEMA_NODES} schema nodes, {MAX_SCHEMA_DEPTH} levels) once its `$ref`s are inlined: the rest is not checked"
+                    ),
+                )
+                .in_file(self.path)
+                .at_pos(Some(node.pos))
+                .with_hint("share fewer `$ref`s per level, or flatten the type"),
+            );
+        }
+        false
+    }
+}
+
 /// Converts a schema node to JSON with `$ref`s inlined and every keyword checked.
 fn resolve_node(
     node: &Node,
-    types: Option<&Node>,
-    path: &str,
+    resolver: &mut Resolver,
     diags: &mut Vec<Diagnostic>,
-    stack: &mut Vec<String>,
+    depth: usize,
 ) -> Json {
+    if !resolver.within_budget(node, depth, diags) {
+        return json!({});
+    }
+    let (types, path) = (resolver.types, resolver.path);
     let Some(entries) = node.as_map() else {
         diags.push(
             Diagnostic::error(
@@ -358,7 +406,7 @@ fn resolve_node(
     if let Some(reference) = node.get("$ref") {
         let target = reference.as_str().and_then(|r| r.strip_prefix("#/"));
         return match target.and_then(|name| types.and_then(|t| t.get(name)).map(|n| (name, n))) {
-            Some((name, _)) if stack.iter().any(|s| s == name) => {
+            Some((name, _)) if resolver.stack.iter().any(|s| s == name) => {
                 diags.push(
                     Diagnostic::error("schema-ref", format!("`$ref: '#/{name}'` refers to itself"))
                         .in_file(path)
@@ -367,9 +415,9 @@ fn resolve_node(
                 json!({})
             }
             Some((name, target)) => {
-                stack.push(name.to_string());
-                let resolved = resolve_node(target, types, path, diags, stack);
-                stack.pop();
+                resolver.stack.push(name.to_string());
+                let resolved = resolve_node(target, resolver, diags, depth + 1);
+                resolver.stack.pop();
                 resolved
             }
             None => {
@@ -396,12 +444,12 @@ fn resolve_node(
                 let mut props = Map::new();
                 if let Some(p) = value.as_map() {
                     for (pk, pv) in p {
-                        props.insert(pk.key_text(), resolve_node(pv, types, path, diags, stack));
+                        props.insert(pk.key_text(), resolve_node(pv, resolver, diags, depth + 1));
                     }
                 }
                 Json::Object(props)
             }
-            "items" => resolve_node(value, types, path, diags, stack),
+            "items" => resolve_node(value, resolver, diags, depth + 1),
             "type" => {
                 match value.as_str() {
                     Some(t) if TYPES.contains(&t) => {}
@@ -431,47 +479,102 @@ fn resolve_node(
     Json::Object(out)
 }
 
-/// The `pattern`s under `node` (following `$ref`s) that do not compile, each reported.
+/// Compiled size allowed for one pattern (the regex crate's default is 10 MB, which takes about
+/// 0.1 s to reach); ECMA-262 classes such as `\\w` are ASCII, so real patterns stay far below.
+pub const MAX_PATTERN_SIZE: usize = 1 << 20;
+/// Patterns one input type may hold: each may take milliseconds to compile.
+pub const MAX_PATTERNS: usize = 64;
+
+fn build_validator(
+    schema: &Json,
+) -> Result<jsonschema::Validator, jsonschema::ValidationError<'static>> {
+    jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft7)
+        .should_validate_formats(false)
+        .with_pattern_options(jsonschema::PatternOptions::regex().size_limit(MAX_PATTERN_SIZE))
+        .build(schema)
+}
+
+/// Leaves out the patterns of an input type past [`MAX_PATTERNS`], and says so.
+fn limit_patterns(
+    schema: &mut Json,
+    name: &str,
+    path: &str,
+    node: &Node,
+    diags: &mut Vec<Diagnostic>,
+) {
+    fn visit(schema: &mut Json, seen: &mut usize) {
+        match schema {
+            Json::Object(map) => {
+                if map.get("pattern").is_some_and(Json::is_string) {
+                    *seen += 1;
+                    if *seen > MAX_PATTERNS {
+                        map.remove("pattern");
+                    }
+                }
+                map.values_mut().for_each(|v| visit(v, seen));
+            }
+            Json::Array(items) => items.iter_mut().for_each(|v| visit(v, seen)),
+            _ => {}
+        }
+    }
+    let mut seen = 0;
+    visit(schema, &mut seen);
+    if seen > MAX_PATTERNS {
+        diags.push(
+            Diagnostic::error(
+                "schema-limit",
+                format!(
+                    "type {name} holds {seen} patterns once its `$ref`s are inlined: the playground checks the first {MAX_PATTERNS}"
+                ),
+            )
+            .in_file(path)
+            .at_pos(Some(node.pos)),
+        );
+    }
+}
+
+/// The `pattern`s under `node` (following each `$ref` once) that do not compile, each reported.
 fn bad_patterns(
     node: &Node,
     types: Option<&Node>,
     path: &str,
     diags: &mut Vec<Diagnostic>,
-    depth: usize,
+    followed: &mut Vec<String>,
 ) -> Vec<String> {
     let mut bad = Vec::new();
-    if depth > 32 {
-        return bad;
-    }
     for (key, value) in node.as_map().unwrap_or_default() {
         match (key.key_text().as_str(), value.as_str()) {
             ("pattern", Some(p)) => {
-                if let Err(e) = regex::Regex::new(p) {
+                if let Err(e) = build_validator(&json!({ "pattern": p })) {
                     let detail = e.to_string();
                     let detail = detail.lines().last().unwrap_or_default().trim().to_string();
                     diags.push(
                         Diagnostic::error("schema-pattern", format!("pattern does not compile: {detail}"))
                             .in_file(path)
                             .at_pos(Some(value.pos))
-                            .with_hint("patterns are ECMA-262 regular expressions without look-around or backreferences"),
+                            .with_hint("patterns are ECMA-262 regular expressions without look-around or backreferences, compiling to at most 1 MB"),
                     );
                     bad.push(p.to_string());
                 }
             }
             ("$ref", Some(r)) => {
-                if let Some(target) = r
+                let target = r
                     .strip_prefix("#/")
-                    .and_then(|n| types.and_then(|t| t.get(n)))
-                {
-                    bad.extend(bad_patterns(target, types, path, diags, depth + 1));
+                    .and_then(|n| types.and_then(|t| t.get(n)).map(|t| (n, t)));
+                if let Some((name, target)) = target {
+                    if !followed.iter().any(|f| f == name) {
+                        followed.push(name.to_string());
+                        bad.extend(bad_patterns(target, types, path, diags, followed));
+                    }
                 }
             }
             ("properties", _) => {
                 for (_, prop) in value.as_map().unwrap_or_default() {
-                    bad.extend(bad_patterns(prop, types, path, diags, depth + 1));
+                    bad.extend(bad_patterns(prop, types, path, diags, followed));
                 }
             }
-            ("items", _) => bad.extend(bad_patterns(value, types, path, diags, depth + 1)),
+            ("items", _) => bad.extend(bad_patterns(value, types, path, diags, followed)),
             _ => {}
         }
     }
