@@ -269,3 +269,51 @@ fn schema_patterns_are_budgeted() {
     assert!(has(&d, "schema-limit"), "{d:?}");
     assert!(has(&d, "schema-pattern"), "{d:?}");
 }
+
+/// Renders `template` as an environment bundle's CloudFormation template: every diagnostic.
+fn render_template(template: &str) -> Vec<Diagnostic> {
+    let schema = "schema:\n  format: {openapi: 3.0.0}\n  environment_input_type: E\n  types:\n    E:\n      type: object\n      properties: {}\n";
+    let manifest = "infrastructure:\n  templates:\n    - file: cloudformation.yaml\n      rendering_engine: jinja\n      template_language: cloudformation\n";
+    let (tree, d) = proton_playground::bundle::FileTree::from_texts([
+        ("schema/schema.yaml", schema),
+        ("infrastructure/manifest.yaml", manifest),
+        ("infrastructure/cloudformation.yaml", template),
+    ]);
+    let ws = Workspace::from_tree(tree, d);
+    let report = proton_playground::run(&ws.bundles[0], &Default::default());
+    report.diagnostics
+}
+
+#[test]
+fn templates_that_build_gigabytes_stop() {
+    for template in [
+        "{% set s='a'*2000 %}{{ s|replace('',s)|replace('',s) }}",
+        "{% set s='a'*2000 %}{{ s.replace('',s).replace('',s) }}",
+        "{{ ('x\\n'*100000)|indent(1000000) }}",
+        "{% set s='abcdefghij'*4000 %}{{ ([s]*100000)|join }}",
+        "{% set s='abcdefghij'*4000 %}{{ ''.join([s]*100000) }}",
+        "{% set ns = namespace(x=[1]) %}{% for i in range(30) %}{% set ns.x = [ns.x, ns.x] %}{% endfor %}{{ ns.x|tojson }}",
+        "{% set ns = namespace(x=[1]) %}{% for i in range(30) %}{% set ns.x = [ns.x, ns.x] %}{% endfor %}{{ ns.x }}",
+        "{% set s='x'*1000000 %}{% for i in range(100) %}{{ s }}{% endfor %}",
+    ] {
+        let d = quickly(template, || render_template(template));
+        assert!(has(&d, "template-limit"), "{template}: {d:?}");
+    }
+}
+
+#[test]
+fn filters_that_were_slow_stay_linear() {
+    let d = quickly("wordwrap(1)", || {
+        render_template("{{ ('ab'*100000)|wordwrap(1)|length }}")
+    });
+    assert!(
+        !d.iter()
+            .any(|d| d.is_error() && d.code.starts_with("template-")),
+        "{d:?}"
+    );
+    quickly("a 2,000-deep list printed", || {
+        render_template(
+            "{% set ns = namespace(x=[]) %}{% for i in range(2000) %}{% set ns.x = [ns.x] %}{% endfor %}{{ ns.x|pprint|length }}{{ ns.x|length }}",
+        )
+    });
+}

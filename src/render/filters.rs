@@ -24,6 +24,10 @@ pub fn register(env: &mut Environment<'_>) {
         Ok(text_of(s, v)?.to_uppercase())
     });
     env.add_filter("join", join);
+    env.add_filter("replace", replace);
+    env.add_filter("pprint", |v: &Value| -> Result<String, Error> {
+        super::pyrepr::pformat(v).map_err(arg_error)
+    });
     env.add_filter("wordcount", |s: &State, v: &Value| {
         Ok(text_of(s, v)?.split_whitespace().count())
     });
@@ -62,16 +66,6 @@ pub fn register(env: &mut Environment<'_>) {
             None => text.trim().to_string(),
         })
     });
-    env.add_filter(
-        "replace",
-        |s: &State, v: &Value, old: String, new: String, count: Option<i64>| {
-            let text = text_of(s, v)?;
-            Ok(match count {
-                Some(n) if n >= 0 => text.replacen(&old, &new, n as usize),
-                _ => text.replace(&old, &new),
-            })
-        },
-    );
 }
 
 /// Jinja2's `title`: upper-case the first character after `-`, whitespace or an opening bracket.
@@ -207,10 +201,15 @@ fn wordwrap(
         return Err(arg_error(format!("invalid width {width} (must be > 0)")));
     }
     let s = string_arg(state, value, "wordwrap")?;
-    let paragraphs: Vec<String> = super::methods::python_splitlines(&s)
+    let paragraphs: Vec<Vec<String>> = super::methods::python_splitlines(&s)
         .iter()
-        .map(|line| textwrap(line, width as usize, break_long, hyphens).join(&wrapstring))
+        .map(|line| textwrap(line, width as usize, break_long, hyphens))
         .collect();
+    let pieces = paragraphs.iter().map(|p| p.len().max(1)).sum::<usize>();
+    let size = paragraphs.iter().flatten().map(String::len).sum::<usize>()
+        + wrapstring.len().saturating_mul(pieces.saturating_sub(1));
+    super::budget::check(size, "wordwrap")?;
+    let paragraphs: Vec<String> = paragraphs.iter().map(|p| p.join(&wrapstring)).collect();
     Ok(paragraphs.join(&wrapstring))
 }
 
@@ -290,30 +289,33 @@ fn chunks(text: &str, hyphens: bool) -> Vec<String> {
 
 /// Python `textwrap.TextWrapper._wrap_chunks` with `drop_whitespace=True`.
 fn textwrap(text: &str, width: usize, break_long: bool, hyphens: bool) -> Vec<String> {
-    let mut chunks: Vec<String> = chunks(text, hyphens);
-    chunks.reverse();
+    // Chunks as character slices, so that breaking a long word takes a slice off it rather than
+    // copying the rest: `wordwrap(1)` on a 200,000-character word stays linear.
+    let owned: Vec<Vec<char>> = chunks(text, hyphens)
+        .iter()
+        .map(|c| c.chars().collect())
+        .collect();
+    let mut chunks: Vec<&[char]> = owned.iter().rev().map(Vec::as_slice).collect();
+    let blank = |c: &[char]| c.iter().all(|ch| ch.is_whitespace());
     let mut lines: Vec<String> = Vec::new();
-    let len = |s: &str| s.chars().count();
     while !chunks.is_empty() {
-        let mut line: Vec<String> = Vec::new();
+        let mut line: Vec<&[char]> = Vec::new();
         let mut cur = 0usize;
-        if chunks.last().is_some_and(|c| c.trim().is_empty()) && !lines.is_empty() {
+        if chunks.last().is_some_and(|c| blank(c)) && !lines.is_empty() {
             chunks.pop();
         }
         while let Some(chunk) = chunks.last() {
-            let l = len(chunk);
-            if cur + l <= width {
-                cur += l;
-                line.push(chunks.pop().unwrap_or_default());
+            if cur + chunk.len() <= width {
+                cur += chunk.len();
+                line.extend(chunks.pop());
             } else {
                 break;
             }
         }
-        if chunks.last().is_some_and(|c| len(c) > width) {
+        if chunks.last().is_some_and(|c| c.len() > width) {
             let space_left = if width > cur { width - cur } else { 1 };
             if break_long {
-                let chunk = chunks.pop().unwrap_or_default();
-                let chars: Vec<char> = chunk.chars().collect();
+                let chars = chunks.pop().unwrap_or_default();
                 let mut end = space_left.min(chars.len());
                 if hyphens && chars.len() > space_left {
                     if let Some(h) = chars[..space_left].iter().rposition(|&c| c == '-') {
@@ -322,17 +324,17 @@ fn textwrap(text: &str, width: usize, break_long: bool, hyphens: bool) -> Vec<St
                         }
                     }
                 }
-                line.push(chars[..end].iter().collect());
-                chunks.push(chars[end..].iter().collect());
+                line.push(&chars[..end]);
+                chunks.push(&chars[end..]);
             } else if line.is_empty() {
-                line.push(chunks.pop().unwrap_or_default());
+                line.extend(chunks.pop());
             }
         }
-        if line.last().is_some_and(|c| c.trim().is_empty()) {
+        if line.last().is_some_and(|c| blank(c)) {
             line.pop();
         }
         if !line.is_empty() {
-            lines.push(line.concat());
+            lines.push(line.iter().flat_map(|c| c.iter()).collect());
         }
     }
     lines
@@ -522,17 +524,54 @@ fn join(
     }
     let sep = sep.map(|s| py_str(&s)).unwrap_or_default();
     if let Some(s) = value.as_str() {
+        let chars = s.chars().count();
+        super::budget::check(s.len() + sep.len() * chars.saturating_sub(1), "join")?;
         return Ok(s.chars().map(String::from).collect::<Vec<_>>().join(&sep));
     }
     let mut parts = Vec::new();
+    let mut size = 0usize;
     for item in value.try_iter()? {
         let item = match &attribute {
             Some(attr) => item.get_item(attr)?,
             None => item,
         };
-        parts.push(py_str(&item));
+        let part = py_str(&item);
+        size = size
+            .saturating_add(part.len())
+            .saturating_add(if parts.is_empty() { 0 } else { sep.len() });
+        super::budget::check(size, "join")?;
+        parts.push(part);
     }
     Ok(parts.join(&sep))
+}
+
+/// `replace(s, old, new, count=None)`: Python's `str(s).replace(str(old), str(new), count)`.
+fn replace(
+    state: &State,
+    value: &Value,
+    args: Rest<Value>,
+    kwargs: Kwargs,
+) -> Result<String, Error> {
+    let get = |i: usize, name: &str| argument(&args, &kwargs, i, name);
+    let (Some(old), Some(new)) = (get(0, "old")?, get(1, "new")?) else {
+        return Err(arg_error("replace() needs old and new"));
+    };
+    let count = get(2, "count")?;
+    kwargs.assert_all_used()?;
+    let count = match count.filter(|c| !c.is_none()) {
+        None => None,
+        Some(c) => match i64::try_from(c.clone()) {
+            Ok(n) => usize::try_from(n).ok(),
+            Err(_) => {
+                return Err(arg_error(format!(
+                    "'{}' object cannot be interpreted as an integer",
+                    super::methods::python_type(&c)
+                )))
+            }
+        },
+    };
+    let s = text_of(state, value)?;
+    super::methods::python_replace(&s, &text_of(state, &old)?, &text_of(state, &new)?, count)
 }
 
 /// `indent(width=4, first=False, blank=False)`.
@@ -557,6 +596,12 @@ fn indent(
         }
     };
     let s = string_arg(state, value, "indent")?;
+    let lines = s.matches('\n').count() + 1;
+    super::budget::check(
+        s.len()
+            .saturating_add(prefix.len().saturating_mul(lines + 1)),
+        "indent",
+    )?;
     let newline = "\n";
     let mut rv: String;
     if blank {

@@ -163,11 +163,7 @@ fn string_method(
             let new = arg_str(args, 1, method)?
                 .ok_or_else(|| bad_args(method, "expected 2 arguments"))?;
             let count = arg_int(args, 2, -1);
-            Value::from(if count < 0 {
-                s.replace(&old, &new)
-            } else {
-                s.replacen(&old, &new, count as usize)
-            })
+            Value::from(python_replace(s, &old, &new, usize::try_from(count).ok())?)
         }
         "startswith" | "endswith" => {
             let candidates: Vec<String> = match args.first() {
@@ -228,9 +224,18 @@ fn string_method(
                 ));
             }
             let mut parts = Vec::new();
+            let mut size = 0usize;
             for (i, item) in items.try_iter()?.enumerate() {
                 match item.as_str() {
-                    Some(text) => parts.push(text.to_string()),
+                    Some(text) => {
+                        size = size.saturating_add(text.len()).saturating_add(if i > 0 {
+                            s.len()
+                        } else {
+                            0
+                        });
+                        super::budget::check(size, "str.join")?;
+                        parts.push(text.to_string());
+                    }
                     None => {
                         let found = python_type(&item);
                         return Err(bad_args(
@@ -716,6 +721,26 @@ pub fn python_splitlines(s: &str) -> Vec<String> {
         lines.push(current);
     }
     lines
+}
+
+/// Python `str.replace(old, new, count)`: every occurrence, or the first `count`; an empty `old`
+/// inserts `new` around every character. The result's size is checked against the render's
+/// budget before it is built (`s.replace('', s)` squares the text).
+pub(crate) fn python_replace(
+    s: &str,
+    old: &str,
+    new: &str,
+    count: Option<usize>,
+) -> Result<String, Error> {
+    let count = count.unwrap_or(usize::MAX);
+    let matches = if old.is_empty() {
+        (s.chars().count() + 1).min(count)
+    } else {
+        s.matches(old).take(count).count()
+    };
+    let size = (s.len() - matches * old.len()).saturating_add(matches.saturating_mul(new.len()));
+    super::budget::check(size, "replace")?;
+    Ok(s.replacen(old, new, count))
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! The Jinja renderer: minijinja configured and extended until it renders like CPython Jinja2 3.1
 //! with Proton's filters (docs/proton-semantics.md §7, §8). Errors become located [`Diagnostic`]s.
 
+pub mod budget;
 mod filters;
 pub mod lint;
 mod methods;
@@ -115,7 +116,9 @@ impl Renderer {
                     _ => Ok(()),
                 };
             }
-            out.write_str(&pyrepr::py_str(value)).map_err(Error::from)
+            let text = pyrepr::py_str(value);
+            budget::print(text.len())?;
+            out.write_str(&text).map_err(Error::from)
         });
         env.set_unknown_method_callback(methods::call);
         filters::register(&mut env);
@@ -130,9 +133,13 @@ impl Renderer {
             .env
             .get_template(name)
             .map_err(|e| diagnose(&e, name, source, context, &self.env))?;
+        budget::start();
         let rendered = template
             .render(context)
             .map_err(|e| diagnose(&e, name, source, context, &self.env))?;
+        if budget::exceeded() {
+            return Err(over_budget(name));
+        }
         Ok(proton_filters::reindent(&rendered))
     }
 }
@@ -146,10 +153,16 @@ impl Renderer {
         context: &Value,
     ) -> Result<String, Diagnostic> {
         let source = normalize_newlines(source);
-        self.env
+        budget::start();
+        let rendered = self
+            .env
             .render_named_str(name, &source, context)
             .map(|s| proton_filters::reindent(&s))
-            .map_err(|e| diagnose(&e, name, &source, context, &self.env))
+            .map_err(|e| diagnose(&e, name, &source, context, &self.env))?;
+        if budget::exceeded() {
+            return Err(over_budget(name));
+        }
+        Ok(rendered)
     }
 }
 
@@ -160,6 +173,19 @@ fn column_of(source: &str, offset: usize) -> u32 {
     source
         .get(line_start..offset)
         .map_or(1, |s| s.chars().count() as u32 + 1)
+}
+
+/// A render that built more text than [`budget::MAX_TEXT`] (whatever it returned is not used).
+fn over_budget(name: &str) -> Diagnostic {
+    let message = budget::reason().unwrap_or_else(|| {
+        format!(
+            "the template built more than {} MB of text: the render was stopped",
+            budget::MAX_TEXT >> 20
+        )
+    });
+    Diagnostic::error("template-limit", message)
+        .in_file(name)
+        .with_hint("a filter or loop multiplies text or nesting far beyond any template's needs")
 }
 
 /// Turns a minijinja error into a diagnostic with Jinja2's wording where it matters.
@@ -174,6 +200,11 @@ fn diagnose(
     let detail = err.detail().unwrap_or_default().to_string();
     let undefined_expr = undefined_expression(&detail);
     let (code, message, hint) = match err.kind() {
+        _ if budget::exceeded() => (
+            "template-limit",
+            budget::reason().unwrap_or_else(|| detail.clone()),
+            Some("a filter or loop multiplies text far beyond any template's size".to_string()),
+        ),
         ErrorKind::SyntaxError => {
             let (message, hint) = syntax_message(&detail, source, err.line());
             ("template-syntax", message, hint)

@@ -108,13 +108,17 @@ fn write_container(
         return Ok(());
     }
     for i in 0..len {
+        // `[x, x]` doubled 30 times is a billion items once written out.
+        super::budget::check(out.len(), "tojson")?;
         match style.indent {
             Some(n) => {
                 if i > 0 {
                     out.push(',');
                 }
                 out.push('\n');
-                out.push_str(&" ".repeat(n * (depth + 1)));
+                let width = n.saturating_mul(depth + 1);
+                super::budget::check(out.len().saturating_add(width), "tojson")?;
+                out.push_str(&" ".repeat(width));
             }
             None if i > 0 => out.push_str(", "),
             None => {}

@@ -57,15 +57,76 @@ pub fn py_str(value: &Value) -> String {
 /// Python `repr(value)`.
 pub fn py_repr(value: &Value) -> String {
     let mut out = String::new();
-    write_repr(&mut out, value, 0);
+    write_repr(&mut out, value, 0, false);
     out
 }
 
-const MAX_REPR_DEPTH: usize = 500;
+/// Width Python's `pprint.pformat` fits a value in before it wraps it.
+const PPRINT_WIDTH: usize = 80;
 
-fn write_repr(out: &mut String, value: &Value, depth: usize) {
+/// Python's `pprint.pformat(value)` (Jinja2's `pprint` filter) where the playground reproduces
+/// it: the one-line repr with mapping keys sorted, when it fits in 80 characters (or the value is
+/// a number, which pprint never wraps). Otherwise pprint wraps it over lines by rules the
+/// playground does not reproduce: an error naming the rewrite, never a different text.
+pub fn pformat(value: &Value) -> Result<String, String> {
+    if !keys_sortable(value, 0) {
+        return Err("pprint sorts mapping keys of mixed types in an order Python does not fix: the playground does not reproduce it".into());
+    }
+    let mut out = String::new();
+    write_repr(&mut out, value, 0, true);
+    // pprint splits long strings at whitespace and line ends only.
+    let unsplittable_string = value
+        .as_str()
+        .is_some_and(|s| !s.chars().any(char::is_whitespace));
+    if out.chars().count() <= PPRINT_WIDTH
+        || unsplittable_string
+        || matches!(
+            value.kind(),
+            ValueKind::Number | ValueKind::Bool | ValueKind::None
+        )
+    {
+        return Ok(out);
+    }
+    Err(format!(
+        "pprint wraps a value longer than {PPRINT_WIDTH} characters over several lines, which the playground does not reproduce: use `tojson(indent=2)`, or print the parts"
+    ))
+}
+
+/// True when every mapping under `value` has keys of one kind (strings, or numbers).
+fn keys_sortable(value: &Value, depth: usize) -> bool {
     if depth > MAX_REPR_DEPTH {
-        out.push_str("...");
+        return true; // printing it fails anyway
+    }
+    match value.kind() {
+        ValueKind::Map => {
+            let keys: Vec<Value> = value.try_iter().map(Iterator::collect).unwrap_or_default();
+            let strings = keys.iter().all(|k| k.kind() == ValueKind::String);
+            let numbers = keys
+                .iter()
+                .all(|k| matches!(k.kind(), ValueKind::Number | ValueKind::Bool));
+            (strings || numbers)
+                && keys.iter().all(|k| {
+                    keys_sortable(&value.get_item(k).unwrap_or(Value::UNDEFINED), depth + 1)
+                })
+        }
+        ValueKind::Seq | ValueKind::Iterable => value
+            .try_iter()
+            .map(|mut items| items.all(|item| keys_sortable(&item, depth + 1)))
+            .unwrap_or(true),
+        _ => true,
+    }
+}
+
+/// Nesting printed. Python's `repr` fails near 1,000 levels (RecursionError); past this the
+/// render fails instead of printing something Python would not.
+pub const MAX_REPR_DEPTH: usize = 500;
+
+/// Writes `repr(value)`; `sorted` sorts mapping keys (pprint), which must be of one kind.
+fn write_repr(out: &mut String, value: &Value, depth: usize, sorted: bool) {
+    if depth > MAX_REPR_DEPTH {
+        super::budget::refuse(format!(
+            "a value nested more than {MAX_REPR_DEPTH} levels deep was printed: Python fails near 1,000 (RecursionError) and the playground stops at {MAX_REPR_DEPTH}"
+        ));
         return;
     }
     match value.kind() {
@@ -90,10 +151,13 @@ fn write_repr(out: &mut String, value: &Value, depth: usize) {
             let mut count = 0;
             if let Ok(iter) = value.try_iter() {
                 for (i, item) in iter.enumerate() {
+                    if super::budget::overflowing(out.len()) {
+                        return;
+                    }
                     if i > 0 {
                         out.push_str(", ");
                     }
-                    write_repr(out, &item, depth + 1);
+                    write_repr(out, &item, depth + 1, sorted);
                     count += 1;
                 }
             }
@@ -105,14 +169,21 @@ fn write_repr(out: &mut String, value: &Value, depth: usize) {
         ValueKind::Map => {
             out.push('{');
             if let Ok(keys) = value.try_iter() {
-                for (i, key) in keys.enumerate() {
+                let mut keys: Vec<Value> = keys.collect();
+                if sorted {
+                    keys.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
+                }
+                for (i, key) in keys.into_iter().enumerate() {
+                    if super::budget::overflowing(out.len()) {
+                        return;
+                    }
                     if i > 0 {
                         out.push_str(", ");
                     }
-                    write_repr(out, &key, depth + 1);
+                    write_repr(out, &key, depth + 1, sorted);
                     out.push_str(": ");
                     let item = value.get_item(&key).unwrap_or(Value::UNDEFINED);
-                    write_repr(out, &item, depth + 1);
+                    write_repr(out, &item, depth + 1, sorted);
                 }
             }
             out.push('}');
@@ -232,5 +303,21 @@ mod tests {
             "'a\\tb\\x01é\\xa0'"
         );
         assert_eq!(py_repr(&Value::from("both'\"")), "'both\\'\"'");
+    }
+
+    #[test]
+    fn pformat_where_it_is_one_line() {
+        let v = |json: &str| {
+            Value::from(minijinja::value::Serde(
+                serde_json::from_str::<serde_json::Value>(json).unwrap(),
+            ))
+        };
+        assert_eq!(
+            pformat(&v(r#"{"b": 1, "a": [2, "x"]}"#)).unwrap(),
+            "{'a': [2, 'x'], 'b': 1}"
+        );
+        assert_eq!(pformat(&Value::from("x".repeat(90))).unwrap().len(), 92);
+        assert!(pformat(&v(&format!("[{}]", vec!["1"; 40].join(", ")))).is_err());
+        assert!(pformat(&Value::from("a b ".repeat(30))).is_err());
     }
 }

@@ -1,0 +1,78 @@
+//! The text budget of one render. Fuel counts the template's steps, not the work inside a filter:
+//! `s | replace('', s)` or `[s] * 100000 | join` build gigabytes in one step. Every filter or
+//! method that builds text checks its result's size here first, the formatter counts what is
+//! printed (captured blocks and macros included), and the writers that cannot fail (Python repr,
+//! JSON) stop once past the budget and mark the render, which then fails.
+
+use minijinja::{Error, ErrorKind};
+use std::cell::{Cell, RefCell};
+
+/// Text one render may build, in its output or in any one value (a whole bundle is at most 5 MB;
+/// CloudFormation takes templates of at most 1 MB).
+pub const MAX_TEXT: usize = 16 << 20;
+
+thread_local! {
+    /// Set once the render went past the budget; read by the renderer when it ends.
+    static OVER: Cell<bool> = const { Cell::new(false) };
+    /// Bytes printed by `{{ … }}` so far in this render.
+    static PRINTED: Cell<usize> = const { Cell::new(0) };
+    /// Why a writer that cannot fail stopped, when it was not the size.
+    static REASON: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// Starts the budget of a new render.
+pub(crate) fn start() {
+    OVER.set(false);
+    PRINTED.set(0);
+    REASON.with_borrow_mut(|r| *r = None);
+}
+
+/// Marks the render as failed for `reason` (a writer that cannot return an error).
+pub(crate) fn refuse(reason: String) {
+    OVER.set(true);
+    REASON.with_borrow_mut(|r| {
+        r.get_or_insert(reason);
+    });
+}
+
+/// Why the render was stopped by a writer that cannot fail, if one said.
+pub(crate) fn reason() -> Option<String> {
+    REASON.with_borrow(Clone::clone)
+}
+
+/// True when the render went past the budget (its result, if any, must not be used).
+pub(crate) fn exceeded() -> bool {
+    OVER.get()
+}
+
+/// Refuses to build `what` when it would be `len` bytes, past the budget.
+pub(crate) fn check(len: usize, what: &str) -> Result<(), Error> {
+    if len <= MAX_TEXT {
+        return Ok(());
+    }
+    OVER.set(true);
+    Err(Error::new(
+        ErrorKind::InvalidOperation,
+        format!(
+            "{what} would build {len} bytes of text, over the playground's limit of {} MB per render",
+            MAX_TEXT >> 20
+        ),
+    ))
+}
+
+/// Counts `len` more bytes printed by the template.
+pub(crate) fn print(len: usize) -> Result<(), Error> {
+    let total = PRINTED.get().saturating_add(len);
+    PRINTED.set(total);
+    check(total, "the template's output")
+}
+
+/// For a writer that cannot fail: true (and the render marked) once `len` is past the budget,
+/// so the writer stops.
+pub(crate) fn overflowing(len: usize) -> bool {
+    if len > MAX_TEXT {
+        OVER.set(true);
+        return true;
+    }
+    false
+}
