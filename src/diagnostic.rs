@@ -25,7 +25,7 @@ impl fmt::Display for Severity {
 
 /// A located finding. `file` is bundle-relative (`instance_infrastructure/cloudformation.yaml`);
 /// `line` and `column` are 1-based and absent when the finding concerns a whole file or bundle.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Diagnostic {
     pub severity: Severity,
     /// Stable identifier, e.g. `template-syntax`, `input-enum` (documented in the README).
@@ -66,7 +66,7 @@ impl Section {
 }
 
 /// What a finding is about, one shape per family of codes (`kind` names it in JSON).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Subject {
     /// An input value (`input-*`): its section, the service instance it belongs to, the
@@ -110,14 +110,14 @@ pub enum Subject {
 }
 
 /// 1-based line and column in a file (YAML nodes carry one).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Pos {
     pub line: u32,
     pub column: u32,
 }
 
 /// A place in a file: bundle-relative path, 1-based line and column.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Location {
     pub file: String,
     pub line: u32,
@@ -254,6 +254,16 @@ pub fn render_diagnostic(diagnostic: &Diagnostic, source: Option<&str>) -> Strin
         out.push_str(&format!("  = hint: {hint}\n"));
     }
     out
+}
+
+/// Keeps the first of equal diagnostics, in order (a set of those seen: findings can number in
+/// the tens of thousands).
+pub fn distinct(diagnostics: impl IntoIterator<Item = Diagnostic>) -> Vec<Diagnostic> {
+    let mut seen = std::collections::HashSet::new();
+    diagnostics
+        .into_iter()
+        .filter(|d| seen.insert(d.clone()))
+        .collect()
 }
 
 /// True when any diagnostic is an error.

@@ -1,7 +1,7 @@
 //! `proton-playground`: the native CLI over the core, for CI and migration.
 
 use clap::{Parser, Subcommand, ValueEnum};
-use proton_playground::diagnostic::{render_diagnostic, Diagnostic, Severity};
+use proton_playground::diagnostic::{distinct, render_diagnostic, Diagnostic, Severity};
 use proton_playground::report::files::RenderedFile;
 use proton_playground::workspace::repository;
 use proton_playground::workspace::versions::{self, Bump, Comparison};
@@ -315,12 +315,13 @@ fn execute(command: Command) -> Result<ExitCode, Fatal> {
                 for target in b.targets() {
                     request.target = Some(target);
                     let report = run(b, &request);
-                    for d in report.diagnostics {
-                        let d = b.in_workspace(d, request.spec.as_ref().map(|s| s.path.as_str()));
-                        if !diagnostics.contains(&d) {
-                            diagnostics.push(d);
-                        }
-                    }
+                    let spec_file = request.spec.as_ref().map(|s| s.path.as_str());
+                    diagnostics.extend(
+                        report
+                            .diagnostics
+                            .into_iter()
+                            .map(|d| b.in_workspace(d, spec_file)),
+                    );
                 }
                 for (path, text) in sources(b, &request) {
                     let key = if b.files.contains_key(&path) && !b.root.is_empty() {
@@ -331,6 +332,7 @@ fn execute(command: Command) -> Result<ExitCode, Fatal> {
                     all_sources.insert(key, text);
                 }
             }
+            let diagnostics = distinct(diagnostics);
             match format {
                 Format::Json => {
                     let json = serde_json::json!({ "diagnostics": diagnostics });

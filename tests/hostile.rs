@@ -317,3 +317,93 @@ fn filters_that_were_slow_stay_linear() {
         )
     });
 }
+
+#[test]
+fn many_keys_resources_and_instances_stay_linear() {
+    let schema = "schema:\n  format: {openapi: 3.0.0}\n  environment_input_type: E\n  types:\n    E:\n      type: object\n      properties:\n        a: {type: string, default: x}\n";
+    let manifest = "infrastructure:\n  templates:\n    - file: cloudformation.yaml\n      rendering_engine: jinja\n      template_language: cloudformation\n";
+    // 60,000 resources of a type that does not exist: a finding each, located in the template.
+    let mut template = String::from("Resources:\n");
+    for i in 0..60_000 {
+        template.push_str(&format!(
+            "  R{i}:\n    Type: AWS::Nope::Thing\n    Properties:\n      Name: {{{{ environment.name }}}}-{i}\n"
+        ));
+    }
+    let (tree, d) = proton_playground::bundle::FileTree::from_texts([
+        ("schema/schema.yaml", schema),
+        ("infrastructure/manifest.yaml", manifest),
+        ("infrastructure/cloudformation.yaml", template.as_str()),
+    ]);
+    let ws = Workspace::from_tree(tree, d);
+    // 40,000 keys the schema does not define (locating each took quadratic time).
+    let mut spec = String::from("proton: EnvironmentSpec\nspec:\n");
+    for i in 0..40_000 {
+        spec.push_str(&format!("  k{i}: v\n"));
+    }
+    let request = proton_playground::Request {
+        spec: Some(proton_playground::SpecSource {
+            path: "spec.yaml".into(),
+            text: spec,
+        }),
+        ..Default::default()
+    };
+    let report = quickly("60,000 unknown resources and 40,000 unknown keys", || {
+        proton_playground::run(&ws.bundles[0], &request)
+    });
+    assert!(has(&report.diagnostics, "cfn-resource-type"));
+    let unknown = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "input-unknown")
+        .count();
+    assert_eq!(unknown, 40_000);
+}
+
+#[test]
+fn a_hundred_thousand_instances() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let ws = Workspace::load_path(&root.join("examples/templates/ecs-fargate-service/v1")).unwrap();
+    let spec_of = |n: usize| {
+        let mut spec = String::from("proton: ServiceSpec\npipeline: {}\ninstances:\n");
+        for i in 0..n {
+            spec.push_str(&format!(
+                "  - {{name: i{i}, environment: dev, spec: {{image: nginx}}}}\n"
+            ));
+        }
+        proton_playground::Request {
+            target: Some(proton_playground::Target::Pipeline),
+            spec: Some(proton_playground::SpecSource {
+                path: "spec.yaml".into(),
+                text: spec,
+            }),
+            ..Default::default()
+        }
+    };
+    // 100,000 instances make a spec far past what the playground reads.
+    let request = spec_of(100_000);
+    let report = quickly("a pipeline of 100,000 instances", || {
+        proton_playground::run(&ws.bundles[0], &request)
+    });
+    assert!(has(&report.diagnostics, "spec-size"));
+    // 3,000: the first 1,000 are read, and that is said.
+    let request = spec_of(3_000);
+    let report = quickly("a pipeline of 3,000 instances", || {
+        proton_playground::run(&ws.bundles[0], &request)
+    });
+    assert!(
+        report
+            .diagnostics
+            .iter()
+            .any(|d| d.code == "spec-instances" && d.message.contains("the first 1000")),
+        "{} diagnostics",
+        report.diagnostics.len()
+    );
+    let export = quickly("an export of 3,000 instances", || {
+        proton_playground::workspace::export::migration(&ws, Some(("", &request)))
+    });
+    assert!(
+        export.files.len() <= 2 * 1_000 + 10,
+        "{} files",
+        export.files.len()
+    );
+}

@@ -248,39 +248,84 @@ pub fn is_glob(name: &str) -> bool {
 
 /// Matches a manifest `file` glob against a file name (`*`, `?`, `[…]`; no recursion).
 pub fn glob_match(pattern: &str, name: &str) -> bool {
-    fn matches(p: &[char], n: &[char]) -> bool {
-        match p.first() {
-            None => n.is_empty(),
-            Some('*') => (0..=n.len()).any(|i| matches(&p[1..], &n[i..])),
-            Some('?') => !n.is_empty() && matches(&p[1..], &n[1..]),
-            Some('[') => {
-                let Some(close) = p.iter().skip(1).position(|&c| c == ']').map(|i| i + 1) else {
-                    return n.first() == Some(&'[') && matches(&p[1..], &n[1..]);
-                };
-                let Some(&c) = n.first() else { return false };
-                let (negate, set) = match p[1] {
-                    '!' | '^' => (true, &p[2..close]),
-                    _ => (false, &p[1..close]),
-                };
-                let mut found = false;
-                let mut i = 0;
-                while i < set.len() {
-                    if i + 2 < set.len() && set[i + 1] == '-' {
-                        found |= set[i] <= c && c <= set[i + 2];
-                        i += 3;
-                    } else {
-                        found |= set[i] == c;
-                        i += 1;
-                    }
-                }
-                found != negate && matches(&p[close + 1..], &n[1..])
-            }
-            Some(&c) => n.first() == Some(&c) && matches(&p[1..], &n[1..]),
-        }
+    /// One element of a pattern: a character, `?`, `*`, or a `[…]` set (negated with `!`/`^`).
+    enum Token {
+        Char(char),
+        Any,
+        Star,
+        Set { negate: bool, set: Vec<char> },
     }
     let p: Vec<char> = pattern.chars().collect();
+    if p.len() > 256 {
+        return false;
+    }
+    let mut tokens = Vec::new();
+    let mut i = 0;
+    while i < p.len() {
+        let token = match p[i] {
+            '*' => Token::Star,
+            '?' => Token::Any,
+            '[' => match p[i + 1..].iter().position(|&c| c == ']').map(|k| i + 1 + k) {
+                // `[` without a closing `]` is a plain character.
+                None => Token::Char('['),
+                Some(close) => {
+                    let (negate, set) = match p.get(i + 1) {
+                        Some('!' | '^') => (true, p[i + 2..close].to_vec()),
+                        _ => (false, p[i + 1..close].to_vec()),
+                    };
+                    i = close;
+                    Token::Set { negate, set }
+                }
+            },
+            c => Token::Char(c),
+        };
+        tokens.push(token);
+        i += 1;
+    }
+    let in_set = |set: &[char], c: char| {
+        let mut found = false;
+        let mut i = 0;
+        while i < set.len() {
+            if i + 2 < set.len() && set[i + 1] == '-' {
+                found |= set[i] <= c && c <= set[i + 2];
+                i += 3;
+            } else {
+                found |= set[i] == c;
+                i += 1;
+            }
+        }
+        found
+    };
+    // Which prefixes of the name the pattern's tokens so far match: one pass per token, so
+    // `*a*a*a…b` against a long name takes pattern × name steps, never backtracking.
     let n: Vec<char> = name.chars().collect();
-    p.len() <= 256 && matches(&p, &n)
+    let mut matched = vec![false; n.len() + 1];
+    matched[0] = true;
+    for token in &tokens {
+        let mut next = vec![false; n.len() + 1];
+        match token {
+            Token::Star => {
+                let mut any = false;
+                for j in 0..=n.len() {
+                    any |= matched[j];
+                    next[j] = any;
+                }
+            }
+            _ => {
+                for j in 0..n.len() {
+                    next[j + 1] = matched[j]
+                        && match token {
+                            Token::Char(c) => n[j] == *c,
+                            Token::Any => true,
+                            Token::Set { negate, set } => in_set(set, n[j]) != *negate,
+                            Token::Star => false,
+                        };
+                }
+            }
+        }
+        matched = next;
+    }
+    matched[n.len()]
 }
 
 #[cfg(test)]
@@ -333,5 +378,13 @@ mod tests {
         assert!(glob_match("*.tf", "main.tf"));
         assert!(!glob_match("*.tf", "main.tfvars"));
         assert!(glob_match("m?in.[st]f", "main.tf"));
+        assert!(glob_match("[!a]*", "main.tf"));
+        assert!(!glob_match("[!m]*", "main.tf"));
+        assert!(glob_match("a[b", "a[b"));
+        assert!(glob_match("[a-c]x", "bx"));
+        // Backtracking took exponential time on this (hostile-inputs issue).
+        let start = std::time::Instant::now();
+        assert!(!glob_match("*a*a*a*a*a*a*a*a*a*a*a*a*b", &"a".repeat(60)));
+        assert!(start.elapsed().as_secs() < 2);
     }
 }

@@ -72,6 +72,7 @@ impl Finding {
 
 /// Checks `rendered`, the output of the template `source` at bundle path `file`.
 pub fn check_cloudformation(file: &str, source: &str, rendered: &str) -> Vec<Diagnostic> {
+    structure::reset_suggestions();
     let mut findings = Vec::new();
     leftovers::check_text(rendered, &mut findings);
     match Template::parse(rendered, &mut findings) {

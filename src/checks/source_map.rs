@@ -137,7 +137,9 @@ impl<'a> SourceMap<'a> {
             return None;
         }
         let shapes = &self.shapes;
-        best(line, shapes, &self.literal_index, previous, true)
+        let window = search_window(shapes.len(), previous);
+        let best = |strong| best(line, shapes, &self.literal_index, previous, strong, &window);
+        best(true)
             .or_else(|| {
                 // A value spanning several lines continues the expression that printed it.
                 previous
@@ -155,30 +157,51 @@ impl<'a> SourceMap<'a> {
                         exact: false,
                     })
             })
-            .or_else(|| best(line, shapes, &self.literal_index, previous, false))
+            .or_else(|| best(false))
     }
 }
 
-/// The best-matching template line for `line`: by literal text matched when `strong`, else
-/// among lines that are only an expression (and indentation).
+/// Templates up to this many lines are searched whole for each rendered line.
+const WHOLE_SEARCH_LINES: usize = 2_000;
+/// In longer templates, the lines searched on each side of the previous match: matching each
+/// rendered line against every template line would be quadratic (60,000 generated resources).
+const SEARCH_RADIUS: usize = 300;
+
+/// The template lines searched for a rendered line, given the previous match.
+fn search_window(template_lines: usize, previous: Option<usize>) -> std::ops::Range<usize> {
+    if template_lines <= WHOLE_SEARCH_LINES {
+        return 0..template_lines;
+    }
+    let center = previous.unwrap_or(0);
+    center.saturating_sub(SEARCH_RADIUS)..(center + SEARCH_RADIUS).min(template_lines)
+}
+
+/// The best-matching template line for `line` within `window`: by literal text matched when
+/// `strong`, else among lines that are only an expression (and indentation).
 fn best(
     line: &str,
     shapes: &[Shape],
     literal_index: &HashMap<&str, Vec<usize>>,
     previous: Option<usize>,
     strong: bool,
+    window: &std::ops::Range<usize>,
 ) -> Option<Match> {
     let mut candidates: Vec<(usize, usize, bool)> = Vec::new();
     if strong {
-        candidates.extend(
-            literal_index
-                .get(line)
-                .into_iter()
-                .flatten()
-                .map(|&i| (i, significant(line), true)),
-        );
+        if let Some(lines) = literal_index.get(line) {
+            // Template lines are indexed in order: the window is a slice of them.
+            let from = lines.partition_point(|&i| i < window.start);
+            let to = lines.partition_point(|&i| i < window.end);
+            let score = significant(line);
+            candidates.extend(lines[from..to].iter().map(|&i| (i, score, true)));
+        }
     }
-    for (i, shape) in shapes.iter().enumerate() {
+    for (i, shape) in shapes
+        .iter()
+        .enumerate()
+        .skip(window.start)
+        .take(window.len())
+    {
         if let Shape::Pattern {
             fragments,
             starts_literal,

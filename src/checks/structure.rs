@@ -117,9 +117,28 @@ fn shown(node: &crate::yaml::Node) -> String {
     }
 }
 
+/// "Did you mean" suggestions one template's check makes; the findings past them get none.
+pub const MAX_SUGGESTIONS: usize = 64;
+
+thread_local! {
+    static SUGGESTIONS_LEFT: std::cell::Cell<usize> = const { std::cell::Cell::new(MAX_SUGGESTIONS) };
+}
+
+/// Starts the suggestion budget of one template's check.
+pub(super) fn reset_suggestions() {
+    SUGGESTIONS_LEFT.set(MAX_SUGGESTIONS);
+}
+
 /// The candidate closest to `name` (case-insensitive, within a small edit distance). Lengths
 /// are compared first: most of the 1,868 resource type names are ruled out without a distance.
 pub fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    // Each suggestion compares with every candidate: 60,000 misspelt names against 60,000
+    // resources (or 1,868 types) would be quadratic, so a check makes a bounded number of them.
+    let left = SUGGESTIONS_LEFT.get();
+    if left == 0 {
+        return None;
+    }
+    SUGGESTIONS_LEFT.set(left - 1);
     let wanted: Vec<char> = name.chars().map(|c| c.to_ascii_lowercase()).collect();
     candidates
         .into_iter()

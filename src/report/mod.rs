@@ -17,6 +17,7 @@ use files::RenderedFile;
 use sections::Sections;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value as Json};
+use std::sync::Arc;
 
 /// A spec document and the name it is reported under.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -123,17 +124,33 @@ pub fn run(bundle: &Bundle, request: &Request) -> Report {
     }
 }
 
-/// Step 1: the request's spec document, parsed and checked (empty when none is given).
-fn read_spec(bundle: &Bundle, request: &Request, diagnostics: &mut Vec<Diagnostic>) -> Spec {
+/// Step 1: the request's spec document, parsed and checked (empty when none is given). The last
+/// spec parsed is kept: an export or a fleet check renders one spec once per instance and
+/// target, and parsing a large spec each time would make that quadratic.
+fn read_spec(bundle: &Bundle, request: &Request, diagnostics: &mut Vec<Diagnostic>) -> Arc<Spec> {
+    use std::hash::{Hash, Hasher};
+    thread_local! {
+        static LAST: std::cell::RefCell<Option<(u64, Arc<Spec>, Vec<Diagnostic>)>> =
+            const { std::cell::RefCell::new(None) };
+    }
     let Some(source) = &request.spec else {
-        return Spec::default();
+        return Arc::default();
     };
-    let (spec, found) = spec::parse(
-        &source.text,
-        &source.path,
-        spec_kind(bundle),
-        bundle.has_pipeline(),
-    );
+    let kind = spec_kind(bundle);
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    (&source.path, &source.text, kind, bundle.has_pipeline()).hash(&mut hasher);
+    let key = hasher.finish();
+    let cached = LAST.with_borrow(|last| {
+        last.as_ref()
+            .filter(|(k, _, _)| *k == key)
+            .map(|(_, spec, found)| (spec.clone(), found.clone()))
+    });
+    let (spec, found) = cached.unwrap_or_else(|| {
+        let (spec, found) = spec::parse(&source.text, &source.path, kind, bundle.has_pipeline());
+        let spec = Arc::new(spec);
+        LAST.with_borrow_mut(|last| *last = Some((key, spec.clone(), found.clone())));
+        (spec, found)
+    });
     diagnostics.extend(found);
     spec
 }
@@ -196,20 +213,16 @@ fn static_diagnostics(bundle: &Bundle, target: Target) -> Vec<Diagnostic> {
 }
 
 /// Drops repeats of the same finding at the same place (a lint error and the render error it
-/// predicted).
+/// predicted): same code, file and line, and same message unless it is a template finding.
 fn dedupe(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
-    let mut out: Vec<Diagnostic> = Vec::new();
-    for d in diagnostics {
-        if !out.iter().any(|o| {
-            o.code == d.code
-                && o.file == d.file
-                && o.line == d.line
-                && (o.message == d.message || o.code.starts_with("template-"))
-        }) {
-            out.push(d);
-        }
-    }
-    out
+    let mut seen = std::collections::HashSet::new();
+    diagnostics
+        .into_iter()
+        .filter(|d| {
+            let message = (!d.code.starts_with("template-")).then(|| d.message.clone());
+            seen.insert((d.code.clone(), d.file.clone(), d.line, message))
+        })
+        .collect()
 }
 
 fn kind_name(kind: Kind) -> &'static str {

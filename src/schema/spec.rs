@@ -5,9 +5,11 @@ use crate::diagnostic::Diagnostic;
 use crate::schema::inputs::Locate;
 use crate::yaml::{self, Node, NodeValue, Pos};
 use serde_json::{Map, Value as Json};
+use std::collections::HashMap;
+use std::sync::OnceLock;
 
 /// Which spec document this is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SpecKind {
     Environment,
     Service,
@@ -29,6 +31,8 @@ pub struct SpecInstance {
     pub environment: Option<String>,
     pub spec: Map<String, Json>,
     node: Option<Node>,
+    /// Where each key of its `spec:` is written, indexed on first use.
+    positions: OnceLock<KeyPositions>,
 }
 
 impl SpecInstance {
@@ -39,13 +43,35 @@ impl SpecInstance {
             environment: environment.map(String::from),
             spec,
             node: None,
+            positions: OnceLock::new(),
         }
     }
 }
 
 impl Locate for SpecInstance {
     fn locate(&self, key: &str) -> Option<Pos> {
-        locate_in(self.node.as_ref()?.get("spec")?, key)
+        self.positions
+            .get_or_init(|| KeyPositions::of(self.node.as_ref().and_then(|n| n.get("spec"))))
+            .locate(key)
+    }
+}
+
+/// The position of each key of a mapping, first occurrence first: locating each of 40,000
+/// keys by scanning the mapping would be quadratic.
+#[derive(Debug, Clone, Default)]
+struct KeyPositions(HashMap<String, Pos>);
+
+impl KeyPositions {
+    fn of(section: Option<&Node>) -> Self {
+        let mut positions = HashMap::new();
+        for (key, value) in section.and_then(Node::as_map).unwrap_or_default() {
+            positions.entry(key.key_text()).or_insert(value.pos);
+        }
+        KeyPositions(positions)
+    }
+
+    fn locate(&self, key: &str) -> Option<Pos> {
+        self.0.get(key).copied()
     }
 }
 
@@ -63,13 +89,17 @@ pub struct Spec {
 
 impl Spec {
     /// Locator for the environment inputs (`spec:`).
-    pub fn environment_locator(&self) -> SectionLocator<'_> {
-        SectionLocator(self.root.as_ref().and_then(|r| r.get("spec")))
+    pub fn environment_locator(&self) -> SectionLocator {
+        SectionLocator(KeyPositions::of(
+            self.root.as_ref().and_then(|r| r.get("spec")),
+        ))
     }
 
     /// Locator for the pipeline inputs (`pipeline:`).
-    pub fn pipeline_locator(&self) -> SectionLocator<'_> {
-        SectionLocator(self.root.as_ref().and_then(|r| r.get("pipeline")))
+    pub fn pipeline_locator(&self) -> SectionLocator {
+        SectionLocator(KeyPositions::of(
+            self.root.as_ref().and_then(|r| r.get("pipeline")),
+        ))
     }
 
     pub fn instance(&self, name: &str) -> Option<&SpecInstance> {
@@ -78,20 +108,21 @@ impl Spec {
 }
 
 /// Locates keys inside one mapping of the spec.
-pub struct SectionLocator<'a>(Option<&'a Node>);
+pub struct SectionLocator(KeyPositions);
 
-impl Locate for SectionLocator<'_> {
+impl Locate for SectionLocator {
     fn locate(&self, key: &str) -> Option<Pos> {
-        locate_in(self.0?, key)
+        self.0.locate(key)
     }
-}
-
-fn locate_in(section: &Node, key: &str) -> Option<Pos> {
-    section.entry(key).map(|(_, v)| v.pos)
 }
 
 const CURRENT_VAL: &str = "${Proton::CURRENT_VAL}";
 pub const MAX_SPEC_CHARS: usize = 51200;
+/// Specs past this size are not read at all (forty times Proton's limit).
+pub const MAX_SPEC_READ: usize = 2 * 1024 * 1024;
+/// Instances read from one spec: 100,000 would take seconds and a gigabyte to render, and
+/// Proton's size limit holds fewer than 2,000 of the smallest (`- {name: a, environment: b}`).
+pub const MAX_INSTANCES: usize = 1_000;
 
 /// Name format for environments, services, instances and components (docs/proton-semantics.md
 /// §2.6).
@@ -120,6 +151,21 @@ pub fn parse(
     let err = |code: &str, msg: String, pos: Option<Pos>| {
         Diagnostic::error(code, msg).in_file(path).at_pos(pos)
     };
+    if text.len() > MAX_SPEC_READ {
+        diags.push(
+            err(
+                "spec-size",
+                format!(
+                    "the spec is {} bytes, far over Proton's {MAX_SPEC_CHARS}-character limit: it is not read (the playground reads up to {} KB)",
+                    text.len(),
+                    MAX_SPEC_READ / 1024
+                ),
+                None,
+            )
+            .with_hint("Proton rejects specs over its limit: split the service"),
+        );
+        return (spec, diags);
+    }
     if text.chars().count() > MAX_SPEC_CHARS {
         diags.push(err(
             "spec-size",
@@ -189,8 +235,18 @@ pub fn parse(
     if let Some(instances) = root.get("instances") {
         match instances.as_seq() {
             Some(items) if !items.is_empty() => {
-                for item in items {
+                for item in items.iter().take(MAX_INSTANCES) {
                     spec.instances.push(parse_instance(item, path, &mut diags));
+                }
+                if items.len() > MAX_INSTANCES {
+                    diags.push(err(
+                        "spec-instances",
+                        format!(
+                            "{} instances: the playground reads the first {MAX_INSTANCES} (Proton's {MAX_SPEC_CHARS}-character limit holds fewer)",
+                            items.len()
+                        ),
+                        Some(instances.pos),
+                    ));
                 }
             }
             _ => diags.push(err(

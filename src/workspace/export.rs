@@ -4,7 +4,7 @@
 
 use crate::bundle::Bundle;
 use crate::context::Target;
-use crate::diagnostic::{has_errors, Diagnostic, Subject};
+use crate::diagnostic::{distinct, has_errors, Diagnostic, Subject};
 use crate::report::files::RenderedFile;
 use crate::report::{run, Request};
 use crate::schema::spec;
@@ -26,9 +26,7 @@ impl Export {
     }
 
     fn report(&mut self, d: Diagnostic) {
-        if !self.diagnostics.contains(&d) {
-            self.diagnostics.push(d);
-        }
+        self.diagnostics.push(d);
     }
 }
 
@@ -130,6 +128,7 @@ pub fn migration(workspace: &Workspace, selected: Option<(&str, &Request)>) -> E
             export.add(format!("{folder}/spec.yaml"), text);
         }
     }
+    export.diagnostics = distinct(std::mem::take(&mut export.diagnostics));
     export
 }
 
