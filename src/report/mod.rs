@@ -129,9 +129,10 @@ pub fn run(bundle: &Bundle, request: &Request) -> Report {
 /// target, and parsing a large spec each time would make that quadratic.
 fn read_spec(bundle: &Bundle, request: &Request, diagnostics: &mut Vec<Diagnostic>) -> Arc<Spec> {
     use std::hash::{Hash, Hasher};
+    /// A parsed spec and its findings, by the hash of what it was parsed from.
+    type Parsed = (u64, Arc<Spec>, Vec<Diagnostic>);
     thread_local! {
-        static LAST: std::cell::RefCell<Option<(u64, Arc<Spec>, Vec<Diagnostic>)>> =
-            const { std::cell::RefCell::new(None) };
+        static LAST: std::cell::RefCell<Option<Parsed>> = const { std::cell::RefCell::new(None) };
     }
     let Some(source) = &request.spec else {
         return Arc::default();
