@@ -312,7 +312,13 @@ fn execute(command: Command) -> Result<ExitCode, Fatal> {
             for b in bundles {
                 let keep_spec = !workspace.repository || args.template.is_some();
                 let mut request = repository::check_request(&workspace, b, &base, keep_spec);
-                for target in b.targets() {
+                // A bundle with nothing to render still runs once, as `render` would: its own
+                // findings (a manifest that does not parse) and `target-missing` are reported.
+                let targets = match b.targets() {
+                    targets if targets.is_empty() => vec![b.default_target()],
+                    targets => targets,
+                };
+                for target in targets {
                     request.target = Some(target);
                     let report = run(b, &request);
                     let spec_file = request.spec.as_ref().map(|s| s.path.as_str());

@@ -407,3 +407,54 @@ fn a_hundred_thousand_instances() {
         export.files.len()
     );
 }
+
+/// Writes an environment bundle with `manifest` and `template` under a new temporary folder.
+fn bundle_on_disk(manifest: &str, template: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |path: &str, text: &str| {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    write(
+        "schema/schema.yaml",
+        "schema:\n  format: {openapi: 3.0.0}\n  environment_input_type: E\n  types:\n    E:\n      type: object\n      properties: {}\n",
+    );
+    write("infrastructure/manifest.yaml", manifest);
+    write("infrastructure/cloudformation.yaml", template);
+    dir
+}
+
+/// Exit code and stderr of the CLI.
+fn cli(args: &[&str]) -> (Option<i32>, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_proton-playground"))
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
+}
+
+#[test]
+fn what_render_reports_check_reports() {
+    let manifest = "infrastructure:\n  templates:\n    - file: cloudformation.yaml\n      rendering_engine: jinja\n      template_language: cloudformation\n";
+    // A manifest that is not YAML: nothing to render, which `check` once passed silently.
+    let broken = bundle_on_disk("infrastructure: [\n  templates: {\n", "Resources: {}\n");
+    for command in ["render", "check"] {
+        let (code, err) = cli(&[command, broken.path().to_str().unwrap()]);
+        assert_eq!(code, Some(1), "{command}: {err}");
+        assert!(err.contains("error[yaml-syntax]"), "{command}: {err}");
+    }
+    // An include that fails is an error (the lint's warning about includes does not hide it),
+    // whatever the path names.
+    for include in ["missing.yaml", "/etc/passwd", "../../x.yaml"] {
+        let dir = bundle_on_disk(manifest, &format!("{{% include \"{include}\" %}}\n"));
+        for command in ["render", "check"] {
+            let (code, err) = cli(&[command, dir.path().to_str().unwrap()]);
+            assert_eq!(code, Some(1), "{command} {include}: {err}");
+            assert!(err.contains("error[template-include]"), "{command}: {err}");
+        }
+    }
+}

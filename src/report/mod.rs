@@ -214,14 +214,15 @@ fn static_diagnostics(bundle: &Bundle, target: Target) -> Vec<Diagnostic> {
 }
 
 /// Drops repeats of the same finding at the same place (a lint error and the render error it
-/// predicted): same code, file and line, and same message unless it is a template finding.
+/// predicted): same code, severity, file and line, and same message unless it is a template
+/// finding. A lint warning never hides the error the render then met (an include that fails).
 fn dedupe(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
     let mut seen = std::collections::HashSet::new();
     diagnostics
         .into_iter()
         .filter(|d| {
             let message = (!d.code.starts_with("template-")).then(|| d.message.clone());
-            seen.insert((d.code.clone(), d.file.clone(), d.line, message))
+            seen.insert((d.code.clone(), d.severity, d.file.clone(), d.line, message))
         })
         .collect()
 }
