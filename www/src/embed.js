@@ -13,7 +13,12 @@ const elements = new Set();
 let engine = null;
 /** The page's one engine; after a crash every element renders again. */
 function sharedEngine() {
-  engine ??= new Engine(() => elements.forEach((el) => el.update()));
+  // After a crash every element renders again; after the watchdog ended a render that ran too
+  // long, each element says so (its render would run as long again).
+  engine ??= new Engine((reason, { timedOut }) => elements.forEach((el) => {
+    if (timedOut) el.status.textContent = `The engine stopped (${reason}).`;
+    else el.update();
+  }));
   return engine;
 }
 
@@ -94,7 +99,7 @@ class ProtonPlayground extends HTMLElement {
       const result = await sharedEngine().call('update', { files: this.workspace.files, state: answerState(this.workspace) });
       this.show(result);
     } catch (error) {
-      this.status.textContent = `Engine error: ${error.message}`;
+      if (!error.restarted) this.status.textContent = `Engine error: ${error.message}`;
     } finally {
       this.busy = false;
     }

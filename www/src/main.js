@@ -41,14 +41,17 @@ let firstRenderMs = null;
 let engineAnswered = null;
 
 let lastCrash = -Infinity;
-const engine = new Engine((reason) => {
-  // A second crash soon after the first is the same input failing again: wait for an edit.
+const engine = new Engine((reason, { timedOut }) => {
+  // A second crash soon after the first is the same input failing again, and a render that ran
+  // past the deadline would run past it again: both wait for an edit.
   const again = performance.now() - lastCrash < 5000;
   lastCrash = performance.now();
-  status(again
-    ? `The engine stopped again (${reason}) and was restarted: change what you last edited to render again. Your edits are kept.`
-    : `The engine stopped (${reason}) and was restarted: your edits are kept.`);
-  if (!again) update();
+  if (timedOut || again) {
+    status(`The engine stopped${again ? ' again' : ''} (${reason}) and was restarted: change what you last edited to render again. Your edits are kept.`);
+  } else {
+    status(`The engine stopped (${reason}) and was restarted: your edits are kept.`);
+    update();
+  }
 });
 
 const form = new InputsForm($('form'), (change) => changed(change));
@@ -104,7 +107,7 @@ async function update() {
   try {
     result = await engine.update({ files: workspace.files, state: answerState(workspace) });
   } catch (error) {
-    status(`Engine error: ${error.message}`);
+    if (!error.restarted) status(`Engine error: ${error.message}`);
     return;
   }
   if (!result) return; // superseded by a newer edit

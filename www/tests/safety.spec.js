@@ -111,6 +111,25 @@ test('a crashed engine restarts with the edits kept', async ({ page }) => {
   await page.screenshot({ path: `${SHOTS}/safety-crash.png`, fullPage: true });
 });
 
+test('a watchdog ends an engine busy past its deadline, says on what, and keeps the edits', async ({ page }) => {
+  await open(page);
+  await page.getByLabel('vpc_cidr').fill('10.45.0.0/16');
+  await expect.poll(() => outputText(page, 'infrastructure/cloudformation.yaml')).toContain('10.45.0.0/16');
+  // The render worker stops answering (a loop the engine's own budgets would not see), and the
+  // deadline is shortened so the test does not wait 15 s.
+  await page.evaluate(() => { window.protonPlaygroundEngineDeadlineMs = 1500; });
+  const [worker] = page.workers();
+  await worker.evaluate(() => setTimeout(() => { const end = Date.now() + 120000; while (Date.now() < end); }));
+  await page.getByLabel('vpc_cidr').fill('10.46.0.0/16');
+  await expect(page.getByRole('status')).toContainText('spent more than 2 s on ecs-shared-env/v1 (environment)', { timeout: 10000 });
+  await expect(page.getByRole('status')).toContainText('Your edits are kept');
+  await page.evaluate(() => { delete window.protonPlaygroundEngineDeadlineMs; });
+  // The next edit renders in the new worker, with the edit made while the old one was stuck.
+  await page.getByLabel('NAT gateways').selectOption({ label: '2' });
+  await expect.poll(() => outputText(page, 'infrastructure/cloudformation.yaml')).toContain('10.46.0.0/16');
+  await expect.poll(() => outputText(page, 'infrastructure/cloudformation.yaml')).toContain('NatGateway2');
+});
+
 test('the Versions panel works in a worker of its own: its crash leaves rendering alone', async ({ page }) => {
   await open(page);
   const panel = page.getByRole('region', { name: 'Versions' });

@@ -1,6 +1,21 @@
-// Talks to the engine worker: promise per request, latest-wins for renders, and a restart with
-// the last request replayed if the worker crashes.
+// Talks to the engine worker: promise per request, latest-wins for renders, a restart if the
+// worker crashes, and a watchdog that ends a worker busy past a deadline (the engine's own
+// budgets stop runaway templates in milliseconds; the watchdog is the last line).
 import { startEngineWorker } from './start.js';
+
+/** How long a request may take before the worker is ended and restarted, by request type. */
+const DEADLINES_MS = { update: 15000, loadArchive: 30000, compare: 60000, fleetCheck: 60000, exportAll: 60000 };
+const DEFAULT_DEADLINE_MS = 30000;
+
+/** What a request was working on, for the message when it takes too long. */
+function subjectOf(type, payload) {
+  const selection = payload && payload.state && payload.state.selection;
+  if (selection && selection.root !== undefined) {
+    const template = selection.root || 'the bundle';
+    return selection.target ? `${template} (${selection.target})` : template;
+  }
+  return payload && payload.root ? payload.root : type;
+}
 
 export class Engine {
   constructor(onCrash) {
@@ -24,6 +39,7 @@ export class Engine {
       const entry = this.pending.get(id);
       if (!entry) return;
       this.pending.delete(id);
+      clearTimeout(entry.timer);
       if (ok) entry.resolve(result);
       else entry.reject(new Error(error));
       if (fatal) this.restart(error);
@@ -34,13 +50,18 @@ export class Engine {
     };
   }
 
-  restart(reason) {
+  /** Ends the worker and starts another; `timedOut` when the watchdog ended it. */
+  restart(reason, { timedOut = false } = {}) {
     this.worker.terminate();
-    for (const entry of this.pending.values()) entry.reject(new Error(`engine restarted: ${reason}`));
+    for (const entry of this.pending.values()) {
+      clearTimeout(entry.timer);
+      // Marked, so callers leave the saying to `onCrash`.
+      entry.reject(Object.assign(new Error(`engine restarted: ${reason}`), { restarted: true }));
+    }
     this.pending.clear();
     this.inFlight = null;
     this.start();
-    if (this.onCrash) this.onCrash(reason);
+    if (this.onCrash) this.onCrash(reason, { timedOut });
   }
 
   call(type, payload = {}, transfer = []) {
@@ -51,8 +72,14 @@ export class Engine {
       else this.sentFiles = payload.files;
     }
     const id = this.nextId++;
+    // Tests shorten the deadline (`window.protonPlaygroundEngineDeadlineMs`).
+    const deadline = window.protonPlaygroundEngineDeadlineMs ?? DEADLINES_MS[type] ?? DEFAULT_DEADLINE_MS;
+    const subject = subjectOf(type, payload);
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      const timer = setTimeout(() => {
+        this.restart(`it spent more than ${Math.round(deadline / 1000)} s on ${subject}`, { timedOut: true });
+      }, deadline);
+      this.pending.set(id, { resolve, reject, timer });
       this.worker.postMessage({ id, type, payload }, transfer);
     });
   }
