@@ -64,7 +64,7 @@ bench: dist browser
 ## Fuzz each target briefly (FUZZ_SECONDS each, default 60) from seeds built out of examples/.
 ## Crashes land in fuzz/artifacts/<target>/; copy each into fuzz/regressions/<target>/.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := archive inputs render cfn_checks
+FUZZ_TARGETS := archive tar schema inputs render cfn_checks
 fuzz:
 	@rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal
 	@command -v cargo-fuzz >/dev/null || $(CARGO) install cargo-fuzz --locked

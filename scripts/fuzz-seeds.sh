@@ -5,13 +5,15 @@ set -euo pipefail
 out=${1:?output folder}
 root=$(cd "$(dirname "$0")/.." && pwd)
 rm -rf "$out"
-mkdir -p "$out"/{archive,inputs,render,cfn_checks}
+mkdir -p "$out"/{archive,tar,schema,inputs,render,cfn_checks}
 cd "$root/examples"
 n=0
 for schema in $(find . -path '*/schema/schema.yaml' | sort); do
   bundle=$(dirname "$(dirname "$schema")")
   n=$((n + 1))
   tar czf "$out/archive/bundle-$n.tar.gz" -C "$bundle" .
+  tar cf "$out/tar/bundle-$n.tar" -C "$bundle" .
+  cp "$schema" "$out/schema/schema-$n.yaml"
   python3 -m zipfile -c "$out/archive/bundle-$n.zip" "$bundle"/* >/dev/null
   for spec in specs/*.yaml; do
     { cat "$schema"; printf '\n---\n'; cat "$spec"; } > "$out/inputs/$n-$(basename "$spec")"

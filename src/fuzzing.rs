@@ -18,6 +18,43 @@ pub fn archive(data: &[u8]) {
     }
 }
 
+/// An uncompressed tar stream: its headers, long names, PAX records and links, read within the
+/// archive budgets.
+pub fn tar(data: &[u8]) {
+    let workspace = Workspace::from_bytes("bundle.tar", data);
+    let _ = crate::workspace::summary::summarize(&workspace);
+}
+
+/// `schema.yaml` text: parsed and compiled (`$ref`s, patterns, defaults), then an empty input and
+/// the defaults validated against each input type.
+pub fn schema(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let (schema, _) = crate::schema::parse(&text, "schema/schema.yaml");
+    let Some(schema) = schema else { return };
+    for kind in [
+        InputKind::Environment,
+        InputKind::Service,
+        InputKind::Pipeline,
+    ] {
+        if let Some(input_type) = schema.input_type(kind) {
+            let merged = crate::schema::inputs::merge(input_type, &serde_json::Map::new());
+            let site = crate::schema::inputs::InputSite {
+                section: crate::diagnostic::Section::Environment,
+                instance: None,
+                spec_file: None,
+                locate: None,
+                schema_file: "schema/schema.yaml",
+            };
+            let _ = crate::schema::inputs::validate(
+                input_type,
+                &serde_json::Map::new(),
+                &merged,
+                &site,
+            );
+        }
+    }
+}
+
 /// `schema.yaml` text, then `\n---\n`, then a spec: parsed, merged and validated.
 pub fn inputs(data: &[u8]) {
     let text = String::from_utf8_lossy(data);

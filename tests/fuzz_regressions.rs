@@ -7,8 +7,10 @@ use std::path::Path;
 fn every_past_fuzz_finding_returns() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/regressions");
     type Entry = fn(&[u8]);
-    let targets: [(&str, Entry); 4] = [
+    let targets: [(&str, Entry); 6] = [
         ("archive", proton_playground::fuzzing::archive),
+        ("tar", proton_playground::fuzzing::tar),
+        ("schema", proton_playground::fuzzing::schema),
         ("inputs", proton_playground::fuzzing::inputs),
         ("render", proton_playground::fuzzing::render),
         ("cfn_checks", proton_playground::fuzzing::cfn_checks),
