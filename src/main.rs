@@ -464,13 +464,16 @@ fn workspace_sources(workspace: &Workspace, request: &Request) -> BTreeMap<Strin
 
 fn print_diagnostics(diagnostics: &[Diagnostic], sources: &BTreeMap<String, String>) {
     let mut err = std::io::stderr().lock();
+    // Each file's lines, split once: 60,000 findings in one template would otherwise each scan
+    // it from the top.
+    let mut lines: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for d in diagnostics {
-        let source = d
-            .file
-            .as_ref()
-            .and_then(|f| sources.get(f))
-            .map(String::as_str);
-        let _ = write!(err, "{}", render_diagnostic(d, source));
+        let source_line = d.file.as_deref().zip(d.line).and_then(|(file, line)| {
+            let text = sources.get(file)?;
+            let file_lines = lines.entry(file).or_insert_with(|| text.lines().collect());
+            file_lines.get(line.checked_sub(1)? as usize).copied()
+        });
+        let _ = write!(err, "{}", render_diagnostic(d, source_line));
     }
     let count = |s: Severity| diagnostics.iter().filter(|d| d.severity == s).count();
     let (errors, warnings) = (count(Severity::Error), count(Severity::Warning));

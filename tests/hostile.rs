@@ -351,6 +351,15 @@ fn many_keys_resources_and_instances_stay_linear() {
         proton_playground::run(&ws.bundles[0], &request)
     });
     assert!(has(&report.diagnostics, "cfn-resource-type"));
+    // The first 500 findings are shown, located; the rest are counted.
+    assert!(
+        report
+            .diagnostics
+            .iter()
+            .any(|d| d.code == "cfn-limit" && d.message.starts_with("59500 more findings")),
+        "{} diagnostics",
+        report.diagnostics.len()
+    );
     let unknown = report
         .diagnostics
         .iter()

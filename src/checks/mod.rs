@@ -91,6 +91,8 @@ pub fn check_cloudformation(file: &str, source: &str, rendered: &str) -> Vec<Dia
         return Vec::new();
     }
     findings.sort_by_key(|f| (f.pos.line, f.pos.column));
+    let more = findings.len().saturating_sub(MAX_FINDINGS);
+    findings.truncate(MAX_FINDINGS);
     let map = SourceMap::build(source, rendered);
     let positions: Vec<Pos> = findings.iter().map(|f| f.pos).collect();
     findings
@@ -109,8 +111,19 @@ pub fn check_cloudformation(file: &str, source: &str, rendered: &str) -> Vec<Dia
                 None => d,
             }
         })
+        .chain((more > 0).then(|| {
+            Diagnostic::warning(
+                "cfn-limit",
+                format!("{more} more findings in this template are not shown (the first {MAX_FINDINGS} are)"),
+            )
+            .in_file(file)
+            .with_hint("fix the ones shown: they often share a cause")
+        }))
         .collect()
 }
+
+/// Findings shown per rendered template (a generated template can hold tens of thousands).
+pub const MAX_FINDINGS: usize = 500;
 
 /// True for the file names CloudFormation templates come in.
 pub fn is_template_file(path: &str) -> bool {
