@@ -2,10 +2,15 @@
 //! `s | replace('', s)` or `[s] * 100000 | join` build gigabytes in one step. Every filter or
 //! method that builds text checks its result's size here first, the formatter counts what is
 //! printed (captured blocks and macros included), and the writers that cannot fail (Python repr,
-//! JSON) stop once past the budget and mark the render, which then fails.
+//! JSON) stop once past the budget and mark the render, which then fails. Natively the same
+//! checkpoints also end a render running past [`MAX_RENDER_TIME`] (in the page, the worker's
+//! watchdog does: WebAssembly has no clock here).
 
 use minijinja::{Error, ErrorKind};
 use std::cell::{Cell, RefCell};
+
+/// Wall-clock time one render may take natively, checked where text is built or printed.
+pub const MAX_RENDER_TIME: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// Text one render may build, in its output or in any one value (a whole bundle is at most 5 MB;
 /// CloudFormation takes templates of at most 1 MB).
@@ -20,8 +25,32 @@ thread_local! {
     static REASON: RefCell<Option<String>> = const { RefCell::new(None) };
 }
 
+#[cfg(not(target_arch = "wasm32"))]
+thread_local! {
+    /// When the render started.
+    static STARTED: Cell<Option<std::time::Instant>> = const { Cell::new(None) };
+}
+
+/// An error once the render has run past [`MAX_RENDER_TIME`] (natively).
+fn check_time() -> Result<(), Error> {
+    #[cfg(not(target_arch = "wasm32"))]
+    if STARTED.get().is_some_and(|t| t.elapsed() > MAX_RENDER_TIME) {
+        OVER.set(true);
+        return Err(Error::new(
+            ErrorKind::InvalidOperation,
+            format!(
+                "the render ran past {} s and was stopped",
+                MAX_RENDER_TIME.as_secs()
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// Starts the budget of a new render.
 pub(crate) fn start() {
+    #[cfg(not(target_arch = "wasm32"))]
+    STARTED.set(Some(std::time::Instant::now()));
     OVER.set(false);
     PRINTED.set(0);
     REASON.with_borrow_mut(|r| *r = None);
@@ -47,6 +76,7 @@ pub(crate) fn exceeded() -> bool {
 
 /// Refuses to build `what` when it would be `len` bytes, past the budget.
 pub(crate) fn check(len: usize, what: &str) -> Result<(), Error> {
+    check_time()?;
     if len <= MAX_TEXT {
         return Ok(());
     }
@@ -75,4 +105,27 @@ pub(crate) fn overflowing(len: usize) -> bool {
         return true;
     }
     false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_and_time_budgets() {
+        start();
+        assert!(check(MAX_TEXT, "x").is_ok());
+        assert!(check(MAX_TEXT + 1, "x").is_err());
+        assert!(exceeded());
+        start();
+        assert!(!exceeded());
+        let long_ago = std::time::Instant::now().checked_sub(MAX_RENDER_TIME * 2);
+        if let Some(then) = long_ago {
+            STARTED.set(Some(then));
+            let err = check(1, "x").unwrap_err();
+            assert!(err.to_string().contains("ran past 5 s"), "{err}");
+            assert!(exceeded());
+        }
+        start();
+    }
 }
