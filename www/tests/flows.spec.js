@@ -353,3 +353,48 @@ test('fleet check: spec files of running instances against the selected version'
   await expect(results).toContainText('FAIL prod.yaml: environment inputs: cost_center: required input has no value and no default');
   await page.screenshot({ path: `${SHOTS}/fleet.png`, fullPage: true });
 });
+
+test('the file pickers are in the Tab order; a field without a default offers clear; default text is readable', async ({ page }) => {
+  await page.emulateMedia({ colorScheme: 'light' });
+  await open(page);
+  // Tab from the Example picker reaches Open archive… and Open folder… (a hidden input could not).
+  await page.getByLabel('Example').focus();
+  const reached = [];
+  for (let i = 0; i < 12; i += 1) {
+    await page.keyboard.press('Tab');
+    reached.push(await page.evaluate(() => document.activeElement && document.activeElement.id));
+  }
+  expect(reached).toContain('open-archive');
+  expect(reached).toContain('open-folder');
+  await page.locator('#import-spec').focus();
+  expect(await page.evaluate(() => document.activeElement.id)).toBe('import-spec');
+  // The grey of defaults stays readable: WCAG AA against the page.
+  const ratio = await page.evaluate(() => {
+    const tag = document.querySelector('.default-tag');
+    const rgb = (c) => c.match(/[\d.]+/g).slice(0, 3).map(Number);
+    const luminance = (c) => {
+      const [r, g, b] = rgb(c).map((v) => { const s = v / 255; return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4; });
+      return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    };
+    const [x, y] = [luminance(getComputedStyle(tag).color), luminance(getComputedStyle(document.body).backgroundColor)].sort((p, q) => q - p);
+    return (x + 0.05) / (y + 0.05);
+  });
+  expect(ratio).toBeGreaterThanOrEqual(4.5);
+  // An input without a default: once typed, its button clears it (there is no default to reset to).
+  const schema = 'schema:\n  format: {openapi: 3.0.0}\n  environment_input_type: E\n  types:\n    E:\n      type: object\n      properties:\n        note: {type: string}\n        size: {type: string, default: small}\n';
+  const manifest = 'infrastructure:\n  templates:\n    - file: cloudformation.yaml\n      rendering_engine: jinja\n      template_language: cloudformation\n';
+  const template = 'Resources:\n  Q:\n    Type: AWS::SQS::Queue\n# {{ environment.inputs.note | default("none") }} {{ environment.inputs.size }}\n';
+  await page.evaluate(([s, m, t]) => window.protonPlayground.loadFiles('optional-input', {
+    'schema/schema.yaml': s, 'infrastructure/manifest.yaml': m, 'infrastructure/cloudformation.yaml': t,
+  }), [schema, manifest, template]);
+  await page.getByLabel('note').fill('hello');
+  await expect.poll(() => outputText(page, 'infrastructure/cloudformation.yaml')).toContain('# hello small');
+  const noteField = page.locator('.field', { has: page.getByLabel('note') });
+  await expect(noteField.getByRole('button', { name: 'clear' })).toBeVisible();
+  await expect(noteField.getByRole('button', { name: 'reset' })).toHaveCount(0);
+  await noteField.getByRole('button', { name: 'clear' }).click();
+  await expect.poll(() => outputText(page, 'infrastructure/cloudformation.yaml')).toContain('# none small');
+  await page.getByLabel('size').fill('large');
+  const sizeField = page.locator('.field', { has: page.getByLabel('size') });
+  await expect(sizeField.getByRole('button', { name: 'reset' })).toBeVisible();
+});

@@ -140,7 +140,10 @@ export class InputsForm {
     const labelId = uid('label');
     const label = h('label', { for: id, id: labelId }, labelText, prop.required ? h('span', { class: 'required', 'aria-hidden': 'true' }, '*') : null);
     const defaultTag = h('span', { class: 'default-tag' });
-    const reset = h('button', { type: 'button', class: 'reset', title: 'Back to the default', 'aria-describedby': labelId }, 'reset');
+    // Back to the default where there is one; without one, the value is removed (the input absent).
+    const reset = hasDefault
+      ? h('button', { type: 'button', class: 'reset', title: 'Back to the default', 'aria-describedby': labelId }, 'reset')
+      : h('button', { type: 'button', class: 'reset', title: 'Remove the value', 'aria-describedby': labelId }, 'clear');
     const errorEl = h('p', { class: 'error', id: errorId });
     const described = [prop.description ? helpId : null, errorId].filter(Boolean).join(' ');
     const typed = () => Object.prototype.hasOwnProperty.call(values, prop.name);
