@@ -417,6 +417,7 @@ fn request(args: &RenderArgs) -> Result<Request, Fatal> {
         },
         compat_preview: args.compat.is_some(),
         skip_checks: false,
+        fill_required: false,
     })
 }
 

@@ -354,3 +354,40 @@ fn export_writes_nothing_outside_its_folder() {
     );
     assert!(!dir.path().join("instance_infrastructure").exists());
 }
+
+#[test]
+fn the_page_renders_a_missing_required_input_with_an_example() {
+    let schema = "schema:\n  format: {openapi: 3.0.0}\n  environment_input_type: E\n  types:\n    E:\n      type: object\n      required: [cidr]\n      properties:\n        cidr: {type: string, pattern: '^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$'}\n";
+    let ws = workspace(&[
+        ("schema/schema.yaml", schema),
+        ("infrastructure/manifest.yaml", MANIFEST),
+        (
+            "infrastructure/cloudformation.yaml",
+            "Resources:\n  V:\n    Type: AWS::EC2::VPC\n    Properties:\n      CidrBlock: {{ environment.inputs.cidr }}\n",
+        ),
+    ]);
+    // Proton (and the CLI) refuse it.
+    let refused = run(&ws.bundles[0], &Request::default());
+    assert!(refused
+        .diagnostics
+        .iter()
+        .any(|d| d.code == "input-required"));
+    // The page renders it with an example that satisfies the pattern, and says so.
+    let page = run(
+        &ws.bundles[0],
+        &Request {
+            fill_required: true,
+            ..Default::default()
+        },
+    );
+    assert!(!page.has_errors(), "{:#?}", page.diagnostics);
+    assert!(page.outputs[0].content.contains("CidrBlock: 0.0.0.0/0"));
+    let example = page
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "input-example")
+        .unwrap();
+    assert_eq!(example.severity, proton_playground::Severity::Info);
+    assert!(example.message.contains("a real spec must set it"));
+    assert_eq!(example.file.as_deref(), Some("schema/schema.yaml"));
+}

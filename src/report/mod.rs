@@ -41,6 +41,10 @@ pub struct Request {
     pub compat_preview: bool,
     /// Skips the CloudFormation checks (renders that only read declared outputs or diff text).
     pub skip_checks: bool,
+    /// Renders a required input that has no value and no default with an example value (the
+    /// page, so a template renders on a first look), said by an `input-example` info instead of
+    /// an `input-required` error. The CLI never sets it: Proton would have refused the spec.
+    pub fill_required: bool,
 }
 
 /// Everything one render produced.

@@ -5,11 +5,11 @@
 
 use crate::bundle::Bundle;
 use crate::context::{self, Instance, Target};
-use crate::diagnostic::{Diagnostic, Section};
+use crate::diagnostic::{Diagnostic, Section, Subject};
 use crate::report::Request;
 use crate::schema::inputs::{self, InputSite, Locate};
 use crate::schema::spec::{Spec, SpecInstance};
-use crate::schema::InputKind;
+use crate::schema::{examples, InputKind};
 use serde_json::{Map, Value as Json};
 
 /// The resolved inputs of every section, and which instance the target renders.
@@ -21,10 +21,12 @@ pub struct Sections {
     pub chosen: usize,
 }
 
-/// Where the diagnostics of a section point: the spec file and the schema file.
+/// Where the diagnostics of a section point (the spec file and the schema file), and whether
+/// missing required inputs get example values ([`Request::fill_required`]).
 struct Files<'a> {
     spec: Option<&'a str>,
     schema: &'a str,
+    fill_required: bool,
 }
 
 /// Merges one section's spec values with the schema's defaults, validating them when `validate`.
@@ -39,8 +41,35 @@ fn resolve_section(
     let Some(input_type) = bundle.schema.as_ref().and_then(|s| s.input_type(kind)) else {
         return values.clone();
     };
-    let merged = inputs::merge(input_type, values);
+    let mut merged = inputs::merge(input_type, values);
     if let Some((section, instance, locate)) = validate {
+        if files.fill_required {
+            for prop in input_type.properties.iter().filter(|p| p.required) {
+                if merged.contains_key(&prop.name) {
+                    continue;
+                }
+                let example = examples::example_value(&prop.schema);
+                let problem = format!(
+                    "no value and no default: rendered with the example value {example}; a real spec must set it"
+                );
+                diagnostics.push(
+                    Diagnostic::info(
+                        "input-example",
+                        format!("{}: {}: {problem}", section.label(), prop.name),
+                    )
+                    .in_file(files.schema)
+                    .at_pos(Some(prop.pos))
+                    .about(Subject::Input {
+                        section,
+                        instance: instance.map(String::from),
+                        input: prop.name.clone(),
+                        field: prop.name.clone(),
+                        problem,
+                    }),
+                );
+                merged.insert(prop.name.clone(), example);
+            }
+        }
         let site = InputSite {
             section,
             instance,
@@ -68,6 +97,7 @@ pub fn resolve(
     let files = Files {
         spec: request.spec.as_ref().map(|s| s.path.as_str()),
         schema: &schema_file,
+        fill_required: request.fill_required,
     };
 
     let environment_locator = spec.environment_locator();

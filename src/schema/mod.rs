@@ -1,6 +1,7 @@
 //! `schema/schema.yaml` (docs/proton-semantics.md §4): the input types of a template, their
 //! self-checks, and the OpenAPI 3.0 → JSON Schema translation compiled once into a validator.
 
+pub mod examples;
 pub mod explain;
 pub mod inputs;
 pub mod spec;

@@ -143,24 +143,7 @@ pub fn placeholder_spec(bundle: &Bundle) -> SpecSource {
                 .iter()
                 .filter(|p| p.required && p.default.is_none())
                 .map(|p| {
-                    let s = &p.schema;
-                    let value = if let Some(first) = s
-                        .get("enum")
-                        .and_then(Json::as_array)
-                        .and_then(|e| e.first())
-                    {
-                        first.clone()
-                    } else {
-                        match s.get("type").and_then(Json::as_str) {
-                            Some("integer" | "number") => {
-                                s.get("minimum").cloned().unwrap_or(Json::from(1))
-                            }
-                            Some("boolean") => Json::Bool(false),
-                            Some("array") => Json::Array(Vec::new()),
-                            Some("object") => Json::Object(Map::new()),
-                            _ => Json::String("example".into()),
-                        }
-                    };
+                    let value = crate::schema::examples::example_value(&p.schema);
                     (p.name.clone(), value)
                 })
                 .collect()

@@ -134,6 +134,8 @@ export function buildRequest(workspace, bundle) {
     },
     options: { undefined: workspace.options.undefined, trim_blocks: false, lstrip_blocks: false, keep_trailing_newline: false },
     compat_preview: !!workspace.options.compat_preview,
+    // A required input without a default renders with an example until the user types a value.
+    fill_required: true,
   };
 }
 

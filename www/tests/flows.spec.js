@@ -398,3 +398,25 @@ test('the file pickers are in the Tab order; a field without a default offers cl
   const sizeField = page.locator('.field', { has: page.getByLabel('size') });
   await expect(sizeField.getByRole('button', { name: 'reset' })).toBeVisible();
 });
+
+test('a bundle whose required input has no default renders on open, with an example the form shows', async ({ page }) => {
+  await open(page);
+  const schema = 'schema:\n  format: {openapi: 3.0.0}\n  environment_input_type: E\n  types:\n    E:\n      type: object\n      required: [cidr]\n      properties:\n        cidr: {type: string, pattern: "^([0-9]{1,3}\\\\.){3}[0-9]{1,3}/[0-9]{1,2}$"}\n';
+  const manifest = 'infrastructure:\n  templates:\n    - file: cloudformation.yaml\n      rendering_engine: jinja\n      template_language: cloudformation\n';
+  const template = 'Resources:\n  V:\n    Type: AWS::EC2::VPC\n    Properties:\n      CidrBlock: {{ environment.inputs.cidr }}\n';
+  await page.evaluate(([s, m, t]) => window.protonPlayground.loadFiles('required-input', {
+    'schema/schema.yaml': s, 'infrastructure/manifest.yaml': m, 'infrastructure/cloudformation.yaml': t,
+  }), [schema, manifest, template]);
+  await expect.poll(() => outputText(page, 'infrastructure/cloudformation.yaml')).toContain('CidrBlock: 0.0.0.0/0');
+  const field = page.locator('.field', { has: page.getByLabel('cidr') });
+  await expect(field).toContainText('rendered with the example value "0.0.0.0/0"; a real spec must set it');
+  await expect(field).not.toHaveClass(/has-error/);
+  await expect(field).not.toContainText('null');
+  await expect(diagnostics(page)).toContainText('input-example');
+  await expect(page.getByRole('status')).not.toContainText('error');
+  // A value typed by the user replaces the example.
+  await page.getByLabel('cidr').fill('10.1.0.0/16');
+  await expect.poll(() => outputText(page, 'infrastructure/cloudformation.yaml')).toContain('CidrBlock: 10.1.0.0/16');
+  await expect(field).not.toContainText('example value');
+  await page.screenshot({ path: `${SHOTS}/required-input-example.png`, fullPage: true });
+});

@@ -1,7 +1,7 @@
 // The inputs form generated from the schema (docs/proton-semantics.md §4 "Forms"): one labelled control per
 // input, defaults shown apart from typed values, live pattern/length checks, per-field errors
 // from the engine inline plus a summary list.
-import { h, clear, uid } from '../dom.js';
+import { h, append, clear, uid } from '../dom.js';
 
 const show = (v) => (typeof v === 'string' ? v : JSON.stringify(v));
 
@@ -212,11 +212,12 @@ export class InputsForm {
       this.onChange({ structure: true, force: true });
     });
     wrapper.prepend(label);
-    wrapper.append(
+    // Through dom.js's append: the DOM's own would print a missing description as "null".
+    append(wrapper, [
       h('div', {}, control, defaultTag, reset),
       prop.description ? h('p', { class: 'help', id: helpId }, prop.description) : null,
       errorEl,
-    );
+    ]);
     this.errorSlots.set(`${section}:${prop.name}`, { wrapper, errorEl, local: [], engine: [] });
     refresh();
     return wrapper;
@@ -266,8 +267,10 @@ export class InputsForm {
   paint(slot) {
     // The engine's message names the bound; the local check only fills the gap until it answers.
     const messages = slot.engine.length > 0 ? slot.engine : slot.local;
-    slot.errorEl.textContent = messages.join('; ');
+    // Without an error, the example the engine rendered a missing required input with.
+    slot.errorEl.textContent = messages.length > 0 ? messages.join('; ') : (slot.example || '');
     slot.wrapper.classList.toggle('has-error', messages.length > 0);
+    slot.wrapper.classList.toggle('has-example', messages.length === 0 && Boolean(slot.example));
   }
 
   /** Focuses the field an input diagnostic's subject names; false when the form has no such field. */
@@ -283,11 +286,20 @@ export class InputsForm {
    * each diagnostic's subject (section, input, field path).
    */
   showErrors(diagnostics) {
-    for (const slot of this.errorSlots.values()) slot.engine = [];
+    for (const slot of this.errorSlots.values()) {
+      slot.engine = [];
+      slot.example = null;
+    }
     clear(this.summary || h('ul'));
     for (const d of diagnostics) {
       const subject = d.subject;
-      if (!subject || subject.kind !== 'input' || d.severity === 'info') continue;
+      if (!subject || subject.kind !== 'input') continue;
+      if (d.code === 'input-example') {
+        const slot = this.errorSlots.get(`${subject.section}:${subject.input}`);
+        if (slot) slot.example = subject.problem;
+        continue;
+      }
+      if (d.severity === 'info') continue;
       const slot = this.errorSlots.get(`${subject.section}:${subject.input}`);
       const text = subject.problem;
       if (slot) slot.engine.push(text);
