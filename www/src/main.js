@@ -23,9 +23,12 @@ import { exposeHooks } from './bench-hooks.js';
 const $ = (id) => document.getElementById(id);
 /** The last save's failure (storage full): it stays in the status line until a save works. */
 let storageProblem = null;
+/** Why the engine was restarted: it stays in the status line until the next edit. */
+let engineNotice = null;
 const status = (text) => {
   const line = $('status');
   line.textContent = text;
+  if (engineNotice && engineNotice !== text) line.append(' ', engineNotice);
   if (storageProblem) {
     line.append(' ', storageProblem, ' ', h('button', { type: 'button', onclick: () => download(`${workspace.name || 'workspace'}.json`, JSON.stringify(persisted(workspace), null, 2), 'application/json') }, 'Download workspace'));
   }
@@ -47,9 +50,11 @@ const engine = new Engine((reason, { timedOut }) => {
   const again = performance.now() - lastCrash < 5000;
   lastCrash = performance.now();
   if (timedOut || again) {
-    status(`The engine stopped${again ? ' again' : ''} (${reason}) and was restarted: change what you last edited to render again. Your edits are kept.`);
+    engineNotice = `The engine stopped${again ? ' again' : ''} (${reason}) and was restarted: change what you last edited to render again. Your edits are kept.`;
+    status(engineNotice);
   } else {
-    status(`The engine stopped (${reason}) and was restarted: your edits are kept.`);
+    engineNotice = `The engine stopped (${reason}) and was restarted: your edits are kept.`;
+    status(engineNotice);
     update();
   }
 });
@@ -84,6 +89,7 @@ let versionsTimer = null;
 const spec = new SpecPanel({ spec: $('spec'), command: $('spec-command'), copy: $('copy-spec'), downloadButton: $('download-spec') }, status);
 
 function changed({ structure = false, force = false } = {}) {
+  engineNotice = null;
   if (structure) {
     form.render(bundle, workspace, true);
     mocks.render(bundle, workspace, force);
