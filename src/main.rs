@@ -304,7 +304,7 @@ fn execute(command: Command) -> Result<ExitCode, Fatal> {
             let base = request(&args)?;
             let mut diagnostics = workspace.diagnostics.clone();
             diagnostics.extend(repository::check_repository(&workspace));
-            let mut all_sources = BTreeMap::new();
+            let mut all_sources = workspace_sources(&workspace, &base);
             let bundles: Vec<&Bundle> = match &args.template {
                 Some(t) => vec![select(&workspace, Some(t))?],
                 None => workspace.bundles.iter().collect(),
@@ -329,13 +329,9 @@ fn execute(command: Command) -> Result<ExitCode, Fatal> {
                             .map(|d| b.in_workspace(d, spec_file)),
                     );
                 }
-                for (path, text) in sources(b, &request) {
-                    let key = if b.files.contains_key(&path) && !b.root.is_empty() {
-                        format!("{}/{path}", b.root)
-                    } else {
-                        path
-                    };
-                    all_sources.insert(key, text);
+                // The spec each bundle was checked with (a placeholder in a repository).
+                if let Some(spec) = &request.spec {
+                    all_sources.insert(spec.path.clone(), spec.text.clone());
                 }
             }
             let diagnostics = distinct(diagnostics);

@@ -105,7 +105,7 @@ pub fn resolve(
         let validate = (
             Section::Environment,
             None,
-            &environment_locator as &dyn Locate,
+            environment_locator as &dyn Locate,
         );
         resolve_section(
             bundle,
@@ -189,7 +189,7 @@ pub fn resolve(
     let validate = (target == Target::Pipeline).then_some((
         Section::Pipeline,
         None,
-        &pipeline_locator as &dyn Locate,
+        pipeline_locator as &dyn Locate,
     ));
     let pipeline = resolve_section(
         bundle,

@@ -56,10 +56,10 @@ impl Locate for SpecInstance {
     }
 }
 
-/// The position of each key of a mapping, first occurrence first: locating each of 40,000
-/// keys by scanning the mapping would be quadratic.
+/// The position of each key of one mapping of the spec, first occurrence first: locating each
+/// of 40,000 keys by scanning the mapping would be quadratic.
 #[derive(Debug, Clone, Default)]
-struct KeyPositions(HashMap<String, Pos>);
+pub struct KeyPositions(HashMap<String, Pos>);
 
 impl KeyPositions {
     fn of(section: Option<&Node>) -> Self {
@@ -69,7 +69,9 @@ impl KeyPositions {
         }
         KeyPositions(positions)
     }
+}
 
+impl Locate for KeyPositions {
     fn locate(&self, key: &str) -> Option<Pos> {
         self.0.get(key).copied()
     }
@@ -85,34 +87,27 @@ pub struct Spec {
     pub pipeline: Option<Map<String, Json>>,
     pub instances: Vec<SpecInstance>,
     root: Option<Node>,
+    /// Where the keys of `spec:` and `pipeline:` are written, indexed on first use (a parsed
+    /// spec is kept across renders: report::read_spec).
+    environment_positions: OnceLock<KeyPositions>,
+    pipeline_positions: OnceLock<KeyPositions>,
 }
 
 impl Spec {
     /// Locator for the environment inputs (`spec:`).
-    pub fn environment_locator(&self) -> SectionLocator {
-        SectionLocator(KeyPositions::of(
-            self.root.as_ref().and_then(|r| r.get("spec")),
-        ))
+    pub fn environment_locator(&self) -> &KeyPositions {
+        self.environment_positions
+            .get_or_init(|| KeyPositions::of(self.root.as_ref().and_then(|r| r.get("spec"))))
     }
 
     /// Locator for the pipeline inputs (`pipeline:`).
-    pub fn pipeline_locator(&self) -> SectionLocator {
-        SectionLocator(KeyPositions::of(
-            self.root.as_ref().and_then(|r| r.get("pipeline")),
-        ))
+    pub fn pipeline_locator(&self) -> &KeyPositions {
+        self.pipeline_positions
+            .get_or_init(|| KeyPositions::of(self.root.as_ref().and_then(|r| r.get("pipeline"))))
     }
 
     pub fn instance(&self, name: &str) -> Option<&SpecInstance> {
         self.instances.iter().find(|i| i.name == name)
-    }
-}
-
-/// Locates keys inside one mapping of the spec.
-pub struct SectionLocator(KeyPositions);
-
-impl Locate for SectionLocator {
-    fn locate(&self, key: &str) -> Option<Pos> {
-        self.0.locate(key)
     }
 }
 

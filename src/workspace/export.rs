@@ -24,10 +24,6 @@ impl Export {
     pub fn has_errors(&self) -> bool {
         has_errors(&self.diagnostics)
     }
-
-    fn report(&mut self, d: Diagnostic) {
-        self.diagnostics.push(d);
-    }
 }
 
 /// Everything to export. The bundle at `selected.0` renders with `selected.1` (the user's spec
@@ -90,7 +86,7 @@ pub fn migration(workspace: &Workspace, selected: Option<(&str, &Request)>) -> E
                     None => format!("{folder}/{}", target.name()),
                 };
                 if let Some(name) = instance.filter(|name| !spec::valid_name(name)) {
-                    export.report(
+                    export.diagnostics.push(
                         Diagnostic::error(
                             "export-path",
                             format!(
@@ -116,7 +112,9 @@ pub fn migration(workspace: &Workspace, selected: Option<(&str, &Request)>) -> E
                     },
                 );
                 for d in report.diagnostics {
-                    export.report(bundle.in_workspace(d, spec_file.as_deref()));
+                    export
+                        .diagnostics
+                        .push(bundle.in_workspace(d, spec_file.as_deref()));
                 }
                 spec_text.get_or_insert(report.spec.clone());
                 for o in report.outputs {
@@ -137,7 +135,7 @@ impl Export {
     fn add(&mut self, path: String, content: String) {
         match RenderedFile::unsafe_path(&path) {
             None => self.files.push(RenderedFile { path, content }),
-            Some(why) => self.report(
+            Some(why) => self.diagnostics.push(
                 Diagnostic::error("export-path", format!("not exported: {why}"))
                     .with_hint("rename the file or folder to plain names"),
             ),
@@ -156,7 +154,7 @@ fn export_folder(bundle: &Bundle, export: &mut Export) -> String {
     match RenderedFile::unsafe_path(&folder) {
         None => folder,
         Some(why) => {
-            export.report(
+            export.diagnostics.push(
                 Diagnostic::warning(
                     "export-path",
                     format!("the bundle is exported under `bundle/`: {why}"),
