@@ -2,7 +2,8 @@
 //! Proton's rendering context and render it byte for byte as Proton (CPython Jinja2) did.
 //!
 //! The modules follow the data path, one stage each (docs/architecture.md):
-//! bundle → schema (schema, spec, inputs) → context → render → checks → report,
+//! bundle → schema (schema, spec, inputs) → context → render → checks → report, then `assist`
+//! (the editor's completion, hover and definitions over a report's context),
 //! and `workspace` for what spans templates (versions, repository checks, upgrade check,
 //! export, suggestions). `diagnostic` and `yaml` serve every stage.
 
@@ -14,6 +15,8 @@ pub mod checks;
 pub mod context;
 pub mod render;
 pub mod report;
+// The editor's questions, answered from a report's context.
+pub mod assist;
 pub mod schema;
 pub mod workspace;
 

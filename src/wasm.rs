@@ -229,6 +229,39 @@ pub fn parse_yaml(text: &str) -> Result<JsValue, JsValue> {
     }
 }
 
+/// An editor question about workspace file `path`, whose current text is `text` (it may be ahead
+/// of the analyzed files), at UTF-16 `offset`, under `request` (the page's inputs and mocks):
+/// `complete`, `hover` or `definition` (src/assist). Null when the file is in no bundle.
+#[wasm_bindgen]
+pub fn assist(
+    question: &str,
+    path: &str,
+    text: &str,
+    offset: u32,
+    request: JsValue,
+) -> Result<JsValue, JsValue> {
+    use crate::assist::{complete, definition, hover, Site};
+    let request: Request = from_js(request, "request")?;
+    let offset = offset as usize;
+    with_workspace(|ws| {
+        let Some(site) = Site::of(ws, path) else {
+            return Ok(JsValue::NULL);
+        };
+        match question {
+            "complete" => to_js(&complete(&site, &request, text, offset)),
+            "hover" => to_js(&hover(&site, &request, text, offset)),
+            "definition" => to_js(&definition(&site, &request, text, offset)),
+            other => Err(JsValue::from_str(&format!("no question `{other}`"))),
+        }
+    })
+}
+
+/// For each line of `rendered`, the 1-based line of `template` that produced it (0: unknown).
+#[wasm_bindgen(js_name = lineMap)]
+pub fn line_map(template: &str, rendered: &str) -> Vec<u32> {
+    crate::assist::line_map(template, rendered)
+}
+
 /// Installs the CloudFormation resource type table (`cfn-resource-types.tsv`, fetched by the
 /// worker beside the wasm so the wasm stays small).
 #[wasm_bindgen(js_name = loadResourceTypes)]

@@ -133,5 +133,18 @@ pub fn is_template_file(path: &str) -> bool {
         .any(|ext| lower.ends_with(ext))
 }
 
+/// For each rendered line, the template line (1-based) that produced it, 0 when unknown: the
+/// source map the findings are located with, for every line.
+pub fn line_origins(template: &str, rendered: &str) -> Vec<u32> {
+    let map = SourceMap::build(template, rendered);
+    let positions: Vec<Pos> = (1..=rendered.lines().count() as u32)
+        .map(|line| Pos { line, column: 1 })
+        .collect();
+    map.locate_all(&positions)
+        .into_iter()
+        .map(|p| p.map_or(0, |p| p.line))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests;

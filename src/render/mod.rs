@@ -145,6 +145,21 @@ impl Renderer {
 }
 
 impl Renderer {
+    /// The value of a Jinja expression under `context` (the editor's completion and hover),
+    /// within the render budgets.
+    pub fn evaluate(&self, expr: &str, context: &Value) -> Result<Value, String> {
+        budget::start();
+        let value = self
+            .env
+            .compile_expression_owned(expr.to_string())
+            .and_then(|e| e.eval(context))
+            .map_err(|e| e.detail().map_or_else(|| e.to_string(), str::to_string))?;
+        if budget::exceeded() {
+            return Err(budget::reason().unwrap_or_else(|| "over the render budget".into()));
+        }
+        Ok(value)
+    }
+
     /// Renders a template string that is not a bundle file (CodeBuild `project_properties`).
     pub fn render_str(
         &self,
@@ -270,6 +285,11 @@ fn diagnose(
     if let Some(hint) = hint {
         diagnostic = diagnostic.with_hint(hint);
     }
+    if code == "template-syntax" && err.name().is_none_or(|n| n == name) {
+        if let Some(opened) = err.range().and_then(|r| unclosed_opener(source, r.start)) {
+            diagnostic = opened.explain(diagnostic, source);
+        }
+    }
     if let (Some(path), "template-undefined") = (undefined_expr, code) {
         diagnostic = diagnostic.about(Subject::Variable { path });
     }
@@ -347,6 +367,53 @@ fn undefined_hint(expr: Option<&str>) -> Option<String> {
             (expr.contains(".outputs.") || expr.contains(".inputs."))
                 .then(|| "give it a value (spec input or mocked output), or use | default(...) / an `is defined` guard".to_string())
         })
+}
+
+/// A `{{` or `{%` opened on an earlier line than a syntax error and not closed before it: the
+/// construct the user opened, where the parser only noticed later.
+struct Unclosed {
+    offset: usize,
+    open: &'static str,
+    close: &'static str,
+}
+
+fn unclosed_opener(source: &str, error_at: usize) -> Option<Unclosed> {
+    let before = source.get(..error_at)?;
+    let (offset, open, close) = [("{{", "}}"), ("{%", "%}")]
+        .into_iter()
+        .filter_map(|(open, close)| before.rfind(open).map(|i| (i, open, close)))
+        .max_by_key(|(i, _, _)| *i)?;
+    let closed = before[offset + 2..].contains(close);
+    let same_line = !before[offset..].contains('\n');
+    (!closed && !same_line).then_some(Unclosed {
+        offset,
+        open,
+        close,
+    })
+}
+
+impl Unclosed {
+    /// Moves the finding to the opener and says what happened.
+    fn explain(&self, diagnostic: Diagnostic, source: &str) -> Diagnostic {
+        let line = source[..self.offset].matches('\n').count() as u32 + 1;
+        let error_line = diagnostic.line.unwrap_or(line);
+        let message = format!(
+            "`{}` opened here is not closed: the {} runs on, and Proton reported line {error_line}: {}",
+            self.open,
+            if self.open == "{{" {
+                "expression"
+            } else {
+                "tag"
+            },
+            diagnostic.message
+        );
+        Diagnostic {
+            message,
+            hint: Some(format!("close it with `{}` on this line", self.close)),
+            ..diagnostic
+        }
+        .at(line, column_of(source, self.offset))
+    }
 }
 
 fn syntax_message(detail: &str, source: &str, line: Option<usize>) -> (String, Option<String>) {

@@ -316,3 +316,22 @@ fn proton_filter_errors() {
         .render("t", "", &proton_context())
         .is_err());
 }
+
+#[test]
+fn an_unclosed_expression_is_reported_where_it_was_opened() {
+    let e = err("a: 1\nb: 2\nc: {{ n\nd: 4\n");
+    assert_eq!(
+        (e.code.as_str(), e.line, e.column),
+        ("template-syntax", Some(3), Some(4))
+    );
+    assert!(
+        e.message.starts_with("`{{` opened here is not closed"),
+        "{}",
+        e.message
+    );
+    assert_eq!(e.hint.as_deref(), Some("close it with `}}` on this line"));
+    // Unclosed on its own line: the parser's own position is already there.
+    let e = err("a: {{ n }\n");
+    assert_eq!(e.line, Some(1));
+    assert!(!e.message.contains("opened here"), "{}", e.message);
+}

@@ -95,15 +95,7 @@ pub fn run(bundle: &Bundle, request: &Request) -> Report {
     }
     let spec = read_spec(bundle, request, &mut diagnostics);
     let inputs = sections::resolve(bundle, target, &spec, request, &mut diagnostics);
-    let context = context::build(
-        target,
-        &inputs.environment,
-        &inputs.pipeline,
-        &inputs.instances,
-        inputs.chosen,
-        &request.mocks,
-        request.compat_preview,
-    );
+    let context = build_context(target, &inputs, request);
     let (outputs, extras) = match bundle.infrastructure_for(target) {
         Some(infra) => {
             let produced = render_files(bundle, infra, &context, request, &mut diagnostics);
@@ -126,6 +118,29 @@ pub fn run(bundle: &Bundle, request: &Request) -> Report {
         spec: spec_text,
         context,
     }
+}
+
+/// Steps 1–3 alone: the context a render of `request` would use (the editor's completion and
+/// hover read it), without rendering.
+pub fn context_of(bundle: &Bundle, request: &Request) -> Json {
+    let target = request.target.unwrap_or_else(|| bundle.default_target());
+    let mut ignored = Vec::new();
+    let spec = read_spec(bundle, request, &mut ignored);
+    let inputs = sections::resolve(bundle, target, &spec, request, &mut ignored);
+    build_context(target, &inputs, request)
+}
+
+/// Step 3: the context of the resolved inputs and the mocks.
+fn build_context(target: Target, inputs: &Sections, request: &Request) -> Json {
+    context::build(
+        target,
+        &inputs.environment,
+        &inputs.pipeline,
+        &inputs.instances,
+        inputs.chosen,
+        &request.mocks,
+        request.compat_preview,
+    )
 }
 
 /// Step 1: the request's spec document, parsed and checked (empty when none is given). The last

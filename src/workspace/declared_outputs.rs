@@ -4,15 +4,46 @@
 use crate::bundle::manifest::Method;
 use crate::bundle::{Bundle, Kind};
 use crate::context::Target;
+use crate::diagnostic::Diagnostic;
 use crate::report::{run, Request};
 use crate::workspace::suggestions::placeholder_spec;
 use crate::yaml;
+use std::sync::Arc;
+
+/// What an environment template version declares it outputs.
+#[derive(Debug, Clone)]
+pub enum Declared {
+    Outputs(Arc<[String]>),
+    /// Not knowable before deployment (CodeBuild).
+    Unknown,
+    /// The template does not render at the moment (the first error says why): its outputs
+    /// cannot be read, and what its services read cannot be checked against them.
+    Unrendered(Box<Diagnostic>),
+}
+
+impl Declared {
+    /// The declared outputs, when known.
+    pub fn outputs(&self) -> Option<&[String]> {
+        match self {
+            Declared::Outputs(names) => Some(names),
+            _ => None,
+        }
+    }
+}
 
 /// Outputs an environment template version declares (docs/proton-semantics.md §11.3):
 /// CloudFormation `Outputs` rendered with default inputs, Terraform `output "X"` blocks,
-/// customer-managed input names. `None` when unknown (CodeBuild).
-pub fn of(env: &Bundle) -> Option<Vec<String>> {
-    match (env.kind, env.method()) {
+/// customer-managed input names.
+pub fn of(env: &Bundle) -> Declared {
+    match names_of(env) {
+        Ok(Some(names)) => Declared::Outputs(names.into()),
+        Ok(None) => Declared::Unknown,
+        Err(error) => Declared::Unrendered(Box::new(error)),
+    }
+}
+
+fn names_of(env: &Bundle) -> Result<Option<Vec<String>>, Diagnostic> {
+    Ok(match (env.kind, env.method()) {
         (Kind::CustomerManagedEnvironment, _) => Some(
             env.schema
                 .as_ref()
@@ -28,6 +59,11 @@ pub fn of(env: &Bundle) -> Option<Vec<String>> {
                 ..Default::default()
             };
             let report = run(env, &request);
+            if let Some(error) = report.diagnostics.iter().find(|d| {
+                d.severity == crate::diagnostic::Severity::Error && d.code.starts_with("template-")
+            }) {
+                return Err(env.in_workspace(error.clone(), None));
+            }
             Some(
                 report
                     .outputs
@@ -37,7 +73,9 @@ pub fn of(env: &Bundle) -> Option<Vec<String>> {
             )
         }
         (_, Some(Method::Terraform)) => {
-            let infra = env.infrastructure_for(Target::Environment)?;
+            let Some(infra) = env.infrastructure_for(Target::Environment) else {
+                return Ok(None);
+            };
             let mut names = Vec::new();
             for file in &infra.files {
                 for line in env
@@ -62,7 +100,7 @@ pub fn of(env: &Bundle) -> Option<Vec<String>> {
             Some(names)
         }
         _ => None,
-    }
+    })
 }
 
 /// `Outputs` keys of a rendered CloudFormation text.

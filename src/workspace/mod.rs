@@ -13,9 +13,10 @@ pub mod versions;
 
 use crate::bundle::{self, files, Bundle, FileTree, Kind};
 use crate::diagnostic::Diagnostic;
+use declared_outputs::Declared;
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 
 /// Everything one load holds.
 #[derive(Debug)]
@@ -26,7 +27,7 @@ pub struct Workspace {
     /// True for a template-sync repository with several template versions.
     pub repository: bool,
     /// Outputs each environment bundle declares, by the bundle's source hash.
-    declared: Mutex<HashMap<u64, Option<Arc<[String]>>>>,
+    declared: Mutex<HashMap<u64, Declared>>,
 }
 
 impl Workspace {
@@ -109,11 +110,11 @@ impl Workspace {
 
     /// The outputs an environment bundle of this workspace declares, computed once per version
     /// of its files (they need a render).
-    pub fn declared_outputs(&self, env: &Bundle) -> Option<Arc<[String]>> {
+    pub fn declared_outputs(&self, env: &Bundle) -> Declared {
         let mut cache = self.declared.lock().unwrap_or_else(|e| e.into_inner());
         cache
             .entry(env.source_hash)
-            .or_insert_with(|| declared_outputs::of(env).map(Arc::from))
+            .or_insert_with(|| declared_outputs::of(env))
             .clone()
     }
 
@@ -165,6 +166,7 @@ impl Workspace {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::Arc;
 
     const MANIFEST: &str = "infrastructure:\n  templates:\n    - file: cloudformation.yaml\n      rendering_engine: jinja\n      template_language: cloudformation\n";
 

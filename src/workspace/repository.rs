@@ -5,6 +5,7 @@
 use crate::bundle::manifest::Method;
 use crate::bundle::{Bundle, Kind};
 use crate::diagnostic::{Diagnostic, Subject};
+use crate::workspace::declared_outputs::Declared;
 use crate::workspace::suggestions::{
     consumed, consumed_outputs, fill_plausible, paired_outputs, placeholder_spec, INSTANCE_OUTPUTS,
 };
@@ -120,7 +121,14 @@ pub fn instance_verdicts(
                         ));
                     }
                 }
-                if let Some(declared_outputs) = ws.declared_outputs(env) {
+                let declared = ws.declared_outputs(env);
+                if let Declared::Unrendered(_) = declared {
+                    reasons.push(format!(
+                        "{} does not render at the moment: the outputs read are not checked",
+                        env.label()
+                    ));
+                }
+                if let Some(declared_outputs) = declared.outputs() {
                     let missing: Vec<&str> = consumed
                         .iter()
                         .filter(|c| !c.guarded && !declared_outputs.contains(&c.name))
@@ -151,6 +159,7 @@ pub fn instance_verdicts(
 /// All repository-level findings, with repository-relative paths.
 pub fn check_repository(ws: &Workspace) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    let mut unrendered: Vec<String> = Vec::new();
     // Honest bumps between consecutive major versions of each template.
     let mut names: Vec<&str> = ws.bundles.iter().map(|b| b.name.as_str()).collect();
     names.dedup();
@@ -261,9 +270,24 @@ pub fn check_repository(ws: &Workspace) -> Vec<Diagnostic> {
                     _ => {}
                 }
                 // Cached by the workspace: each environment renders once, however many services.
-                let Some(declared) = ws.declared_outputs(env) else {
-                    out.push(Diagnostic::info("contract-unknown", format!("{} declares its outputs through CodeBuild: the contract is not checked", env.label())).in_file(env.root.clone()).about(pairing(&env.label())));
-                    continue;
+                let declared = match ws.declared_outputs(env) {
+                    Declared::Outputs(names) => names,
+                    Declared::Unknown => {
+                        out.push(Diagnostic::info("contract-unknown", format!("{} declares its outputs through CodeBuild: the contract is not checked", env.label())).in_file(env.root.clone()).about(pairing(&env.label())));
+                        continue;
+                    }
+                    // Said once per environment, however many services read it.
+                    Declared::Unrendered(error) => {
+                        if !unrendered.contains(&env.label()) {
+                            unrendered.push(env.label());
+                            let at = error.file.as_deref().map(|f| match error.line {
+                                Some(line) => format!(" ({f}:{line})"),
+                                None => format!(" ({f})"),
+                            });
+                            out.push(Diagnostic::info("contract-unrendered", format!("{} does not render at the moment{}: the outputs its services read are checked once it renders again", env.label(), at.unwrap_or_default())).in_file(error.file.clone().unwrap_or_else(|| env.root.clone())).about(pairing(&env.label())));
+                        }
+                        continue;
+                    }
                 };
                 let mut reported = Vec::new();
                 for c in &consumed {
@@ -358,8 +382,8 @@ mod tests {
             .starts_with("arn:aws:iam::123456789012:role/"));
     }
 
-    #[test]
-    fn an_undeclared_output_is_a_located_finding_with_its_subject() {
+    /// An environment with `env_template` and a service reading two of its outputs.
+    fn paired(env_template: &str) -> Workspace {
         const MANIFEST: &str = "infrastructure:\n  templates:\n    - file: cloudformation.yaml\n      rendering_engine: jinja\n      template_language: cloudformation\n";
         let schema = |kind: &str| {
             format!("schema:\n  format:\n    openapi: 3.0.0\n  {kind}_input_type: T\n  types:\n    T:\n      type: object\n      properties: {{}}\n")
@@ -367,10 +391,7 @@ mod tests {
         let tree = crate::bundle::FileTree::from_texts([
             ("env/v1/schema/schema.yaml", schema("environment").as_str()),
             ("env/v1/infrastructure/manifest.yaml", MANIFEST),
-            (
-                "env/v1/infrastructure/cloudformation.yaml",
-                "Resources: {}\nOutputs:\n  VpcId:\n    Value: x\n",
-            ),
+            ("env/v1/infrastructure/cloudformation.yaml", env_template),
             ("svc/v1/schema/schema.yaml", schema("service").as_str()),
             ("svc/v1/.template-registration.yaml", "compatible_environments:\n  - env:1\n"),
             ("svc/v1/instance_infrastructure/manifest.yaml", MANIFEST),
@@ -380,7 +401,34 @@ mod tests {
             ),
         ])
         .0;
-        let ws = Workspace::from_tree(tree, Vec::new());
+        Workspace::from_tree(tree, Vec::new())
+    }
+
+    #[test]
+    fn an_environment_that_does_not_render_is_said_once_not_its_outputs_missing() {
+        let ws = paired("Resources: {}\nOutputs:\n  VpcId:\n    Value: {{ environment.\n");
+        let findings = check_repository(&ws);
+        assert!(
+            findings.iter().all(|d| d.code != "contract-output"),
+            "{findings:#?}"
+        );
+        let said: Vec<_> = findings
+            .iter()
+            .filter(|d| d.code == "contract-unrendered")
+            .collect();
+        assert_eq!(said.len(), 1, "{findings:#?}");
+        assert_eq!(
+            said[0].file.as_deref(),
+            Some("env/v1/infrastructure/cloudformation.yaml")
+        );
+        assert!(said[0]
+            .message
+            .contains("env:1 does not render at the moment"));
+    }
+
+    #[test]
+    fn an_undeclared_output_is_a_located_finding_with_its_subject() {
+        let ws = paired("Resources: {}\nOutputs:\n  VpcId:\n    Value: x\n");
         let findings = check_repository(&ws);
         let contract: Vec<_> = findings
             .iter()

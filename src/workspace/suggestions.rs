@@ -195,7 +195,7 @@ pub fn fill_plausible(outputs: &mut Map<String, Json>, names: Vec<String>) {
 pub fn paired_outputs(ws: &Workspace, service: &Bundle) -> Map<String, Json> {
     ws.compatible_environments(service)
         .first()
-        .and_then(|env| ws.declared_outputs(env))
+        .and_then(|env| ws.declared_outputs(env).outputs().map(<[String]>::to_vec))
         .unwrap_or_default()
         .iter()
         .map(|name| {

@@ -299,7 +299,9 @@ fn honest_minor_and_dishonest_minor() {
     assert_eq!((cmp.required, cmp.honest), (Bump::Major, false));
     assert!(compare(&v1.bundles[0], &breaking.bundles[0], Some(Bump::Major)).honest);
     assert_eq!(
-        crate::workspace::declared_outputs::of(&v1.bundles[0]).unwrap(),
+        crate::workspace::declared_outputs::of(&v1.bundles[0])
+            .outputs()
+            .unwrap(),
         ["A"]
     );
 }

@@ -9,6 +9,13 @@ export function selectedBundle(summary, selection) {
   return summary.bundles.find((b) => b.root === selection.root) || summary.bundles[0];
 }
 
+/** The bundle a workspace path belongs to (the deepest whose folder holds it). */
+export function bundleOfPath(summary, path) {
+  return summary.bundles
+    .filter((b) => !b.root || path.startsWith(`${b.root}/`))
+    .sort((a, b) => b.root.length - a.root.length)[0] || null;
+}
+
 /** `render` is the engine's (wasm) render; `summary` is its analysis of the workspace's files. */
 export function answer(render, summary, state) {
   const bundle = selectedBundle(summary, state.selection);

@@ -1,8 +1,8 @@
 // The engine worker: the Rust core compiled to WebAssembly, off the main thread so typing never
 // waits for a render.
-import init, { loadResourceTypes, analyze, render, loadArchive, parseYaml, version, compare, checkRepository, instanceCompatibility, fleetCheck, exportAll, packArchive } from '../../../target/wasm-pkg/proton_playground.js';
+import init, { loadResourceTypes, analyze, render, loadArchive, parseYaml, version, compare, checkRepository, instanceCompatibility, fleetCheck, exportAll, packArchive, assist, lineMap } from '../../../target/wasm-pkg/proton_playground.js';
 import { buildRequest } from '../workspace.js';
-import { answer, selectedBundle } from './answer.js';
+import { answer, selectedBundle, bundleOfPath } from './answer.js';
 
 // The CloudFormation resource type table is fetched beside the wasm, in parallel with it.
 const table = fetch(new URL('./cfn-resource-types.tsv', import.meta.url))
@@ -78,6 +78,21 @@ const handlers = {
     const bundle = selectedBundle(summaryOf(payload), payload.state.selection);
     if (!bundle) return { files: [], diagnostics: [] };
     return exportAll(bundle.root, buildRequest(payload.state, bundle));
+  },
+  /**
+   * The editor's question (`complete`, `hover`, `definition`) about file `path` at `offset` of
+   * its current `text`: the selected bundle's files see the page's inputs and mocks, another
+   * bundle's its defaults (and examples for required inputs).
+   */
+  assist(payload) {
+    const bundle = bundleOfPath(summaryOf(payload), payload.path);
+    if (!bundle) return null;
+    const request = bundle.root === payload.state.selection.root ? buildRequest(payload.state, bundle) : { fill_required: true };
+    return assist(payload.question, payload.path, payload.text, payload.offset, request);
+  },
+  /** For each rendered line, the template line that produced it (0: unknown). */
+  lineMap({ template, rendered }) {
+    return Array.from(lineMap(template, rendered));
   },
   packArchive(payload) {
     return packArchive(filesOf(payload));

@@ -3,9 +3,15 @@ import { h, clear } from '../dom.js';
 import { editorReady } from '../editor-loader.js';
 
 export class FilesPanel {
-  constructor({ tree, editor, newName, addButton, renameButton, deleteButton }, onChange) {
+  /**
+   * `assist` answers the editor's questions (editor.js); `onOpen(path)` hears which file the
+   * editor shows.
+   */
+  constructor({ tree, editor, newName, addButton, renameButton, deleteButton }, onChange, { assist = null, onOpen = () => {} } = {}) {
     this.treeEl = tree;
     this.onChange = onChange;
+    this.assist = assist;
+    this.onOpen = onOpen;
     this.states = new Map();
     this.editorEl = editor;
     this.view = null;
@@ -19,6 +25,7 @@ export class FilesPanel {
     });
     this.newName = newName;
     this.path = null;
+    this.setUpTreeKeys();
     addButton.addEventListener('click', () => this.add());
     renameButton.addEventListener('click', () => this.rename());
     deleteButton.addEventListener('click', () => this.remove());
@@ -37,7 +44,7 @@ export class FilesPanel {
     if (!this.states.has(path)) {
       this.states.set(path, this.cm.editableState(path, this.workspace.files[path] ?? '', (text) => {
         this.edit((files) => { files[path] = text; });
-      }));
+      }, this.assist));
     }
     return this.states.get(path);
   }
@@ -50,6 +57,7 @@ export class FilesPanel {
     else this.view.setState(this.cm.editableState('(none)', '', () => {}));
     this.drawTree();
     this.showDiagnostics(this.lastDiagnostics || []);
+    this.onOpen(path);
   }
 
   /** Opens `path` (if it is a bundle file) at a line. */
@@ -62,11 +70,99 @@ export class FilesPanel {
 
   drawTree(errorFiles = this.errorFiles || new Set()) {
     this.errorFiles = errorFiles;
+    const paths = Object.keys(this.workspace.files).sort();
+    // A small workspace shows every file; a large one the folders down to the open file.
+    if (!this.expanded || this.expandedFor !== this.workspace) {
+      this.expanded = new Set(paths.length <= 60 ? paths.flatMap(ancestors) : []);
+      this.expandedFor = this.workspace;
+    }
+    if (this.path) for (const folder of ancestors(this.path)) this.expanded.add(folder);
+    const hadFocus = this.treeEl.contains(document.activeElement);
     clear(this.treeEl);
-    for (const path of Object.keys(this.workspace.files).sort()) {
-      const button = h('button', { type: 'button', role: 'treeitem', 'aria-selected': String(path === this.path), class: errorFiles.has(path) ? 'has-error' : '' }, path);
-      button.addEventListener('click', () => this.open(path));
-      this.treeEl.append(h('li', {}, button));
+    const root = folderTree(paths);
+    this.items = [];
+    const draw = (node, parent, level) => {
+      for (const [name, child] of node.folders) {
+        const open = this.expanded.has(child.path);
+        const item = h('li', { role: 'treeitem', class: 'folder', 'aria-label': name, 'aria-level': String(level), 'aria-expanded': String(open), tabindex: '-1', dataset: { folder: child.path } },
+          h('span', { class: 'row', style: `padding-left: ${(level - 1) * 0.8}rem` }, name));
+        if ([...errorFiles].some((f) => f.startsWith(`${child.path}/`)) && !open) item.classList.add('has-error');
+        parent.append(item);
+        this.items.push(item);
+        if (open) {
+          const group = h('ul', { role: 'group' });
+          item.append(group);
+          draw(child, group, level + 1);
+        }
+      }
+      for (const path of node.files) {
+        const item = h('li', { role: 'treeitem', 'aria-label': path, 'aria-level': String(level), 'aria-selected': String(path === this.path), tabindex: '-1', class: errorFiles.has(path) ? 'has-error' : '', dataset: { file: path }, title: path },
+          h('span', { class: 'row', style: `padding-left: ${(level - 1) * 0.8}rem` }, path.split('/').pop()));
+        parent.append(item);
+        this.items.push(item);
+      }
+    };
+    draw(root, this.treeEl, 1);
+    const current = this.items.find((i) => i.dataset.file === this.path) || this.items[0];
+    if (current) current.tabIndex = 0;
+    if (hadFocus && current) current.focus();
+  }
+
+  /** Click and keys on the tree: one Tab stop, arrows move, → / ← open and close folders. */
+  setUpTreeKeys() {
+    const act = (item) => {
+      if (item.dataset.folder !== undefined) this.toggle(item.dataset.folder);
+      else this.open(item.dataset.file);
+    };
+    this.treeEl.addEventListener('click', (event) => {
+      const item = event.target.closest('[role=treeitem]');
+      if (item) act(item);
+    });
+    this.treeEl.addEventListener('keydown', (event) => {
+      const item = event.target.closest('[role=treeitem]');
+      if (!item) return;
+      const at = this.items.indexOf(item);
+      const focus = (next) => {
+        if (!next) return;
+        for (const i of this.items) i.tabIndex = -1;
+        next.tabIndex = 0;
+        next.focus();
+      };
+      const folder = item.dataset.folder;
+      const parentFolder = item.parentElement.closest('[role=treeitem]');
+      switch (event.key) {
+        case 'ArrowDown': focus(this.items[at + 1]); break;
+        case 'ArrowUp': focus(this.items[at - 1]); break;
+        case 'Home': focus(this.items[0]); break;
+        case 'End': focus(this.items[this.items.length - 1]); break;
+        case 'ArrowRight':
+          if (folder === undefined) return;
+          if (!this.expanded.has(folder)) this.toggle(folder);
+          else focus(this.items[at + 1]);
+          break;
+        case 'ArrowLeft':
+          if (folder !== undefined && this.expanded.has(folder)) this.toggle(folder);
+          else focus(parentFolder);
+          break;
+        case 'Enter':
+        case ' ':
+          act(item);
+          break;
+        default: return;
+      }
+      event.preventDefault();
+    });
+  }
+
+  toggle(folder) {
+    if (this.expanded.has(folder)) this.expanded.delete(folder);
+    else this.expanded.add(folder);
+    this.drawTree();
+    const item = this.items.find((i) => i.dataset.folder === folder);
+    if (item) {
+      for (const i of this.items) i.tabIndex = -1;
+      item.tabIndex = 0;
+      item.focus();
     }
   }
 
@@ -118,4 +214,25 @@ export class FilesPanel {
   currentFile() {
     return this.path ? { path: this.path, text: this.workspace.files[this.path] ?? '' } : null;
   }
+}
+
+/** The folders holding `path`, outermost first (`a/b/c.yaml` → `a`, `a/b`). */
+function ancestors(path) {
+  const parts = path.split('/');
+  return parts.slice(0, -1).map((_, i) => parts.slice(0, i + 1).join('/'));
+}
+
+/** Paths as nested folders: `{ path, folders: Map(name → node), files: [path] }`. */
+function folderTree(paths) {
+  const root = { path: '', folders: new Map(), files: [] };
+  for (const path of paths) {
+    let node = root;
+    const parts = path.split('/');
+    for (const part of parts.slice(0, -1)) {
+      if (!node.folders.has(part)) node.folders.set(part, { path: node.path ? `${node.path}/${part}` : part, folders: new Map(), files: [] });
+      node = node.folders.get(part);
+    }
+    node.files.push(path);
+  }
+  return root;
 }

@@ -1,0 +1,113 @@
+// The window's layout: panes resized by dragging (or arrow keys on) their splitters, sizes kept
+// across visits; below 1024 px a pane switcher shows one pane at a time; the secondary panels
+// (Diagnostics, Spec, Versions) as tabs.
+const SIZES_KEY = 'proton-playground:layout';
+/** Each splitter's CSS variable, its unit, limits and step. */
+const SIZES = {
+  files: { variable: '--files-width', min: 120, max: 480, initial: 200 },
+  editor: { variable: '--editor-width', min: 240, max: 1600, initial: null, fraction: true },
+  inputs: { variable: '--inputs-width', min: 220, max: 640, initial: 300 },
+  panels: { variable: '--panels-height', min: 64, max: 900, initial: null },
+};
+const STEP = 24;
+
+function savedSizes() {
+  try {
+    return JSON.parse(localStorage.getItem(SIZES_KEY) || '{}') || {};
+  } catch {
+    return {};
+  }
+}
+
+function setSize(name, px) {
+  const spec = SIZES[name];
+  const value = Math.round(Math.max(spec.min, Math.min(spec.max, px)));
+  document.documentElement.style.setProperty(spec.variable, `${value}px`);
+  return value;
+}
+
+/** Wires the splitters of `root` (the workbench). */
+export function setUpSplitters(root) {
+  const sizes = savedSizes();
+  for (const [name, px] of Object.entries(sizes)) if (SIZES[name] && Number.isFinite(px)) setSize(name, px);
+  for (const splitter of root.querySelectorAll('.splitter')) {
+    const name = splitter.dataset.size;
+    const vertical = splitter.getAttribute('aria-orientation') === 'vertical';
+    // The pane the splitter sizes: the one before it, except the panels below it.
+    const pane = name === 'panels' ? splitter.nextElementSibling : splitter.previousElementSibling;
+    const current = () => (vertical ? pane.getBoundingClientRect().width : pane.getBoundingClientRect().height);
+    const commit = (px) => {
+      sizes[name] = setSize(name, px);
+      splitter.setAttribute('aria-valuenow', String(sizes[name]));
+      try {
+        localStorage.setItem(SIZES_KEY, JSON.stringify(sizes));
+      } catch {
+        // Storage full or refused: the size holds for this visit.
+      }
+    };
+    splitter.setAttribute('aria-valuemin', String(SIZES[name].min));
+    splitter.setAttribute('aria-valuemax', String(SIZES[name].max));
+    splitter.addEventListener('pointerdown', (event) => {
+      event.preventDefault();
+      splitter.setPointerCapture(event.pointerId);
+      splitter.classList.add('dragging');
+      const start = vertical ? event.clientX : event.clientY;
+      const from = current();
+      const move = (e) => {
+        const delta = (vertical ? e.clientX : e.clientY) - start;
+        // The panels sit below their splitter: dragging down makes them smaller.
+        commit(name === 'panels' ? from - delta : from + delta);
+      };
+      const up = () => {
+        splitter.classList.remove('dragging');
+        splitter.removeEventListener('pointermove', move);
+        splitter.removeEventListener('pointerup', up);
+      };
+      splitter.addEventListener('pointermove', move);
+      splitter.addEventListener('pointerup', up);
+    });
+    splitter.addEventListener('keydown', (event) => {
+      const grow = vertical ? { ArrowRight: 1, ArrowLeft: -1 } : { ArrowUp: 1, ArrowDown: -1 };
+      if (!(event.key in grow)) return;
+      event.preventDefault();
+      commit(current() + grow[event.key] * STEP);
+    });
+  }
+}
+
+/** The pane switcher below 1024 px: shows one pane of the workbench at a time. */
+export function setUpPaneSwitcher(nav, workbench) {
+  const show = (pane) => {
+    workbench.dataset.pane = pane;
+    for (const tab of nav.querySelectorAll('[role=tab]')) tab.setAttribute('aria-selected', String(tab.dataset.pane === pane));
+  };
+  for (const tab of nav.querySelectorAll('[role=tab]')) tab.addEventListener('click', () => show(tab.dataset.pane));
+  return { show };
+}
+
+/**
+ * Tabs over panels: `tablist` holds `[role=tab]` buttons whose `aria-controls` name the panels.
+ * Arrow keys move between tabs (one Tab stop). Returns `select(panelId)`.
+ */
+export function setUpTabs(tablist) {
+  const tabs = () => [...tablist.querySelectorAll('[role=tab]')];
+  const select = (panelId) => {
+    for (const tab of tabs()) {
+      const selected = tab.getAttribute('aria-controls') === panelId;
+      tab.setAttribute('aria-selected', String(selected));
+      tab.tabIndex = selected ? 0 : -1;
+      document.getElementById(tab.getAttribute('aria-controls')).hidden = !selected;
+    }
+  };
+  for (const tab of tabs()) tab.addEventListener('click', () => select(tab.getAttribute('aria-controls')));
+  tablist.addEventListener('keydown', (event) => {
+    const all = tabs();
+    const at = all.indexOf(document.activeElement);
+    const step = { ArrowRight: 1, ArrowLeft: -1 }[event.key];
+    if (at < 0 || !step) return;
+    const next = all[(at + step + all.length) % all.length];
+    select(next.getAttribute('aria-controls'));
+    next.focus();
+  });
+  return { select };
+}
