@@ -5,6 +5,7 @@ import { answerState } from './engine/answer.js';
 import * as store from './store.js';
 import { h, clear, download } from './dom.js';
 import { exampleWorkspace, fillSuggestedMocks, persisted, SPEC_PATH } from './workspace.js';
+import { bundleOfPath } from './engine/answer.js';
 import { InputsForm } from './panels/form.js';
 import { MocksPanel } from './panels/mocks.js';
 import { FilesPanel } from './panels/files.js';
@@ -19,6 +20,9 @@ import { setUpSharing } from './share-dialog.js';
 import { setUpTabConflicts } from './tab-conflicts.js';
 import { setUpExport } from './export.js';
 import { exposeHooks } from './bench-hooks.js';
+import { setUpSplitters, setUpPaneSwitcher, setUpTabs } from './layout.js';
+import { setUpHelp } from './help.js';
+import { linkLines } from './line-links.js';
 
 const $ = (id) => document.getElementById(id);
 /** The last save's failure (storage full): it stays in the status line until a save works. */
@@ -40,6 +44,8 @@ let summary = null;
 let bundle = null;
 let report = null;
 let firstRenderMs = null;
+/** How long the last engine answer took, round trip (shown in the status line). */
+let renderMs = null;
 /** When the engine's first answer was shown (after the shipped one, on a first visit). */
 let engineAnswered = null;
 
@@ -59,16 +65,43 @@ const engine = new Engine((reason, { timedOut }) => {
   }
 });
 
+setUpSplitters($('workbench'));
+const panes = setUpPaneSwitcher(document.querySelector('.pane-switcher'), $('workbench'));
+const panelTabs = setUpTabs(document.querySelector('.panel-tabs'));
+
+/** The editor's questions, answered by the engine from the analyzed workspace (src/assist). */
+const assist = {
+  ask: (question, path, text, offset) => engine.call('assist', { files: workspace.files, state: answerState(workspace), question, path, text, offset }).catch(() => null),
+  onDefinition(location, from) {
+    if (!location) {
+      status(`No definition found at the cursor in ${from}`);
+      return;
+    }
+    panes.show('editor');
+    files.reveal(location.file, location.line, location.column);
+  },
+  onCursorLine: (path, line) => links.fromTemplate(path, line),
+};
+
 const form = new InputsForm($('form'), (change) => changed(change));
 const mocks = new MocksPanel($('mocks'), (change) => changed(change));
 const files = new FilesPanel({
   tree: $('file-tree'), editor: $('editor'), newName: $('new-file-name'),
   addButton: $('add-file'), renameButton: $('rename-file'), deleteButton: $('delete-file'),
-}, (change) => changed(change));
+}, (change) => changed(change), { assist, onOpen: showOpenFile });
 const outputs = new OutputsPanel({
-  tabs: $('output-tabs'), views: $('outputs'), copy: $('copy-output'),
+  tabs: $('output-tabs'), views: $('outputs'), state: $('rendered-state'), copy: $('copy-output'),
   downloadOne: $('download-output'), downloadZip: $('download-zip'),
-}, status);
+}, status, (path, line) => links.fromOutput(path, line));
+const links = linkLines({
+  engine,
+  files,
+  outputs,
+  status,
+  get workspace() { return workspace; },
+  get report() { return report; },
+  get bundle() { return bundle; },
+});
 const diagnosticsPanel = new DiagnosticsPanel($('diagnostics'), $('diagnostic-counts'), jump, jumpRendered);
 // Comparing versions and checking a fleet render many templates: they run in a worker of their
 // own, started after the first render, so typing never waits behind them.
@@ -109,6 +142,7 @@ const shownKey = () => JSON.stringify([workspace.id, workspace.selection.root, w
 async function update() {
   persist();
   const asked = shownKey();
+  const started = performance.now();
   let result;
   try {
     result = await engine.update({ files: workspace.files, state: answerState(workspace) });
@@ -120,6 +154,7 @@ async function update() {
   // The user picked another workspace, template or target meanwhile: a newer update answers.
   if (asked !== shownKey()) return;
   engineAnswered ??= performance.now();
+  renderMs = performance.now() - started;
   show(result);
 }
 
@@ -142,9 +177,12 @@ function show(result, { shipped = false } = {}) {
   openBundleFile();
   form.render(bundle, workspace);
   mocks.render(bundle, workspace);
-  outputs.show(report, workspace.selection.output);
+  const { shown, stale } = keepLastGood(report);
+  outputs.show(shown, workspace.selection.output, stale);
+  links.refresh();
   const all = allDiagnostics();
   diagnosticsPanel.show(all);
+  showCounts(all);
   files.showDiagnostics(all);
   outputs.showDiagnostics(report ? report.diagnostics : []);
   lastDiagnostics = all;
@@ -160,7 +198,56 @@ function show(result, { shipped = false } = {}) {
     else versionsTimer = setTimeout(refreshVersions, 250);
   }
   const errors = all.filter((d) => d.severity === 'error').length;
-  status(report ? `Rendered ${report.outputs.length} file${report.outputs.length === 1 ? '' : 's'}${errors ? `, ${errors} error${errors === 1 ? '' : 's'}` : ''}` : 'No bundle found');
+  const staleNote = stale.length ? ` (${stale.length} shown from the last good render)` : '';
+  status(report ? `Rendered ${report.outputs.length} file${report.outputs.length === 1 ? '' : 's'}${errors ? `, ${errors} error${errors === 1 ? '' : 's'}` : ''}${staleNote}` : 'No bundle found');
+}
+
+/**
+ * The last good render of each file of the shown template and target: a file whose render fails
+ * now (a half-typed edit) stays on screen from it, marked stale, until it renders again.
+ */
+let lastGood = { key: null, outputs: new Map() };
+function keepLastGood(current) {
+  if (!current) return { shown: current, stale: [] };
+  const key = shownKey();
+  if (lastGood.key !== key) lastGood = { key, outputs: new Map() };
+  const prefix = bundle && bundle.root ? `${bundle.root}/` : '';
+  const failing = new Set(current.diagnostics.filter((d) => d.severity === 'error' && d.code.startsWith('template-') && d.file).map((d) => d.file));
+  const rendered = new Map(current.outputs.map((o) => [o.path, o]));
+  const stale = [...lastGood.outputs.keys()].filter((path) => !rendered.has(path) && failing.has(prefix + path));
+  const order = [...new Set([...lastGood.outputs.keys(), ...rendered.keys()])];
+  const outputsShown = order.filter((path) => rendered.has(path) || stale.includes(path)).map((path) => rendered.get(path) || lastGood.outputs.get(path));
+  for (const o of current.outputs) lastGood.outputs.set(o.path, o);
+  return { shown: { ...current, outputs: outputsShown }, stale };
+}
+
+/** Error and warning counts in the Diagnostics tab and the status line, and the render time. */
+function showCounts(all) {
+  const errors = all.filter((d) => d.severity === 'error').length;
+  const warnings = all.filter((d) => d.severity === 'warning').length;
+  $('count-diagnostics').textContent = errors + warnings ? String(errors + warnings) : '';
+  $('status-counts').textContent = `${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`;
+  $('render-time').textContent = renderMs === null ? '' : `engine ${renderMs.toFixed(0)} ms`;
+}
+
+/**
+ * The open file's path over the editor, with what it is to its bundle. A file of another
+ * template of the workspace selects that template: what is edited is what renders.
+ */
+function showOpenFile(path) {
+  const owner = summary && path ? bundleOfPath(summary, path) : null;
+  if (owner && workspace && owner.root !== workspace.selection.root) {
+    workspace.selection.root = owner.root;
+    workspace.selection.target = null;
+    form.signature = null;
+    mocks.signature = null;
+    update();
+  }
+  $('editor-path').textContent = path || '(no file)';
+  $('editor-path').title = path || '';
+  const rel = owner && owner.root ? path.slice(owner.root.length + 1) : path;
+  const infra = owner && owner.infrastructure.find((i) => i.files.includes(rel));
+  $('editor-role').textContent = infra ? `${infra.target} template of ${owner.label}` : owner ? owner.label : '';
 }
 
 /** The workspace's findings and the render's, all with workspace paths (the engine puts them there). */
@@ -191,17 +278,23 @@ function refreshSelectors() {
 }
 
 function jump(d) {
-  if (form.focus(d.subject)) return;
+  if (form.focus(d.subject)) {
+    panes.show('inputs');
+    return;
+  }
+  panes.show('editor');
   if (d.file && files.reveal(d.file, d.line, d.column)) return;
   if (d.file && d.file !== SPEC_PATH) status(`${d.file} is not a bundle file`);
 }
 
 function jumpRendered(at) {
+  panes.show('results');
   if (!outputs.reveal(at.file, at.line, at.column)) status(`${at.file} was not rendered`);
 }
 
 function attach(ws) {
   workspace = ws;
+  summary = null; // the last one described the previous workspace
   files.attach(workspace);
   form.signature = null;
   mocks.signature = null;
@@ -226,6 +319,17 @@ function refreshRecent() {
   }
 }
 
+/** After a switch of target, the editor shows that target's template if it showed another's. */
+function openTargetFile() {
+  if (!bundle) return;
+  const prefix = bundle.root ? `${bundle.root}/` : '';
+  const open = workspace.selection.file || '';
+  const rel = open.startsWith(prefix) ? open.slice(prefix.length) : null;
+  const target = bundle.infrastructure.find((i) => i.target === workspace.selection.target);
+  const elsewhere = bundle.infrastructure.some((i) => i !== target && i.files.includes(rel));
+  if (target && target.files[0] && (rel === null || elsewhere)) files.open(`${prefix}${target.files[0]}`);
+}
+
 function setUpSelectors() {
   $('example').addEventListener('change', async (event) => {
     const ex = examples.find((e) => e.id === event.target.value);
@@ -243,7 +347,12 @@ function setUpSelectors() {
   $('target').addEventListener('change', (event) => {
     workspace.selection.target = event.target.value;
     mocks.signature = null;
+    openTargetFile();
     update();
+  });
+  $('status-counts').addEventListener('click', () => {
+    panes.show('results');
+    panelTabs.select('diagnostics-panel');
   });
   $('recent').addEventListener('change', async (event) => {
     const saved = store.findRecent(event.target.value);
@@ -296,11 +405,13 @@ const sharing = setUpSharing(page);
 
 async function main() {
   const { loadFiles } = setUpLoading(page);
+  setUpHelp();
   setUpExport(page);
   setUpSelectors();
   examples = await (window.protonPlaygroundExamples || fetch('examples.json').then((r) => r.json()));
   const exampleSelect = $('example');
-  exampleSelect.append(h('option', { value: '' }, '(your bundle)'));
+  // Shown while the workspace is not a gallery example (a bundle of the user's).
+  exampleSelect.append(h('option', { value: '', disabled: true }, 'Choose an example…'));
   for (const ex of examples) exampleSelect.append(h('option', { value: ex.id }, ex.title));
   attach(sharing.sharedWorkspace() || savedOrFirstExample());
   engine.call('version').then((v) => { $('version').textContent = `Engine ${v}.`; });

@@ -2,7 +2,7 @@
 import { test, expect } from '@playwright/test';
 import { unzipSync, strFromU8, zipSync, strToU8 } from 'fflate';
 import { readFileSync } from 'node:fs';
-import { SHOTS, open, outputText, pickExample, pickFolder, diagnostics } from './helpers.js';
+import { SHOTS, open, outputText, pickExample, pickFolder, diagnostics, openPanel } from './helpers.js';
 
 const ENV_OUT = 'ecs-shared-env/v1/infrastructure/cloudformation.yaml';
 
@@ -50,7 +50,7 @@ test('2. editing an input re-renders without a button', async ({ page }) => {
   await expect.poll(() => outputText(page, 'infrastructure/cloudformation.yaml')).toContain('CidrBlock: "10.99.0.0/16"');
   await page.getByLabel('NAT gateways').selectOption({ label: '2' });
   await expect.poll(() => outputText(page, 'infrastructure/cloudformation.yaml')).toContain('NatGateway2:');
-  await expect(page.getByRole('region', { name: 'Spec' })).toContainText('nat_gateway_count: 2');
+  await expect(await openPanel(page, 'Spec')).toContainText('nat_gateway_count: 2');
   await page.screenshot({ path: `${SHOTS}/2-edit-input.png`, fullPage: true });
 });
 
@@ -173,8 +173,8 @@ test('8. a service: pipeline inputs once, instances added and renamed, pipeline 
   await page.getByRole('button', { name: 'Add component outputs' }).click();
   await page.getByLabel('Component outputs Output1').fill('arn:aws:iam::111122223333:policy/queue-access');
   await expect.poll(() => outputText(page, 'instance_infrastructure/cloudformation.yaml')).toContain('- arn:aws:iam::111122223333:policy/queue-access');
-  await expect(page.getByRole('region', { name: 'Spec' })).toContainText('name: staging');
-  await expect(page.getByRole('region', { name: 'Spec' })).toContainText('aws proton create-service');
+  await expect(await openPanel(page, 'Spec')).toContainText('name: staging');
+  await expect(await openPanel(page, 'Spec')).toContainText('aws proton create-service');
   await page.screenshot({ path: `${SHOTS}/8-service.png`, fullPage: true });
 });
 
@@ -272,7 +272,7 @@ test('files can be added, renamed and deleted', async ({ page }) => {
 
 test('the Versions panel classifies changes, judges the bump and lists compatibility', async ({ page }) => {
   await open(page);
-  const panel = page.getByRole('region', { name: 'Versions' });
+  const panel = await openPanel(page, 'Versions');
   await panel.getByLabel('Old version').selectOption({ label: 'ecs-shared-env:1' });
   await panel.getByLabel('New version').selectOption({ label: 'ecs-shared-env:2' });
   const changes = panel.getByRole('table', { name: 'Changes' });
@@ -299,13 +299,13 @@ test('a service paired with a loaded environment gets its declared outputs as mo
 test('the Versions panel follows the selected template and compares it with its previous major', async ({ page }) => {
   await open(page);
   // A first major is compared with the next one.
-  const versions = page.getByRole('region', { name: 'Versions' });
+  const versions = await openPanel(page, 'Versions');
   await expect(versions.getByLabel('Old version')).toHaveValue('ecs-shared-env/v1');
   await expect(versions.getByLabel('New version')).toHaveValue('ecs-shared-env/v2');
   await expect(versions).toContainText('Needs major');
   await pickFolder(page, '../examples/templates');
   await page.getByLabel('Template').selectOption({ label: 'ecs-fargate-service:2 (service)' });
-  const panel = page.getByRole('region', { name: 'Versions' });
+  const panel = await openPanel(page, 'Versions');
   await expect(panel.getByLabel('Old version')).toHaveValue('ecs-fargate-service/v1');
   await expect(panel.getByLabel('New version')).toHaveValue('ecs-fargate-service/v2');
   await expect(panel.getByRole('table', { name: 'Changes' })).toContainText('ecs-shared-env:2 added');
@@ -315,7 +315,7 @@ test('compatibility per instance: each instance against the environment template
   await open(page);
   await pickFolder(page, '../examples/templates');
   await page.getByLabel('Template').selectOption({ label: 'ecs-fargate-service:2 (service)' });
-  const panel = page.getByRole('region', { name: 'Versions' });
+  const panel = await openPanel(page, 'Versions');
   await expect(panel.getByLabel('New version')).toHaveValue('ecs-fargate-service/v2');
   await expect(panel.getByLabel('Verdict for dev')).toContainText('compatible: ecs-shared-env:2 is in the registration');
   await panel.getByLabel('Environment for dev').fill('ecs-shared-env:1');
@@ -329,7 +329,7 @@ test('a loose service bundle gets a declared list of compatible environments', a
   await pickFolder(page, '../examples/templates/ecs-fargate-service/v1');
   await page.getByRole('treeitem', { name: '.template-registration.yaml', exact: true }).click();
   await page.getByRole('button', { name: 'Delete' }).click();
-  const panel = page.getByRole('region', { name: 'Versions' });
+  const panel = await openPanel(page, 'Versions');
   await expect(panel.getByLabel('Verdict for dev')).toContainText('NOT compatible');
   await panel.getByLabel('Compatible environments').fill('my-env-template:3');
   await panel.getByLabel('Compatible environments').press('Enter');
@@ -342,7 +342,7 @@ test('fleet check: spec files of running instances against the selected version'
   await open(page);
   await pickFolder(page, '../examples/templates');
   await page.getByLabel('Template').selectOption({ label: 'ecs-shared-env:2 (environment)' });
-  const panel = page.getByRole('region', { name: 'Versions' });
+  const panel = await openPanel(page, 'Versions');
   await expect(panel.getByLabel('New version')).toHaveValue('ecs-shared-env/v2');
   await panel.getByLabel('Spec files for the fleet check').setInputFiles([
     { name: 'dev.yaml', mimeType: 'text/yaml', buffer: Buffer.from('proton: EnvironmentSpec\nspec:\n  cost_center: CC-1\n') },
@@ -366,6 +366,7 @@ test('the file pickers are in the Tab order; a field without a default offers cl
   }
   expect(reached).toContain('open-archive');
   expect(reached).toContain('open-folder');
+  await openPanel(page, 'Spec');
   await page.locator('#import-spec').focus();
   expect(await page.evaluate(() => document.activeElement.id)).toBe('import-spec');
   // The grey of defaults stays readable: WCAG AA against the page.

@@ -26,6 +26,12 @@ export function diagnostics(page) {
   return page.getByRole('region', { name: 'Diagnostics' });
 }
 
+/** Opens a secondary panel's tab (Diagnostics, Spec, Versions) and returns its region. */
+export async function openPanel(page, name) {
+  await page.getByRole('tab', { name: new RegExp(`^${name}\\b`) }).click();
+  return page.getByRole('region', { name });
+}
+
 /** Loads a folder through the folder picker and waits until it is the workspace. */
 export async function pickFolder(page, path) {
   await page.locator('#open-folder').setInputFiles(path);

@@ -4,7 +4,7 @@
 import { test, expect } from '@playwright/test';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { SHOTS, open, outputText, diagnostics } from './helpers.js';
+import { SHOTS, open, outputText, diagnostics, openPanel } from './helpers.js';
 
 const DIST = new URL('../../dist', import.meta.url).pathname;
 
@@ -43,7 +43,7 @@ test('hostile file names, templates, schema text, inputs and mocks are shown as 
   await page.getByLabel(IMG).fill(`${SCRIPT}${IMG}`);
   await expect.poll(() => outputText(page, 'infrastructure/cloudformation.yaml')).toContain(`Description: "${SCRIPT}${IMG}"`);
   await page.getByLabel('Environment name').fill(IMG);
-  await expect(page.getByRole('region', { name: 'Spec' })).toContainText(SCRIPT);
+  await expect(await openPanel(page, 'Spec')).toContainText(SCRIPT);
   await page.screenshot({ path: `${SHOTS}/safety-payloads.png`, fullPage: true });
   expect(await pwned()).toBe(false);
   expect(await page.locator('img[src=x]').count()).toBe(0);
@@ -132,7 +132,7 @@ test('a watchdog ends an engine busy past its deadline, says on what, and keeps 
 
 test('the Versions panel works in a worker of its own: its crash leaves rendering alone', async ({ page }) => {
   await open(page);
-  const panel = page.getByRole('region', { name: 'Versions' });
+  const panel = await openPanel(page, 'Versions');
   await expect(panel.getByLabel('Compatibility findings')).toBeVisible();
   // The render worker (started by the boot script) and the Versions worker.
   expect(page.workers()).toHaveLength(2);

@@ -1,5 +1,6 @@
 // The diagnostics list: every finding with file, line and message; clicking one jumps there.
-// A finding in rendered CloudFormation also names its rendered line, which jumps to the output.
+// A finding in rendered CloudFormation also names its rendered line, which jumps to the output;
+// each finding links its rule's documentation.
 import { h, clear } from '../dom.js';
 
 export class DiagnosticsPanel {
@@ -24,7 +25,9 @@ export class DiagnosticsPanel {
         `${where} ${d.severity}[${d.code}]: ${d.message}`,
         d.hint ? h('span', { class: 'hint' }, `hint: ${d.hint}`) : null);
       button.addEventListener('click', () => this.onJump(d));
-      const item = h('li', {}, button);
+      // The rule's documentation: the docs page's section for its family (`cfn-…`, `input-…`).
+      const family = d.code.split('-')[0];
+      const item = h('li', {}, button, h('a', { class: 'rule', href: `docs/#rule-${family}`, target: '_blank', rel: 'noopener', title: `What ${d.code} means and what to do` }, `about ${d.code}`));
       if (d.rendered) {
         const at = `${d.rendered.file}:${d.rendered.line}:${d.rendered.column}`;
         const rendered = h('button', { type: 'button', class: 'rendered-at', title: 'Show in the rendered output' }, `rendered ${at}`);

@@ -81,28 +81,28 @@ export class FilesPanel {
     clear(this.treeEl);
     const root = folderTree(paths);
     this.items = [];
-    const draw = (node, parent, level) => {
+    // A flat list of tree items with levels (ARIA's flat tree): each item's name is its own text,
+    // a file's with its folders (in zero-size text), so it is found by its full path.
+    const draw = (node, level) => {
+      const indent = `padding-left: ${(level - 1) * 0.8 + 0.25}rem`;
       for (const [name, child] of node.folders) {
         const open = this.expanded.has(child.path);
-        const item = h('li', { role: 'treeitem', class: 'folder', 'aria-label': name, 'aria-level': String(level), 'aria-expanded': String(open), tabindex: '-1', dataset: { folder: child.path } },
-          h('span', { class: 'row', style: `padding-left: ${(level - 1) * 0.8}rem` }, name));
-        if ([...errorFiles].some((f) => f.startsWith(`${child.path}/`)) && !open) item.classList.add('has-error');
-        parent.append(item);
+        const hasError = !open && [...errorFiles].some((f) => f.startsWith(`${child.path}/`));
+        const item = h('li', { role: 'treeitem', class: `folder${hasError ? ' has-error' : ''}`, 'aria-level': String(level), 'aria-expanded': String(open), tabindex: '-1', style: indent, dataset: { folder: child.path } },
+          h('span', { class: 'row' }, name));
+        this.treeEl.append(item);
         this.items.push(item);
-        if (open) {
-          const group = h('ul', { role: 'group' });
-          item.append(group);
-          draw(child, group, level + 1);
-        }
+        if (open) draw(child, level + 1);
       }
       for (const path of node.files) {
-        const item = h('li', { role: 'treeitem', 'aria-label': path, 'aria-level': String(level), 'aria-selected': String(path === this.path), tabindex: '-1', class: errorFiles.has(path) ? 'has-error' : '', dataset: { file: path }, title: path },
-          h('span', { class: 'row', style: `padding-left: ${(level - 1) * 0.8}rem` }, path.split('/').pop()));
-        parent.append(item);
+        const cut = path.lastIndexOf('/') + 1;
+        const item = h('li', { role: 'treeitem', 'aria-level': String(level), 'aria-selected': String(path === this.path), tabindex: '-1', class: errorFiles.has(path) ? 'has-error' : '', style: indent, dataset: { file: path }, title: path },
+          h('span', { class: 'row' }, cut ? h('span', { class: 'folder-prefix' }, path.slice(0, cut)) : null, path.slice(cut)));
+        this.treeEl.append(item);
         this.items.push(item);
       }
     };
-    draw(root, this.treeEl, 1);
+    draw(root, 1);
     const current = this.items.find((i) => i.dataset.file === this.path) || this.items[0];
     if (current) current.tabIndex = 0;
     if (hadFocus && current) current.focus();
@@ -129,7 +129,8 @@ export class FilesPanel {
         next.focus();
       };
       const folder = item.dataset.folder;
-      const parentFolder = item.parentElement.closest('[role=treeitem]');
+      const level = Number(item.getAttribute('aria-level'));
+      const parentFolder = this.items.slice(0, at).reverse().find((i) => Number(i.getAttribute('aria-level')) < level);
       switch (event.key) {
         case 'ArrowDown': focus(this.items[at + 1]); break;
         case 'ArrowUp': focus(this.items[at - 1]); break;

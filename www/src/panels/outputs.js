@@ -5,8 +5,11 @@ import { h, clear, download } from '../dom.js';
 import { editorReady, editorModule } from '../editor-loader.js';
 
 export class OutputsPanel {
-  constructor({ tabs, views, copy, downloadOne, downloadZip }, onStatus) {
+  /** `onLine(path, line)` hears a click on a rendered line (the page links it to its template). */
+  constructor({ tabs, views, state, copy, downloadOne, downloadZip }, onStatus, onLine = () => {}) {
     this.tabs = tabs;
+    this.state = state;
+    this.onLine = onLine;
     this.views = views;
     this.onStatus = onStatus;
     this.outputs = [];
@@ -23,8 +26,15 @@ export class OutputsPanel {
     downloadZip.addEventListener('click', () => this.downloadZip());
   }
 
-  show(report, preferred) {
+  /**
+   * Shows a render's files. `stale` names files shown from the last good render because the
+   * current one failed on them (a half-typed edit): they stay, dimmed, until the next good one.
+   */
+  show(report, preferred, stale = []) {
     const outputs = report ? [...report.outputs, ...report.extras] : [];
+    this.stale = stale;
+    this.views.classList.toggle('stale', stale.length > 0);
+    this.state.textContent = stale.length ? `(stale: ${stale.join(', ')} does not render now; see Diagnostics)` : '';
     const paths = outputs.map((o) => o.path);
     const samePaths = paths.join('\n') === this.outputs.map((o) => o.path).join('\n');
     this.outputs = outputs;
@@ -55,7 +65,7 @@ export class OutputsPanel {
       const region = h('section', { role: 'region', 'aria-label': `Rendered ${o.path}`, class: 'output-view', dataset: { path: o.path } });
       this.views.append(region);
       const cm = editorModule();
-      if (cm) this.editors.set(o.path, new cm.EditorView({ parent: region, state: cm.readOnlyState(o.path, o.content) }));
+      if (cm) this.editors.set(o.path, new cm.EditorView({ parent: region, state: cm.readOnlyState(o.path, o.content, (line) => this.onLine(o.path, line)) }));
       else this.editors.set(o.path, region.appendChild(h('pre', { class: 'code' }, o.content)));
     }
   }
@@ -80,6 +90,15 @@ export class OutputsPanel {
         .filter((d) => d.rendered && d.rendered.file === path)
         .map((d) => ({ ...d, line: d.rendered.line, column: d.rendered.column }));
       cm.showDiagnostics(view, here);
+    }
+  }
+
+  /** Marks the 1-based `lines` of output `path` as made by the template line at the cursor. */
+  markLinked(path, lines, { scroll = false } = {}) {
+    const cm = editorModule();
+    for (const [p, view] of this.editors) {
+      if (!cm || view instanceof HTMLElement) continue;
+      cm.markLinkedLines(view, p === path ? lines : [], { scroll: scroll && p === path });
     }
   }
 

@@ -1,0 +1,230 @@
+// The authoring window (issue #16): the layout, an editor that knows Proton (completion, hover,
+// go to definition), template ↔ output linking, stale renders, help.
+import { test, expect } from '@playwright/test';
+import { SHOTS, open, outputText, pickExample, pickFolder, diagnostics, openPanel } from './helpers.js';
+
+const ENV_TEMPLATE = 'ecs-shared-env/v1/infrastructure/cloudformation.yaml';
+const ENV_OUT = 'infrastructure/cloudformation.yaml';
+
+/** The centre of `word` in the first visible editor line holding `lineText` (in `scope`). */
+async function wordPoint(page, scope, lineText, word) {
+  const line = page.locator(`${scope} .cm-line`, { hasText: lineText }).first();
+  await line.scrollIntoViewIfNeeded();
+  return line.evaluate((el, w) => {
+    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    let text = '';
+    const nodes = [];
+    while (walker.nextNode()) {
+      nodes.push([walker.currentNode, text.length]);
+      text += walker.currentNode.data;
+    }
+    const at = text.indexOf(w) + Math.floor(w.length / 2);
+    const [node, start] = nodes.filter(([, s]) => s <= at).pop();
+    const range = document.createRange();
+    range.setStart(node, at - start);
+    range.setEnd(node, at - start + 1);
+    const r = range.getBoundingClientRect();
+    return { x: r.left + r.width / 2, y: r.top + r.height / 2 };
+  }, word);
+}
+
+/** Puts the editor's cursor at the end of its line holding `lineText`. */
+async function cursorAtEndOf(page, lineText) {
+  await page.locator('#editor .cm-line', { hasText: lineText }).first().click();
+  await page.keyboard.press('End');
+}
+
+for (const [width, height] of [[1280, 800], [1920, 1080]]) {
+  test(`a window, not a page: no page scroll at ${width}×${height}, editor, form and output side by side`, async ({ page }) => {
+    await page.setViewportSize({ width, height });
+    await open(page);
+    await expect(page.locator('#editor .cm-editor')).toBeVisible();
+    const sizes = await page.evaluate(() => ({ scroll: document.documentElement.scrollHeight, inner: window.innerHeight, width: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
+    expect(sizes.scroll).toBeLessThanOrEqual(sizes.inner);
+    expect(sizes.width).toBeLessThanOrEqual(sizes.innerWidth);
+    for (const target of [page.locator('#editor'), page.getByLabel('vpc_cidr'), page.getByRole('region', { name: `Rendered ${ENV_OUT}` }), page.getByRole('region', { name: 'Diagnostics' }), page.locator('.statusline')]) {
+      const box = await target.boundingBox();
+      expect(box).not.toBeNull();
+      expect(box.y + Math.min(box.height, 20)).toBeLessThanOrEqual(height);
+      expect(box.x + 10).toBeLessThanOrEqual(width);
+    }
+    const editor = await page.locator('#editor').boundingBox();
+    const output = await page.getByRole('region', { name: `Rendered ${ENV_OUT}` }).boundingBox();
+    expect(editor.height).toBeGreaterThan(height * 0.6);
+    expect(output.x).toBeGreaterThan(editor.x + editor.width);
+    // The open file's path heads the editor.
+    await expect(page.locator('#editor-path')).toHaveText(ENV_TEMPLATE);
+    // Tabs carry counts; the status line the counts and the time.
+    await expect(page.locator('#status-counts')).toContainText(/\d+ errors?, \d+ warnings?/);
+    await expect(page.locator('#render-time')).toContainText(/engine \d+ ms/);
+    await page.screenshot({ path: `${SHOTS}/window-${width}x${height}.png` });
+  });
+}
+
+test('panes resize by dragging and by keys, and keep their size', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await open(page);
+  const files = page.locator('#files-pane');
+  const before = (await files.boundingBox()).width;
+  const splitter = page.getByRole('separator', { name: 'Files pane width' });
+  const box = await splitter.boundingBox();
+  await page.mouse.move(box.x + box.width / 2, box.y + 100);
+  await page.mouse.down();
+  await page.mouse.move(box.x + 80, box.y + 100, { steps: 4 });
+  await page.mouse.up();
+  const after = (await files.boundingBox()).width;
+  expect(after).toBeGreaterThan(before + 50);
+  await page.getByRole('separator', { name: 'Inputs pane width' }).focus();
+  const inputsBefore = (await page.locator('#inputs-pane').boundingBox()).width;
+  await page.keyboard.press('ArrowRight');
+  expect((await page.locator('#inputs-pane').boundingBox()).width).toBeGreaterThan(inputsBefore);
+  await page.reload();
+  await expect(page.getByRole('region', { name: `Rendered ${ENV_OUT}` })).toBeVisible();
+  expect(Math.abs((await files.boundingBox()).width - after)).toBeLessThan(3);
+});
+
+test('below 1024 px a pane switcher shows one pane at a time', async ({ page }) => {
+  await page.setViewportSize({ width: 800, height: 900 });
+  await page.goto('/');
+  const switcher = page.getByRole('tablist', { name: 'Panes' });
+  await expect(switcher).toBeVisible();
+  await expect(page.locator('#editor')).toBeVisible();
+  await expect(page.getByRole('region', { name: `Rendered ${ENV_OUT}` })).toBeHidden();
+  await page.screenshot({ path: `${SHOTS}/window-800x900-editor.png` });
+  await switcher.getByRole('tab', { name: 'Output' }).click();
+  await expect(page.getByRole('region', { name: `Rendered ${ENV_OUT}` })).toBeVisible();
+  const output = await page.getByRole('region', { name: `Rendered ${ENV_OUT}` }).boundingBox();
+  expect(output.y).toBeLessThan(300);
+  await page.screenshot({ path: `${SHOTS}/window-800x900-output.png` });
+  await switcher.getByRole('tab', { name: 'Inputs' }).click();
+  await expect(page.getByLabel('vpc_cidr')).toBeVisible();
+  const sizes = await page.evaluate(() => ({ scroll: document.documentElement.scrollHeight, inner: window.innerHeight }));
+  expect(sizes.scroll).toBeLessThanOrEqual(sizes.inner);
+});
+
+test('completion lists the schema\'s inputs after {{ environment.inputs. and filters after |', async ({ page }) => {
+  await open(page);
+  await expect(page.locator('#editor .cm-editor')).toBeVisible();
+  await cursorAtEndOf(page, 'Proton-managed shared ECS environment');
+  await page.keyboard.press('Enter');
+  await page.keyboard.type('# {{ environment.inputs.');
+  const list = page.locator('.cm-tooltip-autocomplete');
+  await expect(list).toContainText('vpc_cidr');
+  await expect(list).toContainText('container_insights');
+  await expect(list).toContainText('log_retention_days');
+  await page.screenshot({ path: `${SHOTS}/completion.png` });
+  await page.keyboard.type('vpc');
+  await page.keyboard.press('Enter');
+  await page.keyboard.type(' | proton_');
+  await expect(list).toContainText('proton_cfn_sanitize');
+  await page.keyboard.press('Escape');
+  for (let i = 0; i < 'proton_'.length; i += 1) await page.keyboard.press('Backspace');
+  await page.keyboard.type('lower }}');
+  await expect.poll(() => outputText(page, ENV_OUT)).toMatch(/# 10\.\d+\.0\.0\/16\n/);
+});
+
+test('hover shows a name\'s current value and its schema; Ctrl+click goes to its definition', async ({ page }) => {
+  await open(page);
+  await expect(page.locator('#editor .cm-editor')).toBeVisible();
+  const cidr = await page.getByLabel('vpc_cidr').inputValue();
+  const point = await wordPoint(page, '#editor', 'environment.inputs.vpc_cidr', 'vpc_cidr');
+  await page.mouse.move(point.x, point.y);
+  const hover = page.locator('.assist-hover');
+  await expect(hover).toContainText(`'${cidr}'`);
+  await expect(hover).toContainText('CIDR block for the VPC');
+  await page.screenshot({ path: `${SHOTS}/hover.png` });
+  await page.keyboard.down('Control');
+  await page.mouse.click(point.x, point.y);
+  await page.keyboard.up('Control');
+  await expect(page.locator('#editor-path')).toHaveText('ecs-shared-env/v1/schema/schema.yaml');
+  await expect(page.locator('#editor .cm-activeLine')).toContainText('vpc_cidr:');
+});
+
+test('the cursor in the template marks its rendered lines; clicking a rendered line reveals its template line', async ({ page }) => {
+  await open(page);
+  await expect(page.locator('#editor .cm-editor')).toBeVisible();
+  const cidr = await page.getByLabel('vpc_cidr').inputValue();
+  const output = page.getByRole('region', { name: `Rendered ${ENV_OUT}` });
+  await output.locator('.cm-line', { hasText: `CidrBlock: "${cidr}"` }).first().click();
+  await expect(page.locator('#editor .cm-activeLine')).toContainText('CidrBlock: "{{ environment.inputs.vpc_cidr }}"');
+  await expect(output.locator('.cm-linked-line')).toContainText(`CidrBlock: "${cidr}"`);
+  await page.locator('#editor .cm-line', { hasText: 'EnableDnsSupport' }).first().click();
+  await expect(output.locator('.cm-linked-line').first()).toContainText('EnableDnsSupport: true');
+});
+
+test('a half-typed edit keeps the last good render, marked stale; an unclosed {{ is located where it was opened', async ({ page }) => {
+  await open(page);
+  await pickFolder(page, '../examples/templates');
+  await expect(page.locator('#editor .cm-editor')).toBeVisible();
+  await page.getByRole('treeitem', { name: ENV_TEMPLATE }).click();
+  await expect(page.locator('#editor-path')).toHaveText(ENV_TEMPLATE);
+  await cursorAtEndOf(page, 'Proton-managed shared ECS environment');
+  await page.keyboard.press('Enter');
+  await page.keyboard.type('# {{ environment.');
+  await expect(page.locator('#rendered-state')).toContainText('stale');
+  await expect(page.getByRole('region', { name: `Rendered ${ENV_OUT}` })).toContainText('AWSTemplateFormatVersion');
+  await expect(diagnostics(page)).toContainText('`{{` opened here is not closed');
+  await expect(diagnostics(page)).toContainText(`${ENV_TEMPLATE}:3:`);
+  // The services paired with this environment: no contract finding from its render failing.
+  const versions = await openPanel(page, 'Versions');
+  await expect(versions.getByLabel('Compatibility findings')).toContainText('does not render at the moment');
+  await expect(versions.getByLabel('Compatibility findings')).not.toContainText('contract-output');
+  await page.screenshot({ path: `${SHOTS}/stale.png` });
+  await page.getByRole('tab', { name: /^Diagnostics/ }).click();
+  await cursorAtEndOf(page, '# {{ environment.');
+  await page.keyboard.type('name }}');
+  await expect(page.locator('#rendered-state')).toHaveText('');
+  await expect.poll(() => outputText(page, ENV_OUT)).toMatch(/\n# \S+/);
+});
+
+test('the file tree: folders, one Tab stop, arrow keys', async ({ page }) => {
+  await open(page);
+  await pickFolder(page, '../examples/templates');
+  const tree = page.getByRole('tree', { name: 'File tree' });
+  expect(await tree.locator('[tabindex="0"]').count()).toBe(1);
+  const folder = tree.getByRole('treeitem', { name: 'ecs-shared-env', exact: true });
+  await expect(folder).toHaveAttribute('aria-expanded', 'true');
+  await folder.focus();
+  await page.keyboard.press('ArrowLeft');
+  await expect(tree.getByRole('treeitem', { name: 'ecs-shared-env', exact: true })).toHaveAttribute('aria-expanded', 'false');
+  await expect(tree.getByRole('treeitem', { name: ENV_TEMPLATE })).toHaveCount(0);
+  await page.keyboard.press('ArrowRight');
+  await expect(tree.getByRole('treeitem', { name: 'ecs-shared-env', exact: true })).toHaveAttribute('aria-expanded', 'true');
+  await page.keyboard.press('ArrowDown');
+  await expect(page.locator(':focus')).toHaveAttribute('aria-level', '2');
+  // ← closes an open folder, then moves to its parent.
+  await page.keyboard.press('ArrowLeft');
+  await expect(page.locator(':focus')).toHaveAttribute('aria-expanded', 'false');
+  await page.keyboard.press('ArrowLeft');
+  await expect(page.locator(':focus')).toHaveAttribute('aria-level', '1');
+});
+
+test('switching Target opens that target\'s template; the Example picker names no example for your bundle', async ({ page }) => {
+  await open(page);
+  await pickExample(page, 'ecs-fargate-service', 'instance_infrastructure/cloudformation.yaml');
+  await expect(page.locator('#editor-path')).toHaveText('ecs-fargate-service/v1/instance_infrastructure/cloudformation.yaml');
+  await page.getByLabel('Target').selectOption('pipeline');
+  await expect(page.locator('#editor-path')).toHaveText('ecs-fargate-service/v1/pipeline_infrastructure/cloudformation.yaml');
+  await expect(page.locator('#editor-role')).toContainText('pipeline template');
+  await pickFolder(page, '../examples/templates');
+  await expect(page.getByLabel('Example').locator('option:checked')).toHaveText('Choose an example…');
+});
+
+test('help: a first-visit hint, dismissed for good; Help links the docs; rule codes link their documentation', async ({ page }) => {
+  await open(page);
+  const hint = page.getByRole('note');
+  await expect(hint).toContainText('completion');
+  await hint.getByRole('button', { name: 'Got it' }).click();
+  await expect(hint).toBeHidden();
+  await page.reload();
+  await expect(page.getByRole('region', { name: `Rendered ${ENV_OUT}` })).toBeVisible();
+  await expect(page.getByRole('note')).toBeHidden();
+  await page.getByRole('button', { name: 'Help' }).click();
+  const help = page.getByRole('dialog', { name: 'Help' });
+  await expect(help.getByRole('link', { name: 'Documentation' })).toHaveAttribute('href', 'docs/');
+  await expect(help.getByRole('link', { name: 'Rule codes' })).toHaveAttribute('href', 'docs/#rules');
+  await help.getByRole('button', { name: 'Close' }).click();
+  await page.getByLabel('vpc_cidr').fill('not a cidr');
+  const rule = diagnostics(page).getByRole('link', { name: 'about input-pattern' });
+  await expect(rule).toHaveAttribute('href', 'docs/#rule-input');
+});
