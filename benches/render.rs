@@ -108,9 +108,41 @@ fn main() {
         request.mocks.service.name = Some(format!("svc-{n}"));
         run(bundle, &request);
     });
+    assist(&ws, &request);
     checks(root);
     println!();
     fleet(root);
+}
+
+/// The editor's questions (src/assist) on the bundle's pipeline template, at its last
+/// `.inputs.` (after a loop over `service_instances` when it has one): completion, hover, definition.
+fn assist(ws: &Workspace, request: &Request) {
+    use proton_playground::assist::{complete, definition, hover, Site};
+    let bundle = &ws.bundles[0];
+    let Some(infra) = bundle.infrastructure_for(Target::Pipeline) else {
+        return;
+    };
+    let file = &infra.files[0];
+    let text = bundle.files[file].clone();
+    let Some(at) = text.rfind(".inputs.") else {
+        return;
+    };
+    let offset = text[..at + ".inputs.".len()].encode_utf16().count();
+    let path = match bundle.root.as_str() {
+        "" => file.clone(),
+        root => format!("{root}/{file}"),
+    };
+    let site = Site::of(ws, &path).unwrap();
+    assert!(!complete(&site, request, &text, offset).items.is_empty());
+    measure("editor: completion after `.inputs.`", 2000, || {
+        complete(&site, request, &text, offset);
+    });
+    measure("editor: hover on the input there", 2000, || {
+        hover(&site, request, &text, offset + 1);
+    });
+    measure("editor: go to definition of it", 2000, || {
+        definition(&site, request, &text, offset + 1);
+    });
 }
 
 /// The CloudFormation checks alone, on the largest rendered template of the corpus: clean, and
