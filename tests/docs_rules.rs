@@ -11,7 +11,7 @@ fn sources(dir: &Path, out: &mut Vec<String>) {
         if path.is_dir() {
             sources(&path, out);
         } else if path.extension().is_some_and(|e| e == "rs")
-            && !path.file_name().is_some_and(|n| n == "tests.rs")
+            && path.file_name().is_none_or(|n| n != "tests.rs")
         {
             out.push(std::fs::read_to_string(&path).unwrap());
         }
