@@ -46,16 +46,16 @@ fn bundle_at<'w>(ws: &'w Workspace, root: &str) -> Result<&'w crate::Bundle, JsV
         .ok_or_else(|| JsValue::from_str(&format!("no bundle at `{root}`")))
 }
 
-fn hash_files(files: &BTreeMap<String, String>) -> u64 {
+fn hash_files(files: &impl Hash) -> u64 {
     let mut hasher = DefaultHasher::new();
     files.hash(&mut hasher);
     hasher.finish()
 }
 
-/// Makes the workspace of `files` the current one, analyzing only when the files changed, and
-/// returns its summary.
-fn load_workspace(files: BTreeMap<String, String>) -> JsValue {
-    let hash = hash_files(&files);
+/// Makes the workspace of `files` (loaded as `name`) the current one, analyzing only when the
+/// files changed, and returns its summary.
+fn load_workspace(files: BTreeMap<String, String>, name: &str) -> JsValue {
+    let hash = hash_files(&(&files, name));
     CACHE.with(|cache| {
         let mut cache = cache.borrow_mut();
         let fresh = match cache.take() {
@@ -63,7 +63,9 @@ fn load_workspace(files: BTreeMap<String, String>) -> JsValue {
             previous => {
                 let (tree, diags) =
                     FileTree::from_texts(files.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-                let workspace = Workspace::reanalyze(previous.map(|(_, ws, _)| ws), tree, diags);
+                let mut workspace =
+                    Workspace::reanalyze(previous.map(|(_, ws, _)| ws), tree, diags);
+                workspace.name_after(name);
                 let summary = to_js(&summarize(&workspace)).unwrap_or(JsValue::NULL);
                 (hash, workspace, summary)
             }
@@ -108,12 +110,13 @@ pub fn load_archive(name: &str, bytes: &[u8]) -> Result<JsValue, JsValue> {
     to_js(&loaded)
 }
 
-/// Makes the workspace of `files` (`{path: text}`) the current one and describes it: bundles,
-/// kinds, input types, targets. The other functions work on the current workspace: the files
-/// are read from JS once per request, not once per function.
+/// Makes the workspace of `files` (`{path: text}`, loaded as `name`: a lone bundle without a
+/// name of its own is named after it) the current one and describes it: bundles, kinds, input
+/// types, targets. The other functions work on the current workspace: the files are read from
+/// JS once per request, not once per function.
 #[wasm_bindgen]
-pub fn analyze(files: JsValue) -> Result<JsValue, JsValue> {
-    Ok(load_workspace(files_from_js(files)?))
+pub fn analyze(files: JsValue, name: &str) -> Result<JsValue, JsValue> {
+    Ok(load_workspace(files_from_js(files)?, name))
 }
 
 /// Renders the bundle at `root` of the current workspace for `request` (a [`Request`]).

@@ -31,7 +31,7 @@ fn files() -> Value {
 
 #[wasm_bindgen_test]
 fn analyze_describes_every_bundle() {
-    let summary = rust(analyze(js(&files())).unwrap());
+    let summary = rust(analyze(js(&files()), "").unwrap());
     assert_eq!(summary["repository"], true);
     let labels: Vec<&str> = summary["bundles"]
         .as_array()
@@ -51,7 +51,7 @@ fn analyze_describes_every_bundle() {
 #[wasm_bindgen_test]
 fn render_returns_outputs_spec_and_located_diagnostics() {
     let request = json!({"target": "environment", "spec": {"path": "spec.yaml", "text": "proton: EnvironmentSpec\nspec:\n  log_retention_days: 5\n"}});
-    analyze(js(&files())).unwrap();
+    analyze(js(&files()), "").unwrap();
     let report = rust(render("env/v1", js(&request)).unwrap());
     assert!(report["outputs"][0]["content"]
         .as_str()
@@ -69,7 +69,7 @@ fn render_returns_outputs_spec_and_located_diagnostics() {
     let mut broken = files();
     broken["env/v1/infrastructure/cloudformation.yaml"] =
         json!("A: {{ environment.inputs.nope }}\n");
-    analyze(js(&broken)).unwrap();
+    analyze(js(&broken), "").unwrap();
     let report = rust(render("env/v1", js(&json!({}))).unwrap());
     assert_eq!(report["diagnostics"][0]["code"], "template-undefined");
     assert!(render("missing", js(&json!({}))).is_err());

@@ -85,7 +85,7 @@ if (examples.length) {
   loadResourceTypes(readFileSync(resourceTypes, 'utf8'));
   const workspace = exampleWorkspace(examples[0]);
   const state = answerState(workspace);
-  examples[0].firstAnswer = { state, answer: answer(render, analyze(workspace.files), state) };
+  examples[0].firstAnswer = { state, answer: answer(render, analyze(workspace.files, workspace.templateName || ''), state) };
 }
 writeFileSync(join(dist, 'examples.json'), JSON.stringify(examples));
 

@@ -140,6 +140,16 @@ pub fn find_roots(tree: &FileTree) -> (Vec<Root>, Vec<Diagnostic>) {
             b.path.as_str(),
         ))
     });
+    // A repository inside one top folder is how GitHub packs one (`repo-main/`): template sync
+    // read the repository itself, so the folder is only packaging.
+    if !roots.is_empty() {
+        for d in diags.iter_mut().filter(|d| d.code == "bundle-wrapper") {
+            *d = Diagnostic::info(
+                "bundle-wrapper",
+                format!("read the repository from the archive's top folder `{base}/` (as GitHub packs a repository)"),
+            );
+        }
+    }
     if roots.is_empty() && !tree.files.is_empty() {
         diags.push(
             Diagnostic::error("bundle-structure", "no bundle found: expected schema/schema.yaml with infrastructure/ or instance_infrastructure/, or a component manifest.yaml")
@@ -216,6 +226,22 @@ mod tests {
         assert_eq!(roots[0].path, "wrap");
         assert_eq!(roots[0].name, "wrap");
         assert_eq!(d[0].code, "bundle-wrapper");
+    }
+
+    #[test]
+    fn a_repository_in_one_top_folder_is_packaging_not_a_warning() {
+        let (roots, d) = find_roots(&tree(&[
+            "repo-main/README.md",
+            "repo-main/env/v1/schema/schema.yaml",
+            "repo-main/env/v1/infrastructure/manifest.yaml",
+            "repo-main/svc/v1/schema/schema.yaml",
+            "repo-main/svc/v1/instance_infrastructure/manifest.yaml",
+        ]));
+        assert_eq!(roots.len(), 2);
+        assert_eq!((roots[0].name.as_str(), roots[0].major), ("env", Some(1)));
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].severity, crate::diagnostic::Severity::Info);
+        assert!(d[0].message.contains("`repo-main/`"), "{}", d[0].message);
     }
 
     #[test]

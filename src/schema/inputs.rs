@@ -116,10 +116,27 @@ pub fn validate(
             .about(about(&top, &field, &message));
         if let Some(hint) = hint_for(error.kind(), error.instance()) {
             d = d.with_hint(hint);
+        } else if code == "input-pattern" && field == top {
+            if let Some(sample) = accepted_sample(input_type.property(&top)) {
+                d = d.with_hint(format!("the pattern accepts values like `{sample}`"));
+            }
         }
         out.push(located(d, file, pos));
     }
     out
+}
+
+/// A value an input's pattern accepts, to show beside a pattern error: its default when it is a
+/// string, else the example built from its schema.
+fn accepted_sample(property: Option<&crate::schema::Property>) -> Option<String> {
+    let property = property?;
+    match property.default.as_ref() {
+        Some(Json::String(default)) => Some(default.clone()),
+        _ => match crate::schema::examples::example_value(&property.schema) {
+            Json::String(example) if !example.is_empty() => Some(example),
+            _ => None,
+        },
+    }
 }
 
 fn located(mut d: Diagnostic, file: Option<&str>, pos: Option<Pos>) -> Diagnostic {
@@ -231,5 +248,18 @@ schema:
         let missing = validate(&t, &Map::new(), &merge(&t, &Map::new()), &site);
         assert_eq!(missing[0].code, "input-required");
         assert!(missing[0].message.contains("image"));
+        // A pattern error shows a value the pattern accepts.
+        let spec = obj(json!({"image": "Not An Image"}));
+        let d = validate(&t, &spec, &merge(&t, &spec), &site);
+        let pattern = d.iter().find(|d| d.code == "input-pattern").unwrap();
+        let hint = pattern.hint.as_deref().unwrap();
+        let sample = hint.split('`').nth(1).unwrap();
+        assert!(
+            regex::Regex::new("^[a-z0-9./:-]+$")
+                .unwrap()
+                .is_match(sample)
+                && sample.len() >= 3,
+            "{hint}"
+        );
     }
 }

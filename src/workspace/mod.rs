@@ -35,43 +35,52 @@ impl Workspace {
     pub fn load_path(path: &Path) -> Result<Workspace, String> {
         let (tree, diags) = files::load_path(path)?;
         let mut workspace = Workspace::from_tree(tree, diags);
-        // A bundle loaded on its own is named after its folder (`name/vN` → name, major N).
+        // A bundle loaded on its own is named after its folder or archive, and a `name/vN`
+        // folder after `name`, with major N.
+        let canonical = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+        let last = canonical
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("bundle");
+        workspace.name_after(last);
         if let [bundle] = workspace.bundles.as_mut_slice() {
-            if bundle.root.is_empty() {
-                let canonical = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
-                let last = canonical
-                    .file_name()
-                    .and_then(|n| n.to_str())
-                    .unwrap_or("bundle");
-                let parent = canonical
-                    .parent()
-                    .and_then(|p| p.file_name())
-                    .and_then(|n| n.to_str());
-                match (
-                    last.strip_prefix('v').and_then(|d| d.parse::<u32>().ok()),
-                    parent,
-                ) {
-                    (Some(major), Some(parent)) => {
-                        bundle.name = parent.to_string();
-                        bundle.major = Some(major);
-                    }
-                    _ => {
-                        bundle.name = last
-                            .trim_end_matches(".tar.gz")
-                            .trim_end_matches(".tgz")
-                            .trim_end_matches(".zip")
-                            .to_string();
-                    }
-                }
+            let parent = canonical
+                .parent()
+                .and_then(|p| p.file_name())
+                .and_then(|n| n.to_str());
+            let major = last.strip_prefix('v').and_then(|d| d.parse::<u32>().ok());
+            if let (true, Some(major), Some(parent)) = (bundle.root.is_empty(), major, parent) {
+                bundle.name = parent.to_string();
+                bundle.major = Some(major);
             }
         }
         Ok(workspace)
     }
 
+    /// Names a lone bundle that has no name of its own (the load's root, or a lone `vN/` folder
+    /// at the top of an archive) after what was loaded: `x.tgz` → `x`, keeping its major.
+    pub fn name_after(&mut self, source: &str) {
+        let [bundle] = self.bundles.as_mut_slice() else {
+            return;
+        };
+        let unnamed =
+            bundle.root.is_empty() || (bundle.name == bundle.root && bundle.major.is_some());
+        let file = source.rsplit(['/', '\\']).next().unwrap_or(source);
+        let stem = [".tar.gz", ".tgz", ".zip"]
+            .iter()
+            .find_map(|ext| file.strip_suffix(ext))
+            .unwrap_or(file);
+        if unnamed && !stem.is_empty() {
+            bundle.name = stem.to_string();
+        }
+    }
+
     /// Loads an archive from memory.
     pub fn from_bytes(name: &str, bytes: &[u8]) -> Workspace {
         let (tree, diags) = files::load_bytes(name, bytes);
-        Workspace::from_tree(tree, diags)
+        let mut workspace = Workspace::from_tree(tree, diags);
+        workspace.name_after(name);
+        workspace
     }
 
     /// Analyzes loaded files.
@@ -180,6 +189,23 @@ mod tests {
             ("component/v1/cloudformation.yaml", "Resources: {}\n"),
         ];
         FileTree::from_texts(files).0
+    }
+
+    #[test]
+    fn a_lone_version_folder_is_named_after_its_archive() {
+        let tree = FileTree::from_texts([
+            ("v1/schema/schema.yaml", "schema:\n  format:\n    openapi: 3.0.0\n  environment_input_type: T\n  types:\n    T:\n      type: object\n      properties: {}\n"),
+            ("v1/infrastructure/manifest.yaml", MANIFEST),
+            ("v1/infrastructure/cloudformation.yaml", "Resources: {}\n"),
+        ])
+        .0;
+        let mut ws = Workspace::from_tree(tree, Vec::new());
+        assert_eq!(ws.bundles[0].label(), "v1:1");
+        ws.name_after("uploads/my-env.tgz");
+        assert_eq!(ws.bundles[0].label(), "my-env:1");
+        // A bundle with a name of its own keeps it.
+        ws.name_after("other.zip");
+        assert_eq!(ws.bundles[0].label(), "my-env:1");
     }
 
     #[test]

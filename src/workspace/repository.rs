@@ -47,6 +47,9 @@ pub struct InstanceVerdict {
     /// `name:major` of the environment's template.
     pub environment_template: String,
     pub compatible: bool,
+    /// No environment template is given for the instance yet: there is nothing to judge (the
+    /// page asks for one instead of showing a verdict).
+    pub undecided: bool,
     /// Why: the registration entry, the method pairing, outputs read but not declared.
     pub reasons: Vec<String>,
 }
@@ -81,11 +84,23 @@ pub fn instance_verdicts(
         .iter()
         .map(|(instance, template)| {
             let mut reasons = Vec::new();
+            if template.trim().is_empty() {
+                return InstanceVerdict {
+                    instance: instance.clone(),
+                    environment_template: String::new(),
+                    compatible: false,
+                    undecided: true,
+                    reasons: vec![
+                        "say which environment template (`name:major`) it runs in".to_string()
+                    ],
+                };
+            }
             let Some((name, major)) = parse_template_ref(template) else {
                 return InstanceVerdict {
                     instance: instance.clone(),
                     environment_template: template.clone(),
                     compatible: false,
+                    undecided: false,
                     reasons: vec![format!(
                         "`{template}` is not `<environment-template>:<major>`"
                     )],
@@ -150,6 +165,7 @@ pub fn instance_verdicts(
                 instance: instance.clone(),
                 environment_template: template.clone(),
                 compatible,
+                undecided: false,
                 reasons,
             }
         })
@@ -349,8 +365,11 @@ mod tests {
             ("dev".to_string(), "ecs-shared-env:2".to_string()),
             ("old".to_string(), "ecs-shared-env:1".to_string()),
             ("bad".to_string(), "nope".to_string()),
+            ("new".to_string(), String::new()),
         ];
         let v = instance_verdicts(&ws, svc, &[], &instances);
+        assert!(v[3].undecided && !v[3].compatible, "{v:#?}");
+        assert!(v[..3].iter().all(|v| !v.undecided));
         assert!(v[0].compatible, "{v:#?}");
         assert!(!v[1].compatible);
         assert!(

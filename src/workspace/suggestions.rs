@@ -107,30 +107,79 @@ pub fn consumed(bundle: &Bundle, prefixes: &[&[&str]]) -> Vec<String> {
     out
 }
 
-/// A plausible value for an output name (`vpc-…`, `subnet-…`, ARNs shaped like ARNs).
+/// A plausible value for an output name, judged by what the name ends with (the noun it names):
+/// `VPCSecurityGroup` is a security group, `VpcConnectorArn` an ARN, `PrivateSubnet1` one subnet
+/// and `PrivateSubnets` two.
 pub fn plausible_output(name: &str) -> String {
-    let lower = name.to_lowercase();
-    if lower.contains("subnet") {
-        "subnet-0a1b2c3d4e5f67890,subnet-0f9e8d7c6b5a43210".into()
-    } else if lower.contains("vpc") {
-        "vpc-0a1b2c3d4e5f67890".into()
-    } else if lower.contains("securitygroup") || lower.ends_with("sg") {
-        "sg-0a1b2c3d4e5f67890".into()
-    } else if lower.contains("cluster") && lower.ends_with("arn") {
-        "arn:aws:ecs:us-east-1:123456789012:cluster/mock-cluster".into()
-    } else if lower.contains("role") && lower.ends_with("arn") {
-        format!("arn:aws:iam::123456789012:role/mock-{name}")
-    } else if lower.contains("policy") && lower.ends_with("arn") {
-        format!("arn:aws:iam::123456789012:policy/mock-{name}")
-    } else if lower.contains("topic") && lower.ends_with("arn") {
-        format!("arn:aws:sns:us-east-1:123456789012:mock-{name}")
-    } else if lower.ends_with("arn") {
-        format!("arn:aws:mock:us-east-1:123456789012:mock/{name}")
-    } else if lower.contains("url") {
-        format!("https://example.com/mock-{name}")
-    } else {
-        format!("mock-{name}")
+    let word: String = name
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect::<String>()
+        .to_lowercase();
+    let noun = word.trim_end_matches(|c: char| c.is_ascii_digit());
+    let ends = |suffixes: &[&str]| suffixes.iter().any(|s| noun.ends_with(s));
+    let has = |part: &str| noun.contains(part);
+    if ends(&["arn"]) {
+        let kind = noun.trim_end_matches("arn");
+        let resource = |service: &str, path: &str| {
+            format!("arn:aws:{service}:us-east-1:123456789012:{path}/mock-{name}")
+        };
+        return if kind.ends_with("role") || kind.contains("role") {
+            format!("arn:aws:iam::123456789012:role/mock-{name}")
+        } else if kind.contains("policy") {
+            format!("arn:aws:iam::123456789012:policy/mock-{name}")
+        } else if kind.contains("topic") {
+            format!("arn:aws:sns:us-east-1:123456789012:mock-{name}")
+        } else if kind.contains("queue") {
+            format!("arn:aws:sqs:us-east-1:123456789012:mock-{name}")
+        } else if kind.contains("bucket") {
+            format!("arn:aws:s3:::mock-{}", word)
+        } else if kind.contains("connector") {
+            resource("apprunner", "vpcconnector")
+        } else if kind.contains("cluster") {
+            resource("ecs", "cluster")
+        } else if kind.contains("function") || kind.contains("lambda") {
+            format!("arn:aws:lambda:us-east-1:123456789012:function:mock-{name}")
+        } else if kind.contains("loadbalancer") || kind.ends_with("alb") || kind.ends_with("lb") {
+            resource("elasticloadbalancing", "loadbalancer/app")
+        } else if kind.contains("targetgroup") {
+            resource("elasticloadbalancing", "targetgroup")
+        } else if kind.contains("secret") {
+            format!("arn:aws:secretsmanager:us-east-1:123456789012:secret:mock-{name}")
+        } else if kind.contains("key") {
+            resource("kms", "key")
+        } else {
+            format!("arn:aws:mock:us-east-1:123456789012:mock/{name}")
+        };
     }
+    if ends(&["url", "uri", "endpoint"]) {
+        return format!("https://example.com/mock-{name}");
+    }
+    if ends(&["securitygroups", "securitygroupids", "sgs"]) {
+        return "sg-0a1b2c3d4e5f67890,sg-0f9e8d7c6b5a43210".into();
+    }
+    if ends(&["securitygroup", "securitygroupid", "sg", "sgid"]) {
+        return "sg-0a1b2c3d4e5f67890".into();
+    }
+    if ends(&["subnets", "subnetids"]) {
+        return "subnet-0a1b2c3d4e5f67890,subnet-0f9e8d7c6b5a43210".into();
+    }
+    if ends(&["subnet", "subnetid"]) {
+        return "subnet-0a1b2c3d4e5f67890".into();
+    }
+    if ends(&["vpc", "vpcid"]) {
+        return "vpc-0a1b2c3d4e5f67890".into();
+    }
+    if has("cidr") {
+        return "10.0.0.0/16".into();
+    }
+    if ends(&["accountid", "account"]) {
+        return "123456789012".into();
+    }
+    if ends(&["region"]) {
+        return "us-east-1".into();
+    }
+    format!("mock-{name}")
 }
 
 /// A spec giving a placeholder to every required input without a default (and one instance), so a
@@ -203,4 +252,43 @@ pub fn paired_outputs(ws: &Workspace, service: &Bundle) -> Map<String, Json> {
             (name.clone(), Json::String(value))
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plausible_output;
+
+    #[test]
+    fn a_guess_follows_the_noun_a_name_ends_with() {
+        for (name, guess) in [
+            ("VPCSecurityGroup", "sg-0a1b2c3d4e5f67890"),
+            ("VpcId", "vpc-0a1b2c3d4e5f67890"),
+            ("PrivateSubnet1", "subnet-0a1b2c3d4e5f67890"),
+            (
+                "PrivateSubnets",
+                "subnet-0a1b2c3d4e5f67890,subnet-0f9e8d7c6b5a43210",
+            ),
+            ("VpcCidr", "10.0.0.0/16"),
+            ("ClusterName", "mock-ClusterName"),
+            ("SNSRegion", "us-east-1"),
+        ] {
+            assert_eq!(plausible_output(name), guess, "{name}");
+        }
+        for (name, prefix) in [
+            (
+                "VpcConnectorArn",
+                "arn:aws:apprunner:us-east-1:123456789012:vpcconnector/",
+            ),
+            ("ECSTaskExecutionRoleArn", "arn:aws:iam::123456789012:role/"),
+            ("ClusterArn", "arn:aws:ecs:"),
+            ("QueueArn", "arn:aws:sqs:"),
+            ("LoadBalancerDNSUrl", "https://"),
+        ] {
+            assert!(
+                plausible_output(name).starts_with(prefix),
+                "{name}: {}",
+                plausible_output(name)
+            );
+        }
+    }
 }

@@ -22,7 +22,7 @@ export function exposeHooks(page, { firstRenderMs, shipped, engineAnsweredMs, lo
       for (let i = 0; i < n; i += 1) {
         workspace.mocks.service.name = `bench-${i}`;
         const start = performance.now();
-        await page.engine.update({ files: workspace.files, state: answerState(workspace) });
+        await page.engine.update({ files: workspace.files, name: workspace.templateName || '', state: answerState(workspace) });
         times.push(performance.now() - start);
       }
       return times;
@@ -35,7 +35,7 @@ export function exposeHooks(page, { firstRenderMs, shipped, engineAnsweredMs, lo
       for (let i = 0; i < n; i += 1) {
         workspace.files = { ...workspace.files, [path]: `${original}# edit ${i}\n` };
         const start = performance.now();
-        await page.engine.update({ files: workspace.files, state: answerState(workspace) });
+        await page.engine.update({ files: workspace.files, name: workspace.templateName || '', state: answerState(workspace) });
         times.push(performance.now() - start);
       }
       workspace.files = { ...workspace.files, [path]: original };

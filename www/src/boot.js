@@ -9,7 +9,8 @@ const worker = startEngineWorker(new URL('worker.js', base), new URL('proton_pla
 window.protonPlaygroundWorker = worker;
 window.protonPlaygroundExamples = fetch(new URL('../examples.json', base)).then((r) => r.json());
 
-const prepare = (files) => worker.postMessage({ id: 0, type: 'prepare', payload: { files } });
+// The name a lone bundle is named after: the workspace's templateName (workspace.js).
+const prepare = (files, name) => worker.postMessage({ id: 0, type: 'prepare', payload: { files, name } });
 const saved = loadCurrent();
-if (saved && saved.files) prepare(saved.files);
-else window.protonPlaygroundExamples.then((examples) => examples[0] && prepare(examples[0].files));
+if (saved && saved.files) prepare(saved.files, saved.templateName || '');
+else window.protonPlaygroundExamples.then((examples) => examples[0] && prepare(examples[0].files, examples[0].id));

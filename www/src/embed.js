@@ -96,7 +96,7 @@ class ProtonPlayground extends HTMLElement {
     }
     this.busy = true;
     try {
-      const result = await sharedEngine().call('update', { files: this.workspace.files, state: answerState(this.workspace) });
+      const result = await sharedEngine().call('update', { files: this.workspace.files, name: this.workspace.templateName || '', state: answerState(this.workspace) });
       this.show(result);
     } catch (error) {
       if (!error.restarted) this.status.textContent = `Engine error: ${error.message}`;

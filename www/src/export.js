@@ -13,7 +13,7 @@ export const WORKSPACE_FILE = 'workspace.json';
 export function setUpExport(page) {
   document.getElementById('export').addEventListener('click', async () => {
     const workspace = page.workspace;
-    const { files, diagnostics } = await page.engine.call('exportAll', { files: workspace.files, state: answerState(workspace) });
+    const { files, diagnostics } = await page.engine.call('exportAll', { files: workspace.files, name: workspace.templateName || '', state: answerState(workspace) });
     const entries = { [WORKSPACE_FILE]: strToU8(JSON.stringify(persisted(workspace), null, 2)) };
     for (const f of files) entries[f.path] = strToU8(f.content);
     download(`${workspace.templateName || 'workspace'}-export.zip`, new Blob([zipSync(entries)], { type: 'application/zip' }));

@@ -71,7 +71,7 @@ const panelTabs = setUpTabs(document.querySelector('.panel-tabs'));
 
 /** The editor's questions, answered by the engine from the analyzed workspace (src/assist). */
 const assist = {
-  ask: (question, path, text, offset) => engine.call('assist', { files: workspace.files, state: answerState(workspace), question, path, text, offset }).catch(() => null),
+  ask: (question, path, text, offset) => engine.call('assist', { files: workspace.files, name: workspace.templateName || '', state: answerState(workspace), question, path, text, offset }).catch(() => null),
   onDefinition(location, from) {
     if (!location) {
       status(`No definition found at the cursor in ${from}`);
@@ -112,6 +112,9 @@ const versions = new VersionsPanel($('versions'), () => {
     update();
   });
   return versionsEngine;
+}, (findings) => {
+  const serious = findings.filter((d) => d.severity !== 'info').length;
+  $('count-versions').textContent = serious ? String(serious) : '';
 });
 const workshop = new WorkshopPanel($('workshop-panel'));
 let lastDiagnostics = [];
@@ -145,7 +148,7 @@ async function update() {
   const started = performance.now();
   let result;
   try {
-    result = await engine.update({ files: workspace.files, state: answerState(workspace) });
+    result = await engine.update({ files: workspace.files, name: workspace.templateName || '', state: answerState(workspace) });
   } catch (error) {
     if (!error.restarted) status(`Engine error: ${error.message}`);
     return;

@@ -150,22 +150,36 @@ export function exampleWorkspace(entry) {
 }
 
 /**
- * Adds the engine's suggested mock for every output the bundle's templates read (and, for the
- * environment, every output a paired environment declares) that has none yet; true if any.
+ * Keeps the mocked outputs to the bundle shown: adds the engine's suggestion for every output its
+ * templates read (and, for the environment, every output a paired environment declares) that has
+ * none yet, and drops what an earlier template's suggestion added that this one does not read
+ * and nobody changed since (so suggestions do not pile up across templates); true if any changed.
  */
 export function fillSuggestedMocks(workspace, bundle) {
-  let added = false;
-  const fill = (suggested, map) => {
+  let changed = false;
+  // What suggestions put in, by map; not saved (a reload keeps the mocks as they are).
+  workspace.suggestedMocks ??= { environment: {}, component: {}, instance: {} };
+  const fill = (suggested, map, filled) => {
+    for (const [name, value] of Object.entries(filled)) {
+      if (name in suggested) continue;
+      delete filled[name];
+      if (map[name] === value) {
+        delete map[name];
+        changed = true;
+      }
+    }
     for (const [name, value] of Object.entries(suggested)) {
       if (!(name in map)) {
         map[name] = value;
-        added = true;
+        filled[name] = value;
+        changed = true;
       }
     }
   };
   const m = workspace.mocks;
-  fill(bundle.suggested_environment_outputs, m.environment.outputs);
-  if (m.component.attached) fill(bundle.suggested_component_outputs, m.component.outputs);
-  if (workspace.selection.target === 'pipeline') fill(bundle.suggested_instance_outputs, m.instance_outputs);
-  return added;
+  const filled = workspace.suggestedMocks;
+  fill(bundle.suggested_environment_outputs, m.environment.outputs, filled.environment);
+  if (m.component.attached) fill(bundle.suggested_component_outputs, m.component.outputs, filled.component);
+  if (workspace.selection.target === 'pipeline') fill(bundle.suggested_instance_outputs, m.instance_outputs, filled.instance);
+  return changed;
 }

@@ -228,3 +228,69 @@ test('help: a first-visit hint, dismissed for good; Help links the docs; rule co
   const rule = diagnostics(page).getByRole('link', { name: 'about input-pattern' });
   await expect(rule).toHaveAttribute('href', 'docs/#rule-input');
 });
+
+const MANIFEST = 'infrastructure:\n  templates:\n    - file: cloudformation.yaml\n      rendering_engine: jinja\n      template_language: cloudformation\n';
+const schema = (kind) => `schema:\n  format:\n    openapi: "3.0.0"\n  ${kind}_input_type: T\n  types:\n    T:\n      type: object\n      properties:\n        size:\n          type: string\n          default: small\n`;
+
+test('an archive of a version folder is named after the archive; a repository in a top folder is not a warning', async ({ page }) => {
+  await open(page);
+  await page.evaluate(([s, m]) => window.protonPlayground.loadFiles('my-env.tgz', {
+    'v1/schema/schema.yaml': s,
+    'v1/infrastructure/manifest.yaml': m,
+    'v1/infrastructure/cloudformation.yaml': 'Resources:\n  Q:\n    Type: AWS::SQS::Queue\n',
+  }), [schema('environment'), MANIFEST]);
+  await expect(page.locator('#editor-role')).toContainText('environment template of my-env:1');
+  await expect(await openPanel(page, 'Spec')).toContainText('--template-name my-env');
+  // A lone version: nothing to compare, said plainly.
+  await expect((await openPanel(page, 'Versions')).getByLabel('Verdict')).toContainText('my-env:1 is the only version of this template here: there is nothing to compare');
+  const svc = 'Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties:\n      QueueName: "{{ environment.outputs.QueueName }}"\n';
+  await page.evaluate(([s, e, m, t]) => window.protonPlayground.loadFiles('repo-main.zip', {
+    'repo-main/README.md': '# templates\n',
+    'repo-main/env/v1/schema/schema.yaml': e,
+    'repo-main/env/v1/infrastructure/manifest.yaml': m,
+    'repo-main/env/v1/infrastructure/cloudformation.yaml': 'Resources:\n  Q:\n    Type: AWS::SQS::Queue\nOutputs:\n  QueueName:\n    Value: !GetAtt Q.QueueName\n',
+    'repo-main/svc/v1/schema/schema.yaml': s,
+    'repo-main/svc/v1/instance_infrastructure/manifest.yaml': m,
+    'repo-main/svc/v1/instance_infrastructure/cloudformation.yaml': t,
+    'repo-main/svc/v1/.template-registration.yaml': 'compatible_environments:\n  - env:1\n',
+  }), [schema('service'), schema('environment'), MANIFEST, svc]);
+  await expect(page.getByLabel('Template', { exact: true }).locator('option')).toHaveText(['env:1 (environment)', 'svc:1 (service)']);
+  await page.getByRole('tab', { name: /^Diagnostics/ }).click();
+  await expect(diagnostics(page)).toContainText("read the repository from the archive's top folder `repo-main/`");
+  await expect(diagnostics(page)).not.toContainText('warning[bundle-wrapper]');
+});
+
+test('mocks: names are never cut, guesses follow the names, and suggestions do not pile up across templates', async ({ page }) => {
+  await open(page);
+  const reads = (...names) => `Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties:\n${names.map((n) => `      # {{ environment.outputs.${n} }}\n`).join('')}`;
+  await page.evaluate(([s, m, a, b]) => window.protonPlayground.loadFiles('two-services', {
+    'svc-a/v1/schema/schema.yaml': s,
+    'svc-a/v1/instance_infrastructure/manifest.yaml': m,
+    'svc-a/v1/instance_infrastructure/cloudformation.yaml': a,
+    'svc-b/v1/schema/schema.yaml': s,
+    'svc-b/v1/instance_infrastructure/manifest.yaml': m,
+    'svc-b/v1/instance_infrastructure/cloudformation.yaml': b,
+  }), [schema('service'), MANIFEST, reads('ECSTaskExecutionRoleArn', 'VPCSecurityGroup', 'VpcConnectorArn', 'PrivateSubnet1'), reads('ClusterName')]);
+  await page.getByLabel('Template', { exact: true }).selectOption({ label: 'svc-a:1 (service)' });
+  const mocks = page.getByRole('region', { name: 'Mocks' });
+  const value = (name) => page.getByLabel(`Environment outputs ${name}`, { exact: true });
+  await expect(value('VPCSecurityGroup')).toHaveValue(/^sg-/);
+  await expect(value('VpcConnectorArn')).toHaveValue(/^arn:aws:apprunner:.*:vpcconnector\//);
+  await expect(value('PrivateSubnet1')).toHaveValue(/^subnet-[0-9a-f]+$/);
+  const names = page.getByLabel('Environment outputs name');
+  const cut = await names.evaluateAll((inputs) => inputs.filter((i) => i.scrollWidth > i.clientWidth + 1).map((i) => i.value));
+  expect(cut).toEqual([]);
+  await page.screenshot({ path: `${SHOTS}/mocks.png` });
+  await page.getByLabel('Template', { exact: true }).selectOption({ label: 'svc-b:1 (service)' });
+  await expect(value('ClusterName')).toBeVisible();
+  await expect(names).toHaveCount(1);
+  await expect(mocks).not.toContainText('VPCSecurityGroup');
+});
+
+test('a pattern error says what the pattern accepts, in the list and in the status line', async ({ page }) => {
+  await open(page);
+  await page.getByLabel('vpc_cidr').fill('not a cidr');
+  await expect(diagnostics(page)).toContainText('the pattern accepts values like `10.0.0.0/16`');
+  await expect(page.locator('#status-counts')).toContainText('1 error');
+  await expect(page.getByRole('status')).toContainText('1 error');
+});

@@ -330,7 +330,9 @@ test('a loose service bundle gets a declared list of compatible environments', a
   await page.getByRole('treeitem', { name: '.template-registration.yaml', exact: true }).click();
   await page.getByRole('button', { name: 'Delete' }).click();
   const panel = await openPanel(page, 'Versions');
-  await expect(panel.getByLabel('Verdict for dev')).toContainText('NOT compatible');
+  // No environment template known yet: a prompt, not a verdict.
+  await expect(panel.getByLabel('Verdict for dev')).toContainText('Which environment template does dev run in?');
+  await expect(panel.getByLabel('Verdict for dev')).not.toContainText('NOT compatible');
   await panel.getByLabel('Compatible environments').fill('my-env-template:3');
   await panel.getByLabel('Compatible environments').press('Enter');
   await panel.getByLabel('Environment for dev').fill('my-env-template:3');

@@ -36,10 +36,11 @@ const ready = Promise.all([
  * The files the page sent last (it sends them again only when they change: client.js) and,
  * once asked for, their summary; while it is there, the engine's current workspace is theirs.
  */
-let held = { files: null, summary: null };
+let held = { files: null, name: '', summary: null };
 
-function filesOf({ files }) {
-  if (files) held = { files, summary: null };
+/** The files sent with a request (and the name they were loaded as), else the held ones. */
+function filesOf({ files, name }) {
+  if (files) held = { files, name: name || '', summary: null };
   if (!held.files) throw new Error('the engine was sent no files');
   return held.files;
 }
@@ -50,7 +51,7 @@ function filesOf({ files }) {
  */
 function summaryOf(payload) {
   const files = filesOf(payload);
-  held.summary ??= analyze(files);
+  held.summary ??= analyze(files, held.name);
   return held.summary;
 }
 

@@ -16,7 +16,7 @@ function keyValues(title, map, onChange, note) {
   const draw = () => {
     clear(box);
     for (const key of Object.keys(map)) {
-      const keyInput = h('input', { type: 'text', value: key, 'aria-label': `${title} name` });
+      const keyInput = h('input', { type: 'text', value: key, class: 'kv-key', size: Math.max(6, key.length), 'aria-label': `${title} name` });
       const valueInput = h('input', { type: 'text', value: String(map[key]), 'aria-label': `${title} ${key}` });
       let current = key;
       keyInput.addEventListener('change', () => {

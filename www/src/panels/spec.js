@@ -29,8 +29,8 @@ export class SpecPanel {
       return;
     }
     const major = bundle.major || 1;
-    // A bundle loaded on its own has no template-sync folder name: use the workspace's.
-    const name = bundle.root === '' && workspace.templateName ? workspace.templateName : bundle.name;
+    // A bundle loaded on its own is named by the engine after what was loaded.
+    const name = bundle.name;
     const m = workspace.mocks;
     let command;
     if (bundle.kind === 'environment' || bundle.kind === 'customer-managed-environment') {

@@ -3,10 +3,14 @@
 import { h, clear } from '../dom.js';
 
 export class VersionsPanel {
-  /** `engine()` gives the engine to ask (its own worker, started on first use). */
-  constructor(root, engine) {
+  /**
+   * `engine()` gives the engine to ask (its own worker, started on first use); `onFindings`
+   * hears the repository's findings (the tab counts them).
+   */
+  constructor(root, engine, onFindings = () => {}) {
     this.root = root;
     this.engine = engine;
+    this.onFindings = onFindings;
     this.oldRoot = null;
     this.newRoot = null;
     this.declared = '';
@@ -26,6 +30,9 @@ export class VersionsPanel {
       this.oldRoot = null;
     }
     if (!roots.includes(this.newRoot)) this.newRoot = selectedRoot;
+    // With one version of the template there is nothing to compare (unless any two are asked for).
+    const followedBundle = bundles.find((b) => b.root === selectedRoot);
+    this.versionsOfFollowed = followedBundle ? bundles.filter((b) => b.name === followedBundle.name) : [];
     if (!roots.includes(this.oldRoot)) {
       const current = bundles.find((b) => b.root === this.newRoot);
       const major = (b) => b.major || 0;
@@ -48,7 +55,8 @@ export class VersionsPanel {
       })
       : [];
     const compatible = (workspace.declaredCompatible || '').split(',').map((x) => x.trim()).filter(Boolean);
-    const signature = JSON.stringify([this.oldRoot, this.newRoot, this.declared, roots, service && service.root, instances, compatible]);
+    const lone = this.versionsOfFollowed.length < 2 && !this.anyTwo;
+    const signature = JSON.stringify([this.oldRoot, this.newRoot, this.declared, roots, service && service.root, instances, compatible, lone]);
     // Edits replace `workspace.files` (panels/files.js): the same object means the same files.
     if (!force && signature === this.signature && workspace.files === this.files) return;
     this.signature = signature;
@@ -56,11 +64,11 @@ export class VersionsPanel {
     // Only the latest request draws: a slower, older answer must not replace a newer one.
     this.latest = (this.latest || 0) + 1;
     const request = this.latest;
-    const context = { service, environments, oldRoot: this.oldRoot, newRoot: this.newRoot };
+    const context = { service, environments, oldRoot: this.oldRoot, newRoot: this.newRoot, lone, followed: followedBundle };
     let result;
     try {
       result = await this.engine().call('versions', {
-        files: workspace.files, oldRoot: this.oldRoot, newRoot: this.newRoot, declared: this.declared,
+        files: workspace.files, name: workspace.templateName || '', oldRoot: lone ? null : this.oldRoot, newRoot: lone ? null : this.newRoot, declared: this.declared,
         service: service ? service.root : null, compatible, instances,
       });
     } catch (error) {
@@ -79,24 +87,40 @@ export class VersionsPanel {
     const typing = active && this.root.contains(active) && active.matches('input[type=text]') ? active.getAttribute('aria-label') : null;
     if (typing && active.value !== active.defaultValue) active.dispatchEvent(new Event('change'));
     clear(this.root);
+    // The pickers list the followed template's versions; any two bundles behind a choice.
+    const choices = this.anyTwo || !this.context.followed ? bundles : bundles.filter((b) => b.name === this.context.followed.name);
     const pick = (label, value, onChange) => {
-      const select = h('select', { 'aria-label': label }, bundles.map((b) => h('option', { value: b.root, selected: b.root === value }, b.label)));
+      const select = h('select', { 'aria-label': label }, choices.map((b) => h('option', { value: b.root, selected: b.root === value }, b.label)));
       select.addEventListener('change', () => onChange(select.value));
       return h('label', { class: 'field-inline' }, `${label} `, select);
     };
     const again = () => this.refresh(workspace, { bundles }, selectedRoot, true);
-    const declared = h('select', { 'aria-label': 'Declared bump' },
-      [['', 'implied by the folders'], ['minor', 'minor'], ['major', 'major']].map(([v, t]) => h('option', { value: v, selected: v === this.declared }, t)));
-    declared.addEventListener('change', () => { this.declared = declared.value; again(); });
-    this.root.append(h('div', { class: 'output-actions' },
-      pick('Old version', this.context.oldRoot, (v) => { this.oldRoot = v; again(); }),
-      pick('New version', this.context.newRoot, (v) => { this.newRoot = v; again(); }),
-      h('label', { class: 'field-inline' }, 'Declared ', declared)));
+    const anyTwo = h('input', { type: 'checkbox', checked: !!this.anyTwo, 'aria-label': 'Compare any two bundles' });
+    anyTwo.addEventListener('change', () => {
+      this.anyTwo = anyTwo.checked;
+      again();
+    });
+    const anyTwoLabel = h('label', { class: 'field-inline' }, anyTwo, ' any two bundles');
+    if (this.context.lone) {
+      const only = this.context.followed ? this.context.followed.label : 'This template';
+      this.root.append(h('p', { class: 'verdict-none', 'aria-label': 'Verdict' },
+        `${only} is the only version of this template here: there is nothing to compare. A new major version goes in a vN+1/ folder beside it; open the repository folder to compare its versions.`),
+      h('div', { class: 'output-actions' }, anyTwoLabel));
+    } else {
+      const declared = h('select', { 'aria-label': 'Declared bump' },
+        [['', 'implied by the folders'], ['minor', 'minor'], ['major', 'major']].map(([v, t]) => h('option', { value: v, selected: v === this.declared }, t)));
+      declared.addEventListener('change', () => { this.declared = declared.value; again(); });
+      this.root.append(h('div', { class: 'output-actions' },
+        pick('Old version', this.context.oldRoot, (v) => { this.oldRoot = v; again(); }),
+        pick('New version', this.context.newRoot, (v) => { this.newRoot = v; again(); }),
+        h('label', { class: 'field-inline' }, 'Declared ', declared),
+        anyTwoLabel));
+    }
     if (comparison) {
-      const verdict = comparison.honest
-        ? `Needs ${comparison.required}; declared ${comparison.declared}: the bump is honest.`
-        : `Needs ${comparison.required}; declared ${comparison.declared}: NOT honest — publish a new major version (vN+1/).`;
-      this.root.append(h('p', { class: comparison.honest ? 'verdict-ok' : 'verdict-bad', 'aria-label': 'Verdict' }, verdict));
+      const label = (root) => (bundles.find((b) => b.root === root) || { label: root }).label;
+      this.root.append(h('p', { class: comparison.honest ? 'verdict-ok' : 'verdict-bad', 'aria-label': 'Verdict' },
+        verdictText(comparison, label(this.context.newRoot)),
+        h('span', { class: 'verdict-rule' }, ` Needs ${comparison.required}; declared ${comparison.declared}. Rule: a change that can break a running instance (an input removed, narrowed or retyped, a resource replaced) needs a major version.`)));
       if (comparison.changes.length === 0) this.root.append(h('p', {}, 'No input changes.'));
       else {
         this.root.append(h('table', { class: 'changes', 'aria-label': 'Changes' },
@@ -108,11 +132,12 @@ export class VersionsPanel {
         const what = r.change === 'type-changed' ? `type ${r.old_type} → ${r.new_type}: CloudFormation replaces it` : `${r.change} (${r.new_type || r.old_type})`;
         this.root.append(h('p', { class: 'resource-change' }, `Resource ${r.logical_id} in ${r.file}: ${what}`));
       }
-      if (comparison.rendered_diff) this.root.append(h('h3', {}, 'Rendered diff (default inputs)'), h('pre', { class: 'code', 'aria-label': 'Rendered diff' }, comparison.rendered_diff));
+      if (comparison.rendered_diff) this.root.append(h('h3', {}, 'Rendered diff (default inputs)'), coloredDiff(comparison.rendered_diff));
     }
     const { service, environments } = this.context;
     if (service) this.root.append(this.instancesSection(service, environments, instances, workspace, again));
     this.root.append(this.fleetSection(workspace, selectedRoot));
+    this.onFindings(findings);
     this.root.append(h('h3', {}, 'Compatibility and output contracts'));
     const list = h('ul', { class: 'diagnostics', 'aria-label': 'Compatibility findings' });
     if (findings.length === 0) list.append(h('li', {}, 'Every service is compatible with its environments, and every output it reads is declared.'));
@@ -136,7 +161,7 @@ export class VersionsPanel {
       const specs = await Promise.all([...fileList].map(async (f) => ({ path: f.name, text: await f.text() })));
       let lines;
       try {
-        const report = await this.engine().call('fleetCheck', { files: workspace.files, root: selectedRoot, specs });
+        const report = await this.engine().call('fleetCheck', { files: workspace.files, name: workspace.templateName || '', root: selectedRoot, specs });
         lines = [['', `${report.template}: ${report.passed} pass, ${report.failed} fail`]];
         for (const v of report.verdicts) {
           const errors = v.errors.length ? `: ${v.errors.map((e) => e.message).join('; ')}` : '';
@@ -180,11 +205,30 @@ export class VersionsPanel {
     for (const v of verdicts) {
       const input = h('input', { type: 'text', value: v.environment_template, list: listId, 'aria-label': `Environment for ${v.instance}` });
       input.addEventListener('change', () => { workspace.instanceEnvironments[v.instance] = input.value.trim(); again(); });
-      box.append(h('div', { class: 'field' },
-        h('label', {}, `${v.instance} `, input),
-        h('p', { class: v.compatible ? 'verdict-ok' : 'verdict-bad', 'aria-label': `Verdict for ${v.instance}` },
-          `${v.compatible ? 'compatible' : 'NOT compatible'}: ${v.reasons.join('; ')}`)));
+      const verdict = v.undecided
+        ? h('p', { class: 'verdict-none', 'aria-label': `Verdict for ${v.instance}` }, `Which environment template does ${v.instance} run in? Type its name:major above to check it.`)
+        : h('p', { class: v.compatible ? 'verdict-ok' : 'verdict-bad', 'aria-label': `Verdict for ${v.instance}` },
+          `${v.compatible ? 'compatible' : 'NOT compatible'}: ${v.reasons.join('; ')}`);
+      box.append(h('div', { class: 'field' }, h('label', {}, `${v.instance} `, input), verdict));
     }
     return box;
   }
+}
+
+/** The verdict on a declared bump, in plain words. */
+function verdictText({ required, declared, honest }, newLabel) {
+  if (!honest) return `NOT honest: ${newLabel} is published as a ${declared} version, but its changes can break running instances and need a major version. Publish it as a new major version (a vN+1/ folder).`;
+  if (required === 'none') return `${newLabel} changes nothing that needs a new version: the bump is honest.`;
+  if (required === declared) return `${newLabel} is published as a ${declared} version and its changes need exactly that: the bump is honest.`;
+  return `${newLabel} is published as a ${declared} version; its changes would fit a ${required} version: the bump is honest (instances move to a new major only when asked).`;
+}
+
+/** A unified diff with its added, removed, hunk and file lines coloured. */
+function coloredDiff(diff) {
+  const pre = h('pre', { class: 'code diff', 'aria-label': 'Rendered diff' });
+  for (const line of diff.split('\n')) {
+    const kind = line.startsWith('+++') || line.startsWith('---') ? 'diff-file' : line.startsWith('@@') ? 'diff-hunk' : line.startsWith('+') ? 'diff-add' : line.startsWith('-') ? 'diff-del' : null;
+    pre.append(kind ? h('span', { class: kind }, line) : line, '\n');
+  }
+  return pre;
 }
