@@ -27,6 +27,23 @@ export function exposeHooks(page, { firstRenderMs, shipped, engineAnsweredMs, lo
       }
       return times;
     },
+    /**
+     * Times `n` editor questions (`complete`, `hover`, `definition`) just after the last
+     * `.inputs.` of the bundle file `path`: engine round trips, as the editor asks them.
+     */
+    async timeAssist(question, path, n) {
+      const workspace = page.workspace;
+      const text = workspace.files[path];
+      const offset = text.lastIndexOf('.inputs.') + '.inputs.'.length + (question === 'complete' ? 0 : 1);
+      const times = [];
+      for (let i = 0; i < n; i += 1) {
+        const start = performance.now();
+        const answer = await page.engine.call('assist', { files: workspace.files, name: workspace.templateName || '', state: answerState(workspace), question, path, text, offset });
+        times.push(performance.now() - start);
+        if (i === 0 && !answer) throw new Error(`no ${question} answer at ${path}:${offset}`);
+      }
+      return times;
+    },
     /** Times `n` engine round trips, each after an edit of the bundle file `path`. */
     async timeFileEdits(path, n) {
       const workspace = page.workspace;
