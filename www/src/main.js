@@ -88,7 +88,7 @@ const mocks = new MocksPanel($('mocks'), (change) => changed(change));
 const files = new FilesPanel({
   tree: $('file-tree'), editor: $('editor'), newName: $('new-file-name'),
   addButton: $('add-file'), renameButton: $('rename-file'), deleteButton: $('delete-file'),
-}, (change) => changed(change), { assist, onOpen: showOpenFile });
+}, (change) => changed(change), { assist, onOpen: openedFile });
 const outputs = new OutputsPanel({
   tabs: $('output-tabs'), views: $('outputs'), state: $('rendered-state'), copy: $('copy-output'),
   downloadOne: $('download-output'), downloadZip: $('download-zip'),
@@ -178,6 +178,7 @@ function show(result, { shipped = false } = {}) {
   }
   refreshSelectors();
   openBundleFile();
+  labelOpenFile(workspace.selection.file);
   form.render(bundle, workspace);
   mocks.render(bundle, workspace);
   const { shown, stale } = keepLastGood(report);
@@ -229,15 +230,16 @@ function showCounts(all) {
   const errors = all.filter((d) => d.severity === 'error').length;
   const warnings = all.filter((d) => d.severity === 'warning').length;
   $('count-diagnostics').textContent = errors + warnings ? String(errors + warnings) : '';
+  $('count-diagnostics').title = `${errors} errors, ${warnings} warnings`;
   $('status-counts').textContent = `${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`;
   $('render-time').textContent = renderMs === null ? '' : `engine ${renderMs.toFixed(0)} ms`;
 }
 
 /**
- * The open file's path over the editor, with what it is to its bundle. A file of another
- * template of the workspace selects that template: what is edited is what renders.
+ * A file was opened: a file of another template of the workspace selects that template (what is
+ * edited is what renders); the path heads the editor.
  */
-function showOpenFile(path) {
+function openedFile(path) {
   const owner = summary && path ? bundleOfPath(summary, path) : null;
   if (owner && workspace && owner.root !== workspace.selection.root) {
     workspace.selection.root = owner.root;
@@ -246,8 +248,14 @@ function showOpenFile(path) {
     mocks.signature = null;
     update();
   }
+  labelOpenFile(path);
+}
+
+/** The open file's path over the editor, with what it is to its bundle. */
+function labelOpenFile(path) {
   $('editor-path').textContent = path || '(no file)';
   $('editor-path').title = path || '';
+  const owner = summary && path ? bundleOfPath(summary, path) : null;
   const rel = owner && owner.root ? path.slice(owner.root.length + 1) : path;
   const infra = owner && owner.infrastructure.find((i) => i.files.includes(rel));
   $('editor-role').textContent = infra ? `${infra.target} template of ${owner.label}` : owner ? owner.label : '';

@@ -416,6 +416,9 @@ test('a bundle whose required input has no default renders on open, with an exam
   await expect(field).not.toHaveClass(/has-error/);
   await expect(field).not.toContainText('null');
   await expect(diagnostics(page)).toContainText('input-example');
+  // Said once, and not at a spec file the user does not have.
+  await expect(diagnostics(page).locator('li', { hasText: 'input-example' })).toHaveCount(1);
+  await expect(diagnostics(page)).not.toContainText('spec.yaml');
   await expect(page.getByRole('status')).not.toContainText('error');
   // A value typed by the user replaces the example.
   await page.getByLabel('cidr').fill('10.1.0.0/16');
