@@ -4,6 +4,7 @@
 
 use super::pyjson::{dumps, JsonStyle};
 use super::pyrepr::py_str;
+use super::python_types::defined;
 use super::undefined_error;
 use minijinja::value::{Kwargs, Rest, Value, ValueKind};
 use minijinja::{Environment, Error, ErrorKind, State};
@@ -55,10 +56,13 @@ pub fn register(env: &mut Environment<'_>) {
             ValueKind::Number => Ok(Value::from(f64::try_from(v.clone())?.abs())),
             _ => Err(arg_error(format!(
                 "bad operand type for abs(): '{}'",
-                super::methods::python_type(v)
+                super::python_types::python_type(v)
             ))),
         }
     });
+    env.add_filter("round", round);
+    env.add_filter("escape", escape);
+    env.add_filter("e", escape);
     env.add_filter("trim", |s: &State, v: &Value, chars: Option<String>| {
         let text = text_of(s, v)?;
         Ok(match chars {
@@ -94,17 +98,36 @@ fn string_arg(state: &State, value: &Value, filter: &str) -> Result<String, Erro
         ValueKind::Undefined => text_of(state, value),
         _ => Err(arg_error(format!(
             "{filter} expects a string, got {}",
-            super::methods::python_type(value)
+            super::python_types::python_type(value)
         ))),
     }
 }
 
 /// `str(value)`; an undefined value fails in strict mode and is `""` otherwise.
 fn text_of(state: &State, value: &Value) -> Result<String, Error> {
-    if value.is_undefined() && state.undefined_behavior() == minijinja::UndefinedBehavior::Strict {
-        return Err(undefined_error(value));
-    }
+    defined(state, value)?;
     Ok(py_str(value))
+}
+
+/// markupsafe's `escape`: `& < > ' "` as `&amp; &lt; &gt; &#39; &#34;` (minijinja also escapes
+/// `/`, Jinja2 does not); a safe string stays as it is.
+fn escape(state: &State, value: &Value) -> Result<Value, Error> {
+    if value.is_safe() {
+        return Ok(value.clone());
+    }
+    let text = text_of(state, value)?;
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\'' => out.push_str("&#39;"),
+            '"' => out.push_str("&#34;"),
+            c => out.push(c),
+        }
+    }
+    Ok(Value::from_safe_string(out))
 }
 
 fn arg_error(msg: impl Into<String>) -> Error {
@@ -421,11 +444,13 @@ pub fn parse_python_float(s: &str) -> Option<f64> {
 
 /// `int(value, default=0, base=10)`.
 fn int(
+    state: &State,
     value: &Value,
     default: Option<Value>,
     base: Option<Value>,
     kwargs: Kwargs,
 ) -> Result<Value, Error> {
+    defined(state, value)?;
     let default = match default {
         Some(d) => d,
         None => kwargs
@@ -469,13 +494,70 @@ fn float_to_int(f: f64) -> Value {
     }
 }
 
+/// `round(precision=0, method='common')`: Python's `round` (an int stays an int), or
+/// `math.ceil` / `math.floor` of the scaled value divided back, always a float.
+fn round(
+    state: &State,
+    value: Value,
+    precision: Option<i32>,
+    method: Option<String>,
+    kwargs: Kwargs,
+) -> Result<Value, Error> {
+    defined(state, &value)?;
+    let precision = match precision {
+        Some(p) => p,
+        None => kwargs.get::<Option<i32>>("precision")?.unwrap_or(0),
+    };
+    let method = match method {
+        Some(m) => m,
+        None => kwargs
+            .get::<Option<String>>("method")?
+            .unwrap_or_else(|| "common".into()),
+    };
+    kwargs.assert_all_used()?;
+    match method.as_str() {
+        "common" => minijinja::filters::round(
+            value,
+            Some(precision),
+            Some("common"),
+            Kwargs::from_iter(std::iter::empty::<(String, Value)>()),
+        ),
+        method @ ("ceil" | "floor") => {
+            let number = match value.kind() {
+                ValueKind::Number | ValueKind::Bool => f64::try_from(value)?,
+                _ => {
+                    return Err(arg_error(format!(
+                        "must be real number, not {}",
+                        super::python_types::python_type(&value)
+                    )))
+                }
+            };
+            let scale = 10f64.powi(precision);
+            let scaled = number * scale;
+            let rounded = if method == "ceil" {
+                scaled.ceil()
+            } else {
+                scaled.floor()
+            };
+            Ok(Value::from(rounded / scale))
+        }
+        _ => Err(arg_error("method must be common, ceil or floor")),
+    }
+}
+
 /// `float(value, default=0.0)`.
-fn float(value: &Value, default: Option<Value>, kwargs: Kwargs) -> Result<Value, Error> {
+fn float(
+    state: &State,
+    value: &Value,
+    default: Option<Value>,
+    kwargs: Kwargs,
+) -> Result<Value, Error> {
+    defined(state, value)?;
+    // `default=none` is a default too: read the keyword as a value, not as an option.
     let default = match default {
         Some(d) => d,
-        None => kwargs
-            .get::<Option<Value>>("default")?
-            .unwrap_or(Value::from(0.0)),
+        None if kwargs.has("default") => kwargs.get::<Value>("default")?,
+        None => Value::from(0.0),
     };
     kwargs.assert_all_used()?;
     Ok(match value.kind() {
@@ -522,6 +604,7 @@ fn join(
             Ok(String::new())
         };
     }
+    super::python_types::iterable(state, value)?;
     let sep = sep.map(|s| py_str(&s)).unwrap_or_default();
     if let Some(s) = value.as_str() {
         let chars = s.chars().count();
@@ -565,7 +648,7 @@ fn replace(
             Err(_) => {
                 return Err(arg_error(format!(
                     "'{}' object cannot be interpreted as an integer",
-                    super::methods::python_type(&c)
+                    super::python_types::python_type(&c)
                 )))
             }
         },

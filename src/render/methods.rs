@@ -3,6 +3,8 @@
 //! error with the portable rewrite instead (minijinja values are immutable).
 
 use super::pyrepr::{py_repr, py_str};
+use super::python_types::python_type;
+use super::views::dict_view;
 use minijinja::value::{Tuple, Value, ValueKind};
 use minijinja::{Error, ErrorKind, State};
 
@@ -10,12 +12,16 @@ use minijinja::{Error, ErrorKind, State};
 pub const MUTATION_HINT: &str = "build lists with `+` instead: {% set items = items + [item] %} (dicts: {% set d = dict(d, key=value) %})";
 
 pub fn call(
-    _state: &mut State,
+    state: &mut State,
     value: &Value,
     method: &str,
     args: &[Value],
 ) -> Result<Value, Error> {
     let (args, kwargs) = split_kwargs(args);
+    // A Python method given a StrictUndefined formats, hashes or compares it: each raises.
+    for arg in args.iter().chain(kwargs.iter().map(|(_, v)| v)) {
+        super::python_types::defined(state, arg)?;
+    }
     match value.kind() {
         ValueKind::String => {
             string_method(value.as_str().unwrap_or_default(), method, &args, &kwargs)
@@ -42,21 +48,6 @@ fn split_kwargs(args: &[Value]) -> (Vec<Value>, Vec<(String, Value)>) {
             (args[..args.len() - 1].to_vec(), kwargs)
         }
         _ => (args.to_vec(), Vec::new()),
-    }
-}
-
-/// Python type name of a value, for messages.
-pub fn python_type(value: &Value) -> &'static str {
-    match value.kind() {
-        ValueKind::String => "str",
-        ValueKind::Map => "dict",
-        ValueKind::Seq if value.is_tuple() => "tuple",
-        ValueKind::Seq => "list",
-        ValueKind::Number if value.is_integer() => "int",
-        ValueKind::Number => "float",
-        ValueKind::Bool => "bool",
-        ValueKind::None => "NoneType",
-        _ => "object",
     }
 }
 
@@ -633,7 +624,8 @@ fn group_thousands(body: &str) -> String {
 fn dict_method(value: &Value, method: &str, args: &[Value]) -> Result<Value, Error> {
     let keys: Vec<Value> = value.try_iter()?.collect();
     Ok(match method {
-        "items" => Value::from(
+        "items" => dict_view(
+            "dict_items",
             keys.iter()
                 .map(|k| {
                     Value::from(Tuple::from([
@@ -641,13 +633,14 @@ fn dict_method(value: &Value, method: &str, args: &[Value]) -> Result<Value, Err
                         value.get_item(k).unwrap_or_default(),
                     ]))
                 })
-                .collect::<Vec<_>>(),
+                .collect(),
         ),
-        "keys" => Value::from(keys),
-        "values" => Value::from(
+        "keys" => dict_view("dict_keys", keys),
+        "values" => dict_view(
+            "dict_values",
             keys.iter()
                 .map(|k| value.get_item(k).unwrap_or_default())
-                .collect::<Vec<_>>(),
+                .collect(),
         ),
         "get" => {
             let key = args.first().cloned().unwrap_or_default();

@@ -8,6 +8,8 @@ mod methods;
 pub mod proton_filters;
 pub mod pyjson;
 pub mod pyrepr;
+mod python_types;
+mod views;
 
 use crate::diagnostic::{Diagnostic, Subject};
 use minijinja::value::Value;
@@ -109,12 +111,12 @@ impl Renderer {
         env.set_debug(true);
         env.set_fuel(Some(FUEL));
         env.set_recursion_limit(RECURSION_LIMIT);
-        env.set_formatter(|out, state, value| {
+        env.set_formatter(|out, _state, value| {
+            // A strict undefined failed before reaching the formatter: what arrives is lenient,
+            // or the silent undefined of an inline `if` without `else`, which Jinja2 prints as
+            // nothing even with StrictUndefined.
             if value.is_undefined() {
-                return match state.undefined_behavior() {
-                    UndefinedBehavior::Strict => Err(undefined_error(value)),
-                    _ => Ok(()),
-                };
+                return Ok(());
             }
             let text = pyrepr::py_str(value);
             budget::print(text.len())?;
@@ -122,6 +124,8 @@ impl Renderer {
         });
         env.set_unknown_method_callback(methods::call);
         filters::register(&mut env);
+        python_types::register(&mut env);
+        env.add_function("range", views::range);
         proton_filters::register(&mut env);
         env.set_loader(move |name| Ok(sources.get(name).map(|s| normalize_newlines(s))));
         Renderer { env }
@@ -285,6 +289,16 @@ fn diagnose(
     if let Some(hint) = hint {
         diagnostic = diagnostic.with_hint(hint);
     }
+    if code == "template-undefined" && diagnostic.subject.is_none() {
+        let span = err
+            .range()
+            .filter(|_| err.name().is_none_or(|n| n == name))
+            .and_then(|r| source.get(r));
+        if span.is_some_and(is_inline_if_without_else) {
+            diagnostic.message = "an inline `if` without `else` whose test is false gives Jinja2's plain Undefined, which Jinja2 accepts here even with strict undefined; the playground cannot tell it from a missing name".into();
+            diagnostic.hint = Some("write the else: `… if … else ''`".into());
+        }
+    }
     if code == "template-syntax" && err.name().is_none_or(|n| n == name) {
         if let Some(opened) = err.range().and_then(|r| unclosed_opener(source, r.start)) {
             diagnostic = opened.explain(diagnostic, source);
@@ -367,6 +381,24 @@ fn undefined_hint(expr: Option<&str>) -> Option<String> {
             (expr.contains(".outputs.") || expr.contains(".inputs."))
                 .then(|| "give it a value (spec input or mocked output), or use | default(...) / an `is defined` guard".to_string())
         })
+}
+
+/// `x if cond` with no `else` (outside strings), the whole of a printed expression.
+fn is_inline_if_without_else(expr: &str) -> bool {
+    let mut words = Vec::new();
+    let mut quote = None;
+    let mut word = String::new();
+    for c in expr.chars() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '\'' | '"') => quote = Some(c),
+            (None, c) if c.is_alphanumeric() || c == '_' => word.push(c),
+            (None, _) => words.push(std::mem::take(&mut word)),
+        }
+    }
+    words.push(word);
+    words.iter().any(|w| w == "if") && !words.iter().any(|w| w == "else")
 }
 
 /// A `{{` or `{%` opened on an earlier line than a syntax error and not closed before it: the

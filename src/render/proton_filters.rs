@@ -116,13 +116,17 @@ fn dict_entries(filter: &str, v: &Value, raw: bool) -> Result<Vec<(String, Strin
             ErrorKind::InvalidOperation,
             format!(
                 "{filter} expects a dict of outputs, got {}",
-                super::methods::python_type(v)
+                super::python_types::python_type(v)
             ),
         ));
     }
     let mut entries = Vec::new();
     for key in v.try_iter()? {
-        let value = py_str(&v.get_item(&key)?);
+        // REFERENCE §8: values through str(), None as "".
+        let value = match v.get_item(&key)? {
+            none if none.is_none() => String::new(),
+            value => py_str(&value),
+        };
         if !raw && !patterns().safe_value.is_match(&value) {
             return Err(Error::new(
                 ErrorKind::InvalidOperation,

@@ -130,10 +130,17 @@ fn write_repr(out: &mut String, value: &Value, depth: usize, sorted: bool) {
         return;
     }
     match value.kind() {
-        ValueKind::Undefined => {}
+        // Jinja2's Undefined (also StrictUndefined) repr.
+        ValueKind::Undefined => out.push_str("Undefined"),
         ValueKind::None => out.push_str("None"),
         ValueKind::Bool => out.push_str(if value.is_true() { "True" } else { "False" }),
         ValueKind::Number => out.push_str(&number_str(value)),
+        // A safe string is markupsafe's `Markup`, whose repr names it.
+        ValueKind::String if value.is_safe() => {
+            out.push_str("Markup(");
+            write_str_repr(out, value.as_str().unwrap_or_default());
+            out.push(')');
+        }
         ValueKind::String => write_str_repr(out, value.as_str().unwrap_or_default()),
         ValueKind::Bytes => {
             out.push('b');
@@ -144,6 +151,20 @@ fn write_repr(out: &mut String, value: &Value, depth: usize, sorted: bool) {
                 .map(|&b| b as char)
                 .collect();
             write_str_repr(out, &text);
+        }
+        ValueKind::Seq | ValueKind::Iterable if super::views::is_view(value) => {
+            let items = Value::from(
+                value
+                    .try_iter()
+                    .map(Iterator::collect::<Vec<_>>)
+                    .unwrap_or_default(),
+            );
+            let text = super::views::python_repr(value, || {
+                let mut list = String::new();
+                write_repr(&mut list, &items, depth + 1, sorted);
+                list
+            });
+            out.push_str(&text.unwrap_or_default());
         }
         ValueKind::Seq | ValueKind::Iterable => {
             let tuple = value.is_tuple();

@@ -11,12 +11,13 @@ use serde_json::{Map, Value as Json};
 /// Merged inputs: defaulted properties in schema order (spec values override in place), then
 /// spec-only keys in spec order. Optional inputs without default stay absent.
 pub fn merge(input_type: &InputType, spec: &Map<String, Json>) -> Map<String, Json> {
+    // Defaulted properties first, in schema order (a spec value overrides in place), then the
+    // spec's other keys in spec order (REFERENCE §4 (3)): templates print the dict in this order.
     let mut merged = Map::new();
     for prop in &input_type.properties {
-        if let Some(value) = spec.get(&prop.name) {
+        if let Some(default) = &prop.default {
+            let value = spec.get(&prop.name).unwrap_or(default);
             merged.insert(prop.name.clone(), value.clone());
-        } else if let Some(default) = &prop.default {
-            merged.insert(prop.name.clone(), default.clone());
         }
     }
     for (key, value) in spec {
@@ -186,7 +187,7 @@ schema:
         );
         assert_eq!(
             Json::Object(merged).to_string(),
-            r#"{"port":80,"size":"small","image":"nginx","extra":1}"#
+            r#"{"port":80,"size":"small","extra":1,"image":"nginx"}"#
         );
     }
 

@@ -1,0 +1,328 @@
+//! Python's type rules for the filters that iterate, measure, order, hash or add values: Jinja2
+//! raises a `TypeError` where minijinja quietly goes on (`none | list` is `[]`, `[1, 'a'] | sort`
+//! orders them, `none | length` is 0). Each filter here checks its value the way Python would,
+//! then runs minijinja's builtin.
+
+use super::undefined_error;
+use minijinja::filters as builtin;
+use minijinja::value::{Kwargs, Rest, Value, ValueKind, ValueOrKwargs};
+use minijinja::{Environment, Error, ErrorKind, State};
+use std::borrow::Cow;
+
+pub fn register(env: &mut Environment<'_>) {
+    // Python's sequences: what has a length and items by index (strings and dicts too).
+    env.add_test("sequence", |v: &Value| {
+        matches!(
+            v.kind(),
+            ValueKind::String | ValueKind::Seq | ValueKind::Map | ValueKind::Iterable
+        )
+    });
+    env.add_filter("list", |s: &State, v: Value| {
+        iterable(s, &v)?;
+        builtin::list(s, v)
+    });
+    env.add_filter("first", |s: &State, v: &Value| {
+        iterable(s, v)?;
+        builtin::first(v)
+    });
+    env.add_filter("last", |s: &State, v: Value| {
+        iterable(s, &v)?;
+        builtin::last(v)
+    });
+    env.add_filter("reverse", |s: &State, v: &Value| {
+        iterable(s, v)?;
+        builtin::reverse(v)
+    });
+    env.add_filter("length", |s: &State, v: &Value| {
+        sized(s, v)?;
+        builtin::length(v)
+    });
+    env.add_filter("count", |s: &State, v: &Value| {
+        sized(s, v)?;
+        builtin::length(v)
+    });
+    env.add_filter("sort", |s: &State, v: Value, k: Kwargs| {
+        ordered(s, &v, &k, true)?;
+        builtin::sort(s, v, k)
+    });
+    env.add_filter("min", |s: &State, v: Value, k: Kwargs| {
+        ordered(s, &v, &k, false)?;
+        builtin::min(s, v, k)
+    });
+    env.add_filter("max", |s: &State, v: Value, k: Kwargs| {
+        ordered(s, &v, &k, false)?;
+        builtin::max(s, v, k)
+    });
+    env.add_filter("unique", |s: &State, v: Value, k: Kwargs| {
+        let items = items_of(s, &v, &k)?;
+        if let Some(item) = items.iter().find(|i| !hashable(i)) {
+            return Err(type_error(format!(
+                "unhashable type: '{}'",
+                python_type(item)
+            )));
+        }
+        builtin::unique(s, v, k)
+    });
+    env.add_filter(
+        "sum",
+        |s: &State, v: Value, attribute: Option<&str>, start: Option<Value>, k: Kwargs| {
+            iterable(s, &v)?;
+            // `sum` adds to `start` (0): numbers only, unless a start of another type says otherwise.
+            let total_kind = start.as_ref().map_or("int", python_type);
+            let numeric_start = matches!(total_kind, "int" | "float" | "bool");
+            for item in v.try_iter()?.filter(|_| numeric_start) {
+                let item = match attribute {
+                    Some(path) => attribute_of(&item, path),
+                    None => item,
+                };
+                if !is_number(&item) {
+                    return Err(type_error(format!(
+                        "unsupported operand type(s) for +: '{total_kind}' and '{}'",
+                        python_type(&item)
+                    )));
+                }
+            }
+            builtin::sum(s, v, attribute, start, k)
+        },
+    );
+    env.add_filter("dictsort", |s: &State, v: &Value, k: Kwargs| {
+        defined(s, v)?;
+        if v.kind() != ValueKind::Map {
+            return Err(type_error(format!(
+                "'{}' object has no attribute 'items'",
+                python_type(v)
+            )));
+        }
+        if k.peek::<Option<&str>>("by")? == Some("value") {
+            let values: Vec<Value> = v
+                .try_iter()?
+                .map(|key| v.get_item(&key).unwrap_or_default())
+                .collect();
+            orderable(&values, false)?;
+        }
+        builtin::dictsort(v, k)
+    });
+    env.add_filter(
+        "map",
+        |s: &mut State, v: Value, args: Rest<ValueOrKwargs>| {
+            iterable(s, &v)?;
+            builtin::map(s, v, args)
+        },
+    );
+    env.add_filter(
+        "select",
+        |s: &mut State, v: Value, test: Option<Cow<'_, str>>, args: Rest<ValueOrKwargs>| {
+            iterable(s, &v)?;
+            builtin::select(s, v, test, args)
+        },
+    );
+    env.add_filter(
+        "reject",
+        |s: &mut State, v: Value, test: Option<Cow<'_, str>>, args: Rest<ValueOrKwargs>| {
+            iterable(s, &v)?;
+            builtin::reject(s, v, test, args)
+        },
+    );
+    env.add_filter(
+        "selectattr",
+        |s: &mut State,
+         v: Value,
+         attr: Cow<'_, str>,
+         test: Option<Cow<'_, str>>,
+         args: Rest<ValueOrKwargs>| {
+            iterable(s, &v)?;
+            builtin::selectattr(s, v, attr, test, args)
+        },
+    );
+    env.add_filter(
+        "rejectattr",
+        |s: &mut State,
+         v: Value,
+         attr: Cow<'_, str>,
+         test: Option<Cow<'_, str>>,
+         args: Rest<ValueOrKwargs>| {
+            iterable(s, &v)?;
+            builtin::rejectattr(s, v, attr, test, args)
+        },
+    );
+    env.add_filter(
+        "batch",
+        |s: &State, v: Value, count: usize, fill: Option<Value>| {
+            iterable(s, &v)?;
+            builtin::batch(s, v, count, fill)
+        },
+    );
+    env.add_filter(
+        "slice",
+        |s: &State, v: Value, count: usize, fill: Option<Value>| {
+            iterable(s, &v)?;
+            builtin::slice(s, v, count, fill)
+        },
+    );
+}
+
+/// Under StrictUndefined every use of an undefined value but `default`, `is defined` and
+/// `pprint` raises; a filter calls this before touching its value.
+pub fn defined(state: &State, value: &Value) -> Result<(), Error> {
+    if value.is_undefined() && state.undefined_behavior() == minijinja::UndefinedBehavior::Strict {
+        return Err(undefined_error(value));
+    }
+    Ok(())
+}
+
+/// Python type name of a value, for messages.
+pub fn python_type(value: &Value) -> &'static str {
+    match value.kind() {
+        ValueKind::String => "str",
+        ValueKind::Map => "dict",
+        ValueKind::Seq if value.is_tuple() => "tuple",
+        ValueKind::Seq => "list",
+        ValueKind::Number if value.is_integer() => "int",
+        ValueKind::Number => "float",
+        ValueKind::Bool => "bool",
+        ValueKind::None => "NoneType",
+        _ => "object",
+    }
+}
+
+fn type_error(message: String) -> Error {
+    Error::new(ErrorKind::InvalidOperation, message)
+}
+
+/// Python iterates strings, lists, tuples, dicts and ranges; not None, numbers or booleans.
+/// An undefined value is minijinja's to judge (strict fails, lenient iterates nothing).
+pub fn iterable(state: &State, value: &Value) -> Result<(), Error> {
+    defined(state, value)?;
+    match value.kind() {
+        ValueKind::None | ValueKind::Number | ValueKind::Bool => Err(type_error(format!(
+            "'{}' object is not iterable",
+            python_type(value)
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// `len()` takes strings, lists, tuples and dicts.
+fn sized(state: &State, value: &Value) -> Result<(), Error> {
+    defined(state, value)?;
+    match value.kind() {
+        ValueKind::None | ValueKind::Number | ValueKind::Bool => Err(type_error(format!(
+            "object of type '{}' has no len()",
+            python_type(value)
+        ))),
+        _ => Ok(()),
+    }
+}
+
+fn is_number(value: &Value) -> bool {
+    matches!(value.kind(), ValueKind::Number | ValueKind::Bool)
+}
+
+/// `a.b.0` of an item, as Jinja2's `attribute=` reads it (undefined when missing).
+fn attribute_of(item: &Value, path: &str) -> Value {
+    path.split('.').fold(item.clone(), |value, part| {
+        let by_index = part.parse::<i64>().ok().map(Value::from);
+        match by_index {
+            Some(i) if value.kind() == ValueKind::Seq => value.get_item(&i),
+            _ => value.get_attr(part),
+        }
+        .unwrap_or_default()
+    })
+}
+
+/// The values a filter compares or hashes: the items, or their `attribute=`.
+fn items_of(state: &State, value: &Value, kwargs: &Kwargs) -> Result<Vec<Value>, Error> {
+    iterable(state, value)?;
+    let attribute = kwargs.peek::<Option<&str>>("attribute")?;
+    let items = value.try_iter()?;
+    Ok(match attribute {
+        Some(path) => items.map(|i| attribute_of(&i, path)).collect(),
+        None => items.collect(),
+    })
+}
+
+fn ordered(state: &State, value: &Value, kwargs: &Kwargs, equal_first: bool) -> Result<(), Error> {
+    let items = items_of(state, value, kwargs)?;
+    orderable(&items, equal_first)
+}
+
+/// How Python orders a value: only numbers with numbers, strings with strings, lists with lists
+/// and tuples with tuples; never None or dicts.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Order {
+    Number,
+    Text,
+    List,
+    Tuple,
+    Never,
+}
+
+fn order_of(value: &Value) -> Order {
+    match value.kind() {
+        ValueKind::Number | ValueKind::Bool => Order::Number,
+        ValueKind::String => Order::Text,
+        ValueKind::Seq if value.is_tuple() => Order::Tuple,
+        ValueKind::Seq => Order::List,
+        _ => Order::Never,
+    }
+}
+
+/// Whether ordering `items` compares only values Python can order. A comparison sort compares
+/// every pair of items adjacent in its result (and `min`/`max` every item with the best so
+/// far), so two kinds that do not order together fail whatever the order they come in.
+/// Jinja2's `sort` compares keys wrapped in lists (`[a] < [b]`), where equal items are never
+/// ordered (`equal_first`); sequences order at their first unequal position.
+fn orderable(items: &[Value], equal_first: bool) -> Result<(), Error> {
+    let mut values: Vec<&Value> = Vec::new();
+    for item in items {
+        if !equal_first || !values.contains(&item) {
+            values.push(item);
+        }
+    }
+    let Some(first) = values.first() else {
+        return Ok(());
+    };
+    if values.len() < 2 {
+        return Ok(());
+    }
+    let kind = order_of(first);
+    if let Some(other) = values
+        .iter()
+        .find(|v| kind == Order::Never || order_of(v) != kind)
+    {
+        let other = if kind == Order::Never && std::ptr::eq(*other, *first) {
+            values[1]
+        } else {
+            other
+        };
+        return Err(type_error(format!(
+            "'<' not supported between instances of '{}' and '{}'",
+            python_type(other),
+            python_type(first)
+        )));
+    }
+    if matches!(kind, Order::List | Order::Tuple) {
+        let rows: Vec<Vec<Value>> = values
+            .iter()
+            .map(|v| v.try_iter().map(Iterator::collect).unwrap_or_default())
+            .collect();
+        let width = rows.iter().map(Vec::len).max().unwrap_or(0);
+        for k in 0..width {
+            let column: Vec<Value> = rows.iter().filter_map(|r| r.get(k).cloned()).collect();
+            orderable(&column, true)?;
+        }
+    }
+    Ok(())
+}
+
+/// Python hashes strings, numbers, None, booleans and tuples of those; not lists or dicts.
+fn hashable(value: &Value) -> bool {
+    match value.kind() {
+        ValueKind::Seq if value.is_tuple() => value
+            .try_iter()
+            .map(|mut items| items.all(|i| hashable(&i)))
+            .unwrap_or(false),
+        ValueKind::Seq | ValueKind::Map => false,
+        _ => true,
+    }
+}
