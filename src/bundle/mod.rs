@@ -342,6 +342,14 @@ impl Bundle {
             .map(|(file, (_, lint))| (file.as_str(), lint.references.as_slice()))
     }
 
+    /// What the lint of a template found to check against each render's context.
+    pub fn probes(&self, file: &str) -> &[crate::render::probes::Probe] {
+        self.file_analyses
+            .lint
+            .get(file)
+            .map_or(&[], |(_, lint)| lint.probes.as_slice())
+    }
+
     pub fn infrastructure_for(&self, target: Target) -> Option<&Infrastructure> {
         self.infrastructure.iter().find(|i| i.target == target)
     }

@@ -3,10 +3,11 @@
 //! mistakes of docs/proton-semantics.md §12, each located at its expression.
 
 use crate::diagnostic::{Diagnostic, Severity, Subject};
-use minijinja::machinery::ast::{BinOpKind, CallArg, Expr, Stmt};
+use minijinja::machinery::ast::{BinOpKind, CallArg, CompareOpKind, Expr, Stmt};
 use minijinja::machinery::{parse, Span};
 use minijinja::syntax::SyntaxConfig;
 
+use super::probes::{Check, Probe, MAX_LITERAL_REPEAT};
 use super::proton_filters::BLOCK_FILTERS;
 
 /// Which target a template renders for; decides which names exist (docs/proton-semantics.md §6.1).
@@ -33,6 +34,8 @@ pub struct Reference {
 pub struct Analysis {
     pub diagnostics: Vec<Diagnostic>,
     pub references: Vec<Reference>,
+    /// Constructs to check against the render's context (`probes.rs`).
+    pub probes: Vec<Probe>,
 }
 
 /// Analyzes `source`. A syntax error gives an empty analysis (the render reports it).
@@ -48,11 +51,15 @@ pub fn analyze(source: &str, file: &str, scope: Scope) -> Analysis {
         guards: 0,
         aliases: Vec::new(),
         refs: Vec::new(),
+        conditions: Vec::new(),
+        depth: 0,
+        probes: Vec::new(),
     };
     linter.stmt(&tree);
     Analysis {
         diagnostics: linter.out,
         references: linter.refs,
+        probes: linter.probes,
     }
 }
 
@@ -65,10 +72,6 @@ pub fn lint(source: &str, file: &str, scope: Scope) -> Vec<Diagnostic> {
 pub fn is_blocking(d: &Diagnostic) -> bool {
     d.severity == Severity::Error && (d.code == "template-syntax" || d.code == "template-limit")
 }
-
-/// Largest repeat count written as a literal (`[x] * 1000`): minijinja builds repeated lists of
-/// up to 10^8 items, gigabytes that would stall or crash the page before the fuel runs out.
-const MAX_LITERAL_REPEAT: i64 = 100_000;
 
 /// The pre-GA or typo reading of a dotted name, with its fix (docs/proton-semantics.md §12).
 pub fn pre_ga_hint(expr: &str) -> Option<String> {
@@ -98,6 +101,41 @@ pub fn pre_ga_hint(expr: &str) -> Option<String> {
         _ => return None,
     };
     Some(hint)
+}
+
+/// The span of an expression with all its operands.
+fn full_span(expr: &Expr) -> Span {
+    let widen = |span: Span, inner: Span| {
+        let mut span = span;
+        if inner.start_offset < span.start_offset {
+            span.start_offset = inner.start_offset;
+            span.start_line = inner.start_line;
+            span.start_col = inner.start_col;
+        }
+        if inner.end_offset > span.end_offset {
+            span.end_offset = inner.end_offset;
+            span.end_line = inner.end_line;
+            span.end_col = inner.end_col;
+        }
+        span
+    };
+    let span = expr.span();
+    match expr {
+        Expr::GetAttr(g) => widen(span, full_span(&g.expr)),
+        Expr::GetItem(g) => widen(
+            widen(span, full_span(&g.expr)),
+            full_span(&g.subscript_expr),
+        ),
+        Expr::Filter(f) => f.expr.as_ref().map_or(span, |e| widen(span, full_span(e))),
+        Expr::Test(t) => widen(span, full_span(&t.expr)),
+        Expr::Call(c) => widen(span, full_span(&c.expr)),
+        Expr::BinOp(b) => widen(widen(span, full_span(&b.left)), full_span(&b.right)),
+        Expr::UnaryOp(u) => widen(span, full_span(&u.expr)),
+        Expr::Compare(c) => c.ops.iter().fold(widen(span, full_span(&c.expr)), |s, op| {
+            widen(s, full_span(&op.expr))
+        }),
+        _ => span,
+    }
 }
 
 /// Dotted path of a variable lookup: `a.b['c'].d` → `["a", "b", "c", "d"]`.
@@ -144,6 +182,12 @@ struct Linter<'s> {
     /// Loop variables bound to an item of a known list: name → path of the item.
     aliases: Vec<(String, Vec<String>)>,
     refs: Vec<Reference>,
+    /// The `{% if %}` tests around the current statement, and which branch it is in.
+    conditions: Vec<(String, bool)>,
+    /// Loops, macros, `and`/`or` right sides and inline-if branches around it: a probe there
+    /// would need their variables, or might never run.
+    depth: usize,
+    probes: Vec<Probe>,
 }
 
 impl Linter<'_> {
@@ -155,16 +199,10 @@ impl Linter<'_> {
         span: Span,
         hint: Option<String>,
     ) {
-        let line_start = self.source[..(span.start_offset as usize).min(self.source.len())]
-            .rfind('\n')
-            .map_or(0, |i| i + 1);
-        let column = self
-            .source
-            .get(line_start..span.start_offset as usize)
-            .map_or(1, |s| s.chars().count() as u32 + 1);
+        let (line, column) = self.position(span);
         let mut d = Diagnostic::new(severity, code, message)
             .in_file(self.file)
-            .at(span.start_line as u32, column);
+            .at(line, column);
         if let Some(h) = hint {
             d = d.with_hint(h);
         }
@@ -184,6 +222,13 @@ impl Linter<'_> {
             Stmt::EmitRaw(_) => {}
             Stmt::ForLoop(f) => {
                 self.expr(&f.iter, Ctx::Plain);
+                let whole = self.source_of(f.span());
+                let counts = ["loop.length", "loop.last", "loop.revindex"]
+                    .iter()
+                    .any(|m| whole.contains(m));
+                let iterable = self.expr_source(&f.iter).to_string();
+                self.probe(Check::Loop { iterable, counts }, f.iter.span());
+                self.depth += 1;
                 let alias = match (&f.target, lookup_path(&f.iter)) {
                     (Expr::Var(v), Some(path)) => {
                         let mut item = self.expand(path);
@@ -201,16 +246,21 @@ impl Linter<'_> {
                 if bound {
                     self.aliases.pop();
                 }
+                self.depth -= 1;
                 self.stmts(&f.else_body);
             }
             Stmt::IfCond(i) => {
                 self.expr(&i.expr, Ctx::Guard);
-                let guard = self.source_of(i.expr.span());
+                let guard = self.expr_source(&i.expr).to_string();
                 let guarded = guard.contains("defined") || guard.contains("components.default");
                 self.guards += guarded as usize;
+                self.conditions.push((guard.clone(), true));
                 self.stmts(&i.true_body);
+                self.conditions.pop();
                 self.guards -= guarded as usize;
+                self.conditions.push((guard, false));
                 self.stmts(&i.false_body);
+                self.conditions.pop();
             }
             Stmt::WithBlock(w) => {
                 for (_, value) in &w.assignments {
@@ -223,8 +273,16 @@ impl Linter<'_> {
             Stmt::AutoEscape(a) => self.stmts(&a.body),
             Stmt::FilterBlock(f) => self.stmts(&f.body),
             Stmt::Block(b) => self.stmts(&b.body),
-            Stmt::Macro(m) => self.stmts(&m.body),
-            Stmt::CallBlock(c) => self.stmts(&c.macro_decl.body),
+            Stmt::Macro(m) => {
+                self.depth += 1;
+                self.stmts(&m.body);
+                self.depth -= 1;
+            }
+            Stmt::CallBlock(c) => {
+                self.depth += 1;
+                self.stmts(&c.macro_decl.body);
+                self.depth -= 1;
+            }
             Stmt::Import(i) => self.include_warning(i.expr.span()),
             Stmt::FromImport(i) => self.include_warning(i.expr.span()),
             Stmt::Include(i) => self.include_warning(i.name.span()),
@@ -237,6 +295,32 @@ impl Linter<'_> {
                 Some("Proton enables no Jinja extensions: rewrite with {% set %}".into()),
             ),
         }
+    }
+
+    /// Records a construct to check against the render's context, when it reads no loop or
+    /// macro variable (outside loops and macros).
+    fn probe(&mut self, check: Check, span: Span) {
+        if self.depth > 0 {
+            return;
+        }
+        let (line, column) = self.position(span);
+        self.probes.push(Probe {
+            check,
+            guards: self.conditions.clone(),
+            line,
+            column,
+        });
+    }
+
+    /// 1-based line and column (in characters) where `span` starts.
+    fn position(&self, span: Span) -> (u32, u32) {
+        let start = (span.start_offset as usize).min(self.source.len());
+        let line_start = self.source[..start].rfind('\n').map_or(0, |i| i + 1);
+        let column = self
+            .source
+            .get(line_start..start)
+            .map_or(1, |s| s.chars().count() as u32 + 1);
+        (span.start_line as u32, column)
     }
 
     /// Replaces a loop variable at the head of `path` by the item path it is bound to.
@@ -265,6 +349,13 @@ impl Linter<'_> {
             span,
             Some("paths resolve from the bundle root here; inline the file to be safe".into()),
         );
+    }
+
+    /// The source of a whole expression: minijinja spans an attribute or item lookup, a filter
+    /// or a call from its operator on, so the span is widened over its operands.
+    fn expr_source(&self, expr: &Expr) -> &str {
+        let span = full_span(expr);
+        self.source_of(span)
     }
 
     fn source_of(&self, span: Span) -> &str {
@@ -314,9 +405,20 @@ impl Linter<'_> {
                     let big = [(&b.left, &b.right), (&b.right, &b.left)]
                         .into_iter()
                         .find_map(|(n, other)| {
-                            count(n).filter(|n| *n > MAX_LITERAL_REPEAT && repeated(other))
+                            count(n)
+                                .filter(|n| *n > MAX_LITERAL_REPEAT && repeated(other))
+                                .map(|n| (n, other))
                         });
-                    if let Some(n) = big {
+                    // A literal repeated is refused now; an expression (`size_mb * 1048576`)
+                    // is refused at render unless it is a number there (probes.rs).
+                    let checked_at_render = big.as_ref().filter(|(_, other)| {
+                        self.depth == 0 && !matches!(other, Expr::Const(_) | Expr::List(_))
+                    });
+                    if let Some((count, other)) = checked_at_render {
+                        let operand = self.expr_source(other).to_string();
+                        let count = *count;
+                        self.probe(Check::Repeat { operand, count }, b.span());
+                    } else if let Some((n, _)) = big {
                         self.push(
                             Severity::Error,
                             "template-limit",
@@ -346,26 +448,79 @@ impl Linter<'_> {
                         }
                     }
                 }
-                let inner = if matches!(b.op, BinOpKind::ScAnd | BinOpKind::ScOr) {
+                let (left, right) = (
+                    self.expr_source(&b.left).to_string(),
+                    self.expr_source(&b.right).to_string(),
+                );
+                let order = match b.op {
+                    BinOpKind::Lt => Some("<"),
+                    BinOpKind::Lte => Some("<="),
+                    BinOpKind::Gt => Some(">"),
+                    BinOpKind::Gte => Some(">="),
+                    _ => None,
+                };
+                if let Some(op) = order {
+                    self.probe(Check::Order { op, left, right }, full_span(expr));
+                } else if matches!(b.op, BinOpKind::In) {
+                    let check = Check::Contains {
+                        item: left,
+                        container: right,
+                    };
+                    self.probe(check, full_span(expr));
+                }
+                let short_circuit = matches!(b.op, BinOpKind::ScAnd | BinOpKind::ScOr);
+                let inner = if short_circuit {
                     ctx.inner()
                 } else {
                     Ctx::Plain
                 };
                 self.expr(&b.left, inner);
+                // The right of `and` / `or` runs only sometimes: no probe in it.
+                self.depth += short_circuit as usize;
                 self.expr(&b.right, inner);
+                self.depth -= short_circuit as usize;
             }
             Expr::Compare(c) => {
                 self.expr(&c.expr, Ctx::Plain);
+                let mut left = &c.expr;
                 for op in &c.ops {
                     self.expr(&op.expr, Ctx::Plain);
+                    let (a, b) = (
+                        self.expr_source(left).to_string(),
+                        self.expr_source(&op.expr).to_string(),
+                    );
+                    let check = match op.op {
+                        CompareOpKind::Lt => Some(("<", a, b)),
+                        CompareOpKind::Lte => Some(("<=", a, b)),
+                        CompareOpKind::Gt => Some((">", a, b)),
+                        CompareOpKind::Gte => Some((">=", a, b)),
+                        CompareOpKind::In | CompareOpKind::NotIn => {
+                            self.probe(
+                                Check::Contains {
+                                    item: a,
+                                    container: b,
+                                },
+                                c.span(),
+                            );
+                            None
+                        }
+                        CompareOpKind::Eq | CompareOpKind::Ne => None,
+                    };
+                    if let Some((op, left, right)) = check {
+                        self.probe(Check::Order { op, left, right }, c.span());
+                    }
+                    left = &op.expr;
                 }
             }
             Expr::IfExpr(i) => {
                 self.expr(&i.test_expr, Ctx::Guard);
+                // Either branch runs only sometimes: no probe in them.
+                self.depth += 1;
                 self.expr(&i.true_expr, Ctx::Plain);
                 if let Some(e) = &i.false_expr {
                     self.expr(e, Ctx::Plain);
                 }
+                self.depth -= 1;
             }
             Expr::Filter(f) => {
                 if let Some(Expr::Filter(inner)) = &f.expr {

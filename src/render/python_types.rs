@@ -272,7 +272,7 @@ fn order_of(value: &Value) -> Order {
 /// far), so two kinds that do not order together fail whatever the order they come in.
 /// Jinja2's `sort` compares keys wrapped in lists (`[a] < [b]`), where equal items are never
 /// ordered (`equal_first`); sequences order at their first unequal position.
-fn orderable(items: &[Value], equal_first: bool) -> Result<(), Error> {
+pub(super) fn orderable(items: &[Value], equal_first: bool) -> Result<(), Error> {
     let mut values: Vec<&Value> = Vec::new();
     for item in items {
         if !equal_first || !values.contains(&item) {

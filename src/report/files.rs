@@ -7,7 +7,7 @@ use crate::bundle::{Bundle, Infrastructure};
 use crate::context::Target;
 use crate::diagnostic::Diagnostic;
 use crate::render::pyjson::{dumps, JsonStyle};
-use crate::render::{lint, Renderer};
+use crate::render::{lint, probes, Renderer};
 use minijinja::value::Value;
 use serde::Serialize;
 use serde_json::{Map, Value as Json};
@@ -72,11 +72,27 @@ pub fn produce(
                 {
                     continue;
                 }
+                // Values Jinja2 would have refused where the engine goes on (render/probes.rs).
+                let probes = bundle.probes(file);
+                let refused = probes::before_render(probes, renderer, template_value, file);
+                let blocked = refused.iter().any(lint::is_blocking);
+                diagnostics.extend(refused);
+                if blocked {
+                    continue;
+                }
                 match renderer.render(file, source, template_value) {
-                    Ok(content) => outputs.push(RenderedFile {
-                        path: file.clone(),
-                        content,
-                    }),
+                    Ok(content) => {
+                        diagnostics.extend(probes::after_render(
+                            probes,
+                            renderer,
+                            template_value,
+                            file,
+                        ));
+                        outputs.push(RenderedFile {
+                            path: file.clone(),
+                            content,
+                        })
+                    }
                     Err(d) => diagnostics.push(d),
                 }
             }

@@ -1,0 +1,286 @@
+//! Constructs whose Jinja2 behaviour depends on the values they meet, where the engine would
+//! quietly differ: found by the lint (`lint.rs`) outside loops and macros, checked here against
+//! the render's context, each a located error when Jinja2 would have raised. Before the render:
+//! a large repetition of a value that is not a number, a loop over a string that counts it, a
+//! loop over None or a number. After it: comparisons Python cannot make (`'8080' > 1000`,
+//! `none < 1`) and `in` tests Python refuses (`none in 'abc'`).
+
+use super::python_types::{orderable, python_type};
+use super::Renderer;
+use crate::diagnostic::Diagnostic;
+use minijinja::value::{Value, ValueKind};
+
+/// A construct to check, with the `{% if %}` tests around it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Probe {
+    pub check: Check,
+    /// Each enclosing `{% if %}` test and whether its true branch holds the construct.
+    pub guards: Vec<(String, bool)>,
+    pub line: u32,
+    pub column: u32,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Check {
+    /// `left op right` with `<`, `<=`, `>` or `>=`.
+    Order {
+        op: &'static str,
+        left: String,
+        right: String,
+    },
+    /// `item in container` (or `not in`).
+    Contains { item: String, container: String },
+    /// `{% for … in iterable %}`; `counts` when its body reads `loop.length`, `loop.last` or
+    /// `loop.revindex`.
+    Loop { iterable: String, counts: bool },
+    /// `operand * count` with a count above the lint's limit.
+    Repeat { operand: String, count: i64 },
+}
+
+/// The most times a value may be repeated by `*` (a string or list that long exhausts memory).
+pub const MAX_LITERAL_REPEAT: i64 = 100_000;
+
+impl Probe {
+    fn error(&self, file: &str, code: &str, message: String, hint: &str) -> Diagnostic {
+        Diagnostic::error(code, message)
+            .in_file(file)
+            .at(self.line, self.column)
+            .with_hint(hint)
+    }
+
+    /// Whether the enclosing tests hold under `context`: `None` when one cannot be evaluated
+    /// here (it reads a `set` variable, a macro argument…).
+    fn reached(&self, renderer: &Renderer, context: &Value) -> Option<bool> {
+        for (test, holds) in &self.guards {
+            let value = renderer.evaluate(test, context).ok()?;
+            if value.is_true() != *holds {
+                return Some(false);
+            }
+        }
+        Some(true)
+    }
+}
+
+/// What must be refused before rendering `file` (a blocking error stops its render).
+pub fn before_render(
+    probes: &[Probe],
+    renderer: &Renderer,
+    context: &Value,
+    file: &str,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for probe in probes {
+        match &probe.check {
+            Check::Repeat { operand, count } => {
+                // Refused unless the operand is known to be a number here.
+                let number = renderer
+                    .evaluate(operand, context)
+                    .is_ok_and(|v| matches!(v.kind(), ValueKind::Number | ValueKind::Bool));
+                if !number && probe.reached(renderer, context) != Some(false) {
+                    out.push(probe.error(
+                        file,
+                        "template-limit",
+                        format!(
+                            "repeating a value {count} times would exhaust the playground's memory"
+                        ),
+                        &format!("repeat at most {MAX_LITERAL_REPEAT} times"),
+                    ));
+                }
+            }
+            Check::Loop { iterable, counts } => {
+                if probe.reached(renderer, context) != Some(true) {
+                    continue;
+                }
+                let Ok(value) = renderer.evaluate(iterable, context) else {
+                    continue;
+                };
+                match value.kind() {
+                    ValueKind::None | ValueKind::Number | ValueKind::Bool => out.push(probe.error(
+                        file,
+                        "template-type",
+                        format!(
+                            "`{iterable}` is {}: Jinja2 raises TypeError ('{}' object is not iterable)",
+                            describe(&value),
+                            python_type(&value)
+                        ),
+                        "loop over a list, or guard the loop with `{% if … %}`",
+                    )),
+                    ValueKind::String if *counts => out.push(probe.error(
+                        file,
+                        "template-unsupported",
+                        format!("`{iterable}` is a string: the playground does not count its characters for `loop.length`, `loop.last` and `loop.revindex`, which Jinja2 does"),
+                        &format!("loop over its characters as a list: `{{% for … in {iterable} | list %}}`"),
+                    )),
+                    _ => {}
+                }
+            }
+            Check::Order { .. } | Check::Contains { .. } => {}
+        }
+    }
+    out
+}
+
+/// Comparisons and `in` tests Jinja2 would have raised on, in a rendered `file`.
+pub fn after_render(
+    probes: &[Probe],
+    renderer: &Renderer,
+    context: &Value,
+    file: &str,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for probe in probes {
+        let evaluate = |expr: &str| renderer.evaluate(expr, context).ok();
+        let problem = match &probe.check {
+            Check::Order { op, left, right } => {
+                let (Some(a), Some(b)) = (evaluate(left), evaluate(right)) else {
+                    continue;
+                };
+                if a.is_undefined() || b.is_undefined() {
+                    Some(format!("`{left} {op} {right}` compares an undefined value: Jinja2 raises UndefinedError"))
+                } else if orderable(&[a.clone(), b.clone()], false).is_err() {
+                    Some(format!(
+                        "`{left} {op} {right}` compares {} with {}: Jinja2 raises TypeError ('{op}' not supported between instances of '{}' and '{}')",
+                        describe(&a),
+                        describe(&b),
+                        python_type(&a),
+                        python_type(&b)
+                    ))
+                } else {
+                    None
+                }
+            }
+            Check::Contains { item, container } => {
+                let (Some(a), Some(b)) = (evaluate(item), evaluate(container)) else {
+                    continue;
+                };
+                match (a.kind(), b.kind()) {
+                    (_, ValueKind::Undefined) | (ValueKind::Undefined, _) => None,
+                    (ValueKind::String, ValueKind::String) => None,
+                    (_, ValueKind::String) => Some(format!(
+                        "`{item} in {container}` looks for {} in a string: Jinja2 raises TypeError ('in <string>' requires string as left operand, not {})",
+                        describe(&a),
+                        python_type(&a)
+                    )),
+                    (_, ValueKind::None | ValueKind::Number | ValueKind::Bool) => Some(format!(
+                        "`{item} in {container}` looks in {}: Jinja2 raises TypeError (argument of type '{}' is not iterable)",
+                        describe(&b),
+                        python_type(&b)
+                    )),
+                    (ValueKind::Seq | ValueKind::Map, ValueKind::Map) if !a.is_tuple() => {
+                        Some(format!(
+                            "`{item} in {container}` looks for a {} among a dict's keys: Jinja2 raises TypeError (unhashable type: '{}')",
+                            python_type(&a),
+                            python_type(&a)
+                        ))
+                    }
+                    _ => None,
+                }
+            }
+            Check::Loop { .. } | Check::Repeat { .. } => continue,
+        };
+        let Some(message) = problem else { continue };
+        if probe.reached(renderer, context) == Some(true) {
+            out.push(probe.error(
+                file,
+                "template-type",
+                message,
+                "convert first (`| int`, `| string`) or guard it with an `is number` / `is string` test",
+            ));
+        }
+    }
+    out
+}
+
+/// A value as a message names it: `the string '8080'`, `None`, `the int 3`.
+fn describe(value: &Value) -> String {
+    match value.kind() {
+        ValueKind::None => "None".into(),
+        ValueKind::String => format!("the string {}", super::pyrepr::py_repr(value)),
+        _ => format!(
+            "the {} {}",
+            python_type(value),
+            cut(&super::pyrepr::py_repr(value))
+        ),
+    }
+}
+
+fn cut(text: &str) -> String {
+    match text.char_indices().nth(40) {
+        Some((i, _)) => format!("{}…", &text[..i]),
+        None => text.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::lint::{analyze, Scope};
+    use crate::render::RenderOptions;
+    use std::sync::Arc;
+
+    /// The findings for `template` under `context`, before and after its render.
+    fn findings(template: &str, context: serde_json::Value) -> Vec<String> {
+        let probes = analyze(template, "t.yaml", Scope::Environment).probes;
+        let renderer = Renderer::new(Arc::new(Default::default()), &RenderOptions::default());
+        let context = crate::context::to_template_value(&context);
+        let mut out = before_render(&probes, &renderer, &context, "t.yaml");
+        out.extend(after_render(&probes, &renderer, &context, "t.yaml"));
+        out.into_iter()
+            .map(|d| format!("{}:{} {}", d.line.unwrap(), d.code, d.message))
+            .collect()
+    }
+
+    fn inputs(v: serde_json::Value) -> serde_json::Value {
+        serde_json::json!({ "environment": { "inputs": v } })
+    }
+
+    #[test]
+    fn comparisons_python_refuses_are_errors_where_they_run() {
+        let t = "a: 1\n{% if environment.inputs.port > 1000 %}\nb: 2\n{% endif %}\n";
+        let found = findings(t, inputs(serde_json::json!({"port": "8080"})));
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].starts_with("2:template-type `environment.inputs.port > 1000` compares the string '8080' with the int 1000"), "{found:?}");
+        assert!(findings(t, inputs(serde_json::json!({"port": 8080}))).is_empty());
+        // Not reached: under a false test, or behind `and`.
+        let guarded = "{% if false %}{{ environment.inputs.port > 1 }}{% endif %}\n{{ environment.inputs.port is number and environment.inputs.port > 1 }}";
+        assert!(findings(guarded, inputs(serde_json::json!({"port": "x"}))).is_empty());
+        // Loop variables are not probed.
+        let looped = "{% for p in ['a'] %}{{ p > 1 }}{% endfor %}";
+        assert!(findings(looped, inputs(serde_json::json!({}))).is_empty());
+        assert_eq!(
+            findings("{{ none < none }}", inputs(serde_json::json!({}))).len(),
+            1
+        );
+    }
+
+    #[test]
+    fn in_tests_python_refuses() {
+        let found = findings(
+            "{{ none in 'abc' }}|{{ 'a' in 5 }}|{{ [1] in {'a': 1} }}|{{ 'a' in 'abc' }}",
+            inputs(serde_json::json!({})),
+        );
+        assert_eq!(found.len(), 3, "{found:?}");
+    }
+
+    #[test]
+    fn loops_over_strings_none_and_numbers() {
+        let counted = "{% for c in environment.inputs.name %}{{ loop.last }}{% endfor %}";
+        let found = findings(counted, inputs(serde_json::json!({"name": "abc"})));
+        assert!(found[0].contains("template-unsupported"), "{found:?}");
+        let plain = "{% for c in environment.inputs.name %}{{ c }}{% endfor %}";
+        assert!(findings(plain, inputs(serde_json::json!({"name": "abc"}))).is_empty());
+        let found = findings(plain, inputs(serde_json::json!({"name": null})));
+        assert!(
+            found[0].contains("'NoneType' object is not iterable"),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn a_large_repetition_is_refused_unless_it_multiplies_a_number() {
+        let t = "{{ environment.inputs.size * 1048576 }}";
+        assert!(findings(t, inputs(serde_json::json!({"size": 3}))).is_empty());
+        let found = findings(t, inputs(serde_json::json!({"size": "ab"})));
+        assert!(found[0].contains("template-limit"), "{found:?}");
+    }
+}
