@@ -29,19 +29,15 @@ pub fn register(env: &mut Environment<'_>) {
     env.add_filter("pprint", |v: &Value| -> Result<String, Error> {
         super::pyrepr::pformat(v).map_err(arg_error)
     });
+    // Jinja2 counts the runs of `\w` characters.
     env.add_filter("wordcount", |s: &State, v: &Value| {
-        Ok(text_of(s, v)?.split_whitespace().count())
+        static WORD: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+        let word = WORD.get_or_init(|| regex::Regex::new(r"\w+").expect("a valid pattern"));
+        Ok(word.find_iter(&text_of(s, v)?).count())
     });
     env.add_filter("indent", indent);
     env.add_filter("capitalize", |s: &State, v: &Value| {
-        let text = text_of(s, v)?;
-        let mut chars = text.chars();
-        Ok(match chars.next() {
-            Some(first) => {
-                first.to_uppercase().collect::<String>() + &chars.as_str().to_lowercase()
-            }
-            None => String::new(),
-        })
+        Ok(super::methods::python_capitalize(&text_of(s, v)?))
     });
     env.add_filter("title", |s: &State, v: &Value| {
         Ok(jinja2_title(&text_of(s, v)?))
@@ -61,6 +57,8 @@ pub fn register(env: &mut Environment<'_>) {
         }
     });
     env.add_filter("round", round);
+    env.add_filter("default", default);
+    env.add_filter("d", default);
     env.add_filter("escape", escape);
     env.add_filter("e", escape);
     env.add_filter("trim", |s: &State, v: &Value, chars: Option<String>| {
@@ -494,6 +492,31 @@ fn float_to_int(f: f64) -> Value {
     }
 }
 
+/// `default(default_value='', boolean=False)`: the default for an undefined value, or with
+/// `boolean` for any false one.
+fn default(
+    value: &Value,
+    default_value: Option<Value>,
+    boolean: Option<Value>,
+    kwargs: Kwargs,
+) -> Result<Value, Error> {
+    let default_value = match default_value {
+        Some(v) => v,
+        None if kwargs.has("default_value") => kwargs.get::<Value>("default_value")?,
+        None => Value::from(""),
+    };
+    let boolean = match boolean {
+        Some(b) => b.is_true(),
+        None => kwargs.get::<Option<bool>>("boolean")?.unwrap_or(false),
+    };
+    kwargs.assert_all_used()?;
+    Ok(if value.is_undefined() || (boolean && !value.is_true()) {
+        default_value
+    } else {
+        value.clone()
+    })
+}
+
 /// `round(precision=0, method='common')`: Python's `round` (an int stays an int), or
 /// `math.ceil` / `math.floor` of the scaled value divided back, always a float.
 fn round(
@@ -596,7 +619,17 @@ fn join(
     value: &Value,
     sep: Option<Value>,
     attribute: Option<Value>,
+    kwargs: Kwargs,
 ) -> Result<String, Error> {
+    let sep = match sep {
+        Some(sep) => Some(sep),
+        None => kwargs.get::<Option<Value>>("d")?,
+    };
+    let attribute = match attribute {
+        Some(attribute) => Some(attribute),
+        None => kwargs.get::<Option<Value>>("attribute")?,
+    };
+    kwargs.assert_all_used()?;
     if value.is_undefined() {
         return if state.undefined_behavior() == minijinja::UndefinedBehavior::Strict {
             Err(undefined_error(value))

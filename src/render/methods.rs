@@ -139,15 +139,7 @@ fn string_method(
                 .collect::<String>(),
         ),
         "title" => Value::from(python_title(s)),
-        "capitalize" => {
-            let mut chars = s.chars();
-            Value::from(match chars.next() {
-                Some(first) => {
-                    first.to_uppercase().collect::<String>() + &chars.as_str().to_lowercase()
-                }
-                None => String::new(),
-            })
-        }
+        "capitalize" => Value::from(python_capitalize(s)),
         "replace" => {
             let old = arg_str(args, 0, method)?
                 .ok_or_else(|| bad_args(method, "expected 2 arguments"))?;
@@ -362,7 +354,7 @@ pub fn python_split(
     }
 }
 
-/// Python `str.title`: upper-case a letter that follows a non-letter, lower-case the others.
+/// Python `str.title`: title-case a letter that follows a non-letter, lower-case the others.
 fn python_title(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut prev_cased = false;
@@ -370,11 +362,43 @@ fn python_title(s: &str) -> String {
         if prev_cased {
             out.extend(c.to_lowercase());
         } else {
-            out.extend(c.to_uppercase());
+            out.push_str(&titlecase(c));
         }
         prev_cased = c.is_alphabetic();
     }
     out
+}
+
+/// Python `str.capitalize`: the first character title-cased, the rest lower-cased.
+pub(super) fn python_capitalize(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(first) => titlecase(first) + &chars.as_str().to_lowercase(),
+        None => String::new(),
+    }
+}
+
+/// Unicode's titlecase of a character, which Python's `title` and `capitalize` use: the upper
+/// case, except for the digraphs (ǆ → ǅ), the Greek letters with a subscript iota (ᾀ → ᾈ) and
+/// Georgian (whose letters title-case to themselves).
+fn titlecase(c: char) -> String {
+    let code = c as u32;
+    let titled = match code {
+        0x01C4..=0x01C6 => Some(0x01C5),
+        0x01C7..=0x01C9 => Some(0x01C8),
+        0x01CA..=0x01CC => Some(0x01CB),
+        0x01F1..=0x01F3 => Some(0x01F2),
+        0x1F80..=0x1FAF => Some(code | 0x8),
+        0x1FB3 | 0x1FBC => Some(0x1FBC),
+        0x1FC3 | 0x1FCC => Some(0x1FCC),
+        0x1FF3 | 0x1FFC => Some(0x1FFC),
+        0x10D0..=0x10FA | 0x10FD..=0x10FF => Some(code),
+        _ => None,
+    };
+    match titled.and_then(char::from_u32) {
+        Some(t) => t.to_string(),
+        None => c.to_uppercase().collect(),
+    }
 }
 
 /// Python `str.format` for `{}`, `{0}`, `{name}`, `!r`/`!s` and the common format specs.

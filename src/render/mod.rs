@@ -127,6 +127,15 @@ impl Renderer {
         filters::register(&mut env);
         python_types::register(&mut env);
         env.add_function("range", views::range);
+        // minijinja's own filters, tests and globals that Jinja2 does not have: Jinja2 refuses
+        // a template that uses them.
+        for filter in ["bool", "chain", "lines", "split", "zip"] {
+            env.remove_filter(filter);
+        }
+        for test in ["safe", "int", "startingwith", "endingwith"] {
+            env.remove_test(test);
+        }
+        env.remove_global("debug");
         proton_filters::register(&mut env);
         env.set_loader(move |name| Ok(sources.get(name).map(|s| normalize_newlines(s))));
         Renderer { env }

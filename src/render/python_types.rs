@@ -41,28 +41,45 @@ pub fn register(env: &mut Environment<'_>) {
         sized(s, v)?;
         builtin::length(v)
     });
-    env.add_filter("sort", |s: &State, v: Value, k: Kwargs| {
-        ordered(s, &v, &k, true)?;
-        builtin::sort(s, v, k)
-    });
-    env.add_filter("min", |s: &State, v: Value, k: Kwargs| {
-        ordered(s, &v, &k, false)?;
-        builtin::min(s, v, k)
-    });
-    env.add_filter("max", |s: &State, v: Value, k: Kwargs| {
-        ordered(s, &v, &k, false)?;
-        builtin::max(s, v, k)
-    });
-    env.add_filter("unique", |s: &State, v: Value, k: Kwargs| {
-        let items = items_of(s, &v, &k)?;
-        if let Some(item) = items.iter().find(|i| !hashable(i)) {
-            return Err(type_error(format!(
-                "unhashable type: '{}'",
-                python_type(item)
-            )));
-        }
-        builtin::unique(s, v, k)
-    });
+    // Jinja2's positional signatures: `sort(reverse, case_sensitive, attribute)`, …
+    env.add_filter(
+        "sort",
+        |s: &State, v: Value, args: Rest<Value>, k: Kwargs| {
+            let k = keywords(args, &["reverse", "case_sensitive", "attribute"], k)?;
+            ordered(s, &v, &k, true)?;
+            builtin::sort(s, v, k)
+        },
+    );
+    env.add_filter(
+        "min",
+        |s: &State, v: Value, args: Rest<Value>, k: Kwargs| {
+            let k = keywords(args, &["case_sensitive", "attribute"], k)?;
+            ordered(s, &v, &k, false)?;
+            builtin::min(s, v, k)
+        },
+    );
+    env.add_filter(
+        "max",
+        |s: &State, v: Value, args: Rest<Value>, k: Kwargs| {
+            let k = keywords(args, &["case_sensitive", "attribute"], k)?;
+            ordered(s, &v, &k, false)?;
+            builtin::max(s, v, k)
+        },
+    );
+    env.add_filter(
+        "unique",
+        |s: &State, v: Value, args: Rest<Value>, k: Kwargs| {
+            let k = keywords(args, &["case_sensitive", "attribute"], k)?;
+            let items = items_of(s, &v, &k)?;
+            if let Some(item) = items.iter().find(|i| !hashable(i)) {
+                return Err(type_error(format!(
+                    "unhashable type: '{}'",
+                    python_type(item)
+                )));
+            }
+            builtin::unique(s, v, k)
+        },
+    );
     env.add_filter(
         "sum",
         |s: &State, v: Value, attribute: Option<&str>, start: Option<Value>, k: Kwargs| {
@@ -85,23 +102,27 @@ pub fn register(env: &mut Environment<'_>) {
             builtin::sum(s, v, attribute, start, k)
         },
     );
-    env.add_filter("dictsort", |s: &State, v: &Value, k: Kwargs| {
-        defined(s, v)?;
-        if v.kind() != ValueKind::Map {
-            return Err(type_error(format!(
-                "'{}' object has no attribute 'items'",
-                python_type(v)
-            )));
-        }
-        if k.peek::<Option<&str>>("by")? == Some("value") {
-            let values: Vec<Value> = v
-                .try_iter()?
-                .map(|key| v.get_item(&key).unwrap_or_default())
-                .collect();
-            orderable(&values, false)?;
-        }
-        builtin::dictsort(v, k)
-    });
+    env.add_filter(
+        "dictsort",
+        |s: &State, v: &Value, args: Rest<Value>, k: Kwargs| {
+            let k = keywords(args, &["case_sensitive", "by", "reverse"], k)?;
+            defined(s, v)?;
+            if v.kind() != ValueKind::Map {
+                return Err(type_error(format!(
+                    "'{}' object has no attribute 'items'",
+                    python_type(v)
+                )));
+            }
+            if k.peek::<Option<&str>>("by")? == Some("value") {
+                let values: Vec<Value> = v
+                    .try_iter()?
+                    .map(|key| v.get_item(&key).unwrap_or_default())
+                    .collect();
+                orderable(&values, false)?;
+            }
+            builtin::dictsort(v, k)
+        },
+    );
     env.add_filter(
         "map",
         |s: &mut State, v: Value, args: Rest<ValueOrKwargs>| {
@@ -146,6 +167,26 @@ pub fn register(env: &mut Environment<'_>) {
         },
     );
     env.add_filter(
+        "groupby",
+        |s: &State, v: Value, attribute: Option<&str>, k: Kwargs| {
+            iterable(s, &v)?;
+            let groups = builtin::groupby(v, attribute, k)?;
+            let groups: Vec<Value> = groups
+                .try_iter()?
+                .map(|g| {
+                    let list = g.get_item(&Value::from(1)).unwrap_or_default();
+                    let list: Vec<Value> =
+                        list.try_iter().map(Iterator::collect).unwrap_or_default();
+                    Value::from_object(super::views::Group {
+                        grouper: g.get_item(&Value::from(0)).unwrap_or_default(),
+                        list: Value::from(list),
+                    })
+                })
+                .collect();
+            Ok(Value::from(groups))
+        },
+    );
+    env.add_filter(
         "batch",
         |s: &State, v: Value, count: usize, fill: Option<Value>| {
             iterable(s, &v)?;
@@ -183,6 +224,30 @@ pub fn python_type(value: &Value) -> &'static str {
         ValueKind::None => "NoneType",
         _ => "object",
     }
+}
+
+/// Positional arguments given by Jinja2's signature order, as keywords with the keywords given.
+fn keywords(positional: Rest<Value>, names: &[&str], given: Kwargs) -> Result<Kwargs, Error> {
+    if positional.len() > names.len() {
+        return Err(type_error(format!(
+            "takes at most {} arguments after the value ({} given)",
+            names.len(),
+            positional.len()
+        )));
+    }
+    let mut pairs: Vec<(String, Value)> = Vec::new();
+    for (name, value) in names.iter().zip(positional.iter()) {
+        if given.has(name) {
+            return Err(type_error(format!(
+                "got multiple values for argument '{name}'"
+            )));
+        }
+        pairs.push((name.to_string(), value.clone()));
+    }
+    for name in given.args() {
+        pairs.push((name.to_string(), given.get::<Value>(name)?));
+    }
+    Ok(Kwargs::from_iter(pairs))
 }
 
 fn type_error(message: String) -> Error {

@@ -110,10 +110,41 @@ pub fn range(lower: i64, upper: Option<i64>, step: Option<i64>) -> Result<Value,
     Ok(Value::from_object(range))
 }
 
-/// Whether `value` is a dict view or a range.
+/// A group of `groupby`: Jinja2's `_GroupTuple`, a tuple `(grouper, list)` that also answers
+/// to `.grouper` and `.list`.
+#[derive(Debug)]
+pub struct Group {
+    pub grouper: Value,
+    pub list: Value,
+}
+
+impl Object for Group {
+    fn repr(self: &Arc<Self>) -> ObjectRepr {
+        ObjectRepr::Seq
+    }
+
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        match (key.as_i64(), key.as_str()) {
+            (Some(0 | -2), _) | (_, Some("grouper")) => Some(self.grouper.clone()),
+            (Some(1 | -1), _) | (_, Some("list")) => Some(self.list.clone()),
+            _ => None,
+        }
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        Enumerator::Seq(2)
+    }
+
+    fn enumerator_len(self: &Arc<Self>) -> Option<usize> {
+        Some(2)
+    }
+}
+
+/// Whether `value` is a dict view, a range or a group, which print their own way.
 pub fn is_view(value: &Value) -> bool {
     value.downcast_object_ref::<DictView>().is_some()
         || value.downcast_object_ref::<Range>().is_some()
+        || value.downcast_object_ref::<Group>().is_some()
 }
 
 /// How Python prints a dict view or a range, when `value` is one; `items` is how the list of
@@ -121,6 +152,11 @@ pub fn is_view(value: &Value) -> bool {
 pub fn python_repr(value: &Value, items: impl FnOnce() -> String) -> Option<String> {
     if let Some(view) = value.downcast_object_ref::<DictView>() {
         return Some(format!("{}({})", view.kind, items()));
+    }
+    if value.downcast_object_ref::<Group>().is_some() {
+        // `[grouper, list]` printed as the tuple it is.
+        let list = items();
+        return Some(format!("({})", &list[1..list.len() - 1]));
     }
     let range = value.downcast_object_ref::<Range>()?;
     Some(if range.step == 1 {
