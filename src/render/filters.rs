@@ -57,6 +57,26 @@ pub fn register(env: &mut Environment<'_>) {
         }
     });
     env.add_filter("round", round);
+    // `'%s-%d' | format(a, b)` is Python's `'%s-%d' % (a, b)` (or `% kwargs`).
+    env.add_filter(
+        "format",
+        |s: &State, v: &Value, args: Rest<Value>, kwargs: Kwargs| -> Result<String, Error> {
+            let template = text_of(s, v)?;
+            let named: Vec<(String, Value)> = kwargs
+                .args()
+                .map(|k| Ok((k.to_string(), kwargs.get::<Value>(k)?)))
+                .collect::<Result<_, Error>>()?;
+            if !args.is_empty() && !named.is_empty() {
+                return Err(arg_error(
+                    "can't handle positional and keyword arguments at the same time",
+                ));
+            }
+            for arg in args.iter().chain(named.iter().map(|(_, v)| v)) {
+                defined(s, arg)?;
+            }
+            super::printf::percent_format(&template, &args, &named).map_err(arg_error)
+        },
+    );
     env.add_filter("default", default);
     env.add_filter("d", default);
     env.add_filter("escape", escape);

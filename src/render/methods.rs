@@ -260,6 +260,67 @@ fn string_method(
                 format!("{pad}{s}")
             })
         }
+        "center" => {
+            let width = arg_int(args, 0, 0).max(0) as usize;
+            super::check_padding(width, "center")?;
+            let fill = arg_str(args, 1, method)?
+                .and_then(|f| f.chars().next())
+                .unwrap_or(' ');
+            let len = s.chars().count();
+            let margin = width.saturating_sub(len);
+            // CPython: the odd space goes left when the width is odd.
+            let left = margin / 2 + (margin & width & 1);
+            let pad = |n: usize| std::iter::repeat_n(fill, n).collect::<String>();
+            Value::from(format!("{}{s}{}", pad(left), pad(margin - left)))
+        }
+        "expandtabs" => {
+            let size = arg_int(args, 0, 8).max(0) as usize;
+            super::check_padding(size, "expandtabs")?;
+            let mut out = String::new();
+            let mut column = 0usize;
+            for c in s.chars() {
+                match c {
+                    '\t' => {
+                        let spaces = if size == 0 { 0 } else { size - column % size };
+                        out.extend(std::iter::repeat_n(' ', spaces));
+                        column += spaces;
+                    }
+                    '\n' | '\r' => {
+                        out.push(c);
+                        column = 0;
+                    }
+                    c => {
+                        out.push(c);
+                        column += 1;
+                    }
+                }
+            }
+            Value::from(out)
+        }
+        "istitle" => {
+            let (mut cased, mut previous_cased, mut title) = (false, false, true);
+            for c in s.chars() {
+                if c.is_uppercase() {
+                    title &= !previous_cased;
+                    previous_cased = true;
+                    cased = true;
+                } else if c.is_lowercase() {
+                    title &= previous_cased;
+                    previous_cased = true;
+                    cased = true;
+                } else {
+                    previous_cased = false;
+                }
+            }
+            Value::from(cased && title)
+        }
+        "isidentifier" => {
+            let mut chars = s.chars();
+            Value::from(
+                chars.next().is_some_and(|c| c.is_alphabetic() || c == '_')
+                    && chars.all(|c| c.is_alphanumeric() || c == '_'),
+            )
+        }
         "isdigit" | "isnumeric" | "isdecimal" => {
             Value::from(!s.is_empty() && s.chars().all(|c| c.is_numeric()))
         }
@@ -432,18 +493,47 @@ fn python_format(
                 }
                 let (name_conv, spec) = field.split_once(':').unwrap_or((&field, ""));
                 let (name, conv) = name_conv.split_once('!').unwrap_or((name_conv, ""));
-                let value = if name.is_empty() {
+                // `0[1].key`: the argument, then each `[index]` / `.attribute` of it.
+                let split = name.find(['[', '.']).unwrap_or(name.len());
+                let (base, mut path) = name.split_at(split);
+                let value = if base.is_empty() {
                     auto += 1;
                     args.get(auto - 1).cloned()
-                } else if let Ok(i) = name.parse::<usize>() {
+                } else if let Ok(i) = base.parse::<usize>() {
                     args.get(i).cloned()
                 } else {
                     kwargs
                         .iter()
-                        .find(|(k, _)| k == name)
+                        .find(|(k, _)| k == base)
                         .map(|(_, v)| v.clone())
                 }
-                .ok_or_else(|| err(&format!("replacement index {name:?} out of range")))?;
+                .ok_or_else(|| err(&format!("replacement index {base:?} out of range")))?;
+                let mut value = value;
+                while !path.is_empty() {
+                    let (key, rest) = if let Some(inner) = path.strip_prefix('[') {
+                        let end = inner
+                            .find(']')
+                            .ok_or_else(|| err("expected '}' before end of string"))?;
+                        let key = &inner[..end];
+                        let key = key
+                            .parse::<i64>()
+                            .map(Value::from)
+                            .unwrap_or_else(|_| Value::from(key));
+                        (key, &inner[end + 1..])
+                    } else {
+                        let inner = &path[1..];
+                        let end = inner.find(['[', '.']).unwrap_or(inner.len());
+                        (Value::from(&inner[..end]), &inner[end..])
+                    };
+                    value = value
+                        .get_item(&key)
+                        .ok()
+                        .filter(|v| !v.is_undefined())
+                        .ok_or_else(|| {
+                            err(&format!("no item {} in {}", py_repr(&key), py_repr(&value)))
+                        })?;
+                    path = rest;
+                }
                 let text = match conv {
                     "r" => Some(py_repr(&value)),
                     "s" => Some(py_str(&value)),
@@ -544,6 +634,10 @@ fn format_spec(value: &Value, converted: Option<String>, spec: &str) -> Result<S
             split_sign(if ty == "E" { s.to_uppercase() } else { s })
         }
         (None, "%") => split_sign(format!("{:.*}%", precision.unwrap_or(6), as_f64()? * 100.0)),
+        (None, "g" | "G") => {
+            let text = format_general(as_f64()?, precision.unwrap_or(6).max(1));
+            split_sign(if ty == "G" { text.to_uppercase() } else { text })
+        }
         (None, "x" | "X" | "o" | "b") if value.is_integer() => {
             let n = value.as_i64().unwrap_or(0);
             let digits = match ty.as_str() {
@@ -602,7 +696,7 @@ fn split_sign(s: String) -> (bool, String) {
     }
 }
 
-fn format_general(f: f64, precision: usize) -> String {
+pub(super) fn format_general(f: f64, precision: usize) -> String {
     let s = format!("{:.*e}", precision - 1, f);
     let (_, e) = s.split_once('e').unwrap_or((&s, "0"));
     let exp: i32 = e.parse().unwrap_or(0);

@@ -5,6 +5,7 @@ pub mod budget;
 mod filters;
 pub mod lint;
 mod methods;
+mod printf;
 pub mod probes;
 pub mod proton_filters;
 pub mod pyjson;
