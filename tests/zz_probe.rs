@@ -4,7 +4,7 @@ use std::sync::Arc;
 fn probe() {
     let list = std::fs::read_to_string("/tmp/probe/templates.txt").unwrap();
     let ctx = proton_playground::context::to_template_value(
-        &serde_json::json!({"environment": {"inputs": {"a": 1}}}),
+        &serde_json::json!({"environment": {"inputs": {"a": 1}}, "size_mb": 3}),
     );
     let options = RenderOptions {
         undefined: UndefinedMode::Strict,

@@ -279,8 +279,8 @@ mod tests {
     #[test]
     fn writes_as_cpython_does() {
         assert_eq!(
-            f("%s-%05.1f", &[Value::from("a"), Value::from(3.14159)]),
-            "a-003.1"
+            f("%s-%05.1f", &[Value::from("a"), Value::from(3.25159)]),
+            "a-003.3"
         );
         assert_eq!(
             f(
