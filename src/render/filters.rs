@@ -79,8 +79,7 @@ pub fn register(env: &mut Environment<'_>) {
     );
     env.add_filter("default", default);
     env.add_filter("d", default);
-    env.add_filter("escape", escape);
-    env.add_filter("e", escape);
+    env.add_filter("filesizeformat", filesizeformat);
     env.add_filter("trim", |s: &State, v: &Value, chars: Option<String>| {
         let text = text_of(s, v)?;
         Ok(match chars {
@@ -125,27 +124,6 @@ fn string_arg(state: &State, value: &Value, filter: &str) -> Result<String, Erro
 fn text_of(state: &State, value: &Value) -> Result<String, Error> {
     defined(state, value)?;
     Ok(py_str(value))
-}
-
-/// markupsafe's `escape`: `& < > ' "` as `&amp; &lt; &gt; &#39; &#34;` (minijinja also escapes
-/// `/`, Jinja2 does not); a safe string stays as it is.
-fn escape(state: &State, value: &Value) -> Result<Value, Error> {
-    if value.is_safe() {
-        return Ok(value.clone());
-    }
-    let text = text_of(state, value)?;
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '\'' => out.push_str("&#39;"),
-            '"' => out.push_str("&#34;"),
-            c => out.push(c),
-        }
-    }
-    Ok(Value::from_safe_string(out))
 }
 
 fn arg_error(msg: impl Into<String>) -> Error {
@@ -535,6 +513,53 @@ fn default(
     } else {
         value.clone()
     })
+}
+
+/// `filesizeformat(binary=False)`: `12.3 kB`, `1 Byte`, `5 Bytes`, `1.0 KiB`.
+fn filesizeformat(state: &State, value: &Value, binary: Option<bool>) -> Result<String, Error> {
+    defined(state, value)?;
+    let bytes = match value.kind() {
+        ValueKind::String => {
+            parse_python_float(value.as_str().unwrap_or_default()).ok_or_else(|| {
+                arg_error(format!(
+                    "could not convert string to float: {}",
+                    super::pyrepr::py_repr(value)
+                ))
+            })?
+        }
+        ValueKind::Number | ValueKind::Bool => f64::try_from(value.clone())?,
+        _ => {
+            return Err(arg_error(format!(
+                "float() argument must be a string or a real number, not '{}'",
+                super::python_types::python_type(value)
+            )))
+        }
+    };
+    let binary = binary.unwrap_or(false);
+    let base = if binary { 1024f64 } else { 1000f64 };
+    let prefixes = if binary {
+        ["KiB", "MiB", "GiB", "TiB", "PiB", "EiB", "ZiB", "YiB"]
+    } else {
+        ["kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB"]
+    };
+    if bytes == 1.0 {
+        return Ok("1 Byte".into());
+    }
+    if bytes < base {
+        return Ok(format!("{} Bytes", bytes.trunc() as i64));
+    }
+    let mut unit = base;
+    for prefix in prefixes {
+        unit *= base;
+        if bytes < unit {
+            return Ok(format!("{:.1} {prefix}", base * bytes / unit));
+        }
+    }
+    Ok(format!(
+        "{:.1} {}",
+        base * bytes / unit,
+        prefixes[prefixes.len() - 1]
+    ))
 }
 
 /// `round(precision=0, method='common')`: Python's `round` (an int stays an int), or

@@ -3,6 +3,7 @@
 
 pub mod budget;
 mod filters;
+mod html;
 pub mod lint;
 mod methods;
 mod printf;
@@ -127,6 +128,7 @@ impl Renderer {
         env.set_unknown_method_callback(methods::call);
         filters::register(&mut env);
         python_types::register(&mut env);
+        html::register(&mut env);
         env.add_function("range", views::range);
         // minijinja's own filters, tests and globals that Jinja2 does not have: Jinja2 refuses
         // a template that uses them.

@@ -1,0 +1,139 @@
+//! Jinja2's filters for HTML and URLs, as markupsafe and Jinja2 write them: `escape` / `e`,
+//! `xmlattr` and `urlencode`.
+
+use super::pyrepr::py_str;
+use super::python_types::defined;
+use minijinja::value::{Value, ValueKind};
+use minijinja::{Environment, Error, ErrorKind, State};
+
+pub fn register(env: &mut Environment<'_>) {
+    env.add_filter("escape", escape);
+    env.add_filter("e", escape);
+    env.add_filter("xmlattr", xmlattr);
+    env.add_filter("urlencode", urlencode);
+}
+
+/// markupsafe's table: `& < > ' "` as `&amp; &lt; &gt; &#39; &#34;` (minijinja also escapes
+/// `/`, Jinja2 does not).
+fn escape_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\'' => out.push_str("&#39;"),
+            '"' => out.push_str("&#34;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `escape`: a safe string stays as it is, anything else is `str()` escaped, marked safe.
+fn escape(state: &State, value: &Value) -> Result<Value, Error> {
+    if value.is_safe() {
+        return Ok(value.clone());
+    }
+    defined(state, value)?;
+    Ok(Value::from_safe_string(escape_text(&py_str(value))))
+}
+
+/// `xmlattr(autospace=True)`: ` key="value"` for each entry whose value is not None or
+/// undefined; a key with whitespace, `/`, `>` or `=` is refused.
+fn xmlattr(state: &State, value: &Value, autospace: Option<bool>) -> Result<Value, Error> {
+    defined(state, value)?;
+    if value.kind() != ValueKind::Map {
+        return Err(Error::new(
+            ErrorKind::InvalidOperation,
+            format!(
+                "'{}' object has no attribute 'items'",
+                super::python_types::python_type(value)
+            ),
+        ));
+    }
+    let mut items = Vec::new();
+    for key in value.try_iter()? {
+        let item = value.get_item(&key)?;
+        if item.is_none() || item.is_undefined() {
+            continue;
+        }
+        let key = py_str(&key);
+        if key
+            .chars()
+            .any(|c| c.is_ascii_whitespace() || matches!(c, '/' | '>' | '='))
+        {
+            return Err(Error::new(
+                ErrorKind::InvalidOperation,
+                format!(
+                    "Invalid character in attribute name: {}",
+                    super::pyrepr::py_repr(&Value::from(key))
+                ),
+            ));
+        }
+        let shown = if item.is_safe() {
+            py_str(&item)
+        } else {
+            escape_text(&py_str(&item))
+        };
+        items.push(format!("{}=\"{shown}\"", escape_text(&key)));
+    }
+    let joined = items.join(" ");
+    let spaced = if autospace.unwrap_or(true) && !joined.is_empty() {
+        format!(" {joined}")
+    } else {
+        joined
+    };
+    Ok(Value::from(spaced))
+}
+
+/// Python's `urllib.parse.quote` of the UTF-8 bytes: letters, digits and `_.-~` stay, and `/`
+/// unless for a query string, where a space becomes `+`.
+fn url_quote(text: &str, for_query: bool) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'_' | b'.' | b'-' | b'~' => {
+                out.push(byte as char)
+            }
+            b'/' if !for_query => out.push('/'),
+            b' ' if for_query => out.push('+'),
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}
+
+/// `urlencode`: a string quoted for a URL path; a dict or a sequence of pairs as a query string.
+fn urlencode(state: &State, value: &Value) -> Result<String, Error> {
+    defined(state, value)?;
+    let pair = |k: &Value, v: &Value| {
+        format!(
+            "{}={}",
+            url_quote(&py_str(k), true),
+            url_quote(&py_str(v), true)
+        )
+    };
+    match value.kind() {
+        ValueKind::String | ValueKind::Number | ValueKind::Bool | ValueKind::None => {
+            Ok(url_quote(&py_str(value), false))
+        }
+        ValueKind::Map => Ok(value
+            .try_iter()?
+            .map(|k| {
+                let v = value.get_item(&k).unwrap_or_default();
+                pair(&k, &v)
+            })
+            .collect::<Vec<_>>()
+            .join("&")),
+        _ => value
+            .try_iter()?
+            .map(|item| {
+                let k = item.get_item(&Value::from(0))?;
+                let v = item.get_item(&Value::from(1))?;
+                Ok(pair(&k, &v))
+            })
+            .collect::<Result<Vec<_>, Error>>()
+            .map(|pairs| pairs.join("&")),
+    }
+}
