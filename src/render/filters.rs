@@ -650,6 +650,11 @@ fn tojson(value: &Value, indent: Option<Value>, kwargs: Kwargs) -> Result<Value,
     if value.is_undefined() {
         return Err(undefined_error(value));
     }
+    if super::views::is_generator(value) {
+        return Err(arg_error(
+            "Object of type generator is not JSON serializable",
+        ));
+    }
     let style = JsonStyle {
         sort_keys: true,
         indent: indent.and_then(|i| i.as_usize()),

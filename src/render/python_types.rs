@@ -4,6 +4,7 @@
 //! then runs minijinja's builtin.
 
 use super::undefined_error;
+use super::views::{generator, is_generator};
 use minijinja::filters as builtin;
 use minijinja::value::{Kwargs, Rest, Value, ValueKind, ValueOrKwargs};
 use minijinja::{Environment, Error, ErrorKind, State};
@@ -27,11 +28,20 @@ pub fn register(env: &mut Environment<'_>) {
     });
     env.add_filter("last", |s: &State, v: Value| {
         iterable(s, &v)?;
+        if is_generator(&v) {
+            return Err(type_error("'generator' object is not reversible".into()));
+        }
         builtin::last(v)
     });
     env.add_filter("reverse", |s: &State, v: &Value| {
         iterable(s, v)?;
-        builtin::reverse(v)
+        // A string reverses to a string; anything else to Python's reverse iterator.
+        let reversed = builtin::reverse(v)?;
+        if v.kind() == ValueKind::String {
+            Ok(reversed)
+        } else {
+            generator(reversed)
+        }
     });
     env.add_filter("length", |s: &State, v: &Value| {
         sized(s, v)?;
@@ -127,21 +137,21 @@ pub fn register(env: &mut Environment<'_>) {
         "map",
         |s: &mut State, v: Value, args: Rest<ValueOrKwargs>| {
             iterable(s, &v)?;
-            builtin::map(s, v, args)
+            generator(Value::from(builtin::map(s, v, args)?))
         },
     );
     env.add_filter(
         "select",
         |s: &mut State, v: Value, test: Option<Cow<'_, str>>, args: Rest<ValueOrKwargs>| {
             iterable(s, &v)?;
-            builtin::select(s, v, test, args)
+            generator(Value::from(builtin::select(s, v, test, args)?))
         },
     );
     env.add_filter(
         "reject",
         |s: &mut State, v: Value, test: Option<Cow<'_, str>>, args: Rest<ValueOrKwargs>| {
             iterable(s, &v)?;
-            builtin::reject(s, v, test, args)
+            generator(Value::from(builtin::reject(s, v, test, args)?))
         },
     );
     env.add_filter(
@@ -152,7 +162,7 @@ pub fn register(env: &mut Environment<'_>) {
          test: Option<Cow<'_, str>>,
          args: Rest<ValueOrKwargs>| {
             iterable(s, &v)?;
-            builtin::selectattr(s, v, attr, test, args)
+            generator(Value::from(builtin::selectattr(s, v, attr, test, args)?))
         },
     );
     env.add_filter(
@@ -163,9 +173,19 @@ pub fn register(env: &mut Environment<'_>) {
          test: Option<Cow<'_, str>>,
          args: Rest<ValueOrKwargs>| {
             iterable(s, &v)?;
-            builtin::rejectattr(s, v, attr, test, args)
+            generator(Value::from(builtin::rejectattr(s, v, attr, test, args)?))
         },
     );
+    env.add_filter("items", |s: &State, v: &Value| -> Result<Value, Error> {
+        if v.is_undefined() {
+            defined(s, v)?;
+            return generator(Value::from(Vec::<Value>::new()));
+        }
+        if v.kind() != ValueKind::Map {
+            return Err(type_error("Can only get item pairs from a mapping.".into()));
+        }
+        generator(builtin::items(v)?)
+    });
     env.add_filter(
         "groupby",
         |s: &State, v: Value, attribute: Option<&str>, k: Kwargs| {
@@ -190,14 +210,14 @@ pub fn register(env: &mut Environment<'_>) {
         "batch",
         |s: &State, v: Value, count: usize, fill: Option<Value>| {
             iterable(s, &v)?;
-            builtin::batch(s, v, count, fill)
+            generator(builtin::batch(s, v, count, fill)?)
         },
     );
     env.add_filter(
         "slice",
         |s: &State, v: Value, count: usize, fill: Option<Value>| {
             iterable(s, &v)?;
-            builtin::slice(s, v, count, fill)
+            generator(builtin::slice(s, v, count, fill)?)
         },
     );
 }
@@ -267,9 +287,12 @@ pub fn iterable(state: &State, value: &Value) -> Result<(), Error> {
     }
 }
 
-/// `len()` takes strings, lists, tuples and dicts.
+/// `len()` takes strings, lists, tuples and dicts, not generators.
 fn sized(state: &State, value: &Value) -> Result<(), Error> {
     defined(state, value)?;
+    if is_generator(value) {
+        return Err(type_error("object of type 'generator' has no len()".into()));
+    }
     match value.kind() {
         ValueKind::None | ValueKind::Number | ValueKind::Bool => Err(type_error(format!(
             "object of type '{}' has no len()",

@@ -110,6 +110,35 @@ pub fn range(lower: i64, upper: Option<i64>, step: Option<i64>) -> Result<Value,
     Ok(Value::from_object(range))
 }
 
+/// What Jinja2's `map`, `select`, `reject`, `selectattr`, `rejectattr`, `unique`, `batch`,
+/// `slice`, `items` and `reverse` (of a list) return: a Python generator or iterator. It loops
+/// and converts like a list, but Python prints it as `<generator object … at 0x…>` (an address
+/// the playground cannot reproduce) and has no length: both are refused.
+#[derive(Debug)]
+pub struct Generator {
+    pub items: Vec<Value>,
+}
+
+impl Object for Generator {
+    fn repr(self: &Arc<Self>) -> ObjectRepr {
+        ObjectRepr::Iterable
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        Enumerator::Values(self.items.clone())
+    }
+}
+
+/// The items of a filter's result, as the generator Jinja2 returns.
+pub fn generator(items: Value) -> Result<Value, Error> {
+    let items: Vec<Value> = items.try_iter()?.collect();
+    Ok(Value::from_object(Generator { items }))
+}
+
+pub fn is_generator(value: &Value) -> bool {
+    value.downcast_object_ref::<Generator>().is_some()
+}
+
 /// A group of `groupby`: Jinja2's `_GroupTuple`, a tuple `(grouper, list)` that also answers
 /// to `.grouper` and `.list`.
 #[derive(Debug)]
