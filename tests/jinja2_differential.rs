@@ -368,3 +368,319 @@ fn renders_like_cpython_jinja2() {
         mismatches.join("\n")
     );
 }
+
+/// What Jinja2 offers a template, read from Jinja2 itself (tests/oracle/jinja2_names.py).
+#[derive(serde::Deserialize)]
+struct Names {
+    filters: BTreeMap<String, Vec<String>>,
+    tests: BTreeMap<String, Vec<String>>,
+    methods: BTreeMap<String, Vec<String>>,
+}
+
+fn jinja2_names() -> Names {
+    let output = Command::new("python3")
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/oracle/jinja2_names.py"
+        ))
+        .output()
+        .unwrap();
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+/// A small deterministic generator (xorshift64*): the cases are the same on every run.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+}
+
+/// Arguments a generated call takes, of every type an input or a mock can hold.
+const ARGS: &[&str] = &[
+    "0",
+    "1",
+    "2",
+    "-1",
+    "3.5",
+    "true",
+    "false",
+    "none",
+    "''",
+    "'a'",
+    "'-'",
+    "'x y'",
+    "'upper'",
+    "'odd'",
+    "'k'",
+    "[1, 2]",
+    "['b', 'a']",
+    "{'k': 'v'}",
+];
+
+/// Filters whose Jinja2 output is random by design.
+const NONDETERMINISTIC: &[&str] = &["random"];
+
+fn call_args(rng: &mut Rng, params: &[String], variadic: bool) -> String {
+    let most = if variadic { 2 } else { params.len().min(3) };
+    let count = rng.below(most + 1);
+    let mut args: Vec<String> = Vec::new();
+    for i in 0..count {
+        let arg = rng.pick(ARGS).to_string();
+        match params.get(i) {
+            // Sometimes by keyword, as templates write `sort(reverse=true)`.
+            Some(name) if rng.below(3) == 0 => args.push(format!("{name}={arg}")),
+            _ => args.push(arg),
+        }
+    }
+    if args.is_empty() && rng.below(2) == 0 {
+        String::new()
+    } else {
+        format!("({})", args.join(", "))
+    }
+}
+
+/// One expression over value `v`: a filter chain, a test, a method call, an operator.
+fn expression(rng: &mut Rng, names: &Names, v: &str) -> String {
+    let filters: Vec<(&String, &Vec<String>)> = names
+        .filters
+        .iter()
+        .filter(|(n, _)| !NONDETERMINISTIC.contains(&n.as_str()))
+        .collect();
+    match rng.below(10) {
+        0..=4 => {
+            let mut expr = v.to_string();
+            for _ in 0..=rng.below(2) {
+                let (name, params) = rng.pick(&filters);
+                let variadic = matches!(
+                    name.as_str(),
+                    "map" | "select" | "reject" | "selectattr" | "rejectattr" | "format"
+                );
+                expr = format!("{expr} | {name}{}", call_args(rng, params, variadic));
+            }
+            expr
+        }
+        5 | 6 => {
+            let tests: Vec<(&String, &Vec<String>)> = names
+                .tests
+                .iter()
+                .filter(|(n, _)| n.chars().all(|c| c.is_ascii_alphabetic()))
+                .collect();
+            let (name, params) = rng.pick(&tests);
+            let not = if rng.below(3) == 0 { "not " } else { "" };
+            let arg = if params.is_empty() {
+                String::new()
+            } else {
+                format!("({})", rng.pick(ARGS))
+            };
+            format!("{v} is {not}{name}{arg}")
+        }
+        7 => {
+            let kind = *rng.pick(&["str", "dict", "list"]);
+            let method = rng.pick(&names.methods[kind]);
+            format!("{v}.{method}{}", {
+                let args = call_args(rng, &[], true);
+                if args.is_empty() {
+                    "()".to_string()
+                } else {
+                    args
+                }
+            })
+        }
+        _ => {
+            let op = *rng.pick(&[
+                "+", "-", "*", "/", "//", "%", "~", "==", "<", ">=", "in", "and", "or",
+            ]);
+            format!("{v} {op} {}", rng.pick(ARGS))
+        }
+    }
+}
+
+/// Generated templates: expressions in the statements templates use.
+fn generated(names: &Names, seed: u64, count: usize) -> Vec<Case> {
+    let mut rng = Rng(seed);
+    let value_names: Vec<&str> = values().into_iter().map(|(n, _)| n).collect();
+    (0..count)
+        .map(|_| {
+            let v = *rng.pick(&value_names);
+            let expr = expression(&mut rng, names, v);
+            let template = match rng.below(6) {
+                0 => format!("{{% for x in {v} %}}{{{{ loop.index }}}}:{{{{ x }}}};{{% endfor %}}|{{{{ {expr} }}}}"),
+                1 => format!("{{% if {expr} %}}y{{% else %}}n{{% endif %}}"),
+                2 => format!("{{% set s = {expr} %}}[{{{{ s }}}}]"),
+                _ => format!("{{{{ {expr} }}}}"),
+            };
+            let undefined = if rng.below(4) == 0 {
+                UndefinedMode::Lenient
+            } else {
+                UndefinedMode::Strict
+            };
+            Case { template, undefined }
+        })
+        .collect()
+}
+
+/// A template rendered as `proton-playground render` does: its lint's errors, the checks of
+/// values against the context before and after the render (render/probes.rs), the render.
+fn render_as_the_cli(
+    template: &str,
+    options: &RenderOptions,
+    context: &minijinja::Value,
+) -> Result<String, proton_playground::Diagnostic> {
+    use proton_playground::render::{lint, probes};
+    let analysis = lint::analyze(template, "t", lint::Scope::Environment);
+    let error = |found: Vec<proton_playground::Diagnostic>| {
+        found
+            .into_iter()
+            .find(|d| d.severity == proton_playground::diagnostic::Severity::Error)
+    };
+    if let Some(d) = error(analysis.diagnostics.clone()) {
+        return Err(d);
+    }
+    let renderer = Renderer::new(Arc::new(BTreeMap::new()), options);
+    if let Some(d) = error(probes::before_render(
+        &analysis.probes,
+        &renderer,
+        context,
+        "t",
+    )) {
+        return Err(d);
+    }
+    let output = renderer.render_str("t", template, context)?;
+    match error(probes::after_render(
+        &analysis.probes,
+        &renderer,
+        context,
+        "t",
+    )) {
+        Some(d) => Err(d),
+        None => Ok(output),
+    }
+}
+
+/// How a generated case came out against Jinja2.
+#[derive(Debug, PartialEq)]
+enum Outcome {
+    Same,
+    /// Jinja2 printed an object's address or a random value: nothing to reproduce.
+    Unreproducible,
+    /// We refused where Jinja2 rendered.
+    Loud,
+    /// We rendered where Jinja2 failed, or rendered something else.
+    Silent,
+}
+
+/// Renders generated cases with both engines: every mismatch must be loud (we refuse), never
+/// silent, and loud ones are counted.
+fn differential(cases: &[Case]) -> (Vec<String>, Vec<String>, usize) {
+    let ctx = context();
+    let payload: Vec<Value> = cases
+        .iter()
+        .map(|c| {
+            json!({
+                "template": c.template,
+                "context": ctx,
+                "undefined": if c.undefined == UndefinedMode::Strict { "strict" } else { "lenient" },
+            })
+        })
+        .collect();
+    let mut child = Command::new("python3")
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/oracle/jinja2_render.py"
+        ))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(serde_json::to_string(&payload).unwrap().as_bytes())
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    let expected: Vec<Value> = serde_json::from_slice(&output.stdout).unwrap();
+    let template_value = minijinja::Value::from(minijinja::value::Serde(&ctx));
+    let (mut silent, mut loud, mut unreproducible) = (Vec::new(), Vec::new(), 0);
+    for (case, want) in cases.iter().zip(&expected) {
+        let options = RenderOptions {
+            undefined: case.undefined,
+            ..Default::default()
+        };
+        let got = render_as_the_cli(&case.template, &options, &template_value);
+        let jinja2_output = want["output"].as_str();
+        let outcome = match (&got, jinja2_output) {
+            (_, Some(out)) if out.contains(" at 0x") => Outcome::Unreproducible,
+            (Ok(ours), Some(theirs)) if ours == theirs => Outcome::Same,
+            (Err(_), None) => Outcome::Same,
+            (Err(_), Some(_)) => Outcome::Loud,
+            _ => Outcome::Silent,
+        };
+        let line = || {
+            format!(
+                "{:?} ({:?})\n  jinja2: {}\n  ours:   {}",
+                case.template,
+                case.undefined,
+                jinja2_output.map_or_else(|| want["error"].to_string(), |o| format!("{o:?}")),
+                match &got {
+                    Ok(o) => format!("{o:?}"),
+                    Err(d) => format!("ERROR {}", d.message),
+                }
+            )
+        };
+        match outcome {
+            Outcome::Same => {}
+            Outcome::Unreproducible => unreproducible += 1,
+            Outcome::Loud => loud.push(line()),
+            Outcome::Silent => silent.push(line()),
+        }
+    }
+    (silent, loud, unreproducible)
+}
+
+/// Cases drawn from Jinja2's own filters, tests and methods (seeded): `make test` runs a few
+/// thousand; `DIFFERENTIAL_CASES=100000 cargo test --test jinja2_differential` runs more.
+#[test]
+fn generated_templates_are_never_silently_different() {
+    if !jinja2_available() {
+        eprintln!("skipping: python3 with jinja2 is not available (pip install jinja2)");
+        return;
+    }
+    let count = std::env::var("DIFFERENTIAL_CASES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(10_000);
+    let seed = std::env::var("DIFFERENTIAL_SEED")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0x5eed_1234_u64);
+    let cases = generated(&jinja2_names(), seed, count);
+    let (silent, loud, unreproducible) = differential(&cases);
+    println!(
+        "{} generated cases: {} silent, {} loud ({:.1} %), {} unreproducible (an address or random)",
+        cases.len(),
+        silent.len(),
+        loud.len(),
+        100.0 * loud.len() as f64 / cases.len() as f64,
+        unreproducible
+    );
+    assert!(
+        silent.is_empty(),
+        "{} silent mismatches:\n{}",
+        silent.len(),
+        silent.join("\n")
+    );
+}

@@ -80,8 +80,14 @@ pub fn register(env: &mut Environment<'_>) {
     env.add_filter("default", default);
     env.add_filter("d", default);
     env.add_filter("filesizeformat", filesizeformat);
-    env.add_filter("trim", |s: &State, v: &Value, chars: Option<String>| {
+    env.add_filter("trim", |s: &State, v: &Value, chars: Option<Value>| {
         let text = text_of(s, v)?;
+        let chars = match chars {
+            Some(c) if c.kind() == ValueKind::String => Some(py_str(&c)),
+            Some(c) if c.is_none() => None,
+            Some(_) => return Err(arg_error("strip arg must be None or str")),
+            None => None,
+        };
         Ok(match chars {
             Some(set) => text.trim_matches(|c| set.contains(c)).to_string(),
             None => text.trim().to_string(),
@@ -144,11 +150,23 @@ fn usize_arg(v: Option<&Value>, name: &str, default: i64) -> Result<i64, Error> 
     }
 }
 
-/// Argument `i` of a filter that Jinja2 lets be given by position or by `name`.
+/// Fails on a `none` given where Python needs a number (the engine would take the default).
+fn not_none(v: &Option<Value>, what: &str) -> Result<(), Error> {
+    if v.as_ref().is_some_and(Value::is_none) {
+        return Err(arg_error(format!(
+            "'NoneType' object cannot be interpreted as an integer ({what})"
+        )));
+    }
+    Ok(())
+}
+
+/// Argument `i` of a filter that Jinja2 lets be given by position or by `name` (`none` given
+/// is `Some(none)`).
 fn argument(args: &[Value], kwargs: &Kwargs, i: usize, name: &str) -> Result<Option<Value>, Error> {
     Ok(match args.get(i) {
         Some(v) => Some(v.clone()),
-        None => kwargs.get::<Option<Value>>(name)?,
+        None if kwargs.has(name) => Some(kwargs.get::<Value>(name)?),
+        None => None,
     })
 }
 
@@ -160,11 +178,22 @@ fn truncate(
     kwargs: Kwargs,
 ) -> Result<Value, Error> {
     let get = |i: usize, name: &str| argument(&args, &kwargs, i, name);
-    let length = usize_arg(get(0, "length")?.as_ref(), "length", 255)?;
+    let length = get(0, "length")?;
+    if length.as_ref().is_some_and(Value::is_none) {
+        return Err(arg_error(
+            "'>=' not supported between instances of 'NoneType' and 'int'",
+        ));
+    }
+    let length = usize_arg(length.as_ref(), "length", 255)?;
     let killwords = truthy(get(1, "killwords")?.as_ref());
-    let end = get(2, "end")?
-        .map(|v| py_str(&v))
-        .unwrap_or_else(|| "...".into());
+    let end = get(2, "end")?;
+    if end.as_ref().is_some_and(|e| e.kind() != ValueKind::String) {
+        return Err(arg_error(format!(
+            "object of type '{}' has no len()",
+            super::python_types::python_type(end.as_ref().unwrap_or(&Value::UNDEFINED))
+        )));
+    }
+    let end = end.map(|v| py_str(&v)).unwrap_or_else(|| "...".into());
     let leeway = usize_arg(get(3, "leeway")?.as_ref(), "leeway", 5)?;
     kwargs.assert_all_used()?;
     let end_len = end.chars().count() as i64;
@@ -208,10 +237,21 @@ fn wordwrap(
     kwargs: Kwargs,
 ) -> Result<String, Error> {
     let get = |i: usize, name: &str| argument(&args, &kwargs, i, name);
-    let width = usize_arg(get(0, "width")?.as_ref(), "width", 79)?;
+    let width = get(0, "width")?;
+    not_none(&width, "width")?;
+    let width = usize_arg(width.as_ref(), "width", 79)?;
     let break_long = get(1, "break_long_words")?.is_none_or(|v| v.is_true());
-    let wrapstring = get(2, "wrapstring")?
-        .filter(|v| !v.is_none())
+    let wrapstring = get(2, "wrapstring")?.filter(|v| !v.is_none());
+    if wrapstring
+        .as_ref()
+        .is_some_and(|w| w.kind() != ValueKind::String)
+    {
+        return Err(arg_error(format!(
+            "'{}' object has no attribute 'join'",
+            super::python_types::python_type(wrapstring.as_ref().unwrap_or(&Value::UNDEFINED))
+        )));
+    }
+    let wrapstring = wrapstring
         .map(|v| py_str(&v))
         .unwrap_or_else(|| "\n".into());
     let hyphens = get(3, "break_on_hyphens")?.is_none_or(|v| v.is_true());
@@ -332,7 +372,8 @@ fn textwrap(text: &str, width: usize, break_long: bool, hyphens: bool) -> Vec<St
             }
         }
         if chunks.last().is_some_and(|c| c.len() > width) {
-            let space_left = if width > cur { width - cur } else { 1 };
+            // textwrap: what is left of the line, possibly nothing (the word then starts the next).
+            let space_left = width.saturating_sub(cur);
             if break_long {
                 let chars = chunks.pop().unwrap_or_default();
                 let mut end = space_left.min(chars.len());
@@ -360,9 +401,23 @@ fn textwrap(text: &str, width: usize, break_long: bool, hyphens: bool) -> Vec<St
 }
 
 /// `center(s, width=80)` as Python `str.center`.
-fn center(state: &State, value: &Value, width: Option<i64>) -> Result<String, Error> {
+fn center(state: &State, value: &Value, args: Rest<Value>) -> Result<String, Error> {
     let s = text_of(state, value)?;
-    let width = width.unwrap_or(80);
+    if args.len() > 1 {
+        return Err(arg_error("center takes at most one argument"));
+    }
+    let width = args.first().cloned();
+    not_none(&width, "width")?;
+    let width = match width {
+        Some(w) if w.is_integer() || w.kind() == ValueKind::Bool => w.as_i64().unwrap_or(0),
+        Some(w) => {
+            return Err(arg_error(format!(
+                "'{}' object cannot be interpreted as an integer",
+                super::python_types::python_type(&w)
+            )))
+        }
+        None => 80,
+    };
     super::check_padding(width.max(0) as usize, "center")?;
     let len = s.chars().count() as i64;
     let pad = width - len;
@@ -439,24 +494,11 @@ pub fn parse_python_float(s: &str) -> Option<f64> {
 }
 
 /// `int(value, default=0, base=10)`.
-fn int(
-    state: &State,
-    value: &Value,
-    default: Option<Value>,
-    base: Option<Value>,
-    kwargs: Kwargs,
-) -> Result<Value, Error> {
+fn int(state: &State, value: &Value, args: Rest<Value>, kwargs: Kwargs) -> Result<Value, Error> {
     defined(state, value)?;
-    let default = match default {
-        Some(d) => d,
-        None => kwargs
-            .get::<Option<Value>>("default")?
-            .unwrap_or(Value::from(0)),
-    };
-    let base = match base {
-        Some(b) => Some(b),
-        None => kwargs.get::<Option<Value>>("base")?,
-    };
+    // Positional `none` stays a value (an `Option<Value>` parameter would read it as absent).
+    let default = argument(&args, &kwargs, 0, "default")?.unwrap_or(Value::from(0));
+    let base = argument(&args, &kwargs, 1, "base")?;
     kwargs.assert_all_used()?;
     let base = base.and_then(|b| b.as_i64()).unwrap_or(10) as u32;
     Ok(match value.kind() {
@@ -492,21 +534,9 @@ fn float_to_int(f: f64) -> Value {
 
 /// `default(default_value='', boolean=False)`: the default for an undefined value, or with
 /// `boolean` for any false one.
-fn default(
-    value: &Value,
-    default_value: Option<Value>,
-    boolean: Option<Value>,
-    kwargs: Kwargs,
-) -> Result<Value, Error> {
-    let default_value = match default_value {
-        Some(v) => v,
-        None if kwargs.has("default_value") => kwargs.get::<Value>("default_value")?,
-        None => Value::from(""),
-    };
-    let boolean = match boolean {
-        Some(b) => b.is_true(),
-        None => kwargs.get::<Option<bool>>("boolean")?.unwrap_or(false),
-    };
+fn default(value: &Value, args: Rest<Value>, kwargs: Kwargs) -> Result<Value, Error> {
+    let default_value = argument(&args, &kwargs, 0, "default_value")?.unwrap_or(Value::from(""));
+    let boolean = argument(&args, &kwargs, 1, "boolean")?.is_some_and(|b| b.is_true());
     kwargs.assert_all_used()?;
     Ok(if value.is_undefined() || (boolean && !value.is_true()) {
         default_value
@@ -614,19 +644,10 @@ fn round(
 }
 
 /// `float(value, default=0.0)`.
-fn float(
-    state: &State,
-    value: &Value,
-    default: Option<Value>,
-    kwargs: Kwargs,
-) -> Result<Value, Error> {
+fn float(state: &State, value: &Value, args: Rest<Value>, kwargs: Kwargs) -> Result<Value, Error> {
     defined(state, value)?;
-    // `default=none` is a default too: read the keyword as a value, not as an option.
-    let default = match default {
-        Some(d) => d,
-        None if kwargs.has("default") => kwargs.get::<Value>("default")?,
-        None => Value::from(0.0),
-    };
+    // `default=none` is a default too: read it as a value, not as an option.
+    let default = argument(&args, &kwargs, 0, "default")?.unwrap_or(Value::from(0.0));
     kwargs.assert_all_used()?;
     Ok(match value.kind() {
         ValueKind::String => parse_python_float(value.as_str().unwrap_or_default())
@@ -655,30 +676,28 @@ fn tojson(value: &Value, indent: Option<Value>, kwargs: Kwargs) -> Result<Value,
             "Object of type generator is not JSON serializable",
         ));
     }
+    if indent
+        .as_ref()
+        .is_some_and(|i| !(i.is_integer() || i.is_none()))
+    {
+        return Err(arg_error(
+            "tojson with an indent that is not a number: the playground does not reproduce it",
+        ));
+    }
     let style = JsonStyle {
         sort_keys: true,
-        indent: indent.and_then(|i| i.as_usize()),
+        // A negative indent is Python's 0: new lines, no indentation.
+        indent: indent.and_then(|i| i.as_i64()).map(|i| i.max(0) as usize),
         html_safe: true,
     };
     Ok(Value::from_safe_string(dumps(value, style)?))
 }
 
 /// `join(d='', attribute=None)` with Python `str()` of each item.
-fn join(
-    state: &State,
-    value: &Value,
-    sep: Option<Value>,
-    attribute: Option<Value>,
-    kwargs: Kwargs,
-) -> Result<String, Error> {
-    let sep = match sep {
-        Some(sep) => Some(sep),
-        None => kwargs.get::<Option<Value>>("d")?,
-    };
-    let attribute = match attribute {
-        Some(attribute) => Some(attribute),
-        None => kwargs.get::<Option<Value>>("attribute")?,
-    };
+fn join(state: &State, value: &Value, args: Rest<Value>, kwargs: Kwargs) -> Result<String, Error> {
+    // `none` as the separator joins with 'None', as Python's str(None).
+    let sep = argument(&args, &kwargs, 0, "d")?;
+    let attribute = argument(&args, &kwargs, 1, "attribute")?.filter(|a| !a.is_none());
     kwargs.assert_all_used()?;
     if value.is_undefined() {
         return if state.undefined_behavior() == minijinja::UndefinedBehavior::Strict {
@@ -689,7 +708,7 @@ fn join(
     }
     super::python_types::iterable(state, value)?;
     let sep = sep.map(|s| py_str(&s)).unwrap_or_default();
-    if let Some(s) = value.as_str() {
+    if let Some(s) = value.as_str().filter(|_| attribute.is_none()) {
         let chars = s.chars().count();
         super::budget::check(s.len() + sep.len() * chars.saturating_sub(1), "join")?;
         return Ok(s.chars().map(String::from).collect::<Vec<_>>().join(&sep));
@@ -698,7 +717,12 @@ fn join(
     let mut size = 0usize;
     for item in value.try_iter()? {
         let item = match &attribute {
-            Some(attr) => item.get_item(attr)?,
+            // A missing attribute is Jinja2's undefined: strict fails on it.
+            Some(attr) => {
+                let found = item.get_item(attr).unwrap_or_default();
+                defined(state, &found)?;
+                found
+            }
             None => item,
         };
         let part = py_str(&item);
@@ -755,6 +779,12 @@ fn indent(
     let prefix = match width {
         None => "    ".to_string(),
         Some(w) if w.kind() == ValueKind::String => py_str(&w),
+        Some(w) if !(w.is_integer() || w.kind() == ValueKind::Bool) => {
+            return Err(arg_error(format!(
+                "can't multiply sequence by non-int of type '{}'",
+                super::python_types::python_type(&w)
+            )))
+        }
         Some(w) => {
             let width = w.as_usize().unwrap_or(0);
             super::check_padding(width, "indent")?;

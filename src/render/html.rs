@@ -7,6 +7,18 @@ use minijinja::value::{Value, ValueKind};
 use minijinja::{Environment, Error, ErrorKind, State};
 
 pub fn register(env: &mut Environment<'_>) {
+    // `Markup(value)`: `str()` of the value, marked safe.
+    env.add_filter(
+        "safe",
+        |state: &State, value: &Value| -> Result<Value, Error> {
+            defined(state, value)?;
+            Ok(if value.is_safe() {
+                value.clone()
+            } else {
+                Value::from_safe_string(py_str(value))
+            })
+        },
+    );
     env.add_filter("escape", escape);
     env.add_filter("e", escape);
     env.add_filter("xmlattr", xmlattr);
@@ -129,9 +141,23 @@ fn urlencode(state: &State, value: &Value) -> Result<String, Error> {
         _ => value
             .try_iter()?
             .map(|item| {
-                let k = item.get_item(&Value::from(0))?;
-                let v = item.get_item(&Value::from(1))?;
-                Ok(pair(&k, &v))
+                // `for k, v in value`: each item unpacks into two.
+                let parts: Vec<Value> = item.try_iter().map(Iterator::collect).map_err(|_| {
+                    Error::new(
+                        ErrorKind::InvalidOperation,
+                        format!(
+                            "cannot unpack non-iterable {} object",
+                            super::python_types::python_type(&item)
+                        ),
+                    )
+                })?;
+                match parts.as_slice() {
+                    [k, v] => Ok(pair(k, v)),
+                    _ => Err(Error::new(
+                        ErrorKind::InvalidOperation,
+                        format!("expected 2 values to unpack, got {}", parts.len()),
+                    )),
+                }
             })
             .collect::<Result<Vec<_>, Error>>()
             .map(|pairs| pairs.join("&")),

@@ -461,6 +461,17 @@ impl Linter<'_> {
                 };
                 if let Some(op) = order {
                     self.probe(Check::Order { op, left, right }, full_span(expr));
+                } else if matches!(b.op, BinOpKind::Mul) {
+                    self.probe(Check::Multiply { left, right }, full_span(expr));
+                } else if matches!(b.op, BinOpKind::Concat) {
+                    for side in [&b.left, &b.right] {
+                        if !matches!(side, Expr::Const(_))
+                            && !matches!(side, Expr::BinOp(inner) if matches!(inner.op, BinOpKind::Concat))
+                        {
+                            let operand = self.expr_source(side).to_string();
+                            self.probe(Check::Concat { operand }, full_span(expr));
+                        }
+                    }
                 } else if matches!(b.op, BinOpKind::In) {
                     let check = Check::Contains {
                         item: left,

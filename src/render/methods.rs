@@ -22,6 +22,7 @@ pub fn call(
     for arg in args.iter().chain(kwargs.iter().map(|(_, v)| v)) {
         super::python_types::defined(state, arg)?;
     }
+    check_arguments(value, method, &args)?;
     match value.kind() {
         ValueKind::String => {
             string_method(value.as_str().unwrap_or_default(), method, &args, &kwargs)
@@ -30,6 +31,117 @@ pub fn call(
         ValueKind::Seq => list_method(value, method, &args),
         _ => Err(no_attribute(value, method)),
     }
+}
+
+/// How many positional arguments a Python method takes, and of which types: Python refuses
+/// the others (`'a'.title(2)`, `'a'.count(None)`), where the engine would ignore them.
+fn check_arguments(value: &Value, method: &str, args: &[Value]) -> Result<(), Error> {
+    use ValueKind::{Map, Seq, String as Str};
+    let (least, most) = match (value.kind(), method) {
+        (
+            Str,
+            "capitalize" | "casefold" | "isalnum" | "isalpha" | "isascii" | "isdecimal" | "isdigit"
+            | "isidentifier" | "islower" | "isnumeric" | "isprintable" | "isspace" | "istitle"
+            | "isupper" | "lower" | "swapcase" | "title" | "upper",
+        )
+        | (Map, "items" | "keys" | "values" | "copy")
+        | (Seq, "copy") => (0, 0),
+        (Str, "strip" | "lstrip" | "rstrip" | "splitlines" | "expandtabs") => (0, 1),
+        (Str, "split" | "rsplit") => (0, 2),
+        (Str, "startswith" | "endswith" | "find" | "rfind" | "index" | "rindex" | "count") => {
+            (1, 3)
+        }
+        (Str, "replace") => (2, 3),
+        (Str, "center" | "ljust" | "rjust") => (1, 2),
+        (Str, "join" | "zfill" | "partition" | "rpartition" | "removeprefix" | "removesuffix")
+        | (Seq, "count") => (1, 1),
+        (Map, "get")
+            if args
+                .first()
+                .is_some_and(|k| !super::python_types::hashable(k)) =>
+        {
+            return Err(bad_args(
+                method,
+                &format!("unhashable type: '{}'", python_type(&args[0])),
+            ))
+        }
+        (Map, "get") => (1, 2),
+        (Seq, "index") => (1, 3),
+        _ => return Ok(()),
+    };
+    let given = args.len();
+    if given < least || given > most {
+        let takes = match (least, most) {
+            (0, 0) => "takes no arguments".to_string(),
+            (l, m) if l == m => format!(
+                "takes exactly {l} argument{}",
+                if l == 1 { "" } else { "s" }
+            ),
+            (l, _) if given < l => format!(
+                "takes at least {l} argument{}",
+                if l == 1 { "" } else { "s" }
+            ),
+            (_, m) => format!(
+                "takes at most {m} argument{}",
+                if m == 1 { "" } else { "s" }
+            ),
+        };
+        return Err(bad_args(method, &format!("{takes} ({given} given)")));
+    }
+    if value.kind() != Str {
+        return Ok(());
+    }
+    let text_or_none = |v: &Value| matches!(v.kind(), Str | ValueKind::None);
+    let int_or_none =
+        |v: &Value| v.is_integer() || matches!(v.kind(), ValueKind::None | ValueKind::Bool);
+    let must = |ok: bool, what: &str, v: &Value| {
+        if ok {
+            Ok(())
+        } else {
+            Err(bad_args(
+                method,
+                &format!("must be {what}, not {}", python_type(v)),
+            ))
+        }
+    };
+    for (i, arg) in args.iter().enumerate() {
+        match (method, i) {
+            ("strip" | "lstrip" | "rstrip" | "split" | "rsplit", 0) => {
+                must(text_or_none(arg), "str or None", arg)?
+            }
+            ("startswith" | "endswith", 0) => must(
+                arg.kind() == Str || arg.is_tuple(),
+                "str or a tuple of str",
+                arg,
+            )?,
+            (
+                "find" | "rfind" | "index" | "rindex" | "count" | "partition" | "rpartition"
+                | "removeprefix" | "removesuffix" | "replace",
+                0,
+            )
+            | ("replace", 1) => must(arg.kind() == Str, "str", arg)?,
+            ("startswith" | "endswith" | "find" | "rfind" | "index" | "rindex" | "count", _)
+            | ("split" | "rsplit", 1)
+            | ("replace", 2) => must(int_or_none(arg), "an integer or None", arg)?,
+            ("expandtabs" | "splitlines", 0) => must(
+                arg.is_integer() || arg.kind() == ValueKind::Bool,
+                "an integer",
+                arg,
+            )?,
+            ("center" | "ljust" | "rjust" | "zfill", 0) => must(
+                arg.is_integer() || arg.kind() == ValueKind::Bool,
+                "an integer",
+                arg,
+            )?,
+            ("center" | "ljust" | "rjust", 1) => must(
+                arg.as_str().is_some_and(|s| s.chars().count() == 1),
+                "a single character",
+                arg,
+            )?,
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 fn split_kwargs(args: &[Value]) -> (Vec<Value>, Vec<(String, Value)>) {
@@ -156,11 +268,23 @@ fn string_method(
                 Some(v) if v.kind() == ValueKind::String => vec![py_str(v)],
                 _ => return Err(bad_args(method, "expected a str or a tuple of str")),
             };
+            // `startswith(prefix, start, end)` looks at `s[start:end]` (in characters).
+            let chars: Vec<char> = s.chars().collect();
+            let len = chars.len() as i64;
+            let bound = |i: usize, default: i64| {
+                let b = args.get(i).and_then(Value::as_i64).unwrap_or(default);
+                (if b < 0 { (len + b).max(0) } else { b.min(len) }) as usize
+            };
+            let (start, end) = (bound(1, 0), bound(2, len));
+            if start > end {
+                return Ok(Value::from(false));
+            }
+            let window: String = chars[start..end].iter().collect();
             Value::from(candidates.iter().any(|c| {
                 if method == "startswith" {
-                    s.starts_with(c.as_str())
+                    window.starts_with(c.as_str())
                 } else {
-                    s.ends_with(c.as_str())
+                    window.ends_with(c.as_str())
                 }
             }))
         }
@@ -231,6 +355,9 @@ fn string_method(
             Value::from(parts.join(s))
         }
         "format" => Value::from(python_format(s, args, kwargs)?),
+        "splitlines" if args.first().is_some_and(Value::is_true) => {
+            list_of(python_splitlines_keeping_ends(s))
+        }
         "splitlines" => list_of(python_splitlines(s)),
         "zfill" => {
             let width = arg_int(args, 0, 0).max(0) as usize;
@@ -786,10 +913,24 @@ fn list_method(value: &Value, method: &str, args: &[Value]) -> Result<Value, Err
         }
         "index" => {
             let target = args.first().cloned().unwrap_or_default();
-            value
-                .try_iter()?
-                .position(|v| v == target)
-                .map(Value::from)
+            let items: Vec<Value> = value.try_iter()?.collect();
+            // `index(x, start, stop)`, negative bounds from the end, as slices.
+            let bound = |i: usize, default: usize| {
+                args.get(i).and_then(Value::as_i64).map_or(default, |b| {
+                    if b < 0 {
+                        items.len().saturating_sub(b.unsigned_abs() as usize)
+                    } else {
+                        (b as usize).min(items.len())
+                    }
+                })
+            };
+            let (start, stop) = (bound(1, 0), bound(2, items.len()));
+            items
+                .get(start..stop.max(start))
+                .unwrap_or_default()
+                .iter()
+                .position(|v| *v == target)
+                .map(|i| Value::from(i + start))
                 .ok_or_else(|| bad_args("index", &format!("{} is not in list", py_repr(&target))))
         }
         "count" => {
@@ -811,6 +952,35 @@ fn mutation_error(kind: &str, method: &str) -> Error {
 }
 
 /// Python `str.splitlines()` (without keepends).
+/// `str.splitlines(keepends=True)`: each line with the line end that ended it.
+fn python_splitlines_keeping_ends(s: &str) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut current = String::new();
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        current.push(c);
+        let ends = match c {
+            '\r' => {
+                if chars.peek() == Some(&'\n') {
+                    current.push('\n');
+                    chars.next();
+                }
+                true
+            }
+            '\n' | '\u{b}' | '\u{c}' | '\u{1c}' | '\u{1d}' | '\u{1e}' | '\u{85}' | '\u{2028}'
+            | '\u{2029}' => true,
+            _ => false,
+        };
+        if ends {
+            lines.push(std::mem::take(&mut current));
+        }
+    }
+    if !current.is_empty() {
+        lines.push(current);
+    }
+    lines
+}
+
 pub fn python_splitlines(s: &str) -> Vec<String> {
     let mut lines = Vec::new();
     let mut current = String::new();

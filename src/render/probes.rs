@@ -35,6 +35,10 @@ pub enum Check {
     Loop { iterable: String, counts: bool },
     /// `operand * count` with a count above the lint's limit.
     Repeat { operand: String, count: i64 },
+    /// An operand of `~`: the engine writes a float there in its own notation.
+    Concat { operand: String },
+    /// `left * right`: Python repeats a string or list only by an integer.
+    Multiply { left: String, right: String },
 }
 
 /// The most times a value may be repeated by `*` (a string or list that long exhausts memory).
@@ -114,7 +118,10 @@ pub fn before_render(
                     _ => {}
                 }
             }
-            Check::Order { .. } | Check::Contains { .. } => {}
+            Check::Order { .. }
+            | Check::Contains { .. }
+            | Check::Concat { .. }
+            | Check::Multiply { .. } => {}
         }
     }
     out
@@ -175,6 +182,39 @@ pub fn after_render(
                     }
                     _ => None,
                 }
+            }
+            Check::Concat { operand } => {
+                let Some(v) = evaluate(operand) else { continue };
+                let f = f64::try_from(v.clone()).unwrap_or(0.0);
+                let differs = v.kind() == ValueKind::Number
+                    && !v.is_integer()
+                    && f != 0.0
+                    && (f.abs() >= 1e16 || f.abs() < 1e-4);
+                if differs {
+                    out.push(probe.error(
+                        file,
+                        "template-unsupported",
+                        format!("`~` joins the float {} to text: Jinja2 writes it as Python does ({}), the engine in another notation", super::pyrepr::py_repr(&v), super::pyrepr::py_repr(&v)),
+                        &format!("write `({operand} | string)`, which the playground writes as Python does"),
+                    ));
+                }
+                continue;
+            }
+            Check::Multiply { left, right } => {
+                let (Some(a), Some(b)) = (evaluate(left), evaluate(right)) else {
+                    continue;
+                };
+                let sequence = |v: &Value| matches!(v.kind(), ValueKind::String | ValueKind::Seq);
+                let not_int = |v: &Value| !(v.is_integer() || v.kind() == ValueKind::Bool);
+                let (seq, count) = if sequence(&a) { (&a, &b) } else { (&b, &a) };
+                (sequence(seq) && not_int(count) && !sequence(count)).then(|| {
+                    format!(
+                        "`{left} * {right}` repeats {} by {}: Jinja2 raises TypeError (can't multiply sequence by non-int of type '{}')",
+                        describe(seq),
+                        describe(count),
+                        python_type(count)
+                    )
+                })
             }
             Check::Loop { .. } | Check::Repeat { .. } => continue,
         };

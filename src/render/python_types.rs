@@ -11,6 +11,56 @@ use minijinja::{Environment, Error, ErrorKind, State};
 use std::borrow::Cow;
 
 pub fn register(env: &mut Environment<'_>) {
+    // Comparison tests order as Python does: like with like.
+    for (name, op) in [
+        ("lt", "<"),
+        ("lessthan", "<"),
+        ("le", "<="),
+        ("gt", ">"),
+        ("greaterthan", ">"),
+        ("ge", ">="),
+    ] {
+        env.add_test(name, move |a: &Value, b: &Value| -> Result<bool, Error> {
+            compare(a, b, op)
+        });
+    }
+    env.add_test(
+        "in",
+        |item: &Value, container: &Value| -> Result<bool, Error> { contained(item, container) },
+    );
+    // `value % num == 0`: Python's `%` on numbers only (on a string it formats).
+    env.add_test(
+        "divisibleby",
+        |v: &Value, n: &Value| -> Result<bool, Error> {
+            let (a, b) = (number(v, "%")?, number(n, "%")?);
+            if b == 0.0 {
+                return Err(type_error("integer division or modulo by zero".into()));
+            }
+            Ok(a.rem_euclid(b) == 0.0)
+        },
+    );
+    env.add_test("even", |v: &Value| -> Result<bool, Error> {
+        Ok(number(v, "%")?.rem_euclid(2.0) == 0.0)
+    });
+    env.add_test("odd", |v: &Value| -> Result<bool, Error> {
+        Ok(number(v, "%")?.rem_euclid(2.0) == 1.0)
+    });
+    // `str(value).islower()` / `isupper()`: a cased character, and none of the other case.
+    env.add_test("lower", |v: &Value| {
+        let text = super::pyrepr::py_str(v);
+        text.chars().any(char::is_lowercase) && !text.chars().any(char::is_uppercase)
+    });
+    env.add_test("upper", |v: &Value| {
+        let text = super::pyrepr::py_str(v);
+        text.chars().any(char::is_uppercase) && !text.chars().any(char::is_lowercase)
+    });
+    // `iter(value)` works: not for None, numbers or booleans.
+    env.add_test("iterable", |v: &Value| {
+        !matches!(
+            v.kind(),
+            ValueKind::None | ValueKind::Number | ValueKind::Bool
+        )
+    });
     // Python's sequences: what has a length and items by index (strings and dicts too).
     env.add_test("sequence", |v: &Value| {
         matches!(
@@ -18,6 +68,20 @@ pub fn register(env: &mut Environment<'_>) {
             ValueKind::String | ValueKind::Seq | ValueKind::Map | ValueKind::Iterable
         )
     });
+    // `getattr(value, name)`: the name must be a string.
+    env.add_filter(
+        "attr",
+        |s: &State, v: &Value, name: &Value| -> Result<Value, Error> {
+            defined(s, v)?;
+            if name.kind() != ValueKind::String {
+                return Err(type_error(format!(
+                    "attribute name must be string, not '{}'",
+                    python_type(name)
+                )));
+            }
+            builtin::attr(v, name)
+        },
+    );
     env.add_filter("list", |s: &State, v: Value| {
         iterable(s, &v)?;
         builtin::list(s, v)
@@ -35,10 +99,13 @@ pub fn register(env: &mut Environment<'_>) {
     });
     env.add_filter("reverse", |s: &State, v: &Value| {
         iterable(s, v)?;
-        // A string reverses to a string; anything else to Python's reverse iterator.
+        // A string reverses to a string, a generator to a list (Jinja2 lists what `reversed`
+        // refuses); anything else to Python's reverse iterator.
         let reversed = builtin::reverse(v)?;
         if v.kind() == ValueKind::String {
             Ok(reversed)
+        } else if is_generator(v) {
+            Ok(Value::from(reversed.try_iter()?.collect::<Vec<_>>()))
         } else {
             generator(reversed)
         }
@@ -56,6 +123,14 @@ pub fn register(env: &mut Environment<'_>) {
         "sort",
         |s: &State, v: Value, args: Rest<Value>, k: Kwargs| {
             let k = keywords(args, &["reverse", "case_sensitive", "attribute"], k)?;
+            let reverse = if k.has("reverse") {
+                Some(k.peek::<Value>("reverse")?)
+            } else {
+                None
+            };
+            if reverse.is_some_and(|r| !(r.is_integer() || r.kind() == ValueKind::Bool)) {
+                return Err(type_error("reverse must be a boolean or an integer".into()));
+            }
             ordered(s, &v, &k, true)?;
             builtin::sort(s, v, k)
         },
@@ -87,7 +162,7 @@ pub fn register(env: &mut Environment<'_>) {
                     python_type(item)
                 )));
             }
-            builtin::unique(s, v, k)
+            generator(builtin::unique(s, v, k)?)
         },
     );
     env.add_filter(
@@ -96,12 +171,24 @@ pub fn register(env: &mut Environment<'_>) {
             iterable(s, &v)?;
             // `sum` adds to `start` (0): numbers only, unless a start of another type says otherwise.
             let total_kind = start.as_ref().map_or("int", python_type);
-            let numeric_start = matches!(total_kind, "int" | "float" | "bool");
-            for item in v.try_iter()?.filter(|_| numeric_start) {
-                let item = match attribute {
+            if total_kind == "str" {
+                return Err(type_error(
+                    "sum() can't sum strings [use ''.join(seq) instead]".into(),
+                ));
+            }
+            let named = k.peek::<Option<&str>>("attribute")?;
+            let path = attribute.or(named).map(str::to_string);
+            if !matches!(total_kind, "int" | "float" | "bool") && v.try_iter()?.next().is_some() {
+                return Err(type_error(format!(
+                    "sum with a start of type '{total_kind}': the playground adds numbers only"
+                )));
+            }
+            for item in v.try_iter()? {
+                let item = match &path {
                     Some(path) => attribute_of(&item, path),
                     None => item,
                 };
+                defined(s, &item)?;
                 if !is_number(&item) {
                     return Err(type_error(format!(
                         "unsupported operand type(s) for +: '{total_kind}' and '{}'",
@@ -162,6 +249,7 @@ pub fn register(env: &mut Environment<'_>) {
          test: Option<Cow<'_, str>>,
          args: Rest<ValueOrKwargs>| {
             iterable(s, &v)?;
+            attribute_of_text(&v, &Value::from(attr.as_ref()))?;
             generator(Value::from(builtin::selectattr(s, v, attr, test, args)?))
         },
     );
@@ -173,6 +261,7 @@ pub fn register(env: &mut Environment<'_>) {
          test: Option<Cow<'_, str>>,
          args: Rest<ValueOrKwargs>| {
             iterable(s, &v)?;
+            attribute_of_text(&v, &Value::from(attr.as_ref()))?;
             generator(Value::from(builtin::rejectattr(s, v, attr, test, args)?))
         },
     );
@@ -190,6 +279,23 @@ pub fn register(env: &mut Environment<'_>) {
         "groupby",
         |s: &State, v: Value, attribute: Option<&str>, k: Kwargs| {
             iterable(s, &v)?;
+            // Jinja2 sorts by the grouper first: its keys must order, and exist when strict.
+            let named = k.peek::<Option<&str>>("attribute")?;
+            if let Some(path) = attribute.or(named) {
+                attribute_of_text(&v, &Value::from(path))?;
+                let default = k.peek::<Option<Value>>("default")?;
+                let keys: Vec<Value> = v
+                    .try_iter()?
+                    .map(|i| match (attribute_of(&i, path), &default) {
+                        (key, Some(d)) if key.is_undefined() => d.clone(),
+                        (key, _) => key,
+                    })
+                    .collect();
+                missing_attribute(s, &keys, Some(path), false)?;
+                if keys.iter().all(|key| !key.is_undefined()) {
+                    orderable(&keys, false)?;
+                }
+            }
             let groups = builtin::groupby(v, attribute, k)?;
             let groups: Vec<Value> = groups
                 .try_iter()?
@@ -246,6 +352,69 @@ pub fn python_type(value: &Value) -> &'static str {
     }
 }
 
+/// A number for an arithmetic test; Python's `%` fails on anything else (or formats a string).
+fn number(value: &Value, op: &str) -> Result<f64, Error> {
+    match value.kind() {
+        ValueKind::Number | ValueKind::Bool => Ok(f64::try_from(value.clone())?),
+        ValueKind::String => Err(type_error(
+            "not all arguments converted during string formatting".into(),
+        )),
+        _ => Err(type_error(format!(
+            "unsupported operand type(s) for {op}: '{}' and 'int'",
+            python_type(value)
+        ))),
+    }
+}
+
+/// `a <op> b` as Python compares: only like with like.
+pub fn compare(a: &Value, b: &Value, op: &str) -> Result<bool, Error> {
+    if orderable(&[a.clone(), b.clone()], false).is_err() {
+        return Err(type_error(format!(
+            "'{op}' not supported between instances of '{}' and '{}'",
+            python_type(a),
+            python_type(b)
+        )));
+    }
+    let ordering = a.partial_cmp(b);
+    Ok(match op {
+        "<" => ordering == Some(std::cmp::Ordering::Less),
+        "<=" => matches!(
+            ordering,
+            Some(std::cmp::Ordering::Less | std::cmp::Ordering::Equal)
+        ),
+        ">" => ordering == Some(std::cmp::Ordering::Greater),
+        _ => matches!(
+            ordering,
+            Some(std::cmp::Ordering::Greater | std::cmp::Ordering::Equal)
+        ),
+    })
+}
+
+/// `item in container` as Python tests it.
+pub fn contained(item: &Value, container: &Value) -> Result<bool, Error> {
+    match (item.kind(), container.kind()) {
+        (ValueKind::String, ValueKind::String) => Ok(container
+            .as_str()
+            .unwrap_or_default()
+            .contains(item.as_str().unwrap_or_default())),
+        (_, ValueKind::String) => Err(type_error(format!(
+            "'in <string>' requires string as left operand, not {}",
+            python_type(item)
+        ))),
+        (_, ValueKind::None | ValueKind::Number | ValueKind::Bool) => Err(type_error(format!(
+            "argument of type '{}' is not iterable",
+            python_type(container)
+        ))),
+        (ValueKind::Seq | ValueKind::Map, ValueKind::Map) if !hashable(item) => Err(type_error(
+            format!("unhashable type: '{}'", python_type(item)),
+        )),
+        _ => Ok(container
+            .try_iter()
+            .map(|mut items| items.any(|i| &i == item))
+            .unwrap_or(false)),
+    }
+}
+
 /// Positional arguments given by Jinja2's signature order, as keywords with the keywords given.
 fn keywords(positional: Rest<Value>, names: &[&str], given: Kwargs) -> Result<Kwargs, Error> {
     if positional.len() > names.len() {
@@ -268,6 +437,22 @@ fn keywords(positional: Rest<Value>, names: &[&str], given: Kwargs) -> Result<Kw
         pairs.push((name.to_string(), given.get::<Value>(name)?));
     }
     Ok(Kwargs::from_iter(pairs))
+}
+
+/// An attribute read on text: Jinja2 finds Python's `str` methods and indexes there, which the
+/// playground does not reproduce (refused, not guessed).
+fn attribute_of_text(value: &Value, attribute: &Value) -> Result<(), Error> {
+    let text_items = value
+        .try_iter()
+        .map(|mut items| items.any(|i| i.kind() == ValueKind::String))
+        .unwrap_or(false);
+    if text_items {
+        return Err(type_error(format!(
+            "the attribute {} of text: Jinja2 reads Python's str methods and indexes there, which the playground does not reproduce",
+            super::pyrepr::py_repr(attribute)
+        )));
+    }
+    Ok(())
 }
 
 fn type_error(message: String) -> Error {
@@ -322,6 +507,9 @@ fn attribute_of(item: &Value, path: &str) -> Value {
 fn items_of(state: &State, value: &Value, kwargs: &Kwargs) -> Result<Vec<Value>, Error> {
     iterable(state, value)?;
     let attribute = kwargs.peek::<Option<&str>>("attribute")?;
+    if let Some(path) = attribute {
+        attribute_of_text(value, &Value::from(path))?;
+    }
     let items = value.try_iter()?;
     Ok(match attribute {
         Some(path) => items.map(|i| attribute_of(&i, path)).collect(),
@@ -331,7 +519,33 @@ fn items_of(state: &State, value: &Value, kwargs: &Kwargs) -> Result<Vec<Value>,
 
 fn ordered(state: &State, value: &Value, kwargs: &Kwargs, equal_first: bool) -> Result<(), Error> {
     let items = items_of(state, value, kwargs)?;
+    missing_attribute(
+        state,
+        &items,
+        kwargs.peek::<Option<&str>>("attribute")?,
+        equal_first,
+    )?;
     orderable(&items, equal_first)
+}
+
+/// Keys compared by attribute that an item lacks: comparing undefined values fails (`sort`
+/// compares its keys in lists, where lenient undefined values are equal: only strict fails).
+fn missing_attribute(
+    state: &State,
+    keys: &[Value],
+    attribute: Option<&str>,
+    in_lists: bool,
+) -> Result<(), Error> {
+    let (Some(attribute), true) = (attribute, keys.len() > 1) else {
+        return Ok(());
+    };
+    let strict = state.undefined_behavior() == minijinja::UndefinedBehavior::Strict;
+    if (strict || !in_lists) && keys.iter().any(Value::is_undefined) {
+        return Err(type_error(format!(
+            "an item has no attribute '{attribute}' to compare by"
+        )));
+    }
+    Ok(())
 }
 
 /// How Python orders a value: only numbers with numbers, strings with strings, lists with lists
@@ -404,7 +618,7 @@ pub(super) fn orderable(items: &[Value], equal_first: bool) -> Result<(), Error>
 }
 
 /// Python hashes strings, numbers, None, booleans and tuples of those; not lists or dicts.
-fn hashable(value: &Value) -> bool {
+pub(super) fn hashable(value: &Value) -> bool {
     match value.kind() {
         ValueKind::Seq if value.is_tuple() => value
             .try_iter()

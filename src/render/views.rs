@@ -124,6 +124,11 @@ impl Object for Generator {
         ObjectRepr::Iterable
     }
 
+    /// A Python generator is true, even with nothing left to give.
+    fn is_true(self: &Arc<Self>) -> bool {
+        true
+    }
+
     fn enumerate(self: &Arc<Self>) -> Enumerator {
         Enumerator::Values(self.items.clone())
     }
