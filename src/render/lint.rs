@@ -380,6 +380,8 @@ impl Linter<'_> {
             Expr::Var(_) | Expr::GetAttr(_) | Expr::GetItem(_) => self.lookup(expr, ctx),
             Expr::Const(_) => {}
             Expr::Slice(s) => {
+                let operand = self.expr_source(&s.expr).to_string();
+                self.probe(Check::Slice { operand }, full_span(expr));
                 self.expr(&s.expr, Ctx::Plain);
                 for e in [&s.start, &s.stop, &s.step].into_iter().flatten() {
                     self.expr(e, Ctx::Plain);

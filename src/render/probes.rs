@@ -39,6 +39,8 @@ pub enum Check {
     Concat { operand: String },
     /// `left * right`: Python repeats a string or list only by an integer.
     Multiply { left: String, right: String },
+    /// `operand[a:b]`: Python slices sequences only (the engine slices None as empty).
+    Slice { operand: String },
 }
 
 /// The most times a value may be repeated by `*` (a string or list that long exhausts memory).
@@ -121,7 +123,8 @@ pub fn before_render(
             Check::Order { .. }
             | Check::Contains { .. }
             | Check::Concat { .. }
-            | Check::Multiply { .. } => {}
+            | Check::Multiply { .. }
+            | Check::Slice { .. } => {}
         }
     }
     out
@@ -213,6 +216,16 @@ pub fn after_render(
                         describe(seq),
                         describe(count),
                         python_type(count)
+                    )
+                })
+            }
+            Check::Slice { operand } => {
+                let Some(v) = evaluate(operand) else { continue };
+                matches!(v.kind(), ValueKind::None | ValueKind::Number | ValueKind::Bool).then(|| {
+                    format!(
+                        "`{operand}` is {}: Jinja2 raises TypeError ('{}' object is not subscriptable)",
+                        describe(&v),
+                        python_type(&v)
                     )
                 })
             }
