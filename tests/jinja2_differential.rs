@@ -628,6 +628,9 @@ fn generated_templates_are_never_silently_different() {
         100.0 * loud.len() as f64 / cases.len() as f64,
         unreproducible
     );
+    if std::env::var("DIFFERENTIAL_SHOW_LOUD").is_ok() {
+        println!("{}", loud.join("\n"));
+    }
     assert!(
         silent.is_empty(),
         "{} silent mismatches:\n{}",

@@ -546,7 +546,7 @@ fn default(value: &Value, args: Rest<Value>, kwargs: Kwargs) -> Result<Value, Er
 }
 
 /// `filesizeformat(binary=False)`: `12.3 kB`, `1 Byte`, `5 Bytes`, `1.0 KiB`.
-fn filesizeformat(state: &State, value: &Value, binary: Option<bool>) -> Result<String, Error> {
+fn filesizeformat(state: &State, value: &Value, binary: Option<Value>) -> Result<String, Error> {
     defined(state, value)?;
     let bytes = match value.kind() {
         ValueKind::String => {
@@ -565,7 +565,7 @@ fn filesizeformat(state: &State, value: &Value, binary: Option<bool>) -> Result<
             )))
         }
     };
-    let binary = binary.unwrap_or(false);
+    let binary = binary.is_some_and(|b| b.is_true());
     let base = if binary { 1024f64 } else { 1000f64 };
     let prefixes = if binary {
         ["KiB", "MiB", "GiB", "TiB", "PiB", "EiB", "ZiB", "YiB"]

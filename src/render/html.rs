@@ -21,6 +21,15 @@ pub fn register(env: &mut Environment<'_>) {
     );
     env.add_filter("escape", escape);
     env.add_filter("e", escape);
+    // Escapes even a safe string.
+    env.add_filter(
+        "forceescape",
+        |state: &State, value: &Value| -> Result<Value, Error> {
+            defined(state, value)?;
+            Ok(Value::from_safe_string(escape_text(&py_str(value))))
+        },
+    );
+    env.add_filter("striptags", striptags);
     env.add_filter("xmlattr", xmlattr);
     env.add_filter("urlencode", urlencode);
 }
@@ -40,6 +49,66 @@ fn escape_text(text: &str) -> String {
         }
     }
     out
+}
+
+/// markupsafe's `striptags`: comments and tags removed, whitespace runs collapsed to one space,
+/// entities unescaped. Python unescapes every HTML5 entity; the playground the five XML ones and
+/// numeric references, and refuses a text with any other.
+fn striptags(state: &State, value: &Value) -> Result<String, Error> {
+    use std::sync::OnceLock;
+    static PATTERNS: OnceLock<(regex::Regex, regex::Regex, regex::Regex)> = OnceLock::new();
+    let (comments, tags, entity) = PATTERNS.get_or_init(|| {
+        (
+            regex::Regex::new(r"(?s)<!--.*?-->").expect("a valid pattern"),
+            regex::Regex::new(r"(?s)<.*?>").expect("a valid pattern"),
+            regex::Regex::new(r"&(#[0-9]+;|#[xX][0-9a-fA-F]+;|amp;|lt;|gt;|quot;|apos;|#39;)")
+                .expect("a valid pattern"),
+        )
+    });
+    defined(state, value)?;
+    let text = py_str(value);
+    let text = comments.replace_all(&text, "");
+    let text = tags.replace_all(&text, "");
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for found in entity.find_iter(&text) {
+        out.push_str(&text[last..found.start()]);
+        let name = &text[found.start() + 1..found.end() - 1];
+        let decoded = match name {
+            "amp" => Some('&'),
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "quot" => Some('"'),
+            "apos" => Some('\''),
+            _ => {
+                let number = name.trim_start_matches('#');
+                let code = match number.strip_prefix(['x', 'X']) {
+                    Some(hex) => u32::from_str_radix(hex, 16).ok(),
+                    None => number.parse().ok(),
+                };
+                code.and_then(char::from_u32).filter(|c| *c != '\0')
+            }
+        };
+        match decoded {
+            Some(c) => out.push(c),
+            None => out.push_str(found.as_str()),
+        }
+        last = found.end();
+    }
+    out.push_str(&text[last..]);
+    // What remains of the text besides the entities decoded: any other entity is refused.
+    let rest = entity.replace_all(&text, "");
+    let other_entity = rest.char_indices().any(|(i, c)| {
+        c == '&' && rest[i + 1..].starts_with(|n: char| n.is_ascii_alphanumeric() || n == '#')
+    });
+    if other_entity {
+        return Err(Error::new(
+            ErrorKind::InvalidOperation,
+            "striptags: an HTML entity other than &amp; &lt; &gt; &quot; &apos; or a numeric one; Python unescapes every HTML5 entity, the playground does not",
+        ));
+    }
+    Ok(out)
 }
 
 /// `escape`: a safe string stays as it is, anything else is `str()` escaped, marked safe.

@@ -54,6 +54,20 @@ pub fn register(env: &mut Environment<'_>) {
         let text = super::pyrepr::py_str(v);
         text.chars().any(char::is_uppercase) && !text.chars().any(char::is_lowercase)
     });
+    // Python's `callable()`: functions, macros and (Jinja2's) undefined; no data value.
+    env.add_test("callable", |v: &Value| {
+        !matches!(
+            v.kind(),
+            ValueKind::String
+                | ValueKind::Number
+                | ValueKind::Bool
+                | ValueKind::None
+                | ValueKind::Seq
+                | ValueKind::Map
+                | ValueKind::Bytes
+                | ValueKind::Iterable
+        )
+    });
     // `iter(value)` works: not for None, numbers or booleans.
     env.add_test("iterable", |v: &Value| {
         !matches!(
@@ -210,7 +224,13 @@ pub fn register(env: &mut Environment<'_>) {
                     python_type(v)
                 )));
             }
-            if k.peek::<Option<&str>>("by")? == Some("value") {
+            let by = k.peek::<Option<&str>>("by")?;
+            if by.is_some_and(|by| by != "key" && by != "value") {
+                return Err(type_error(
+                    "You can only sort by either \"key\" or \"value\"".into(),
+                ));
+            }
+            if by == Some("value") {
                 let values: Vec<Value> = v
                     .try_iter()?
                     .map(|key| v.get_item(&key).unwrap_or_default())
@@ -229,16 +249,28 @@ pub fn register(env: &mut Environment<'_>) {
     );
     env.add_filter(
         "select",
-        |s: &mut State, v: Value, test: Option<Cow<'_, str>>, args: Rest<ValueOrKwargs>| {
+        |s: &mut State, v: Value, args: Rest<ValueOrKwargs>| {
             iterable(s, &v)?;
-            generator(Value::from(builtin::select(s, v, test, args)?))
+            let (test, args) = test_and_arguments(args)?;
+            generator(Value::from(builtin::select(
+                s,
+                v,
+                test.as_deref().map(Cow::Borrowed),
+                args,
+            )?))
         },
     );
     env.add_filter(
         "reject",
-        |s: &mut State, v: Value, test: Option<Cow<'_, str>>, args: Rest<ValueOrKwargs>| {
+        |s: &mut State, v: Value, args: Rest<ValueOrKwargs>| {
             iterable(s, &v)?;
-            generator(Value::from(builtin::reject(s, v, test, args)?))
+            let (test, args) = test_and_arguments(args)?;
+            generator(Value::from(builtin::reject(
+                s,
+                v,
+                test.as_deref().map(Cow::Borrowed),
+                args,
+            )?))
         },
     );
     env.add_filter(
@@ -415,6 +447,24 @@ pub fn contained(item: &Value, container: &Value) -> Result<bool, Error> {
     }
 }
 
+/// `select(test, *args)`: the test's name, when given, must be a string (`none` is "no test
+/// named None" in Jinja2, where the engine would read it as no test at all).
+fn test_and_arguments(
+    mut args: Rest<ValueOrKwargs>,
+) -> Result<(Option<String>, Rest<ValueOrKwargs>), Error> {
+    if args.is_empty() || args[0].is_kwargs() {
+        return Ok((None, args));
+    }
+    let first = args.0.remove(0).into_value();
+    match first.as_str() {
+        Some(name) => Ok((Some(name.to_string()), args)),
+        None => Err(type_error(format!(
+            "No test named {}.",
+            super::pyrepr::py_str(&first)
+        ))),
+    }
+}
+
 /// Positional arguments given by Jinja2's signature order, as keywords with the keywords given.
 fn keywords(positional: Rest<Value>, names: &[&str], given: Kwargs) -> Result<Kwargs, Error> {
     if positional.len() > names.len() {
@@ -424,6 +474,14 @@ fn keywords(positional: Rest<Value>, names: &[&str], given: Kwargs) -> Result<Kw
             positional.len()
         )));
     }
+    // `case_sensitive` is read for its truth, as Python does.
+    let truth = |name: &str, value: Value| {
+        if name == "case_sensitive" {
+            Value::from(value.is_true())
+        } else {
+            value
+        }
+    };
     let mut pairs: Vec<(String, Value)> = Vec::new();
     for (name, value) in names.iter().zip(positional.iter()) {
         if given.has(name) {
@@ -431,10 +489,10 @@ fn keywords(positional: Rest<Value>, names: &[&str], given: Kwargs) -> Result<Kw
                 "got multiple values for argument '{name}'"
             )));
         }
-        pairs.push((name.to_string(), value.clone()));
+        pairs.push((name.to_string(), truth(name, value.clone())));
     }
     for name in given.args() {
-        pairs.push((name.to_string(), given.get::<Value>(name)?));
+        pairs.push((name.to_string(), truth(name, given.get::<Value>(name)?)));
     }
     Ok(Kwargs::from_iter(pairs))
 }
