@@ -30,8 +30,10 @@ pub const FILTERS: &[Entry] = &[
     entry("dictsort", "dictsort(case_sensitive=False, by='key', reverse=False)", "A dict's (key, value) pairs, sorted."),
     entry("escape", "escape()", "HTML-escapes `&`, `<`, `>`, `'` and `\"`."),
     entry("e", "e()", "Alias of `escape`."),
+    entry("filesizeformat", "filesizeformat(binary=False)", "A byte count for people: `12.3 kB` (or `12.1 KiB`)."),
     entry("first", "first()", "The first item of a sequence."),
     entry("float", "float(default=0.0)", "Converts to a floating point number."),
+    entry("forceescape", "forceescape()", "HTML-escapes, even text marked safe."),
     entry("format", "format(*args, **kwargs)", "printf-style formatting: `'%s-%s' | format(a, b)`."),
     entry("groupby", "groupby(attribute, default=None, case_sensitive=False)", "Groups items by an attribute: (grouper, list) pairs."),
     entry("indent", "indent(width=4, first=False, blank=False)", "Indents every line but the first (or also the first, or blank lines)."),
@@ -56,6 +58,7 @@ pub const FILTERS: &[Entry] = &[
     entry("slice", "slice(slices, fill_with=None)", "Splits a sequence into `slices` columns."),
     entry("sort", "sort(reverse=False, case_sensitive=False, attribute=None)", "The items sorted."),
     entry("string", "string()", "Converts to a string."),
+    entry("striptags", "striptags()", "Removes HTML tags and comments, collapses whitespace."),
     entry("sum", "sum(attribute=None, start=0)", "The sum of the items."),
     entry("title", "title()", "Title Case."),
     entry("tojson", "tojson(indent=None)", "JSON text of the value (HTML-safe)."),
@@ -63,8 +66,10 @@ pub const FILTERS: &[Entry] = &[
     entry("truncate", "truncate(length=255, killwords=False, end='...', leeway=None)", "Shortens the text to `length` characters."),
     entry("unique", "unique(case_sensitive=False, attribute=None)", "The items without duplicates, in order."),
     entry("upper", "upper()", "Upper case."),
+    entry("urlencode", "urlencode()", "Percent-encodes text for a URL, or a dict as a query string."),
     entry("wordcount", "wordcount()", "The number of words."),
     entry("wordwrap", "wordwrap(width=79, break_long_words=True, wrapstring=None)", "Wraps the text at `width` characters."),
+    entry("xmlattr", "xmlattr(autospace=True)", "XML attributes from a dict: ` key=\"value\"`."),
     entry(
         "proton_cfn_ecs_task_definition_formatted_env_vars",
         "proton_cfn_ecs_task_definition_formatted_env_vars(raw=False)",
@@ -90,6 +95,7 @@ pub const FILTERS: &[Entry] = &[
 /// Jinja2's tests (`x is defined`).
 pub const TESTS: &[Entry] = &[
     entry("boolean", "boolean", "True for `true` and `false`."),
+    entry("callable", "callable", "True for a function or macro."),
     entry(
         "defined",
         "defined",
