@@ -574,7 +574,7 @@ fn differential(cases: &[Case]) -> (Vec<String>, Vec<String>, usize) {
         let got = render_as_the_cli(&case.template, &options, &template_value);
         let jinja2_output = want["output"].as_str();
         let outcome = match (&got, jinja2_output) {
-            (_, Some(out)) if out.contains(" at 0x") => Outcome::Unreproducible,
+            (_, Some(out)) if out.to_lowercase().contains(" at 0x") => Outcome::Unreproducible,
             (Ok(ours), Some(theirs)) if ours == theirs => Outcome::Same,
             (Err(_), None) => Outcome::Same,
             (Err(_), Some(_)) => Outcome::Loud,

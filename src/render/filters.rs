@@ -546,7 +546,14 @@ fn default(value: &Value, args: Rest<Value>, kwargs: Kwargs) -> Result<Value, Er
 }
 
 /// `filesizeformat(binary=False)`: `12.3 kB`, `1 Byte`, `5 Bytes`, `1.0 KiB`.
-fn filesizeformat(state: &State, value: &Value, binary: Option<Value>) -> Result<String, Error> {
+fn filesizeformat(
+    state: &State,
+    value: &Value,
+    args: Rest<Value>,
+    kwargs: Kwargs,
+) -> Result<String, Error> {
+    let binary = argument(&args, &kwargs, 0, "binary")?;
+    kwargs.assert_all_used()?;
     defined(state, value)?;
     let bytes = match value.kind() {
         ValueKind::String => {
@@ -557,7 +564,8 @@ fn filesizeformat(state: &State, value: &Value, binary: Option<Value>) -> Result
                 ))
             })?
         }
-        ValueKind::Number | ValueKind::Bool => f64::try_from(value.clone())?,
+        ValueKind::Bool => value.is_true() as i64 as f64,
+        ValueKind::Number => f64::try_from(value.clone())?,
         _ => {
             return Err(arg_error(format!(
                 "float() argument must be a string or a real number, not '{}'",
@@ -613,6 +621,11 @@ fn round(
             .unwrap_or_else(|| "common".into()),
     };
     kwargs.assert_all_used()?;
+    // Python bools are ints: `True | round` is 1.
+    let value = match value.kind() {
+        ValueKind::Bool => Value::from(value.is_true() as i64),
+        _ => value,
+    };
     match method.as_str() {
         "common" => minijinja::filters::round(
             value,
@@ -678,7 +691,7 @@ fn tojson(value: &Value, indent: Option<Value>, kwargs: Kwargs) -> Result<Value,
     }
     if indent
         .as_ref()
-        .is_some_and(|i| !(i.is_integer() || i.is_none()))
+        .is_some_and(|i| !(i.is_integer() || i.is_none() || i.kind() == ValueKind::Bool))
     {
         return Err(arg_error(
             "tojson with an indent that is not a number: the playground does not reproduce it",
@@ -686,8 +699,13 @@ fn tojson(value: &Value, indent: Option<Value>, kwargs: Kwargs) -> Result<Value,
     }
     let style = JsonStyle {
         sort_keys: true,
-        // A negative indent is Python's 0: new lines, no indentation.
-        indent: indent.and_then(|i| i.as_i64()).map(|i| i.max(0) as usize),
+        // A negative indent is Python's 0 (new lines, no indentation); a bool is 0 or 1.
+        indent: indent
+            .and_then(|i| match i.kind() {
+                ValueKind::Bool => Some(i.is_true() as i64),
+                _ => i.as_i64(),
+            })
+            .map(|i| i.max(0) as usize),
         html_safe: true,
     };
     Ok(Value::from_safe_string(dumps(value, style)?))

@@ -30,6 +30,7 @@ pub fn register(env: &mut Environment<'_>) {
         },
     );
     env.add_filter("striptags", striptags);
+    env.add_filter("urlize", urlize);
     env.add_filter("xmlattr", xmlattr);
     env.add_filter("urlencode", urlencode);
 }
@@ -109,6 +110,35 @@ fn striptags(state: &State, value: &Value) -> Result<String, Error> {
         ));
     }
     Ok(out)
+}
+
+/// `urlize`: Jinja2 escapes every word and turns the ones that look like links (a scheme,
+/// `www.`, a `.com`/`.net`/`.org` domain, an e-mail address) into `<a>` tags. The playground
+/// writes text without such words as Jinja2 does, and refuses text with one.
+fn urlize(
+    state: &State,
+    value: &Value,
+    _args: minijinja::value::Rest<Value>,
+) -> Result<String, Error> {
+    defined(state, value)?;
+    let text = py_str(value);
+    let looks_like_link = |word: &str| {
+        let lower = word.to_lowercase();
+        lower.contains("://")
+            || lower.contains("www.")
+            || lower.contains('@')
+            || lower.contains(".com")
+            || lower.contains(".net")
+            || lower.contains(".org")
+            || lower.starts_with("mailto:")
+    };
+    if text.split_whitespace().any(looks_like_link) {
+        return Err(Error::new(
+            ErrorKind::InvalidOperation,
+            "urlize of text with a link: Jinja2's link rules are not reproduced by the playground",
+        ));
+    }
+    Ok(escape_text(&text))
 }
 
 /// `escape`: a safe string stays as it is, anything else is `str()` escaped, marked safe.

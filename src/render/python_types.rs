@@ -309,11 +309,13 @@ pub fn register(env: &mut Environment<'_>) {
     });
     env.add_filter(
         "groupby",
-        |s: &State, v: Value, attribute: Option<&str>, k: Kwargs| {
+        |s: &State, v: Value, args: Rest<Value>, k: Kwargs| {
             iterable(s, &v)?;
+            let k = keywords(args, &["attribute", "default", "case_sensitive"], k)?;
+            let attribute = k.get::<Option<String>>("attribute")?;
+            let attribute = attribute.as_deref();
             // Jinja2 sorts by the grouper first: its keys must order, and exist when strict.
-            let named = k.peek::<Option<&str>>("attribute")?;
-            if let Some(path) = attribute.or(named) {
+            if let Some(path) = attribute {
                 attribute_of_text(&v, &Value::from(path))?;
                 let default = k.peek::<Option<Value>>("default")?;
                 let keys: Vec<Value> = v
@@ -474,9 +476,9 @@ fn keywords(positional: Rest<Value>, names: &[&str], given: Kwargs) -> Result<Kw
             positional.len()
         )));
     }
-    // `case_sensitive` is read for its truth, as Python does.
+    // `case_sensitive` is read for its truth, and an int `reverse` as a bool, as Python does.
     let truth = |name: &str, value: Value| {
-        if name == "case_sensitive" {
+        if name == "case_sensitive" || (name == "reverse" && value.is_integer()) {
             Value::from(value.is_true())
         } else {
             value
