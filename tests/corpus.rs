@@ -132,7 +132,13 @@ fn corpus_cases_render_byte_for_byte() {
                 }
                 // Accuracy bar of the CloudFormation checks: AWS's own deployed templates have
                 // no error-level finding, and every known YAML error of a render is reported.
-                for line in run.stderr.lines().filter(|l| l.contains("error[cfn-")) {
+                // Their Lambda runtimes are the exception: several are blocked since (python3.6,
+                // nodejs12.x…), a true failure at stack creation today (`cfn-runtime`).
+                for line in run
+                    .stderr
+                    .lines()
+                    .filter(|l| l.contains("error[cfn-") && !l.contains("error[cfn-runtime]"))
+                {
                     failures.push(format!("{id}: CloudFormation check false positive: {line}"));
                 }
                 let yaml_errors = case["rendered_yaml_errors"].as_object();

@@ -19,6 +19,7 @@ mod leftovers;
 mod references;
 pub mod resource_types;
 mod resources;
+mod runtimes;
 mod source_map;
 mod structure;
 mod template;
@@ -79,6 +80,7 @@ pub fn check_cloudformation(file: &str, source: &str, rendered: &str) -> Vec<Dia
         Some(template) => {
             structure::check(&template, &mut findings);
             resources::check(&template, &mut findings);
+            runtimes::check(&template, &runtimes::today(), &mut findings);
             let names = references::Names::of(&template);
             references::check(&template, &names, &mut findings);
             leftovers::check_values(&template, &names, &mut findings);
