@@ -39,18 +39,24 @@ fn rows() -> impl Iterator<Item = (&'static str, Lifecycle<'static>)> {
 
 /// Every runtime name: those with a lifecycle and the ones they lead to.
 fn names() -> impl Iterator<Item = &'static str> {
-    rows().flat_map(|(name, l)| [name, l.successor]).filter(|n| !n.is_empty())
+    rows()
+        .flat_map(|(name, l)| [name, l.successor])
+        .filter(|n| !n.is_empty())
 }
 
 /// Checks the runtimes of `template` as of `today` (`YYYY-MM-DD`).
 pub fn check(template: &Template, today: &str, findings: &mut Vec<Finding>) {
     for (name, _, resource) in template.entries("Resources") {
-        let type_name = resource.get("Type").and_then(Node::as_str).unwrap_or_default();
+        let type_name = resource
+            .get("Type")
+            .and_then(Node::as_str)
+            .unwrap_or_default();
         let properties = resource.get("Properties");
         let runtimes: Vec<&Node> = match type_name {
-            "AWS::Lambda::Function" | "AWS::Serverless::Function" => {
-                properties.and_then(|p| p.get("Runtime")).into_iter().collect()
-            }
+            "AWS::Lambda::Function" | "AWS::Serverless::Function" => properties
+                .and_then(|p| p.get("Runtime"))
+                .into_iter()
+                .collect(),
             "AWS::Lambda::LayerVersion" | "AWS::Serverless::LayerVersion" => properties
                 .and_then(|p| p.get("CompatibleRuntimes"))
                 .and_then(Node::as_seq)
@@ -174,17 +180,34 @@ mod tests {
         let blocked = found("python3.7", "2026-11-29");
         assert_eq!(blocked.len(), 2, "the function and the layer");
         assert_eq!(blocked[0].0, Error);
-        assert!(blocked[0].1.contains("stopped the creation of Lambda functions with it on 2024-01-09"), "{blocked:?}");
+        assert!(
+            blocked[0]
+                .1
+                .contains("stopped the creation of Lambda functions with it on 2024-01-09"),
+            "{blocked:?}"
+        );
         assert_eq!(blocked[0].2, "move to `python3.14`");
         let deprecated = found("dotnet8", "2026-11-29");
         assert_eq!(deprecated[0].0, Warning);
-        assert!(deprecated[0].1.contains("blocked from 2026-12-10"), "{deprecated:?}");
+        assert!(
+            deprecated[0].1.contains("blocked from 2026-12-10"),
+            "{deprecated:?}"
+        );
         assert!(found("python3.12", "2026-11-29").is_empty());
-        assert!(found("dotnet9", "2026-11-29").is_empty(), "a successor is a runtime");
-        assert!(found("python3.7", "2023-01-01").is_empty(), "before its deprecation");
+        assert!(
+            found("dotnet9", "2026-11-29").is_empty(),
+            "a successor is a runtime"
+        );
+        assert!(
+            found("python3.7", "2023-01-01").is_empty(),
+            "before its deprecation"
+        );
         let unknown = found("python3", "2026-11-29");
         assert_eq!(unknown[0].1, "`python3` is not a Lambda runtime");
-        assert!(unknown[0].2.starts_with("did you mean `python3."), "{unknown:?}");
+        assert!(
+            unknown[0].2.starts_with("did you mean `python3."),
+            "{unknown:?}"
+        );
     }
 
     #[test]
