@@ -4,7 +4,7 @@
 //! then runs minijinja's builtin.
 
 use super::undefined_error;
-use super::views::{generator, is_generator};
+use super::views::{generator, is_generator, lazily};
 use minijinja::filters as builtin;
 use minijinja::value::{Kwargs, Rest, Value, ValueKind, ValueOrKwargs};
 use minijinja::{Environment, Error, ErrorKind, State};
@@ -168,15 +168,17 @@ pub fn register(env: &mut Environment<'_>) {
     env.add_filter(
         "unique",
         |s: &State, v: Value, args: Rest<Value>, k: Kwargs| {
-            let k = keywords(args, &["case_sensitive", "attribute"], k)?;
-            let items = items_of(s, &v, &k)?;
-            if let Some(item) = items.iter().find(|i| !hashable(i)) {
-                return Err(type_error(format!(
-                    "unhashable type: '{}'",
-                    python_type(item)
-                )));
-            }
-            generator(builtin::unique(s, v, k)?)
+            lazily((|| {
+                let k = keywords(args, &["case_sensitive", "attribute"], k)?;
+                let items = items_of(s, &v, &k)?;
+                if let Some(item) = items.iter().find(|i| !hashable(i)) {
+                    return Err(type_error(format!(
+                        "unhashable type: '{}'",
+                        python_type(item)
+                    )));
+                }
+                generator(builtin::unique(s, v, k)?)
+            })())
         },
     );
     env.add_filter(
@@ -243,34 +245,40 @@ pub fn register(env: &mut Environment<'_>) {
     env.add_filter(
         "map",
         |s: &mut State, v: Value, args: Rest<ValueOrKwargs>| {
-            iterable(s, &v)?;
-            generator(Value::from(builtin::map(s, v, args)?))
+            lazily((|| {
+                iterable(s, &v)?;
+                generator(Value::from(builtin::map(s, v, args)?))
+            })())
         },
     );
     env.add_filter(
         "select",
         |s: &mut State, v: Value, args: Rest<ValueOrKwargs>| {
-            iterable(s, &v)?;
-            let (test, args) = test_and_arguments(args)?;
-            generator(Value::from(builtin::select(
-                s,
-                v,
-                test.as_deref().map(Cow::Borrowed),
-                args,
-            )?))
+            lazily((|| {
+                iterable(s, &v)?;
+                let (test, args) = test_and_arguments(args)?;
+                generator(Value::from(builtin::select(
+                    s,
+                    v,
+                    test.as_deref().map(Cow::Borrowed),
+                    args,
+                )?))
+            })())
         },
     );
     env.add_filter(
         "reject",
         |s: &mut State, v: Value, args: Rest<ValueOrKwargs>| {
-            iterable(s, &v)?;
-            let (test, args) = test_and_arguments(args)?;
-            generator(Value::from(builtin::reject(
-                s,
-                v,
-                test.as_deref().map(Cow::Borrowed),
-                args,
-            )?))
+            lazily((|| {
+                iterable(s, &v)?;
+                let (test, args) = test_and_arguments(args)?;
+                generator(Value::from(builtin::reject(
+                    s,
+                    v,
+                    test.as_deref().map(Cow::Borrowed),
+                    args,
+                )?))
+            })())
         },
     );
     env.add_filter(
@@ -280,9 +288,11 @@ pub fn register(env: &mut Environment<'_>) {
          attr: Cow<'_, str>,
          test: Option<Cow<'_, str>>,
          args: Rest<ValueOrKwargs>| {
-            iterable(s, &v)?;
-            attribute_of_text(&v, &Value::from(attr.as_ref()))?;
-            generator(Value::from(builtin::selectattr(s, v, attr, test, args)?))
+            lazily((|| {
+                iterable(s, &v)?;
+                attribute_of_text(&v, &Value::from(attr.as_ref()))?;
+                generator(Value::from(builtin::selectattr(s, v, attr, test, args)?))
+            })())
         },
     );
     env.add_filter(
@@ -292,20 +302,24 @@ pub fn register(env: &mut Environment<'_>) {
          attr: Cow<'_, str>,
          test: Option<Cow<'_, str>>,
          args: Rest<ValueOrKwargs>| {
-            iterable(s, &v)?;
-            attribute_of_text(&v, &Value::from(attr.as_ref()))?;
-            generator(Value::from(builtin::rejectattr(s, v, attr, test, args)?))
+            lazily((|| {
+                iterable(s, &v)?;
+                attribute_of_text(&v, &Value::from(attr.as_ref()))?;
+                generator(Value::from(builtin::rejectattr(s, v, attr, test, args)?))
+            })())
         },
     );
     env.add_filter("items", |s: &State, v: &Value| -> Result<Value, Error> {
-        if v.is_undefined() {
-            defined(s, v)?;
-            return generator(Value::from(Vec::<Value>::new()));
-        }
-        if v.kind() != ValueKind::Map {
-            return Err(type_error("Can only get item pairs from a mapping.".into()));
-        }
-        generator(builtin::items(v)?)
+        lazily((|| {
+            if v.is_undefined() {
+                defined(s, v)?;
+                return generator(Value::from(Vec::<Value>::new()));
+            }
+            if v.kind() != ValueKind::Map {
+                return Err(type_error("Can only get item pairs from a mapping.".into()));
+            }
+            generator(builtin::items(v)?)
+        })())
     });
     env.add_filter(
         "groupby",
@@ -349,15 +363,19 @@ pub fn register(env: &mut Environment<'_>) {
     env.add_filter(
         "batch",
         |s: &State, v: Value, count: usize, fill: Option<Value>| {
-            iterable(s, &v)?;
-            generator(builtin::batch(s, v, count, fill)?)
+            lazily((|| {
+                iterable(s, &v)?;
+                generator(builtin::batch(s, v, count, fill)?)
+            })())
         },
     );
     env.add_filter(
         "slice",
         |s: &State, v: Value, count: usize, fill: Option<Value>| {
-            iterable(s, &v)?;
-            generator(builtin::slice(s, v, count, fill)?)
+            lazily((|| {
+                iterable(s, &v)?;
+                generator(builtin::slice(s, v, count, fill)?)
+            })())
         },
     );
 }
@@ -523,6 +541,9 @@ fn type_error(message: String) -> Error {
 /// An undefined value is minijinja's to judge (strict fails, lenient iterates nothing).
 pub fn iterable(state: &State, value: &Value) -> Result<(), Error> {
     defined(state, value)?;
+    if let Some(failure) = super::views::failure(value) {
+        return Err(type_error(failure));
+    }
     match value.kind() {
         ValueKind::None | ValueKind::Number | ValueKind::Bool => Err(type_error(format!(
             "'{}' object is not iterable",

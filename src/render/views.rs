@@ -117,6 +117,9 @@ pub fn range(lower: i64, upper: Option<i64>, step: Option<i64>) -> Result<Value,
 #[derive(Debug)]
 pub struct Generator {
     pub items: Vec<Value>,
+    /// Why Jinja2's generator fails when it runs: its filter's error, raised only when the
+    /// generator is iterated (a generator never iterated never fails, and is true).
+    pub failure: Option<String>,
 }
 
 impl Object for Generator {
@@ -130,14 +133,41 @@ impl Object for Generator {
     }
 
     fn enumerate(self: &Arc<Self>) -> Enumerator {
-        Enumerator::Values(self.items.clone())
+        match self.failure {
+            Some(_) => Enumerator::NonEnumerable,
+            None => Enumerator::Values(self.items.clone()),
+        }
     }
 }
 
 /// The items of a filter's result, as the generator Jinja2 returns.
 pub fn generator(items: Value) -> Result<Value, Error> {
     let items: Vec<Value> = items.try_iter()?.collect();
-    Ok(Value::from_object(Generator { items }))
+    Ok(Value::from_object(Generator {
+        items,
+        failure: None,
+    }))
+}
+
+/// A generator filter's result: its error is kept for when the generator runs, as in Python.
+pub fn lazily(result: Result<Value, Error>) -> Result<Value, Error> {
+    result.or_else(|error| {
+        Ok(Value::from_object(Generator {
+            items: Vec::new(),
+            failure: Some(
+                error
+                    .detail()
+                    .map_or_else(|| error.to_string(), str::to_string),
+            ),
+        }))
+    })
+}
+
+/// The error a failed generator keeps, if `value` is one.
+pub fn failure(value: &Value) -> Option<String> {
+    value
+        .downcast_object_ref::<Generator>()
+        .and_then(|g| g.failure.clone())
 }
 
 pub fn is_generator(value: &Value) -> bool {
