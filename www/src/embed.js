@@ -8,6 +8,7 @@ import { InputsForm } from './panels/form.js';
 import { h, clear } from './dom.js';
 import { newWorkspace, exampleWorkspace, fillSuggestedMocks } from './workspace.js';
 import { answerState } from './engine/answer.js';
+import { encode } from './share.js';
 
 const elements = new Set();
 let engine = null;
@@ -47,7 +48,14 @@ class ProtonPlayground extends HTMLElement {
     this.formRoot = h('div', { class: 'form', hidden: !panels.includes('form') });
     this.output = h('pre', { class: 'output', role: 'region', hidden: !panels.includes('output') });
     this.diagnostics = h('ul', { class: 'diagnostics', role: 'region', 'aria-label': 'Diagnostics', hidden: !panels.includes('diagnostics') });
-    this.frame.append(this.status, h('div', { class: 'columns' }, this.formRoot, this.output), this.diagnostics);
+    // The playground with this embed's state (a share link); its href is made when it is about
+    // to be followed, not on every keystroke.
+    this.openLink = h('a', { class: 'open', target: '_blank', rel: 'noopener', href: new URL('../', import.meta.url).href }, 'Open in playground');
+    const refreshLink = () => {
+      if (this.workspace) this.openLink.href = new URL(`../#${encode(this.workspace)}`, import.meta.url).href;
+    };
+    for (const event of ['pointerenter', 'focus', 'mousedown', 'touchstart']) this.openLink.addEventListener(event, refreshLink);
+    this.frame.append(h('div', { class: 'head' }, this.status, this.openLink), h('div', { class: 'columns' }, this.formRoot, this.output), this.diagnostics);
     shadow.append(this.frame);
     this.form = new InputsForm(this.formRoot, () => this.update());
     this.attributeChangedCallback();

@@ -26,9 +26,10 @@ let docs;
 test.beforeAll(async () => {
   playground = await listen(async (request, response) => {
     const path = normalize(decodeURIComponent(new URL(request.url, 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
+    const file = join(DIST, path.endsWith('/') ? `${path}index.html` : path);
     try {
-      const body = await readFile(join(DIST, path.endsWith('/') ? `${path}index.html` : path));
-      response.writeHead(200, { 'Content-Type': TYPES[extname(path)] || 'application/octet-stream', 'Access-Control-Allow-Origin': '*' });
+      const body = await readFile(file);
+      response.writeHead(200, { 'Content-Type': TYPES[extname(file)] || 'application/octet-stream', 'Access-Control-Allow-Origin': '*' });
       response.end(body);
     } catch {
       response.writeHead(404, { 'Access-Control-Allow-Origin': '*' });
@@ -62,4 +63,11 @@ test('an embed on another origin renders and reacts, its worker started from a b
   expect(page.workers()[0].url()).toMatch(/^blob:/);
   expect(errors).toEqual([]);
   await page.screenshot({ path: `${SHOTS}/embed-cross-origin.png` });
+  // "Open in playground" carries the embed's state to the playground on its own origin.
+  const open = page.locator('proton-playground').getByRole('link', { name: 'Open in playground' });
+  await open.focus();
+  const href = await open.getAttribute('href');
+  expect(href.startsWith(`http://127.0.0.1:${playground.address().port}/#share=v1.`)).toBe(true);
+  await page.goto(href);
+  await expect(page.getByRole('region', { name: 'Rendered infrastructure/cloudformation.yaml' })).toContainText('10.77.0.0/16');
 });
