@@ -236,12 +236,13 @@ function showCounts(all) {
 }
 
 /**
- * A file was opened: a file of another template of the workspace selects that template (what is
- * edited is what renders); the path heads the editor.
+ * A file was opened: one the user chose from another template of the workspace selects that
+ * template (what is edited is what renders); the path heads the editor. Opens by the page (the
+ * editor arriving, a template's first file) never change the selection.
  */
-function openedFile(path) {
+function openedFile(path, chosen) {
   const owner = summary && path ? bundleOfPath(summary, path) : null;
-  if (owner && workspace && owner.root !== workspace.selection.root) {
+  if (chosen && owner && workspace && owner.root !== workspace.selection.root) {
     workspace.selection.root = owner.root;
     workspace.selection.target = null;
     form.signature = null;

@@ -4,8 +4,8 @@ import { editorReady } from '../editor-loader.js';
 
 export class FilesPanel {
   /**
-   * `assist` answers the editor's questions (editor.js); `onOpen(path)` hears which file the
-   * editor shows.
+   * `assist` answers the editor's questions (editor.js); `onOpen(path, chosen)` hears which file
+   * the editor shows, and whether the user chose it (the tree, a jump) or the page did.
    */
   constructor({ tree, editor, newName, addButton, renameButton, deleteButton }, onChange, { assist = null, onOpen = () => {} } = {}) {
     this.treeEl = tree;
@@ -49,7 +49,7 @@ export class FilesPanel {
     return this.states.get(path);
   }
 
-  open(path) {
+  open(path, { chosen = false } = {}) {
     this.path = path;
     this.workspace.selection.file = path;
     if (!this.view) this.placeholder.textContent = path ? this.workspace.files[path] ?? '' : '';
@@ -57,13 +57,13 @@ export class FilesPanel {
     else this.view.setState(this.cm.editableState('(none)', '', () => {}));
     this.drawTree();
     this.showDiagnostics(this.lastDiagnostics || []);
-    this.onOpen(path);
+    this.onOpen(path, chosen);
   }
 
   /** Opens `path` (if it is a bundle file) at a line. */
   reveal(path, line, column) {
     if (!(path in this.workspace.files)) return false;
-    if (path !== this.path) this.open(path);
+    if (path !== this.path) this.open(path, { chosen: true });
     if (line && this.view) this.cm.goTo(this.view, line, column || 1);
     return true;
   }
@@ -112,7 +112,7 @@ export class FilesPanel {
   setUpTreeKeys() {
     const act = (item) => {
       if (item.dataset.folder !== undefined) this.toggle(item.dataset.folder);
-      else this.open(item.dataset.file);
+      else this.open(item.dataset.file, { chosen: true });
     };
     this.treeEl.addEventListener('click', (event) => {
       const item = event.target.closest('[role=treeitem]');
