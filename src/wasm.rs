@@ -272,6 +272,12 @@ pub fn load_resource_types(text: String) {
     crate::checks::resource_types::install(text);
 }
 
+/// Installs the Lambda runtime lifecycle (`lambda-runtimes.tsv`, fetched beside the wasm).
+#[wasm_bindgen(js_name = loadLambdaRuntimes)]
+pub fn load_lambda_runtimes(text: String) {
+    crate::checks::install_lambda_runtimes(text);
+}
+
 /// The crate version, shown in the page footer.
 #[wasm_bindgen]
 pub fn version() -> String {

@@ -56,6 +56,7 @@ cpSync(join(pkg, 'proton_playground_bg.wasm'), join(dist, 'assets', 'proton_play
 // Fetched by the worker beside the wasm (kept out of it: see src/checks/resource_types.rs).
 const resourceTypes = join(root, 'data', 'cfn-resource-types.tsv');
 cpSync(resourceTypes, join(dist, 'assets', 'cfn-resource-types.tsv'));
+cpSync(join(root, 'data', 'lambda-runtimes.tsv'), join(dist, 'assets', 'lambda-runtimes.tsv'));
 cpSync(join(www, 'static'), dist, { recursive: true });
 
 // Examples: every file of each gallery bundle, with its spec and mocks text.

@@ -15,11 +15,13 @@
 //! assert_eq!((findings[0].line, findings[0].column), (Some(5), Some(23)));
 //! ```
 
+mod cycles;
 mod leftovers;
 mod references;
 pub mod resource_types;
 mod resources;
 mod runtimes;
+pub use runtimes::install as install_lambda_runtimes;
 mod source_map;
 mod structure;
 mod template;
@@ -83,6 +85,9 @@ pub fn check_cloudformation(file: &str, source: &str, rendered: &str) -> Vec<Dia
             runtimes::check(&template, &runtimes::today(), &mut findings);
             let names = references::Names::of(&template);
             references::check(&template, &names, &mut findings);
+            if !template.has_macro() {
+                cycles::check(&template, &mut findings);
+            }
             leftovers::check_values(&template, &names, &mut findings);
         }
         None if findings.iter().all(|f| f.code != "cfn-jinja-leftover") => {}

@@ -2,14 +2,27 @@
 //! (`CompatibleRuntimes`) with a runtime AWS no longer lets functions be created with fails at
 //! stack creation — an error naming the runtime to move to; a deprecated one is a warning; a name
 //! that is no runtime (`python3`) an error. The lifecycle is cfn-lint's
-//! (`data/lambda-runtimes.tsv`, `scripts/gen-lambda-runtimes.py`), dated against today.
+//! (`data/lambda-runtimes.tsv`, `scripts/gen-lambda-runtimes.py`), dated against today. Native
+//! builds carry the table; the page fetches it beside the wasm and gives it through [`install`]
+//! (until then, runtimes are not judged).
 
 use super::structure::suggest;
 use super::template::Template;
 use super::Finding;
 use crate::yaml::Node;
+use std::sync::OnceLock;
 
-const TABLE: &str = include_str!("../../data/lambda-runtimes.tsv");
+#[cfg(not(target_arch = "wasm32"))]
+const EMBEDDED: &str = include_str!("../../data/lambda-runtimes.tsv");
+#[cfg(target_arch = "wasm32")]
+const EMBEDDED: &str = "";
+
+static TABLE: OnceLock<&'static str> = OnceLock::new();
+
+/// Provides the table text (the page fetches it). Only the first call counts.
+pub fn install(text: String) {
+    let _ = TABLE.set(Box::leak(text.into_boxed_str()));
+}
 
 /// One runtime's lifecycle (dates `YYYY-MM-DD`).
 struct Lifecycle<'a> {
@@ -21,6 +34,7 @@ struct Lifecycle<'a> {
 
 fn rows() -> impl Iterator<Item = (&'static str, Lifecycle<'static>)> {
     TABLE
+        .get_or_init(|| EMBEDDED)
         .lines()
         .filter(|l| !l.starts_with('#'))
         .filter_map(|line| {
@@ -78,7 +92,7 @@ pub fn check(template: &Template, today: &str, findings: &mut Vec<Finding>) {
 
 fn judge(runtime: &str, today: &str, node: &Node) -> Option<Finding> {
     let Some((_, life)) = rows().find(|(name, _)| *name == runtime) else {
-        if names().any(|n| n == runtime) {
+        if rows().next().is_none() || names().any(|n| n == runtime) {
             return None;
         }
         let hint = match suggest(runtime, names()) {

@@ -140,6 +140,8 @@ fn references() {
     let d = check(&format!("{QUEUE}Parameters:\n  Attr:\n    Type: String\n    Default: Arn\nOutputs:\n  A:\n    Value: !GetAtt [Queue, !Ref Attr]\n"));
     assert!(d.is_empty(), "{d:?}");
     let d = check(&format!("{QUEUE}    Properties:\n      QueueName: !Sub 'q-${{Missing}}-${{Queue.Nope}}-${{!Literal}}-${{AWS::Region}}'\n"));
+    // `${Queue.Nope}` in Queue itself is also a loop (cfn-cycle, tested below).
+    let d: Vec<_> = d.into_iter().filter(|d| d.code != "cfn-cycle").collect();
     assert_eq!(d.len(), 2, "{d:?}");
     assert_eq!((d[0].code.as_str(), d[0].column), ("cfn-ref", Some(26)));
     assert_eq!(d[1].code, "cfn-getatt");
@@ -261,4 +263,25 @@ fn findings_name_the_element_they_are_about() {
         subjects.contains(&("cfn-unused", Some(&cfn("Parameters", "Unused", None)))),
         "{subjects:?}"
     );
+}
+
+#[test]
+fn dependency_loops_are_found_once_with_their_resources() {
+    let d = check("Resources:\n  A:\n    Type: AWS::SQS::Queue\n    DependsOn: A\n");
+    assert_eq!(d.len(), 1, "{d:#?}");
+    assert_eq!((d[0].code.as_str(), d[0].line), ("cfn-cycle", Some(2)));
+    assert!(d[0].message.contains("`A` depends on itself"));
+    let loop_of_three = "Resources:\n  A:\n    Type: AWS::SQS::Queue\n    DependsOn: [B]\n  B:\n    Type: AWS::SNS::Topic\n    Properties:\n      TopicName: !GetAtt C.QueueName\n  C:\n    Type: AWS::SQS::Queue\n    Properties:\n      QueueName: !Sub '${A}-q'\n";
+    let d: Vec<_> = check(loop_of_three)
+        .into_iter()
+        .filter(|d| d.code == "cfn-cycle")
+        .collect();
+    assert_eq!(d.len(), 1, "{d:#?}");
+    assert!(
+        d[0].message.contains("`A` → `B` → `C` → `A`"),
+        "{}",
+        d[0].message
+    );
+    let chain = "Resources:\n  A:\n    Type: AWS::SQS::Queue\n  B:\n    Type: AWS::SNS::Topic\n    DependsOn: A\n    Properties:\n      TopicName: !Ref A\n";
+    assert!(check(chain).iter().all(|d| d.code != "cfn-cycle"));
 }

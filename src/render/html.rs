@@ -106,7 +106,7 @@ fn striptags(state: &State, value: &Value) -> Result<String, Error> {
     if other_entity {
         return Err(Error::new(
             ErrorKind::InvalidOperation,
-            "striptags: an HTML entity other than &amp; &lt; &gt; &quot; &apos; or a numeric one; Python unescapes every HTML5 entity, the playground does not",
+            "striptags: only the XML entities and numeric ones are unescaped here (Python knows every HTML5 one)",
         ));
     }
     Ok(out)

@@ -308,7 +308,7 @@ fn diagnose(
             .filter(|_| err.name().is_none_or(|n| n == name))
             .and_then(|r| source.get(r));
         if span.is_some_and(is_inline_if_without_else) {
-            diagnostic.message = "an inline `if` without `else` whose test is false gives Jinja2's plain Undefined, which Jinja2 accepts here even with strict undefined; the playground cannot tell it from a missing name".into();
+            diagnostic.message = "an inline `if` without `else` that is false: Jinja2 accepts its undefined here even when strict, the playground cannot".into();
             diagnostic.hint = Some("write the else: `… if … else ''`".into());
         }
     }

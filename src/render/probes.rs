@@ -114,7 +114,7 @@ pub fn before_render(
                     ValueKind::String if *counts => out.push(probe.error(
                         file,
                         "template-unsupported",
-                        format!("`{iterable}` is a string: the playground does not count its characters for `loop.length`, `loop.last` and `loop.revindex`, which Jinja2 does"),
+                        format!("`{iterable}` is a string: the playground does not count it for `loop.length`/`last`/`revindex` as Jinja2 does"),
                         &format!("loop over its characters as a list: `{{% for … in {iterable} | list %}}`"),
                     )),
                     _ => {}

@@ -153,7 +153,7 @@ fn write_repr(out: &mut String, value: &Value, depth: usize, sorted: bool) {
             write_str_repr(out, &text);
         }
         ValueKind::Iterable if super::views::is_generator(value) => super::budget::refuse(
-            "a generator or iterator was printed (Jinja2's map, select, reject, unique, batch, slice, items and reverse return one): Python prints `<generator object … at 0x…>`, an address the playground cannot reproduce; add `| list`".into(),
+            "a generator was printed (map, select, reject, unique, batch, slice, items, reverse): Python prints its address, which cannot be reproduced; add `| list`".into(),
         ),
         ValueKind::Seq | ValueKind::Iterable if super::views::is_view(value) => {
             let items = Value::from(

@@ -526,7 +526,7 @@ fn attribute_of_text(value: &Value, attribute: &Value) -> Result<(), Error> {
         .unwrap_or(false);
     if text_items {
         return Err(type_error(format!(
-            "the attribute {} of text: Jinja2 reads Python's str methods and indexes there, which the playground does not reproduce",
+            "the attribute {} of text: Jinja2 reads Python's str methods there, not reproduced",
             super::pyrepr::py_repr(attribute)
         )));
     }

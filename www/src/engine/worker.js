@@ -1,13 +1,16 @@
 // The engine worker: the Rust core compiled to WebAssembly, off the main thread so typing never
 // waits for a render.
-import init, { loadResourceTypes, analyze, render, loadArchive, parseYaml, version, compare, checkRepository, instanceCompatibility, fleetCheck, exportAll, packArchive, assist, lineMap } from '../../../target/wasm-pkg/proton_playground.js';
+import init, { loadResourceTypes, loadLambdaRuntimes, analyze, render, loadArchive, parseYaml, version, compare, checkRepository, instanceCompatibility, fleetCheck, exportAll, packArchive, assist, lineMap } from '../../../target/wasm-pkg/proton_playground.js';
 import { buildRequest } from '../workspace.js';
 import { answer, selectedBundle, bundleOfPath } from './answer.js';
 
-// The CloudFormation resource type table is fetched beside the wasm, in parallel with it.
-const table = fetch(new URL('./cfn-resource-types.tsv', import.meta.url))
+// The CloudFormation resource type table and the Lambda runtime lifecycle are fetched beside the
+// wasm, in parallel with it.
+const fetchText = (name) => fetch(new URL(name, import.meta.url))
   .then((response) => (response.ok ? response.text() : null))
   .catch(() => null);
+const table = fetchText('./cfn-resource-types.tsv');
+const runtimes = fetchText('./lambda-runtimes.tsv');
 /**
  * The first message says where the compiled module comes from (see start.js): the
  * page's, else this worker compiles it and hands it back for the workers after it.
@@ -27,8 +30,10 @@ async function compiled({ module, url }) {
 const ready = Promise.all([
   initMessage.then(compiled).then((module) => init({ module_or_path: module })),
   table,
-]).then(([exports, text]) => {
-  if (text) loadResourceTypes(text);
+  runtimes,
+]).then(([exports, types, lifecycle]) => {
+  if (types) loadResourceTypes(types);
+  if (lifecycle) loadLambdaRuntimes(lifecycle);
   return exports;
 });
 
