@@ -244,14 +244,9 @@ fn cases() -> Vec<Case> {
     out
 }
 
-#[test]
-fn renders_like_cpython_jinja2() {
-    if !jinja2_available() {
-        eprintln!("skipping: python3 with jinja2 is not available (pip install jinja2)");
-        return;
-    }
-    let cases = cases();
-    let ctx = context();
+/// What CPython Jinja2 makes of each case (tests/oracle/jinja2_render.py): `{ok, output}` or
+/// `{ok: false, error}`.
+fn jinja2_results(cases: &[Case], ctx: &Value) -> Vec<Value> {
     let payload: Vec<Value> = cases
         .iter()
         .map(|c| {
@@ -278,7 +273,18 @@ fn renders_like_cpython_jinja2() {
         .write_all(serde_json::to_string(&payload).unwrap().as_bytes())
         .unwrap();
     let output = child.wait_with_output().unwrap();
-    let expected: Vec<Value> = serde_json::from_slice(&output.stdout).unwrap();
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+#[test]
+fn renders_like_cpython_jinja2() {
+    if !jinja2_available() {
+        eprintln!("skipping: python3 with jinja2 is not available (pip install jinja2)");
+        return;
+    }
+    let cases = cases();
+    let ctx = context();
+    let expected = jinja2_results(&cases, &ctx);
     let template_value = minijinja::Value::from(minijinja::value::Serde(&ctx));
     let mut mismatches = Vec::new();
     for (case, want) in cases.iter().zip(&expected) {
@@ -492,32 +498,30 @@ fn render_as_the_cli(
 ) -> Result<String, proton_playground::Diagnostic> {
     use proton_playground::render::{lint, probes};
     let analysis = lint::analyze(template, "t", lint::Scope::Environment);
-    let error = |found: Vec<proton_playground::Diagnostic>| {
-        found
-            .into_iter()
-            .find(|d| d.severity == proton_playground::diagnostic::Severity::Error)
-    };
-    if let Some(d) = error(analysis.diagnostics.clone()) {
-        return Err(d);
+    // A template the lint refuses is not rendered (as in the CLI).
+    if let Some(d) = analysis
+        .diagnostics
+        .iter()
+        .find(|d| proton_playground::render::is_blocking(d))
+    {
+        return Err(d.clone());
     }
     let renderer = Renderer::new(Arc::new(BTreeMap::new()), options);
-    if let Some(d) = error(probes::before_render(
+    let mut found = analysis.diagnostics.clone();
+    let output = probes::checked_render(
         &analysis.probes,
         &renderer,
         context,
         "t",
-    )) {
-        return Err(d);
-    }
-    let output = renderer.render_str("t", template, context)?;
-    match error(probes::after_render(
-        &analysis.probes,
-        &renderer,
-        context,
-        "t",
-    )) {
+        || renderer.render_str("t", template, context),
+        &mut found,
+    );
+    match found
+        .into_iter()
+        .find(|d| d.severity == proton_playground::diagnostic::Severity::Error)
+    {
         Some(d) => Err(d),
-        None => Ok(output),
+        None => Ok(output.unwrap_or_default()),
     }
 }
 
@@ -537,33 +541,7 @@ enum Outcome {
 /// silent, and loud ones are counted.
 fn differential(cases: &[Case]) -> (Vec<String>, Vec<String>, usize) {
     let ctx = context();
-    let payload: Vec<Value> = cases
-        .iter()
-        .map(|c| {
-            json!({
-                "template": c.template,
-                "context": ctx,
-                "undefined": if c.undefined == UndefinedMode::Strict { "strict" } else { "lenient" },
-            })
-        })
-        .collect();
-    let mut child = Command::new("python3")
-        .arg(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/oracle/jinja2_render.py"
-        ))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(serde_json::to_string(&payload).unwrap().as_bytes())
-        .unwrap();
-    let output = child.wait_with_output().unwrap();
-    let expected: Vec<Value> = serde_json::from_slice(&output.stdout).unwrap();
+    let expected = jinja2_results(cases, &ctx);
     let template_value = minijinja::Value::from(minijinja::value::Serde(&ctx));
     let (mut silent, mut loud, mut unreproducible) = (Vec::new(), Vec::new(), 0);
     for (case, want) in cases.iter().zip(&expected) {

@@ -68,11 +68,6 @@ pub fn lint(source: &str, file: &str, scope: Scope) -> Vec<Diagnostic> {
     analyze(source, file, scope).diagnostics
 }
 
-/// Diagnostics that stop a template from rendering (Jinja2 would refuse to compile it).
-pub fn is_blocking(d: &Diagnostic) -> bool {
-    d.severity == Severity::Error && (d.code == "template-syntax" || d.code == "template-limit")
-}
-
 /// The pre-GA or typo reading of a dotted name, with its fix (docs/proton-semantics.md §12).
 pub fn pre_ga_hint(expr: &str) -> Option<String> {
     let parts: Vec<&str> = expr.split('.').collect();

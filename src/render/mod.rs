@@ -198,6 +198,13 @@ impl Renderer {
     }
 }
 
+/// Diagnostics that stop a template from rendering: Jinja2 would refuse to compile it, or the
+/// render would exhaust the playground (the lint's and the probes' refusals).
+pub fn is_blocking(d: &Diagnostic) -> bool {
+    d.severity == crate::diagnostic::Severity::Error
+        && (d.code == "template-syntax" || d.code == "template-limit")
+}
+
 /// Byte offset → 1-based column (in characters) on its line.
 fn column_of(source: &str, offset: usize) -> u32 {
     let offset = offset.min(source.len());

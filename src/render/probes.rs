@@ -5,9 +5,9 @@
 //! loop over None or a number. After it: comparisons Python cannot make (`'8080' > 1000`,
 //! `none < 1`) and `in` tests Python refuses (`none in 'abc'`).
 
-use super::python_types::{orderable, python_type};
+use super::python_types::{compare, contained, python_type};
 use super::Renderer;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Subject};
 use minijinja::value::{Value, ValueKind};
 
 /// A construct to check, with the `{% if %}` tests around it.
@@ -46,12 +46,29 @@ pub enum Check {
 /// The most times a value may be repeated by `*` (a string or list that long exhausts memory).
 pub const MAX_LITERAL_REPEAT: i64 = 100_000;
 
+impl Check {
+    /// The expression whose value the finding is about.
+    fn expression(&self) -> &str {
+        match self {
+            Check::Order { left, .. } | Check::Multiply { left, .. } => left,
+            Check::Contains { item, .. } => item,
+            Check::Loop { iterable, .. } => iterable,
+            Check::Repeat { operand, .. }
+            | Check::Concat { operand }
+            | Check::Slice { operand } => operand,
+        }
+    }
+}
+
 impl Probe {
     fn error(&self, file: &str, code: &str, message: String, hint: &str) -> Diagnostic {
         Diagnostic::error(code, message)
             .in_file(file)
             .at(self.line, self.column)
             .with_hint(hint)
+            .about(Subject::Variable {
+                path: self.check.expression().to_string(),
+            })
     }
 
     /// Whether the enclosing tests hold under `context`: `None` when one cannot be evaluated
@@ -130,7 +147,12 @@ pub fn before_render(
     out
 }
 
-/// Comparisons and `in` tests Jinja2 would have raised on, in a rendered `file`.
+/// The hint of a value Python's operators refuse.
+const CONVERT: &str =
+    "convert first (`| int`, `| string`) or guard it with an `is number` / `is string` test";
+
+/// Comparisons, `in` tests, repetitions and slices Jinja2 would have raised on, and floats the
+/// engine joins in another notation, in a rendered `file`.
 pub fn after_render(
     probes: &[Probe],
     renderer: &Renderer,
@@ -140,51 +162,45 @@ pub fn after_render(
     let mut out = Vec::new();
     for probe in probes {
         let evaluate = |expr: &str| renderer.evaluate(expr, context).ok();
-        let problem = match &probe.check {
+        let raised = |e: minijinja::Error| e.detail().unwrap_or_default().to_string();
+        // (code, message, hint) of what Jinja2 would have done differently.
+        let problem: Option<(&str, String, String)> = match &probe.check {
             Check::Order { op, left, right } => {
                 let (Some(a), Some(b)) = (evaluate(left), evaluate(right)) else {
                     continue;
                 };
-                if a.is_undefined() || b.is_undefined() {
-                    Some(format!("`{left} {op} {right}` compares an undefined value: Jinja2 raises UndefinedError"))
-                } else if orderable(&[a.clone(), b.clone()], false).is_err() {
-                    Some(format!(
-                        "`{left} {op} {right}` compares {} with {}: Jinja2 raises TypeError ('{op}' not supported between instances of '{}' and '{}')",
-                        describe(&a),
-                        describe(&b),
-                        python_type(&a),
-                        python_type(&b)
-                    ))
+                let failure = if a.is_undefined() || b.is_undefined() {
+                    Some("UndefinedError".to_string())
                 } else {
-                    None
-                }
+                    compare(&a, &b, op)
+                        .err()
+                        .map(|e| format!("TypeError ({})", raised(e)))
+                };
+                failure.map(|failure| {
+                    let message = format!(
+                        "`{left} {op} {right}` compares {} with {}: Jinja2 raises {failure}",
+                        describe(&a),
+                        describe(&b)
+                    );
+                    ("template-type", message, CONVERT.to_string())
+                })
             }
             Check::Contains { item, container } => {
                 let (Some(a), Some(b)) = (evaluate(item), evaluate(container)) else {
                     continue;
                 };
-                match (a.kind(), b.kind()) {
-                    (_, ValueKind::Undefined) | (ValueKind::Undefined, _) => None,
-                    (ValueKind::String, ValueKind::String) => None,
-                    (_, ValueKind::String) => Some(format!(
-                        "`{item} in {container}` looks for {} in a string: Jinja2 raises TypeError ('in <string>' requires string as left operand, not {})",
-                        describe(&a),
-                        python_type(&a)
-                    )),
-                    (_, ValueKind::None | ValueKind::Number | ValueKind::Bool) => Some(format!(
-                        "`{item} in {container}` looks in {}: Jinja2 raises TypeError (argument of type '{}' is not iterable)",
-                        describe(&b),
-                        python_type(&b)
-                    )),
-                    (ValueKind::Seq | ValueKind::Map, ValueKind::Map) if !a.is_tuple() => {
-                        Some(format!(
-                            "`{item} in {container}` looks for a {} among a dict's keys: Jinja2 raises TypeError (unhashable type: '{}')",
-                            python_type(&a),
-                            python_type(&a)
-                        ))
-                    }
-                    _ => None,
+                if a.is_undefined() || b.is_undefined() {
+                    continue;
                 }
+                contained(&a, &b).err().map(|e| {
+                    let message = format!(
+                        "`{item} in {container}` looks for {} in {}: Jinja2 raises TypeError ({})",
+                        describe(&a),
+                        describe(&b),
+                        raised(e)
+                    );
+                    ("template-type", message, CONVERT.to_string())
+                })
             }
             Check::Concat { operand } => {
                 let Some(v) = evaluate(operand) else { continue };
@@ -193,15 +209,16 @@ pub fn after_render(
                     && !v.is_integer()
                     && f != 0.0
                     && (f.abs() >= 1e16 || f.abs() < 1e-4);
-                if differs {
-                    out.push(probe.error(
-                        file,
-                        "template-unsupported",
-                        format!("`~` joins the float {} to text: Jinja2 writes it as Python does ({}), the engine in another notation", super::pyrepr::py_repr(&v), super::pyrepr::py_repr(&v)),
-                        &format!("write `({operand} | string)`, which the playground writes as Python does"),
-                    ));
-                }
-                continue;
+                differs.then(|| {
+                    let message = format!(
+                        "`~` joins the float {} to text: Jinja2 writes it as Python does, the engine in another notation",
+                        super::pyrepr::py_repr(&v)
+                    );
+                    let hint = format!(
+                        "write `({operand} | string)`, which the playground writes as Python does"
+                    );
+                    ("template-unsupported", message, hint)
+                })
             }
             Check::Multiply { left, right } => {
                 let (Some(a), Some(b)) = (evaluate(left), evaluate(right)) else {
@@ -211,37 +228,67 @@ pub fn after_render(
                 let not_int = |v: &Value| !(v.is_integer() || v.kind() == ValueKind::Bool);
                 let (seq, count) = if sequence(&a) { (&a, &b) } else { (&b, &a) };
                 (sequence(seq) && not_int(count) && !sequence(count)).then(|| {
-                    format!(
+                    let message = format!(
                         "`{left} * {right}` repeats {} by {}: Jinja2 raises TypeError (can't multiply sequence by non-int of type '{}')",
                         describe(seq),
                         describe(count),
                         python_type(count)
-                    )
+                    );
+                    ("template-type", message, CONVERT.to_string())
                 })
             }
             Check::Slice { operand } => {
                 let Some(v) = evaluate(operand) else { continue };
-                matches!(v.kind(), ValueKind::None | ValueKind::Number | ValueKind::Bool).then(|| {
-                    format!(
-                        "`{operand}` is {}: Jinja2 raises TypeError ('{}' object is not subscriptable)",
-                        describe(&v),
-                        python_type(&v)
-                    )
-                })
+                matches!(v.kind(), ValueKind::None | ValueKind::Number | ValueKind::Bool).then(
+                    || {
+                        let message = format!(
+                            "`{operand}` is {}: Jinja2 raises TypeError ('{}' object is not subscriptable)",
+                            describe(&v),
+                            python_type(&v)
+                        );
+                        ("template-type", message, CONVERT.to_string())
+                    },
+                )
             }
             Check::Loop { .. } | Check::Repeat { .. } => continue,
         };
-        let Some(message) = problem else { continue };
+        let Some((code, message, hint)) = problem else {
+            continue;
+        };
         if probe.reached(renderer, context) == Some(true) {
-            out.push(probe.error(
-                file,
-                "template-type",
-                message,
-                "convert first (`| int`, `| string`) or guard it with an `is number` / `is string` test",
-            ));
+            out.push(probe.error(file, code, message, &hint));
         }
     }
     out
+}
+
+/// Renders `file` with its probes around the render: what must be refused before (a blocking
+/// refusal stops the render), the render, what Jinja2 would have raised on after. The one path
+/// the report and the differential test take.
+pub fn checked_render(
+    probes: &[Probe],
+    renderer: &Renderer,
+    context: &Value,
+    file: &str,
+    render: impl FnOnce() -> Result<String, Diagnostic>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<String> {
+    let refused = before_render(probes, renderer, context, file);
+    let blocked = refused.iter().any(super::is_blocking);
+    diagnostics.extend(refused);
+    if blocked {
+        return None;
+    }
+    match render() {
+        Ok(output) => {
+            diagnostics.extend(after_render(probes, renderer, context, file));
+            Some(output)
+        }
+        Err(d) => {
+            diagnostics.push(d);
+            None
+        }
+    }
 }
 
 /// A value as a message names it: `the string '8080'`, `None`, `the int 3`.

@@ -253,33 +253,11 @@ pub fn register(env: &mut Environment<'_>) {
     );
     env.add_filter(
         "select",
-        |s: &mut State, v: Value, args: Rest<ValueOrKwargs>| {
-            lazily((|| {
-                iterable(s, &v)?;
-                let (test, args) = test_and_arguments(args)?;
-                generator(Value::from(builtin::select(
-                    s,
-                    v,
-                    test.as_deref().map(Cow::Borrowed),
-                    args,
-                )?))
-            })())
-        },
+        |s: &mut State, v: Value, args: Rest<ValueOrKwargs>| select_or_reject(s, v, args, false),
     );
     env.add_filter(
         "reject",
-        |s: &mut State, v: Value, args: Rest<ValueOrKwargs>| {
-            lazily((|| {
-                iterable(s, &v)?;
-                let (test, args) = test_and_arguments(args)?;
-                generator(Value::from(builtin::reject(
-                    s,
-                    v,
-                    test.as_deref().map(Cow::Borrowed),
-                    args,
-                )?))
-            })())
-        },
+        |s: &mut State, v: Value, args: Rest<ValueOrKwargs>| select_or_reject(s, v, args, true),
     );
     env.add_filter(
         "selectattr",
@@ -287,13 +265,7 @@ pub fn register(env: &mut Environment<'_>) {
          v: Value,
          attr: Cow<'_, str>,
          test: Option<Cow<'_, str>>,
-         args: Rest<ValueOrKwargs>| {
-            lazily((|| {
-                iterable(s, &v)?;
-                attribute_of_text(&v, &Value::from(attr.as_ref()))?;
-                generator(Value::from(builtin::selectattr(s, v, attr, test, args)?))
-            })())
-        },
+         args: Rest<ValueOrKwargs>| { by_attribute(s, v, attr, test, args, false) },
     );
     env.add_filter(
         "rejectattr",
@@ -301,13 +273,7 @@ pub fn register(env: &mut Environment<'_>) {
          v: Value,
          attr: Cow<'_, str>,
          test: Option<Cow<'_, str>>,
-         args: Rest<ValueOrKwargs>| {
-            lazily((|| {
-                iterable(s, &v)?;
-                attribute_of_text(&v, &Value::from(attr.as_ref()))?;
-                generator(Value::from(builtin::rejectattr(s, v, attr, test, args)?))
-            })())
-        },
+         args: Rest<ValueOrKwargs>| { by_attribute(s, v, attr, test, args, true) },
     );
     env.add_filter("items", |s: &State, v: &Value| -> Result<Value, Error> {
         lazily((|| {
@@ -465,6 +431,47 @@ pub fn contained(item: &Value, container: &Value) -> Result<bool, Error> {
             .map(|mut items| items.any(|i| &i == item))
             .unwrap_or(false)),
     }
+}
+
+/// `select(test, *args)` / `reject(…)`: the builtin, as Jinja2's lazy generator.
+fn select_or_reject(
+    s: &mut State,
+    v: Value,
+    args: Rest<ValueOrKwargs>,
+    reject: bool,
+) -> Result<Value, Error> {
+    lazily((|| {
+        iterable(s, &v)?;
+        let (test, args) = test_and_arguments(args)?;
+        let test = test.as_deref().map(Cow::Borrowed);
+        let kept = if reject {
+            builtin::reject(s, v, test, args)?
+        } else {
+            builtin::select(s, v, test, args)?
+        };
+        generator(Value::from(kept))
+    })())
+}
+
+/// `selectattr(attr, test, *args)` / `rejectattr(…)`: the builtin, as Jinja2's lazy generator.
+fn by_attribute(
+    s: &mut State,
+    v: Value,
+    attr: Cow<'_, str>,
+    test: Option<Cow<'_, str>>,
+    args: Rest<ValueOrKwargs>,
+    reject: bool,
+) -> Result<Value, Error> {
+    lazily((|| {
+        iterable(s, &v)?;
+        attribute_of_text(&v, &Value::from(attr.as_ref()))?;
+        let kept = if reject {
+            builtin::rejectattr(s, v, attr, test, args)?
+        } else {
+            builtin::selectattr(s, v, attr, test, args)?
+        };
+        generator(Value::from(kept))
+    })())
 }
 
 /// `select(test, *args)`: the test's name, when given, must be a string (`none` is "no test

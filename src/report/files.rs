@@ -7,7 +7,7 @@ use crate::bundle::{Bundle, Infrastructure};
 use crate::context::Target;
 use crate::diagnostic::Diagnostic;
 use crate::render::pyjson::{dumps, JsonStyle};
-use crate::render::{lint, probes, Renderer};
+use crate::render::{probes, Renderer};
 use minijinja::value::Value;
 use serde::Serialize;
 use serde_json::{Map, Value as Json};
@@ -68,32 +68,24 @@ pub fn produce(
                 if bundle
                     .diagnostics
                     .iter()
-                    .any(|d| lint::is_blocking(d) && d.file.as_deref() == Some(file))
+                    .any(|d| crate::render::is_blocking(d) && d.file.as_deref() == Some(file))
                 {
                     continue;
                 }
                 // Values Jinja2 would have refused where the engine goes on (render/probes.rs).
-                let probes = bundle.probes(file);
-                let refused = probes::before_render(probes, renderer, template_value, file);
-                let blocked = refused.iter().any(lint::is_blocking);
-                diagnostics.extend(refused);
-                if blocked {
-                    continue;
-                }
-                match renderer.render(file, source, template_value) {
-                    Ok(content) => {
-                        diagnostics.extend(probes::after_render(
-                            probes,
-                            renderer,
-                            template_value,
-                            file,
-                        ));
-                        outputs.push(RenderedFile {
-                            path: file.clone(),
-                            content,
-                        })
-                    }
-                    Err(d) => diagnostics.push(d),
+                let rendered = probes::checked_render(
+                    bundle.probes(file),
+                    renderer,
+                    template_value,
+                    file,
+                    || renderer.render(file, source, template_value),
+                    diagnostics,
+                );
+                if let Some(content) = rendered {
+                    outputs.push(RenderedFile {
+                        path: file.clone(),
+                        content,
+                    });
                 }
             }
         }

@@ -1,7 +1,7 @@
 // CodeMirror 6 set-up shared by the file editor and the read-only output views.
 import { EditorState, StateEffect, StateField, RangeSetBuilder } from '@codemirror/state';
 import { EditorView, Decoration, keymap, lineNumbers, highlightActiveLine, highlightActiveLineGutter, drawSelection, hoverTooltip } from '@codemirror/view';
-import { autocompletion, completionKeymap, startCompletion } from '@codemirror/autocomplete';
+import { autocompletion, completionKeymap } from '@codemirror/autocomplete';
 import { defaultKeymap, history, historyKeymap } from '@codemirror/commands';
 import { bracketMatching, indentOnInput } from '@codemirror/language';
 import { searchKeymap, highlightSelectionMatches } from '@codemirror/search';
@@ -201,7 +201,6 @@ export function markLinkedLines(view, lines, { scroll = false } = {}) {
   view.dispatch({ effects });
 }
 
-export { startCompletion };
 
 /** Shows diagnostics (1-based line/column) in the gutter of `view`. */
 export function showDiagnostics(view, diagnostics) {

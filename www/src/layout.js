@@ -2,12 +2,12 @@
 // across visits; below 1024 px a pane switcher shows one pane at a time; the secondary panels
 // (Diagnostics, Spec, Versions) as tabs.
 const SIZES_KEY = 'proton-playground:layout';
-/** Each splitter's CSS variable, its unit, limits and step. */
+/** Each splitter's CSS variable and limits in pixels (styles.css has the initial sizes). */
 const SIZES = {
-  files: { variable: '--files-width', min: 120, max: 480, initial: 200 },
-  editor: { variable: '--editor-width', min: 240, max: 1600, initial: null, fraction: true },
-  inputs: { variable: '--inputs-width', min: 220, max: 640, initial: 300 },
-  panels: { variable: '--panels-height', min: 64, max: 900, initial: null },
+  files: { variable: '--files-width', min: 120, max: 480 },
+  editor: { variable: '--editor-width', min: 240, max: 1600 },
+  inputs: { variable: '--inputs-width', min: 220, max: 640 },
+  panels: { variable: '--panels-height', min: 64, max: 900 },
 };
 const STEP = 24;
 
