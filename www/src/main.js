@@ -254,7 +254,9 @@ function openedFile(path, chosen) {
 
 /** The open file's path over the editor, with what it is to its bundle. */
 function labelOpenFile(path) {
-  $('editor-path').textContent = path || '(no file)';
+  // The folders give way before the file's name when the pane is narrow.
+  const cut = path ? path.lastIndexOf('/') + 1 : 0;
+  clear($('editor-path')).append(h('span', { class: 'folders' }, path ? path.slice(0, cut) : ''), h('span', { class: 'name' }, path ? path.slice(cut) : '(no file)'));
   $('editor-path').title = path || '';
   const owner = summary && path ? bundleOfPath(summary, path) : null;
   const rel = owner && owner.root ? path.slice(owner.root.length + 1) : path;
