@@ -2,57 +2,24 @@
 //! code per kind of failure, a message naming the bound or the allowed values, and a hint for
 //! the YAML and quoting traps behind most of them.
 
-use jsonschema::error::ValidationErrorKind;
+use super::validate::{ErrorKind, ValidationError};
 use serde_json::Value as Json;
 
-pub fn split_pointer(pointer: &str) -> (String, String) {
-    let trimmed = pointer.trim_start_matches('/');
-    match trimmed.split_once('/') {
-        Some((top, rest)) => (unescape(top), format!("/{rest}")),
-        None => (unescape(trimmed), String::new()),
-    }
-}
-
-fn unescape(segment: &str) -> String {
-    segment.replace("~1", "/").replace("~0", "~")
-}
-
-/// `subnets` + `/0/name` → `subnets[0].name`.
-pub fn field_path(top: &str, rest: &str) -> String {
-    let mut out = top.to_string();
-    for segment in rest.split('/').filter(|s| !s.is_empty()) {
-        if segment.chars().all(|c| c.is_ascii_digit()) {
-            out.push_str(&format!("[{segment}]"));
-        } else {
-            if !out.is_empty() {
-                out.push('.');
-            }
-            out.push_str(&unescape(segment));
-        }
-    }
-    if out.is_empty() {
-        "(inputs)".to_string()
-    } else {
-        out
-    }
-}
-
-pub fn code_of(kind: &ValidationErrorKind) -> &'static str {
+pub fn code_of(kind: &ErrorKind) -> &'static str {
     match kind {
-        ValidationErrorKind::Type { .. } => "input-type",
-        ValidationErrorKind::Enum { .. } | ValidationErrorKind::Constant { .. } => "input-enum",
-        ValidationErrorKind::Minimum { .. }
-        | ValidationErrorKind::Maximum { .. }
-        | ValidationErrorKind::ExclusiveMinimum { .. }
-        | ValidationErrorKind::ExclusiveMaximum { .. }
-        | ValidationErrorKind::MultipleOf { .. } => "input-range",
-        ValidationErrorKind::MinLength { .. } | ValidationErrorKind::MaxLength { .. } => {
-            "input-length"
+        ErrorKind::Type { .. } => "input-type",
+        ErrorKind::Enum { .. } => "input-enum",
+        ErrorKind::Minimum { .. }
+        | ErrorKind::Maximum { .. }
+        | ErrorKind::ExclusiveMinimum { .. }
+        | ErrorKind::ExclusiveMaximum { .. }
+        | ErrorKind::MultipleOf { .. } => "input-range",
+        ErrorKind::MinLength { .. } | ErrorKind::MaxLength { .. } => "input-length",
+        ErrorKind::Pattern { .. } => "input-pattern",
+        ErrorKind::MinItems { .. } | ErrorKind::MaxItems { .. } | ErrorKind::UniqueItems => {
+            "input-items"
         }
-        ValidationErrorKind::Pattern { .. } => "input-pattern",
-        ValidationErrorKind::MinItems { .. }
-        | ValidationErrorKind::MaxItems { .. }
-        | ValidationErrorKind::UniqueItems => "input-items",
+        ErrorKind::Required { .. } => "input-required",
         _ => "input-invalid",
     }
 }
@@ -79,19 +46,11 @@ fn json_type(value: &Json) -> &'static str {
 }
 
 /// The message for one validation error, naming the bound or the allowed values.
-pub fn describe(error: &jsonschema::ValidationError) -> String {
-    let got = error.instance();
-    let got = got.as_ref();
-    match error.kind() {
-        ValidationErrorKind::Type { kind } => {
-            let expected = match kind {
-                jsonschema::error::TypeKind::Single(t) => t.to_string(),
-                jsonschema::error::TypeKind::Multiple(set) => set
-                    .iter()
-                    .map(|t| t.to_string())
-                    .collect::<Vec<_>>()
-                    .join(" or "),
-            };
+pub fn describe(error: &ValidationError) -> String {
+    let got = error.instance;
+    match &error.kind {
+        ErrorKind::Type { expected } => {
+            let expected = expected.join(" or ");
             let expected = expected.replace("null", "null (nullable)");
             format!(
                 "must be {} {expected}, got {} {}",
@@ -100,53 +59,85 @@ pub fn describe(error: &jsonschema::ValidationError) -> String {
                 show(got)
             )
         }
-        ValidationErrorKind::Enum { options } => {
-            let list = options
-                .as_array()
-                .map(|a| a.iter().map(show).collect::<Vec<_>>().join(", "))
-                .unwrap_or_else(|| options.to_string());
+        ErrorKind::Enum { options } => {
+            let list = options.iter().map(show).collect::<Vec<_>>().join(", ");
             format!("must be one of {list}; got {}", show(got))
         }
-        ValidationErrorKind::Constant { expected_value } => {
-            format!("must be {}; got {}", show(expected_value), show(got))
-        }
-        ValidationErrorKind::Minimum { limit } => {
+        ErrorKind::Minimum { limit } => {
             format!("must be at least {limit}; got {}", show(got))
         }
-        ValidationErrorKind::Maximum { limit } => {
+        ErrorKind::Maximum { limit } => {
             format!("must be at most {limit}; got {}", show(got))
         }
-        ValidationErrorKind::ExclusiveMinimum { limit } => {
+        ErrorKind::ExclusiveMinimum { limit } => {
             format!("must be greater than {limit}; got {}", show(got))
         }
-        ValidationErrorKind::ExclusiveMaximum { limit } => {
+        ErrorKind::ExclusiveMaximum { limit } => {
             format!("must be less than {limit}; got {}", show(got))
         }
-        ValidationErrorKind::MinLength { limit } => format!(
+        ErrorKind::MinLength { limit } => format!(
             "must be at least {limit} character{} long; got {} ({})",
             plural(*limit),
             show(got),
             got.as_str().map_or(0, |s| s.chars().count())
         ),
-        ValidationErrorKind::MaxLength { limit } => format!(
+        ErrorKind::MaxLength { limit } => format!(
             "must be at most {limit} character{} long; got {} characters",
             plural(*limit),
             got.as_str().map_or(0, |s| s.chars().count())
         ),
-        ValidationErrorKind::Pattern { pattern } => {
+        ErrorKind::Pattern { pattern } => {
             format!("must match the pattern {pattern}; got {}", show(got))
         }
-        ValidationErrorKind::MinItems { limit } => format!(
+        ErrorKind::MinItems { limit } => format!(
             "needs at least {limit} item{}; got {}",
             plural(*limit),
             got.as_array().map_or(0, Vec::len)
         ),
-        ValidationErrorKind::MaxItems { limit } => format!(
+        ErrorKind::MaxItems { limit } => format!(
             "allows at most {limit} item{}; got {}",
             plural(*limit),
             got.as_array().map_or(0, Vec::len)
         ),
-        _ => error.to_string(),
+        ErrorKind::MultipleOf { divisor } => {
+            format!("must be a multiple of {divisor}; got {}", show(got))
+        }
+        ErrorKind::UniqueItems => "items must not repeat".to_string(),
+        ErrorKind::Required { property } => format!("`{property}` is required"),
+        ErrorKind::AdditionalProperties { unexpected } => {
+            format!(
+                "has keys its schema does not allow: {}",
+                unexpected.join(", ")
+            )
+        }
+        ErrorKind::MinProperties { limit } => format!(
+            "needs at least {limit} key{}; got {}",
+            plural(*limit),
+            got.as_object().map_or(0, |m| m.len())
+        ),
+        ErrorKind::MaxProperties { limit } => format!(
+            "allows at most {limit} key{}; got {}",
+            plural(*limit),
+            got.as_object().map_or(0, |m| m.len())
+        ),
+        ErrorKind::AnyOf => format!(
+            "matches none of the allowed shapes (anyOf); got {}",
+            show(got)
+        ),
+        ErrorKind::OneOf { matching: 0 } => {
+            format!(
+                "matches none of the allowed shapes (oneOf); got {}",
+                show(got)
+            )
+        }
+        ErrorKind::OneOf { matching } => format!(
+            "must match exactly one of the allowed shapes (oneOf), matches {matching}; got {}",
+            show(got)
+        ),
+        ErrorKind::Not => format!(
+            "matches a shape its schema excludes (not); got {}",
+            show(got)
+        ),
     }
 }
 
@@ -166,15 +157,15 @@ fn plural(n: u64) -> &'static str {
     }
 }
 
-pub fn hint_for(kind: &ValidationErrorKind, got: &Json) -> Option<String> {
+pub fn hint_for(kind: &ErrorKind, got: &Json) -> Option<String> {
     match (kind, got) {
-        (ValidationErrorKind::Type { .. }, Json::String(s)) if s.parse::<f64>().is_ok() => {
+        (ErrorKind::Type { .. }, Json::String(s)) if s.parse::<f64>().is_ok() => {
             Some("remove the quotes: Proton does not convert \"8080\" to a number".into())
         }
-        (ValidationErrorKind::Type { .. }, Json::Null) => {
+        (ErrorKind::Type { .. }, Json::Null) => {
             Some("an explicit null overrides the default; omit the key to use the default".into())
         }
-        (ValidationErrorKind::Type { .. }, Json::Bool(_)) => Some(
+        (ErrorKind::Type { .. }, Json::Bool(_)) => Some(
             "YAML 1.1 reads yes/no/on/off as booleans: quote the value if you mean text".into(),
         ),
         _ => None,

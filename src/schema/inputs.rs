@@ -2,10 +2,10 @@
 //! validated, one diagnostic per failing field with a message a person understands.
 
 use crate::diagnostic::{Diagnostic, Section, Subject};
-use crate::schema::explain::{code_of, describe, field_path, hint_for, split_pointer};
+use crate::schema::explain::{code_of, describe, hint_for};
+use crate::schema::validate::ErrorKind;
 use crate::schema::InputType;
 use crate::yaml::Pos;
-use jsonschema::error::ValidationErrorKind;
 use serde_json::{Map, Value as Json};
 
 /// Merged inputs: defaulted properties in schema order (spec values override in place), then
@@ -85,28 +85,23 @@ pub fn validate(
             ));
         }
     }
-    let Some(validator) = &input_type.validator else {
-        return out;
-    };
     let instance = Json::Object(merged.clone());
-    for error in validator.iter_errors(&instance) {
-        let pointer = error.instance_path().as_str().to_string();
-        let (code, top, field, message) = match error.kind() {
-            ValidationErrorKind::Required { property } => {
-                let name = property.as_str().unwrap_or_default().to_string();
-                (
-                    "input-required",
-                    name.clone(),
-                    field_path(&name, ""),
-                    "required input has no value and no default".to_string(),
-                )
-            }
-            ValidationErrorKind::AdditionalProperties { .. } => continue,
-            _ => {
-                let (top, rest) = split_pointer(&pointer);
-                let field = field_path(&top, &rest);
-                (code_of(error.kind()), top, field, describe(&error))
-            }
+    for error in input_type.validator.errors(&instance) {
+        let (code, top, field, message) = match &error.kind {
+            ErrorKind::Required { property } if error.path.is_empty() => (
+                "input-required",
+                property.clone(),
+                property.clone(),
+                "required input has no value and no default".to_string(),
+            ),
+            // Unknown inputs are the warnings above.
+            ErrorKind::AdditionalProperties { .. } if error.path.is_empty() => continue,
+            kind => (
+                code_of(kind),
+                error.input().to_string(),
+                error.field(),
+                describe(&error),
+            ),
         };
         let (file, pos) = if code == "input-required" {
             (site.spec_file.or(Some(site.schema_file)), None)
@@ -115,7 +110,7 @@ pub fn validate(
         };
         let mut d = Diagnostic::error(code, format!("{label}: {field}: {message}"))
             .about(about(&top, &field, &message));
-        if let Some(hint) = hint_for(error.kind(), error.instance()) {
+        if let Some(hint) = hint_for(&error.kind, error.instance) {
             d = d.with_hint(hint);
         } else if code == "input-pattern" && field == top {
             if let Some(sample) = accepted_sample(input_type.property(&top)) {

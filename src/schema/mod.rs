@@ -1,10 +1,12 @@
 //! `schema/schema.yaml` (docs/proton-semantics.md §4): the input types of a template, their
-//! self-checks, and the OpenAPI 3.0 → JSON Schema translation compiled once into a validator.
+//! self-checks, and each type's OpenAPI 3.0 schema compiled once into a validator.
 
 pub mod examples;
 pub mod explain;
 pub mod inputs;
+pub mod pattern;
 pub mod spec;
+pub mod validate;
 
 use crate::diagnostic::{Diagnostic, Subject};
 use crate::yaml::{self, Node, Pos};
@@ -47,9 +49,7 @@ pub struct Property {
 pub struct InputType {
     pub name: String,
     pub properties: Vec<Property>,
-    /// Translated JSON Schema of the whole type.
-    pub json_schema: Json,
-    pub validator: Option<jsonschema::Validator>,
+    pub validator: validate::Validator,
     pub pos: Pos,
 }
 
@@ -276,36 +276,33 @@ fn compile_type(
             );
         }
     }
-    let mut json_schema = to_json_schema(&resolved);
-    limit_patterns(&mut json_schema, name, path, node, diags);
-    // Patterns are compiled once, by the validator; only when that fails are they compiled one by
-    // one to locate the culprits, which are then left out.
-    let validator = match build_validator(&json_schema).or_else(|first| {
-        let bad = bad_patterns(node, types, path, diags, &mut Vec::new());
-        if bad.is_empty() {
-            return Err(first);
-        }
-        strip_patterns(&mut json_schema, &bad);
-        build_validator(&json_schema)
-    }) {
-        Ok(v) => Some(v),
-        Err(e) => {
-            diags.push(
-                Diagnostic::error(
-                    "schema-invalid",
-                    format!("type {name} cannot be compiled: {e}"),
-                )
+    let compiled = validate::Validator::compile(&resolved, MAX_PATTERNS);
+    if compiled.patterns_left_out > 0 {
+        diags.push(
+            Diagnostic::error(
+                "schema-limit",
+                format!(
+                    "type {name} holds {} patterns once its `$ref`s are inlined: the playground checks the first {MAX_PATTERNS}",
+                    MAX_PATTERNS + compiled.patterns_left_out
+                ),
+            )
+            .in_file(path)
+            .at_pos(Some(node.pos)),
+        );
+    }
+    for (pattern, reason) in &compiled.bad_patterns {
+        let pos = pattern_pos(node, types, pattern, &mut Vec::new()).unwrap_or(node.pos);
+        diags.push(
+            Diagnostic::error("schema-pattern", format!("pattern does not compile: {reason}"))
                 .in_file(path)
-                .at_pos(Some(node.pos)),
-            );
-            None
-        }
-    };
+                .at_pos(Some(pos))
+                .with_hint("patterns are ECMA-262 regular expressions without look-around or backreferences, compiling to at most 1 MB"),
+        );
+    }
     let input_type = InputType {
         name: name.to_string(),
         properties,
-        json_schema,
-        validator,
+        validator: compiled.validator,
         pos: node.pos,
     };
     check_defaults(&input_type, path, diags);
@@ -480,199 +477,51 @@ fn resolve_node(
     Json::Object(out)
 }
 
-/// Compiled size allowed for one pattern (the regex crate's default is 10 MB, which takes about
-/// 0.1 s to reach); ECMA-262 classes such as `\\w` are ASCII, so real patterns stay far below.
-pub const MAX_PATTERN_SIZE: usize = 1 << 20;
 /// Patterns one input type may hold: each may take milliseconds to compile.
 pub const MAX_PATTERNS: usize = 64;
 
-fn build_validator(
-    schema: &Json,
-) -> Result<jsonschema::Validator, jsonschema::ValidationError<'static>> {
-    jsonschema::options()
-        .with_draft(jsonschema::Draft::Draft7)
-        .should_validate_formats(false)
-        .with_pattern_options(jsonschema::PatternOptions::regex().size_limit(MAX_PATTERN_SIZE))
-        .build(schema)
-}
-
-/// Leaves out the patterns of an input type past [`MAX_PATTERNS`], and says so.
-fn limit_patterns(
-    schema: &mut Json,
-    name: &str,
-    path: &str,
-    node: &Node,
-    diags: &mut Vec<Diagnostic>,
-) {
-    fn visit(schema: &mut Json, seen: &mut usize) {
-        match schema {
-            Json::Object(map) => {
-                if map.get("pattern").is_some_and(Json::is_string) {
-                    *seen += 1;
-                    if *seen > MAX_PATTERNS {
-                        map.remove("pattern");
-                    }
-                }
-                map.values_mut().for_each(|v| visit(v, seen));
-            }
-            Json::Array(items) => items.iter_mut().for_each(|v| visit(v, seen)),
-            _ => {}
-        }
-    }
-    let mut seen = 0;
-    visit(schema, &mut seen);
-    if seen > MAX_PATTERNS {
-        diags.push(
-            Diagnostic::error(
-                "schema-limit",
-                format!(
-                    "type {name} holds {seen} patterns once its `$ref`s are inlined: the playground checks the first {MAX_PATTERNS}"
-                ),
-            )
-            .in_file(path)
-            .at_pos(Some(node.pos)),
-        );
-    }
-}
-
-/// The `pattern`s under `node` (following each `$ref` once) that do not compile, each reported.
-fn bad_patterns(
+/// Where `pattern` is written under `node` (following each `$ref` once), to locate its error.
+fn pattern_pos(
     node: &Node,
     types: Option<&Node>,
-    path: &str,
-    diags: &mut Vec<Diagnostic>,
+    pattern: &str,
     followed: &mut Vec<String>,
-) -> Vec<String> {
-    let mut bad = Vec::new();
+) -> Option<Pos> {
     for (key, value) in node.as_map().unwrap_or_default() {
-        match (key.key_text().as_str(), value.as_str()) {
-            ("pattern", Some(p)) => {
-                if let Err(e) = build_validator(&json!({ "pattern": p })) {
-                    let detail = e.to_string();
-                    let detail = detail.lines().last().unwrap_or_default().trim().to_string();
-                    diags.push(
-                        Diagnostic::error("schema-pattern", format!("pattern does not compile: {detail}"))
-                            .in_file(path)
-                            .at_pos(Some(value.pos))
-                            .with_hint("patterns are ECMA-262 regular expressions without look-around or backreferences, compiling to at most 1 MB"),
-                    );
-                    bad.push(p.to_string());
-                }
+        let found = match (key.key_text().as_str(), value.as_str()) {
+            ("pattern", Some(p)) if p == pattern => Some(value.pos),
+            ("$ref", Some(r)) => r
+                .strip_prefix("#/")
+                .and_then(|n| types.and_then(|t| t.get(n)).map(|t| (n, t)))
+                .filter(|(name, _)| !followed.iter().any(|f| f == name))
+                .and_then(|(name, target)| {
+                    followed.push(name.to_string());
+                    pattern_pos(target, types, pattern, followed)
+                }),
+            ("properties", _) => value
+                .as_map()
+                .unwrap_or_default()
+                .iter()
+                .find_map(|(_, prop)| pattern_pos(prop, types, pattern, followed)),
+            ("items" | "additionalProperties" | "not", _) => {
+                pattern_pos(value, types, pattern, followed)
             }
-            ("$ref", Some(r)) => {
-                let target = r
-                    .strip_prefix("#/")
-                    .and_then(|n| types.and_then(|t| t.get(n)).map(|t| (n, t)));
-                if let Some((name, target)) = target {
-                    if !followed.iter().any(|f| f == name) {
-                        followed.push(name.to_string());
-                        bad.extend(bad_patterns(target, types, path, diags, followed));
-                    }
-                }
-            }
-            ("properties", _) => {
-                for (_, prop) in value.as_map().unwrap_or_default() {
-                    bad.extend(bad_patterns(prop, types, path, diags, followed));
-                }
-            }
-            ("items", _) => bad.extend(bad_patterns(value, types, path, diags, followed)),
-            _ => {}
+            ("allOf" | "anyOf" | "oneOf", _) => value
+                .as_seq()
+                .unwrap_or_default()
+                .iter()
+                .find_map(|each| pattern_pos(each, types, pattern, followed)),
+            _ => None,
+        };
+        if found.is_some() {
+            return found;
         }
     }
-    bad
-}
-
-/// Removes every `pattern` whose text is in `bad`.
-fn strip_patterns(schema: &mut Json, bad: &[String]) {
-    match schema {
-        Json::Object(map) => {
-            if map
-                .get("pattern")
-                .and_then(Json::as_str)
-                .is_some_and(|p| bad.iter().any(|b| b == p))
-            {
-                map.remove("pattern");
-            }
-            map.values_mut().for_each(|v| strip_patterns(v, bad));
-        }
-        Json::Array(items) => items.iter_mut().for_each(|v| strip_patterns(v, bad)),
-        _ => {}
-    }
-}
-
-/// OpenAPI 3.0 Schema Object → JSON Schema draft 7: `nullable`, boolean `exclusiveMinimum`
-/// / `exclusiveMaximum`, and OpenAPI-only keywords dropped.
-pub fn to_json_schema(openapi: &Json) -> Json {
-    let Json::Object(map) = openapi else {
-        return json!({});
-    };
-    let mut out = Map::new();
-    let nullable = map.get("nullable").and_then(Json::as_bool).unwrap_or(false);
-    for (k, v) in map {
-        match k.as_str() {
-            "nullable" | "example" | "format" | "discriminator" | "xml" | "externalDocs"
-            | "deprecated" | "readOnly" | "writeOnly" => {}
-            "properties" => {
-                let props = v
-                    .as_object()
-                    .map(|p| {
-                        p.iter()
-                            .map(|(pk, pv)| (pk.clone(), to_json_schema(pv)))
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                out.insert(k.clone(), Json::Object(props));
-            }
-            "items" | "additionalProperties" if v.is_object() => {
-                out.insert(k.clone(), to_json_schema(v));
-            }
-            "exclusiveMinimum" | "exclusiveMaximum" => {
-                let bound_key = if k == "exclusiveMinimum" {
-                    "minimum"
-                } else {
-                    "maximum"
-                };
-                if v.as_bool() == Some(true) {
-                    if let Some(bound) = map.get(bound_key) {
-                        out.insert(k.clone(), bound.clone());
-                    }
-                }
-            }
-            "minimum" | "maximum" => {
-                let exclusive = if k == "minimum" {
-                    "exclusiveMinimum"
-                } else {
-                    "exclusiveMaximum"
-                };
-                if map.get(exclusive).and_then(Json::as_bool) != Some(true) {
-                    out.insert(k.clone(), v.clone());
-                }
-            }
-            "required" if v.as_array().is_some_and(|a| a.is_empty()) => {}
-            "default" | "title" | "description" => {}
-            _ => {
-                out.insert(k.clone(), v.clone());
-            }
-        }
-    }
-    if nullable {
-        if let Some(Json::String(t)) = out.get("type").cloned() {
-            out.insert("type".into(), json!([t, "null"]));
-        }
-        if let Some(Json::Array(values)) = out.get_mut("enum") {
-            if !values.contains(&Json::Null) {
-                values.push(Json::Null);
-            }
-        }
-    }
-    Json::Object(out)
+    None
 }
 
 /// A default must satisfy its own constraints (AWS samples ship `type: boolean, default: public`).
 fn check_defaults(input_type: &InputType, path: &str, diags: &mut Vec<Diagnostic>) {
-    let Some(validator) = &input_type.validator else {
-        return;
-    };
     // One validation of all defaults with the type's own validator (no extra compile).
     let defaults: serde_json::Map<String, Json> = input_type
         .properties
@@ -680,20 +529,12 @@ fn check_defaults(input_type: &InputType, path: &str, diags: &mut Vec<Diagnostic
         .filter_map(|p| Some((p.name.clone(), p.default.clone()?)))
         .collect();
     let instance = Json::Object(defaults);
-    for error in validator.iter_errors(&instance) {
-        let pointer = error.instance_path().as_str();
-        let Some(top) = pointer
-            .trim_start_matches('/')
-            .split('/')
-            .next()
-            .filter(|t| !t.is_empty())
-        else {
-            continue; // `required` and other whole-object findings are not about a default
-        };
-        let Some(prop) = input_type.property(&top.replace("~1", "/").replace("~0", "~")) else {
+    for error in input_type.validator.errors(&instance) {
+        // `required` and other whole-object findings are not about a default.
+        let Some(prop) = input_type.property(error.input()) else {
             continue;
         };
-        let field = explain::field_path(&prop.name, &pointer[1 + top.len()..]);
+        let field = error.field();
         let message = explain::describe(&error);
         diags.push(
             Diagnostic::error(
@@ -748,13 +589,20 @@ schema:
         assert_eq!(svc.properties[0].schema["type"], "number");
         assert!(svc.properties[2].required);
         assert_eq!(svc.properties[1].title.as_deref(), Some("Task size"));
+        let failures = |inputs: Json| -> Vec<String> {
+            svc.validator
+                .errors(&inputs)
+                .iter()
+                .map(explain::describe)
+                .collect()
+        };
+        assert!(failures(json!({"image": null, "port": 65535})).is_empty());
         assert_eq!(
-            svc.json_schema["properties"]["image"]["type"],
-            json!(["string", "null"])
-        );
-        assert_eq!(
-            svc.json_schema["properties"]["port"]["exclusiveMaximum"],
-            json!(65536)
+            failures(json!({"image": 1, "port": 65536})),
+            [
+                "must be less than 65536; got 65536",
+                "must be a string or null (nullable), got integer 1"
+            ]
         );
         assert_eq!(diags.len(), 1, "{diags:?}");
         assert_eq!(diags[0].code, "schema-default");

@@ -14,10 +14,10 @@ function allFiles(dir) {
   });
 }
 
-test('the wasm is at most 1.2 MB gzip and the whole page at most 1.6 MB gzip', () => {
+test('the wasm is at most 1.0 MB gzip and the whole page at most 1.6 MB gzip', () => {
   const wasm = gz(join(dist, 'assets/proton_playground_bg.wasm'));
   const total = allFiles(dist).reduce((n, p) => n + gz(p), 0);
   console.log(`wasm ${(wasm / 1024).toFixed(0)} KB gzip, page ${(total / 1024).toFixed(0)} KB gzip`);
-  expect(wasm).toBeLessThanOrEqual(1.2 * 1024 * 1024);
+  expect(wasm).toBeLessThanOrEqual(1.0 * 1024 * 1024);
   expect(total).toBeLessThanOrEqual(1.6 * 1024 * 1024);
 });

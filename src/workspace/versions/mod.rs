@@ -592,13 +592,7 @@ fn rendered_changes(old: &Bundle, new: &Bundle) -> (String, Vec<ResourceChange>)
             };
             let (x, y) = (text(&a), text(&b));
             if x != y {
-                diff.push_str(&similar::udiff::unified_diff(
-                    similar::Algorithm::Myers,
-                    &x,
-                    &y,
-                    3,
-                    Some((&format!("a/{path}"), &format!("b/{path}"))),
-                ));
+                diff.push_str(&udiff::unified_diff(&x, &y, 3, path));
             }
             resources.extend(resource_changes(path, &x, &y));
         }
@@ -674,6 +668,8 @@ fn resource_changes(file: &str, old: &str, new: &str) -> Vec<ResourceChange> {
     }
     out
 }
+
+mod udiff;
 
 #[cfg(test)]
 mod tests;
