@@ -19,6 +19,8 @@ pub mod report;
 pub mod assist;
 pub mod schema;
 pub mod workspace;
+// Off Proton: a Git Sync repository of parameterized templates, proven against the renders.
+pub mod migrate;
 
 #[doc(hidden)]
 pub mod fuzzing;

@@ -2,6 +2,7 @@
 
 use clap::{Parser, Subcommand, ValueEnum};
 use proton_playground::diagnostic::{distinct, render_diagnostic, Diagnostic, Severity};
+use proton_playground::migrate::{self, SpecInput};
 use proton_playground::report::files::RenderedFile;
 use proton_playground::workspace::repository;
 use proton_playground::workspace::versions::{self, Bump, Comparison};
@@ -94,6 +95,26 @@ enum Command {
         args: RenderArgs,
         #[arg(long)]
         out: PathBuf,
+    },
+    /// Off Proton: a CloudFormation Git Sync repository for the stacks the specs describe — one
+    /// parameterized template per template and target (proven equal to Proton's render for every
+    /// stack, else rendered per stack with the reason), a deployment file per stack,
+    /// migration.json and a README (docs/migration.md).
+    Migrate {
+        /// Bundle folder, archive or template-sync repository.
+        bundle: PathBuf,
+        /// Spec files of the running stacks: `FILE`, a folder of them, or `TEMPLATE=FILE` to name
+        /// the template a spec is for (repeat the option for more).
+        #[arg(long, required = true)]
+        specs: Vec<String>,
+        /// Mocked names and outputs (see `render`): the deployed environments' outputs.
+        #[arg(long)]
+        mocks: Option<PathBuf>,
+        /// The repository folder to write.
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
     },
     /// Validate and render every target of a bundle or repository; report all diagnostics.
     Check {
@@ -294,6 +315,75 @@ fn execute(command: Command) -> Result<ExitCode, Fatal> {
             } else {
                 ExitCode::from(1)
             })
+        }
+        Command::Migrate {
+            bundle,
+            specs,
+            mocks,
+            out,
+            format,
+        } => {
+            let workspace = load(&bundle)?;
+            let mut inputs = Vec::new();
+            for given in &specs {
+                let (template, path) = match given.split_once('=') {
+                    Some((name, path)) if !Path::new(given).exists() => {
+                        (Some(name.to_string()), PathBuf::from(path))
+                    }
+                    _ => (None, PathBuf::from(given)),
+                };
+                for source in
+                    proton_playground::workspace::fleet::read_specs(&path).map_err(Fatal)?
+                {
+                    inputs.push(SpecInput {
+                        template: template.clone(),
+                        source,
+                    });
+                }
+            }
+            let mocks = match &mocks {
+                Some(p) => parse_mocks(&read_text(p)?)
+                    .map_err(|e| Fatal(format!("{}: {e}", p.display())))?,
+                None => Mocks::default(),
+            };
+            let migration = migrate::migrate(&workspace, &inputs, &mocks);
+            let mut diagnostics = workspace.diagnostics.clone();
+            diagnostics.extend(migration.diagnostics.iter().cloned());
+            let refused = write_files(&migration.files, &out)?;
+            diagnostics.extend(refused);
+            match format {
+                Format::Json => out!(
+                    "{}",
+                    serde_json::to_string_pretty(&serde_json::json!({
+                        "templates": migration.templates,
+                        "stacks": migration.stacks,
+                        "diagnostics": diagnostics,
+                    }))
+                    .unwrap_or_default()
+                ),
+                Format::Text => {
+                    print_diagnostics(
+                        &diagnostics,
+                        &workspace_sources(&workspace, &Request::default()),
+                    );
+                    for t in &migration.templates {
+                        out!(
+                            "{:<13} {} v{} ({})",
+                            t.status,
+                            t.template,
+                            t.version,
+                            t.target
+                        );
+                    }
+                    out!(
+                        "{} stacks, {} files under {}",
+                        migration.stacks.len(),
+                        migration.files.len(),
+                        out.display()
+                    );
+                }
+            }
+            Ok(exit_code(&diagnostics))
         }
         Command::Check {
             bundle,

@@ -245,3 +245,130 @@ fn corpus_cases_in_lenient_mode() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
+
+/// The migration off Proton on every `ok` case: each template either parameterizes — and the
+/// parameterized template, resolved with each stack's deployment file, deploys what CPython
+/// Jinja2 rendered (the corpus's expected bytes, not our render) — or stays per stack with a
+/// located reason. Prints the figures the README quotes.
+#[test]
+fn corpus_cases_migrate_off_proton() {
+    let Some(corpus) = corpus() else {
+        eprintln!("skipping: ../shared/corpus is absent");
+        return;
+    };
+    let work = tempfile::tempdir().unwrap();
+    let mut failures = Vec::new();
+    let (mut parameterized, mut per_stack) = (0, 0);
+    let mut reasons: std::collections::BTreeMap<String, usize> = Default::default();
+    for case in cases(&corpus) {
+        if case["expected_status"] != "ok" || case["kind"] == "component" {
+            continue;
+        }
+        let id = case["id"].as_str().unwrap();
+        // The render's own inputs (spec and mocks files), as `render` had them.
+        let render = run_case(&corpus, &case, "strict", work.path());
+        if render.code != 0 {
+            continue; // inputs that do not validate: `migrate` refuses them (below, in its test)
+        }
+        let dir = work.path().join(id);
+        let out = dir.join("migrated");
+        let output = Command::new(env!("CARGO_BIN_EXE_proton-playground"))
+            .arg("migrate")
+            .arg(corpus.join(case["bundle"].as_str().unwrap()))
+            .arg("--specs")
+            .arg(dir.join("spec.json"))
+            .arg("--mocks")
+            .arg(dir.join("mocks.json"))
+            .arg("--out")
+            .arg(&out)
+            .args(["--format", "json"])
+            .output()
+            .unwrap();
+        let report: Value = serde_json::from_slice(&output.stdout).unwrap_or(Value::Null);
+        // A spec's other stacks may need outputs this case does not mock (exit 1, said); the
+        // case's own stack must be there.
+        if output.status.code().is_none_or(|c| c > 1) {
+            failures.push(format!(
+                "{id}: migrate exit {:?}: {}",
+                output.status.code(),
+                String::from_utf8_lossy(&output.stderr)
+            ));
+            continue;
+        }
+        let target = case["kind"].as_str().unwrap().replace('_', "-");
+        let Some(template) = report["templates"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["target"] == target.as_str())
+        else {
+            failures.push(format!("{id}: no {target} template in {report}"));
+            continue;
+        };
+        let stack = report["stacks"].as_array().unwrap().iter().find(|s| {
+            s["target"] == target.as_str()
+                && (case["instance"].is_null() || s["instance"] == case["instance"])
+        });
+        let Some(stack) = stack else {
+            failures.push(format!("{id}: its stack was not migrated: {report}"));
+            continue;
+        };
+        match template["status"].as_str().unwrap() {
+            "parameterized" => {
+                parameterized += 1;
+                let text =
+                    std::fs::read_to_string(out.join(template["file"].as_str().unwrap())).unwrap();
+                let deployment: Value = serde_json::to_value(
+                    proton_playground::yaml::parse(
+                        &std::fs::read_to_string(
+                            out.join(stack["deployment_file"].as_str().unwrap()),
+                        )
+                        .unwrap(),
+                    )
+                    .unwrap()
+                    .root
+                    .to_json(),
+                )
+                .unwrap();
+                let parameters = deployment["parameters"]
+                    .as_object()
+                    .cloned()
+                    .unwrap_or_default();
+                let expected_dir = corpus.join(case["expected_path"].as_str().unwrap());
+                let files: Vec<&String> = case["expected_sha256"]
+                    .as_object()
+                    .unwrap()
+                    .keys()
+                    .collect();
+                let rendered = std::fs::read_to_string(expected_dir.join(files[0])).unwrap();
+                if let Err(why) = proton_playground::migrate::verify(&text, &parameters, &rendered)
+                {
+                    failures.push(format!(
+                        "{id}: the parameterized template is not what Jinja2 rendered: {why}"
+                    ));
+                }
+            }
+            _ => {
+                per_stack += 1;
+                let diagnostics = template["diagnostics"].as_array().unwrap();
+                let Some(first) = diagnostics.first() else {
+                    failures.push(format!("{id}: stays per stack without a reason"));
+                    continue;
+                };
+                let message = first["message"].as_str().unwrap();
+                let reason = message.split(": ").nth(1).unwrap_or(message);
+                let kind: String = reason
+                    .split_whitespace()
+                    .take(6)
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                *reasons.entry(kind).or_default() += 1;
+            }
+        }
+    }
+    eprintln!("migration: {parameterized} cases parameterized, {per_stack} per stack");
+    for (reason, n) in &reasons {
+        eprintln!("  {n:>3} {reason}");
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

@@ -99,7 +99,7 @@ pub fn pre_ga_hint(expr: &str) -> Option<String> {
 }
 
 /// The span of an expression with all its operands.
-fn full_span(expr: &Expr) -> Span {
+pub(crate) fn full_span(expr: &Expr) -> Span {
     let widen = |span: Span, inner: Span| {
         let mut span = span;
         if inner.start_offset < span.start_offset {

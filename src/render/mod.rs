@@ -162,6 +162,30 @@ impl Renderer {
 }
 
 impl Renderer {
+    /// Renders like [`Renderer::render`] and says which template source produced each range of
+    /// the output (minijinja's output spans), before Proton's filter blocks are re-indented
+    /// ([`proton_filters::reindent_mapped`] maps them): the migration reads what each `{{ … }}`
+    /// printed.
+    pub fn render_traced(
+        &self,
+        name: &str,
+        source: &str,
+        context: &Value,
+    ) -> Result<(String, Vec<minijinja::OutputSpan>), Diagnostic> {
+        let template = self
+            .env
+            .get_template(name)
+            .map_err(|e| diagnose(&e, name, source, context, &self.env))?;
+        budget::start();
+        let traced = template
+            .render_with_spans(context)
+            .map_err(|e| diagnose(&e, name, source, context, &self.env))?;
+        if budget::exceeded() {
+            return Err(over_budget(name));
+        }
+        Ok(traced)
+    }
+
     /// The value of a Jinja expression under `context` (the editor's completion and hover),
     /// within the render budgets.
     pub fn evaluate(&self, expr: &str, context: &Value) -> Result<Value, String> {

@@ -172,10 +172,18 @@ pub fn reindent(rendered: &str) -> String {
     if !rendered.contains(BLOCK_START) {
         return rendered.to_string();
     }
+    reindent_mapped(rendered).0
+}
+
+/// [`reindent`], also giving where each byte offset of `rendered` (and its end) lands in the
+/// result: the migration maps the engine's output spans through it.
+pub fn reindent_mapped(rendered: &str) -> (String, Vec<usize>) {
     let mut out = String::with_capacity(rendered.len() + 64);
+    let mut map = Vec::with_capacity(rendered.len() + 1);
     let mut column = 0usize;
     let mut block_indent: Option<String> = None;
     for c in rendered.chars() {
+        map.extend(std::iter::repeat_n(out.len(), c.len_utf8()));
         match c {
             BLOCK_START => block_indent = Some(" ".repeat(column)),
             BLOCK_END => block_indent = None,
@@ -193,7 +201,8 @@ pub fn reindent(rendered: &str) -> String {
             }
         }
     }
-    out
+    map.push(out.len());
+    (out, map)
 }
 
 #[cfg(test)]
