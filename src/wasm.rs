@@ -211,6 +211,33 @@ pub fn export_all(root: &str, request: JsValue) -> Result<JsValue, JsValue> {
     })
 }
 
+/// Off Proton (src/migrate): the CloudFormation Git Sync repository for the stacks `specs`
+/// (`[{template?, path, text}]`) describe, with `mocks`: `{templates, stacks, files,
+/// diagnostics}`.
+#[wasm_bindgen]
+pub fn migrate(specs: JsValue, mocks: JsValue) -> Result<JsValue, JsValue> {
+    #[derive(serde::Deserialize)]
+    struct SpecFile {
+        #[serde(default)]
+        template: Option<String>,
+        path: String,
+        text: String,
+    }
+    let specs: Vec<SpecFile> = from_js(specs, "specs")?;
+    let specs: Vec<crate::migrate::SpecInput> = specs
+        .into_iter()
+        .map(|s| crate::migrate::SpecInput {
+            template: s.template,
+            source: crate::SpecSource {
+                path: s.path,
+                text: s.text,
+            },
+        })
+        .collect();
+    let mocks: crate::Mocks = from_js(mocks, "mocks")?;
+    with_workspace(|ws| to_js(&crate::migrate::migrate(ws, &specs, &mocks)))
+}
+
 /// The files as a `.tar.gz` (bytes).
 #[wasm_bindgen(js_name = packArchive)]
 pub fn pack_archive(files: JsValue) -> Result<Vec<u8>, JsValue> {

@@ -31,7 +31,8 @@ use trace::{Sites, Traced};
 /// CloudFormation allows 200 parameters per template.
 pub const MAX_PARAMETERS: usize = 200;
 
-/// A spec file given to the migration, optionally naming its template (`name` or `name:major`).
+/// A spec file given to the migration, optionally naming its template (its name, label
+/// `name:major` or folder).
 #[derive(Debug, Clone)]
 pub struct SpecInput {
     pub template: Option<String>,
@@ -43,7 +44,7 @@ pub struct SpecInput {
 pub struct Migration {
     pub templates: Vec<TemplateMigration>,
     pub stacks: Vec<Stack>,
-    #[serde(skip)]
+    /// The repository's files (`templates/`, `deployments/`, `migration.json`, `README.md`).
     pub files: Vec<RenderedFile>,
     pub diagnostics: Vec<Diagnostic>,
 }

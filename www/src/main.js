@@ -19,6 +19,7 @@ import { setUpLoading } from './loading.js';
 import { setUpSharing } from './share-dialog.js';
 import { setUpTabConflicts } from './tab-conflicts.js';
 import { setUpExport } from './export.js';
+import { setUpMigration } from './migrate-dialog.js';
 import { exposeHooks } from './bench-hooks.js';
 import { setUpSplitters, setUpPaneSwitcher, setUpTabs } from './layout.js';
 import { setUpHelp } from './help.js';
@@ -413,6 +414,11 @@ const page = {
   persist,
   refreshRecent,
   savedOrFirstExample,
+  /** Opens a workspace file at a line in the editor. */
+  reveal(path, line) {
+    panes.show('editor');
+    files.reveal(path, line, 1);
+  },
 };
 const conflicts = setUpTabConflicts(page);
 const sharing = setUpSharing(page);
@@ -421,6 +427,7 @@ async function main() {
   const { loadFiles } = setUpLoading(page);
   setUpHelp();
   setUpExport(page);
+  setUpMigration(page);
   setUpSelectors();
   examples = await (window.protonPlaygroundExamples || fetch('examples.json').then((r) => r.json()));
   const exampleSelect = $('example');

@@ -1,6 +1,6 @@
 // The engine worker: the Rust core compiled to WebAssembly, off the main thread so typing never
 // waits for a render.
-import init, { loadResourceTypes, loadLambdaRuntimes, analyze, render, loadArchive, parseYaml, version, compare, checkRepository, instanceCompatibility, fleetCheck, exportAll, packArchive, assist, lineMap } from '../../../target/wasm-pkg/proton_playground.js';
+import init, { loadResourceTypes, loadLambdaRuntimes, analyze, render, loadArchive, parseYaml, version, compare, checkRepository, instanceCompatibility, fleetCheck, exportAll, migrate, packArchive, assist, lineMap } from '../../../target/wasm-pkg/proton_playground.js';
 import { buildRequest } from '../workspace.js';
 import { answer, selectedBundle, bundleOfPath } from './answer.js';
 
@@ -84,6 +84,19 @@ const handlers = {
     const bundle = selectedBundle(summaryOf(payload), payload.state.selection);
     if (!bundle) return { files: [], diagnostics: [] };
     return exportAll(bundle.root, buildRequest(payload.state, bundle));
+  },
+  /**
+   * Off Proton: the Git Sync repository for the stacks of `specs` (`[{path, text}]`), plus the
+   * selected template's stacks from the form's inputs when `useForm`, with the page's mocks.
+   */
+  migrate(payload) {
+    const bundle = selectedBundle(summaryOf(payload), payload.state.selection);
+    const request = bundle ? buildRequest(payload.state, bundle) : null;
+    const specs = [...payload.specs];
+    if (payload.useForm && request && request.spec) {
+      specs.unshift({ template: bundle.root || bundle.name, path: `${bundle.name}.yaml`, text: request.spec.text });
+    }
+    return migrate(specs, request ? request.mocks : {});
   },
   /**
    * The editor's question (`complete`, `hover`, `definition`) about file `path` at `offset` of

@@ -1,0 +1,114 @@
+// *Migrate…*, the way off Proton (docs/migration.md): the CloudFormation Git Sync repository for
+// the stacks of the form's inputs and of the spec files the user adds — per template whether it
+// became one parameterized template or stayed per stack (with a jump to the construct), a
+// stack's template beside its deployment file, and the repository as a .zip.
+import { zipSync, strToU8 } from 'fflate';
+import { answerState } from './engine/answer.js';
+import { h, clear, download } from './dom.js';
+
+const $ = (id) => document.getElementById(id);
+
+/** Wires the Migrate button and dialog to `page` (main.js). */
+export function setUpMigration(page) {
+  const dialog = $('migrate-dialog');
+  /** Spec files the user added: `[{path, text}]`. */
+  let specs = [];
+  let result = null;
+  let runs = 0;
+
+  const drawSpecs = () => {
+    const list = clear($('migrate-spec-list'));
+    for (const spec of specs) {
+      list.append(h('li', {}, spec.path, ' ', h('button', {
+        type: 'button',
+        'aria-label': `Remove ${spec.path}`,
+        onclick: () => { specs = specs.filter((s) => s !== spec); drawSpecs(); run(); },
+      }, 'Remove')));
+    }
+  };
+
+  const reveal = (file, line) => {
+    dialog.close();
+    page.reveal(file, line);
+  };
+
+  const drawTemplates = (migration) => {
+    const body = clear($('migrate-templates').tBodies[0]);
+    for (const t of migration.templates) {
+      const why = t.diagnostics.filter((d) => d.code === 'migrate-per-stack');
+      const notes = t.diagnostics.filter((d) => d.code === 'migrate-literal');
+      const detail = t.status === 'parameterized'
+        ? `${t.parameters.length} parameter${t.parameters.length === 1 ? '' : 's'}${notes.length ? `; ${notes.length} value${notes.length === 1 ? '' : 's'} written as rendered` : ''}`
+        : t.status === 'module' ? 'Terraform module, variables per stack' : '';
+      body.append(h('tr', { dataset: { status: t.status } },
+        h('td', {}, `${t.template} v${t.version}`),
+        h('td', {}, t.target),
+        h('td', {}, h('span', { class: `badge ${t.status}` }, t.status)),
+        h('td', {}, detail, why.map((d) => h('div', { class: 'reason' }, d.message.replace(/^.*? stays one rendered template per stack: /, ''), ' ',
+          d.file && d.line ? h('button', { type: 'button', class: 'link', onclick: () => reveal(d.file, d.line) }, `${d.file.split('/').pop()} line ${d.line}`) : null)))));
+    }
+  };
+
+  const drawStack = () => {
+    const name = $('migrate-stack').value;
+    const stack = result && result.stacks.find((s) => s.name === name);
+    const text = (path) => (result.files.find((f) => f.path === path) || {}).content || '';
+    $('migrate-template-name').textContent = stack ? stack.template_file : '';
+    $('migrate-template-text').textContent = stack ? text(stack.template_file) : '';
+    const deployment = stack ? result.files.find((f) => f.path.startsWith(`deployments/${stack.name}.`)) : null;
+    $('migrate-deployment-name').textContent = deployment ? deployment.path : '';
+    $('migrate-deployment-text').textContent = deployment ? deployment.content : '';
+  };
+
+  const run = async () => {
+    const ticket = ++runs;
+    $('migrate-summary').textContent = 'Migrating…';
+    const workspace = page.workspace;
+    let migration;
+    try {
+      migration = await page.engine.call('migrate', {
+        files: workspace.files,
+        name: workspace.templateName || '',
+        state: answerState(workspace),
+        specs,
+        useForm: $('migrate-form').checked,
+      });
+    } catch (e) {
+      migration = { templates: [], stacks: [], files: [], diagnostics: [{ severity: 'error', code: 'migrate-spec', message: String(e.message || e) }] };
+    }
+    if (ticket !== runs) return;
+    result = migration;
+    drawTemplates(migration);
+    const select = clear($('migrate-stack'));
+    for (const s of migration.stacks) select.append(h('option', { value: s.name }, `${s.name} (${s.template} ${s.target}${s.instance ? ` ${s.instance}` : ''})`));
+    drawStack();
+    const errors = migration.diagnostics.filter((d) => d.severity === 'error');
+    const count = (status) => migration.templates.filter((t) => t.status === status).length;
+    $('migrate-summary').textContent = `${migration.stacks.length} stack${migration.stacks.length === 1 ? '' : 's'}: ${count('parameterized')} template${count('parameterized') === 1 ? '' : 's'} parameterized, ${count('per-stack')} per stack${count('module') ? `, ${count('module')} Terraform` : ''}`;
+    const problems = $('migrate-errors');
+    clear(problems);
+    for (const d of errors.slice(0, 8)) problems.append(h('li', {}, `${d.file ? `${d.file}: ` : ''}${d.message}`));
+    $('migrate-download').disabled = migration.files.length === 0;
+  };
+
+  $('migrate').addEventListener('click', () => {
+    dialog.showModal();
+    run();
+  });
+  $('migrate-form').addEventListener('change', run);
+  $('migrate-specs').addEventListener('change', async (event) => {
+    for (const file of event.target.files) specs.push({ path: file.name, text: await file.text() });
+    event.target.value = '';
+    drawSpecs();
+    run();
+  });
+  $('migrate-stack').addEventListener('change', drawStack);
+  $('migrate-download').addEventListener('click', () => {
+    if (!result) return;
+    const entries = {};
+    for (const f of result.files) entries[f.path] = strToU8(f.content);
+    download(`${page.workspace.templateName || 'workspace'}-git-sync.zip`, new Blob([zipSync(entries)], { type: 'application/zip' }));
+    page.status(`Downloaded the Git Sync repository: ${result.files.length} files`);
+  });
+  $('close-migrate').addEventListener('click', () => dialog.close());
+}
