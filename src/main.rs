@@ -110,6 +110,10 @@ enum Command {
         /// Mocked names and outputs (see `render`): the deployed environments' outputs.
         #[arg(long)]
         mocks: Option<PathBuf>,
+        /// How services read environment outputs: parameters holding what Proton passed, or
+        /// `Fn::ImportValue` of exports the environment templates gain.
+        #[arg(long, value_enum, default_value = "parameters")]
+        outputs: OutputsArg,
         /// The repository folder to write.
         #[arg(long)]
         out: PathBuf,
@@ -150,6 +154,12 @@ enum TargetArg {
     ServiceInstance,
     Pipeline,
     Component,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum OutputsArg {
+    Parameters,
+    Import,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -320,6 +330,7 @@ fn execute(command: Command) -> Result<ExitCode, Fatal> {
             bundle,
             specs,
             mocks,
+            outputs,
             out,
             format,
         } => {
@@ -346,7 +357,11 @@ fn execute(command: Command) -> Result<ExitCode, Fatal> {
                     .map_err(|e| Fatal(format!("{}: {e}", p.display())))?,
                 None => Mocks::default(),
             };
-            let migration = migrate::migrate(&workspace, &inputs, &mocks);
+            let outputs = match outputs {
+                OutputsArg::Parameters => migrate::OutputsMode::Parameters,
+                OutputsArg::Import => migrate::OutputsMode::Import,
+            };
+            let migration = migrate::migrate(&workspace, &inputs, &mocks, outputs);
             let mut diagnostics = workspace.diagnostics.clone();
             diagnostics.extend(migration.diagnostics.iter().cloned());
             let refused = write_files(&migration.files, &out)?;

@@ -212,10 +212,10 @@ pub fn export_all(root: &str, request: JsValue) -> Result<JsValue, JsValue> {
 }
 
 /// Off Proton (src/migrate): the CloudFormation Git Sync repository for the stacks `specs`
-/// (`[{template?, path, text}]`) describe, with `mocks`: `{templates, stacks, files,
-/// diagnostics}`.
+/// (`[{template?, path, text}]`) describe, with `mocks`, services reading environment outputs
+/// through imports when `import_outputs`: `{templates, stacks, files, diagnostics}`.
 #[wasm_bindgen]
-pub fn migrate(specs: JsValue, mocks: JsValue) -> Result<JsValue, JsValue> {
+pub fn migrate(specs: JsValue, mocks: JsValue, import_outputs: bool) -> Result<JsValue, JsValue> {
     #[derive(serde::Deserialize)]
     struct SpecFile {
         #[serde(default)]
@@ -235,7 +235,12 @@ pub fn migrate(specs: JsValue, mocks: JsValue) -> Result<JsValue, JsValue> {
         })
         .collect();
     let mocks: crate::Mocks = from_js(mocks, "mocks")?;
-    with_workspace(|ws| to_js(&crate::migrate::migrate(ws, &specs, &mocks)))
+    let outputs = if import_outputs {
+        crate::migrate::OutputsMode::Import
+    } else {
+        crate::migrate::OutputsMode::Parameters
+    };
+    with_workspace(|ws| to_js(&crate::migrate::migrate(ws, &specs, &mocks, outputs)))
 }
 
 /// The files as a `.tar.gz` (bytes).

@@ -47,6 +47,20 @@ pub struct Parameter {
     whole: bool,
 }
 
+impl Parameter {
+    /// A parameter the migration adds with a value per stack, not standing for an expression.
+    pub fn computed_value(name: &str, source: &str, values: Vec<String>) -> Parameter {
+        Parameter {
+            name: name.to_string(),
+            declaration: Map::new(),
+            values,
+            source: source.to_string(),
+            computed: true,
+            whole: true,
+        }
+    }
+}
+
 /// Why a template cannot be one template for every stack, and where.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Fallback {

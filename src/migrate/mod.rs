@@ -7,10 +7,14 @@
 
 mod branches;
 mod cfn;
+mod imports;
 mod merge;
+mod parameterize;
 mod prove;
 mod repository;
 mod trace;
+
+pub use parameterize::verify;
 
 use crate::bundle::manifest::Method;
 use crate::bundle::{Bundle, Kind};
@@ -19,14 +23,10 @@ use crate::diagnostic::{has_errors, Diagnostic, Subject};
 use crate::report::files::RenderedFile;
 use crate::report::{run, spec_kind, Request, SpecSource};
 use crate::schema::spec::SpecKind;
-use crate::schema::InputKind;
 use crate::workspace::Workspace;
-use branches::Branch;
-use merge::{merge, InputInfo, Oracle, StackRender};
+use parameterize::{parameterize, Parameterized};
 use serde::Serialize;
 use serde_json::{Map, Value as Json};
-use std::collections::HashMap;
-use trace::{Sites, Traced};
 
 /// CloudFormation allows 200 parameters per template.
 pub const MAX_PARAMETERS: usize = 200;
@@ -110,8 +110,25 @@ struct Planned<'a> {
     report: crate::Report,
 }
 
+/// How a service reads the outputs of its environment.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum OutputsMode {
+    /// A parameter per output holding what Proton passed at render time (no coupling).
+    #[default]
+    Parameters,
+    /// The environment template exports its outputs (`${AWS::StackName}-<Output>`) and the
+    /// service imports them (`Fn::ImportValue`) from the stack named by its
+    /// `EnvironmentStackName` parameter.
+    Import,
+}
+
 /// Migrates `workspace` for the stacks `specs` describe.
-pub fn migrate(workspace: &Workspace, specs: &[SpecInput], mocks: &Mocks) -> Migration {
+pub fn migrate(
+    workspace: &Workspace,
+    specs: &[SpecInput],
+    mocks: &Mocks,
+    outputs: OutputsMode,
+) -> Migration {
     let mut migration = Migration::default();
     let mut planned: Vec<Planned> = Vec::new();
     for spec in specs {
@@ -186,11 +203,38 @@ pub fn migrate(workspace: &Workspace, specs: &[SpecInput], mocks: &Mocks) -> Mig
             None => groups.push((stack.bundle, stack.target, vec![stack])),
         }
     }
-    for (bundle, target, members) in groups {
-        migrate_group(bundle, target, &members, &mut migration);
+    let mut outcomes: Vec<Outcome> = groups
+        .into_iter()
+        .map(|(bundle, target, members)| {
+            let result = match bundle.method() {
+                Some(Method::CloudFormation) => Some(parameterize(bundle, &members)),
+                _ => None,
+            };
+            Outcome {
+                bundle,
+                target,
+                members,
+                result,
+            }
+        })
+        .collect();
+    if outputs == OutputsMode::Import {
+        imports::apply(&mut outcomes, &planned);
+    }
+    for outcome in outcomes {
+        write_group(outcome, &mut migration);
     }
     repository::write(&mut migration);
     migration
+}
+
+/// One template and target with its stacks, and what parameterizing it gave (`None` when it is
+/// not CloudFormation).
+struct Outcome<'a> {
+    bundle: &'a Bundle,
+    target: Target,
+    members: Vec<&'a Planned<'a>>,
+    result: Option<Result<Parameterized, Diagnostic>>,
 }
 
 fn template_subject(bundle: &Bundle) -> Subject {
@@ -394,7 +438,13 @@ fn template_folder(bundle: &Bundle) -> String {
     format!("{name}-v{}", version_of(bundle))
 }
 
-fn migrate_group(bundle: &Bundle, target: Target, members: &[&Planned], migration: &mut Migration) {
+fn write_group(outcome: Outcome, migration: &mut Migration) {
+    let Outcome {
+        bundle,
+        target,
+        members,
+        result,
+    } = outcome;
     let folder = format!("templates/{}", template_folder(bundle));
     let mut summary = TemplateMigration {
         template: bundle.name.clone(),
@@ -416,8 +466,8 @@ fn migrate_group(bundle: &Bundle, target: Target, members: &[&Planned], migratio
         spec: p.spec.source.path.clone(),
         parameters,
     };
-    match bundle.method() {
-        Some(Method::Terraform) => {
+    match (bundle.method(), result) {
+        (Some(Method::Terraform), _) => {
             summary.status = "module".into();
             let module = format!("{folder}/{}", target.name());
             let first = &members[0].report;
@@ -439,12 +489,12 @@ fn migrate_group(bundle: &Bundle, target: Target, members: &[&Planned], migratio
             }
             summary.file = Some(module);
         }
-        Some(Method::CloudFormation) => match parameterize(bundle, members) {
+        (_, Some(result)) => match result {
             Ok(parameterized) => {
                 let file = format!("{folder}/{}.yaml", target.name());
                 migration.files.push(RenderedFile {
                     path: file.clone(),
-                    content: parameterized.text,
+                    content: emit(&parameterized.template, bundle, target, members.len()),
                 });
                 for (i, p) in members.iter().enumerate() {
                     let values = parameterized
@@ -469,15 +519,31 @@ fn migrate_group(bundle: &Bundle, target: Target, members: &[&Planned], migratio
             }
             Err(reason) => {
                 summary.diagnostics.push(reason);
-                per_stack(&folder, target, members, migration, &stack);
+                per_stack(&folder, target, &members, migration, &stack);
             }
         },
-        _ => per_stack(&folder, target, members, migration, &stack),
+        _ => per_stack(&folder, target, &members, migration, &stack),
     }
     for d in &summary.diagnostics {
         migration.diagnostics.push(d.clone());
     }
     migration.templates.push(summary);
+}
+
+/// A parameterized template's text: a header saying where it comes from, then the document.
+fn emit(template: &Json, bundle: &Bundle, target: Target, stacks: usize) -> String {
+    let mut text = format!(
+        "# Generated by proton-playground migrate from {} ({}), for {stacks} stack{}; proven to deploy what\n# Proton rendered for each.\n",
+        bundle.label(),
+        target.name(),
+        if stacks == 1 { "" } else { "s" }
+    );
+    if let Json::Object(map) = template {
+        let mut body = String::new();
+        crate::yaml::write_mapping(&mut body, map, 0);
+        text.push_str(body.trim_start_matches('\n'));
+    }
+    text
 }
 
 /// Makes a stack's record from its plan, template file and parameters.
@@ -521,321 +587,6 @@ fn is_tfvars(path: &str) -> bool {
 
 fn file_name(path: &str) -> &str {
     path.rsplit('/').next().unwrap_or(path)
-}
-
-/// A parameterized template, its parameters, and what the merge wrote as it was.
-struct Parameterized {
-    text: String,
-    parameters: Vec<merge::Parameter>,
-    notes: Vec<Diagnostic>,
-}
-
-/// One template for every stack of `members`, proven; else the located reason (a
-/// `migrate-per-stack` warning).
-fn parameterize(bundle: &Bundle, members: &[&Planned]) -> Result<Parameterized, Diagnostic> {
-    let label = bundle.label();
-    let per_stack = |reason: String, at: Option<(String, usize)>| {
-        let mut d = Diagnostic::warning(
-            "migrate-per-stack",
-            format!(
-                "{label} ({}) stays one rendered template per stack: {reason}",
-                members[0].target.name()
-            ),
-        )
-        .about(template_subject(bundle));
-        if let Some((file, line)) = at {
-            d = bundle.in_workspace(d.in_file(file).at(line as u32, 1), None);
-        }
-        d
-    };
-    let outputs = &members[0].report.outputs;
-    let [output] = outputs.as_slice() else {
-        return Err(per_stack(
-            format!("it renders {} files, not one template", outputs.len()),
-            None,
-        ));
-    };
-    let file = output.path.clone();
-    let renderer = bundle.renderer(&members[0].request.options);
-    let contexts: Vec<minijinja::Value> = members
-        .iter()
-        .map(|p| crate::context::to_template_value(&p.report.context))
-        .collect();
-    let mut sites = Sites::default();
-    let mut traced = Vec::new();
-    for (p, context) in members.iter().zip(&contexts) {
-        let t =
-            Traced::render(&renderer, &bundle.files, &file, context, &mut sites).map_err(|d| {
-                per_stack(
-                    format!("it does not render with output spans: {}", d.message),
-                    None,
-                )
-            })?;
-        let rendered = p
-            .report
-            .outputs
-            .first()
-            .map(|o| o.content.as_str())
-            .unwrap_or_default();
-        if t.text != rendered {
-            return Err(per_stack(
-                "its traced render differs from its render".into(),
-                None,
-            ));
-        }
-        traced.push(t);
-    }
-    let mut renders = Vec::new();
-    let mut plain = Vec::new();
-    for (p, t) in members.iter().zip(&traced) {
-        let node = crate::yaml::parse(&t.text)
-            .map_err(|e| {
-                per_stack(
-                    format!("its render for {} is not YAML: {}", p.name, e.message),
-                    None,
-                )
-            })?
-            .root;
-        let marked = crate::yaml::parse(&t.marked).map(|d| cfn::to_json(&d.root));
-        let truth = cfn::to_json(&node);
-        let difference = match &marked {
-            Ok(marked) => merge::marked_difference(marked, &truth),
-            Err(_) => Some(String::new()),
-        };
-        match (marked, difference) {
-            (Ok(marked), None) => {
-                plain.push(truth);
-                renders.push(StackRender {
-                    marked,
-                    node,
-                    traced: t,
-                });
-            }
-            (_, Some(path)) => {
-                return Err(per_stack(
-                    format!(
-                        "a `{{{{ … }}}}` prints YAML syntax (a colon, a quote, a flow list…){}, so its value cannot stand alone as a parameter",
-                        if path.is_empty() { String::new() } else { format!(" at `{path}`") }
-                    ),
-                    None,
-                ));
-            }
-            (Err(_), None) => unreachable!("a marked document that does not parse differs"),
-        }
-    }
-    let mut branches: HashMap<String, Vec<Branch>> = HashMap::new();
-    for (name, source) in bundle.files.iter() {
-        if sites.0.iter().any(|s| &s.template == name) || *name == file {
-            branches.insert(name.clone(), branches::branches(source, name));
-        }
-    }
-    let schema = bundle.schema.clone();
-    let input = move |expression: &str| -> Option<InputInfo> {
-        let (kind, rest) = if let Some(rest) = expression.strip_prefix("environment.inputs.") {
-            (InputKind::Environment, rest)
-        } else if let Some(rest) = expression.strip_prefix("service_instance.inputs.") {
-            (InputKind::Service, rest)
-        } else if let Some(rest) = expression.strip_prefix("pipeline.inputs.") {
-            (InputKind::Pipeline, rest)
-        } else {
-            return None;
-        };
-        if !rest.chars().all(|c| c.is_alphanumeric() || c == '_') {
-            return None;
-        }
-        let property = schema.as_ref()?.input_type(kind)?.property(rest)?;
-        Some(InputInfo {
-            schema: property.schema.clone(),
-            description: property.description.clone().or(property.title.clone()),
-            default: property.default.clone(),
-        })
-    };
-    let evaluate = |stack: usize, expression: &str| -> Option<String> {
-        let value = renderer.evaluate(expression, &contexts[stack]).ok()?;
-        (!value.is_undefined()).then(|| crate::render::pyrepr::py_str(&value))
-    };
-    let oracle = Oracle {
-        sites: &sites.0,
-        sources: &bundle.files,
-        branches: &branches,
-        input: &input,
-        evaluate: &evaluate,
-    };
-    let merged = merge(&renders, &oracle).map_err(|f| per_stack(f.reason, f.at))?;
-    if merged.parameters.len() > MAX_PARAMETERS {
-        return Err(per_stack(
-            format!(
-                "it would need {} parameters; CloudFormation allows {MAX_PARAMETERS}",
-                merged.parameters.len()
-            ),
-            None,
-        ));
-    }
-    let template = assemble(
-        merged.template,
-        &merged.parameters,
-        merged.conditions,
-        merged.for_each,
-    );
-    for (i, (p, truth)) in members.iter().zip(&plain).enumerate() {
-        let values: Map<String, Json> = merged
-            .parameters
-            .iter()
-            .map(|param| (param.name.clone(), Json::String(param.values[i].clone())))
-            .collect();
-        if let Some(path) = prove::first_difference(&template, truth, &values) {
-            return Err(per_stack(
-                format!("the parameterized template would not deploy what Proton rendered for stack {} (at {path})", p.name),
-                None,
-            ));
-        }
-    }
-    // What is written as rendered although an expression printed it: the same in every given
-    // stack (the proof says so), but another stack's inputs could change it.
-    let literal = |template: &str, line: usize, what: String| {
-        bundle.in_workspace(
-            Diagnostic::info("migrate-literal", what)
-                .in_file(template)
-                .at(line as u32, 1)
-                .with_hint("the same in every given stack; a stack whose inputs change it needs its own template (migrate it with its spec)")
-                .about(template_subject(bundle)),
-            None,
-        )
-    };
-    let mut notes: Vec<Diagnostic> = merged
-        .baked
-        .iter()
-        .map(|(template, line, key)| {
-            literal(
-                template,
-                *line,
-                format!("the key `{key}` is printed by an expression: written as it is"),
-            )
-        })
-        .collect();
-    for site in sites.0.iter().filter(|s| s.structural) {
-        notes.push(literal(
-            &site.template,
-            site.line,
-            format!(
-                "`{{{{ {} }}}}` prints YAML structure: written as rendered",
-                site.expression
-            ),
-        ));
-    }
-    let mut text = format!(
-        "# Generated by proton-playground migrate from {} ({}), for {} stack{}; proven to deploy what\n# Proton rendered for each.\n",
-        label,
-        members[0].target.name(),
-        members.len(),
-        if members.len() == 1 { "" } else { "s" }
-    );
-    if let Json::Object(map) = &template {
-        let mut body = String::new();
-        crate::yaml::write_mapping(&mut body, map, 0);
-        text.push_str(body.trim_start_matches('\n'));
-    }
-    Ok(Parameterized {
-        text,
-        parameters: merged.parameters,
-        notes,
-    })
-}
-
-/// The proof on its own, for a test or a reviewer: the parameterized template (YAML) resolved
-/// with one stack's `parameters` deploys what `rendered` (Proton's render, YAML) does; else the
-/// place where they differ.
-pub fn verify(
-    parameterized: &str,
-    parameters: &Map<String, Json>,
-    rendered: &str,
-) -> Result<(), String> {
-    let parse = |text: &str| {
-        crate::yaml::parse(text)
-            .map(|d| cfn::to_json(&d.root))
-            .map_err(|e| format!("line {}: {}", e.pos.line, e.message))
-    };
-    let (ours, theirs) = (parse(parameterized)?, parse(rendered)?);
-    match prove::first_difference(&ours, &theirs, parameters) {
-        None => Ok(()),
-        Some(path) => Err(format!("they differ at {path}")),
-    }
-}
-
-/// The merged document with its new parameters and conditions declared before `Resources`.
-fn assemble(
-    template: Json,
-    parameters: &[merge::Parameter],
-    conditions: Map<String, Json>,
-    for_each: bool,
-) -> Json {
-    let Json::Object(mut sections) = template else {
-        return template;
-    };
-    if for_each {
-        let transform = Json::String(prove::LANGUAGE_EXTENSIONS.into());
-        let value = match sections.remove("Transform") {
-            None => transform,
-            Some(Json::Array(mut list)) => {
-                list.push(transform);
-                Json::Array(list)
-            }
-            Some(existing) => Json::Array(vec![existing, transform]),
-        };
-        let mut with = Map::new();
-        for (key, v) in std::mem::take(&mut sections) {
-            let first = key == "AWSTemplateFormatVersion";
-            with.insert(key, v);
-            if first {
-                with.insert("Transform".into(), value.clone());
-            }
-        }
-        if !with.contains_key("Transform") {
-            with.insert("Transform".into(), value);
-        }
-        sections = with;
-    }
-    let mut declared = sections
-        .get("Parameters")
-        .and_then(Json::as_object)
-        .cloned()
-        .unwrap_or_default();
-    for p in parameters {
-        declared.insert(p.name.clone(), Json::Object(p.declaration.clone()));
-    }
-    let mut all_conditions = sections
-        .get("Conditions")
-        .and_then(Json::as_object)
-        .cloned()
-        .unwrap_or_default();
-    all_conditions.extend(conditions);
-    let mut out = Map::new();
-    let mut placed = false;
-    let place = |out: &mut Map<String, Json>| {
-        if !declared.is_empty() {
-            out.insert("Parameters".into(), Json::Object(declared.clone()));
-        }
-        if !all_conditions.is_empty() {
-            out.insert("Conditions".into(), Json::Object(all_conditions.clone()));
-        }
-    };
-    for (key, value) in sections {
-        match key.as_str() {
-            "Parameters" | "Conditions" => {}
-            "Resources" | "Outputs" if !placed => {
-                place(&mut out);
-                placed = true;
-                out.insert(key, value);
-            }
-            _ => {
-                out.insert(key, value);
-            }
-        }
-    }
-    if !placed {
-        place(&mut out);
-    }
-    Json::Object(out)
 }
 
 #[cfg(test)]

@@ -12,11 +12,13 @@ use std::collections::HashMap;
 pub const LANGUAGE_EXTENSIONS: &str = "AWS::LanguageExtensions";
 
 /// Where two resolved documents first differ, as a path (`Resources.Bucket.Properties.Name`).
-/// The template's `Description` deploys nothing and is left out.
+/// The template's `Description` deploys nothing and is left out. `imports` are the values of
+/// the exports `Fn::ImportValue` names.
 pub fn first_difference(
     parameterized: &Json,
     rendered: &Json,
     parameters: &Map<String, Json>,
+    imports: &Map<String, Json>,
 ) -> Option<String> {
     let deployed = |document: Json| match document {
         Json::Object(mut sections) => {
@@ -33,8 +35,8 @@ pub fn first_difference(
         }
         other => other,
     };
-    let ours = canonical(&deployed(resolve(parameterized, parameters)));
-    let theirs = canonical(&deployed(resolve(rendered, &Map::new())));
+    let ours = canonical(&deployed(resolve(parameterized, parameters, imports)));
+    let theirs = canonical(&deployed(resolve(rendered, &Map::new(), imports)));
     difference(&ours, &theirs, &mut Vec::new())
 }
 
@@ -84,7 +86,11 @@ fn difference(a: &Json, b: &Json, path: &mut Vec<String>) -> Option<String> {
 
 /// The document resolved with `parameters` (template parameters not given take their
 /// `Default`); `Parameters` and `Conditions` are consumed.
-pub fn resolve(document: &Json, parameters: &Map<String, Json>) -> Json {
+pub fn resolve(
+    document: &Json,
+    parameters: &Map<String, Json>,
+    imports: &Map<String, Json>,
+) -> Json {
     let Json::Object(sections) = document else {
         return document.clone();
     };
@@ -110,7 +116,11 @@ pub fn resolve(document: &Json, parameters: &Map<String, Json>) -> Json {
         .and_then(Json::as_object)
         .cloned()
         .unwrap_or_default();
-    let resolver = Resolver { values, conditions };
+    let resolver = Resolver {
+        values,
+        conditions,
+        imports,
+    };
     let mut out = Map::new();
     for (name, section) in sections {
         match name.as_str() {
@@ -233,15 +243,16 @@ fn replace_identifier(value: &Json, identifier: &str, item: &str) -> Json {
     }
 }
 
-struct Resolver {
+struct Resolver<'a> {
     values: HashMap<String, String>,
     conditions: Map<String, Json>,
+    imports: &'a Map<String, Json>,
 }
 
 /// Conditions that refer to each other deeper than this are left unresolved (a loop).
 const MAX_CONDITION_DEPTH: usize = 32;
 
-impl Resolver {
+impl Resolver<'_> {
     fn condition(&self, name: &str, depth: usize) -> Option<bool> {
         if depth > MAX_CONDITION_DEPTH {
             return None;
@@ -303,6 +314,11 @@ impl Resolver {
                     return Some(None);
                 }
                 self.values.get(name).map(|v| Some(Json::String(v.clone())))
+            }
+            "Fn::ImportValue" => {
+                let name = self.value(args)?;
+                let value = self.imports.get(name.as_str()?)?;
+                Some(Some(value.clone()))
             }
             "Fn::If" => {
                 let items = args.as_array()?;
@@ -467,7 +483,7 @@ mod tests {
             }
         });
         let params = json!({"Env": "dev", "Nat": "false"});
-        let resolved = resolve(&template, params.as_object().unwrap());
+        let resolved = resolve(&template, params.as_object().unwrap(), &Map::new());
         assert_eq!(
             resolved,
             json!({"Resources": {"Vpc": {"Type": "AWS::EC2::VPC", "Properties": {
@@ -485,10 +501,13 @@ mod tests {
         let a = json!({"Resources": {"B": {"Properties": {"N": {"Ref": "P"}}}}});
         let b = json!({"Resources": {"B": {"Properties": {"N": "x"}}}});
         let given = json!({"P": "x"});
-        assert_eq!(first_difference(&a, &b, given.as_object().unwrap()), None);
+        assert_eq!(
+            first_difference(&a, &b, given.as_object().unwrap(), &Map::new()),
+            None
+        );
         let other = json!({"P": "y"});
         assert_eq!(
-            first_difference(&a, &b, other.as_object().unwrap()).as_deref(),
+            first_difference(&a, &b, other.as_object().unwrap(), &Map::new()).as_deref(),
             Some("Resources.B.Properties.N")
         );
     }

@@ -102,6 +102,7 @@ fn the_examples_parameterize_and_prove() {
         &workspace,
         &specs,
         &mocks("examples/mocks/payment-api.yaml"),
+        OutputsMode::Parameters,
     );
     assert!(!migration.has_errors(), "{:#?}", migration.diagnostics);
     let statuses: Vec<(&str, &str)> = migration
@@ -172,7 +173,12 @@ Resources:
     Properties:
       DelaySeconds: {{ 5 if environment.inputs.tier == 'large' else 0 }}
 "#;
-    let migration = migrate(&environment(template), &stacks(), &Mocks::default());
+    let migration = migrate(
+        &environment(template),
+        &stacks(),
+        &Mocks::default(),
+        OutputsMode::Parameters,
+    );
     assert!(!migration.has_errors(), "{:#?}", migration.diagnostics);
     let t = &migration.templates[0];
     assert_eq!(t.status, "parameterized", "{:#?}", t.diagnostics);
@@ -226,7 +232,12 @@ Resources:
 #[test]
 fn what_cloudformation_cannot_express_stays_per_stack_with_the_reason() {
     let template = "Resources:\n  {{ environment.inputs.name | replace('-', '') }}:\n    Type: AWS::S3::Bucket\n";
-    let migration = migrate(&environment(template), &stacks(), &Mocks::default());
+    let migration = migrate(
+        &environment(template),
+        &stacks(),
+        &Mocks::default(),
+        OutputsMode::Parameters,
+    );
     assert!(!migration.has_errors(), "{:#?}", migration.diagnostics);
     let t = &migration.templates[0];
     assert_eq!(t.status, "per-stack");
@@ -255,6 +266,7 @@ fn a_spec_that_does_not_render_is_an_error() {
             "proton: EnvironmentSpec\nspec:\n  name: NOT VALID\n",
         )],
         &Mocks::default(),
+        OutputsMode::Parameters,
     );
     assert!(migration.has_errors());
     assert!(migration
@@ -279,4 +291,43 @@ fn the_proof_is_checked_independently() {
     assert!(verify(parameterized, &given("prod"), rendered)
         .unwrap_err()
         .contains("Resources.B.Properties.BucketName"));
+}
+
+#[test]
+fn services_can_import_their_environments_outputs() {
+    let workspace =
+        Workspace::load_path(&Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/templates"))
+            .unwrap();
+    let mut dev = example("examples/specs/dev-environment.yaml");
+    dev.source.path = "dev.yaml".into();
+    let mut prod = example("examples/specs/prod-environment.yaml");
+    prod.source.path = "prod.yaml".into();
+    let specs = [dev, prod, example("examples/specs/payment-api.yaml")];
+    let migration = migrate(
+        &workspace,
+        &specs,
+        &mocks("examples/mocks/payment-api.yaml"),
+        OutputsMode::Import,
+    );
+    assert!(!migration.has_errors(), "{:#?}", migration.diagnostics);
+    let service = file(
+        &migration,
+        "templates/ecs-fargate-service-v1/service-instance.yaml",
+    );
+    let doc = cfn::to_json(&crate::yaml::parse(service).unwrap().root);
+    assert_eq!(
+        doc["Resources"]["ServiceSecurityGroup"]["Properties"]["VpcId"],
+        serde_json::json!({"Fn::ImportValue": {"Fn::Sub": "${EnvironmentStackName}-VpcId"}})
+    );
+    assert!(doc["Parameters"].get("VpcId").is_none());
+    assert_eq!(
+        parameters(&migration, "payment-api-prod")["EnvironmentStackName"],
+        "prod"
+    );
+    let env = file(&migration, "templates/ecs-shared-env-v1/environment.yaml");
+    let env = cfn::to_json(&crate::yaml::parse(env).unwrap().root);
+    assert_eq!(
+        env["Outputs"]["VpcId"]["Export"]["Name"],
+        serde_json::json!({"Fn::Sub": "${AWS::StackName}-VpcId"})
+    );
 }

@@ -72,6 +72,7 @@ export function setUpMigration(page) {
         state: answerState(workspace),
         specs,
         useForm: $('migrate-form').checked,
+        importOutputs: $('migrate-import').checked,
       });
     } catch (e) {
       migration = { templates: [], stacks: [], files: [], diagnostics: [{ severity: 'error', code: 'migrate-spec', message: String(e.message || e) }] };
@@ -96,6 +97,7 @@ export function setUpMigration(page) {
     run();
   });
   $('migrate-form').addEventListener('change', run);
+  $('migrate-import').addEventListener('change', run);
   $('migrate-specs').addEventListener('change', async (event) => {
     for (const file of event.target.files) specs.push({ path: file.name, text: await file.text() });
     event.target.value = '';

@@ -96,7 +96,7 @@ const handlers = {
     if (payload.useForm && request && request.spec) {
       specs.unshift({ template: bundle.root || bundle.name, path: `${bundle.name}.yaml`, text: request.spec.text });
     }
-    return migrate(specs, request ? request.mocks : {});
+    return migrate(specs, request ? request.mocks : {}, !!payload.importOutputs);
   },
   /**
    * The editor's question (`complete`, `hover`, `definition`) about file `path` at `offset` of
