@@ -171,6 +171,12 @@ const FIXED: &[&str] = &[
     "{{ [1, 2] + [3] }}|{{ 'ab' * 3 }}|{{ 3 * 'ab' }}",
     "{{ 5 > 3 }}|{{ 'a' < 'b' }}|{{ 1 == 1.0 }}|{{ 1 is odd }}|{{ 4 is divisibleby 2 }}",
     "{{ (1, 2) == (1, 2) }}|{{ [1, 2] | map('string') | list }}|{{ ['a', 'b'] | select('equalto', 'a') | list }}",
+    // Jinja2's signatures with keywords, and values Python checks only when it uses them.
+    "{{ {'a': [1]} | tojson(indent='ab') }}|{{ 'x' | tojson([1, 2]) }}|{{ 'ab' | center(width=6) }}|{{ ' x ' | trim(chars=' ') }}",
+    "{{ 'plain text' | urlize(trim_url_limit=5, nofollow=true, target='_blank') }}|{{ '<b>' | tojson | urlize }}",
+    "{% if [] | selectattr %}y{% endif %}|{% if 'ab' | batch('x') %}y{% endif %}|{{ [] | rejectattr | list }}",
+    "{{ 'abc'.translate({97: 'A', 98: none}) }}|{{ 'ab'.isascii() }}|{{ 10 is divisibleby(true) }}|{{ 1e16 is divisibleby(3.5) }}",
+    "{{ 'abcdefghij' | truncate(3.5) }}|{{ '' | wordwrap('x') }}|{{ ['ab', 'cd'] | groupby(-1) | list }}|{{ '%%' | format }}",
 ];
 
 /// What we refuse and why: constructs Jinja2 renders that the engine cannot reproduce, each an

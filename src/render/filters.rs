@@ -80,19 +80,27 @@ pub fn register(env: &mut Environment<'_>) {
     env.add_filter("default", default);
     env.add_filter("d", default);
     env.add_filter("filesizeformat", filesizeformat);
-    env.add_filter("trim", |s: &State, v: &Value, chars: Option<Value>| {
-        let text = text_of(s, v)?;
-        let chars = match chars {
-            Some(c) if c.kind() == ValueKind::String => Some(py_str(&c)),
-            Some(c) if c.is_none() => None,
-            Some(_) => return Err(arg_error("strip arg must be None or str")),
-            None => None,
-        };
-        Ok(match chars {
-            Some(set) => text.trim_matches(|c| set.contains(c)).to_string(),
-            None => text.trim().to_string(),
-        })
-    });
+    env.add_filter(
+        "trim",
+        |s: &State, v: &Value, args: Rest<Value>, kwargs: Kwargs| {
+            if args.len() > 1 {
+                return Err(arg_error("trim takes at most one argument (chars)"));
+            }
+            let chars = argument(&args, &kwargs, 0, "chars")?;
+            kwargs.assert_all_used()?;
+            let text = text_of(s, v)?;
+            let chars = match chars {
+                Some(c) if c.kind() == ValueKind::String => Some(py_str(&c)),
+                Some(c) if c.is_none() => None,
+                Some(_) => return Err(arg_error("strip arg must be None or str")),
+                None => None,
+            };
+            Ok(match chars {
+                Some(set) => text.trim_matches(|c| set.contains(c)).to_string(),
+                None => text.trim().to_string(),
+            })
+        },
+    );
 }
 
 /// Jinja2's `title`: upper-case the first character after `-`, whitespace or an opening bracket.
@@ -184,7 +192,19 @@ fn truncate(
             "'>=' not supported between instances of 'NoneType' and 'int'",
         ));
     }
-    let length = usize_arg(length.as_ref(), "length", 255)?;
+    // Python compares a float length; only cutting needs an integer.
+    let length = match length {
+        None => 255.0,
+        Some(l) if l.is_number() || l.kind() == ValueKind::Bool => {
+            f64::try_from(l.clone()).unwrap_or(if l.is_true() { 1.0 } else { 0.0 })
+        }
+        Some(l) => {
+            return Err(arg_error(format!(
+                "'>=' not supported between instances of '{}' and 'int'",
+                super::python_types::python_type(&l)
+            )))
+        }
+    };
     let killwords = truthy(get(1, "killwords")?.as_ref());
     let end = get(2, "end")?;
     if end.as_ref().is_some_and(|e| e.kind() != ValueKind::String) {
@@ -197,26 +217,34 @@ fn truncate(
     let leeway = usize_arg(get(3, "leeway")?.as_ref(), "leeway", 5)?;
     kwargs.assert_all_used()?;
     let end_len = end.chars().count() as i64;
+    let shown = |n: f64| py_str(&Value::from(n)).trim_end_matches(".0").to_string();
     // Jinja2 measures any sized value; a short list or dict comes back unchanged.
     if matches!(value.kind(), ValueKind::Seq | ValueKind::Map)
-        && length >= end_len
-        && value.len().unwrap_or(0) as i64 <= length + leeway.max(0)
+        && length >= end_len as f64
+        && value.len().unwrap_or(0) as f64 <= length + leeway.max(0) as f64
     {
         return Ok(value.clone());
     }
     let s = string_arg(state, value, "truncate")?;
-    if length < end_len {
+    if length < end_len as f64 {
         return Err(arg_error(format!(
-            "expected length >= {end_len}, got {length}"
+            "expected length >= {end_len}, got {}",
+            shown(length)
         )));
     }
     if leeway < 0 {
         return Err(arg_error(format!("expected leeway >= 0, got {leeway}")));
     }
     let chars: Vec<char> = s.chars().collect();
-    if chars.len() as i64 <= length + leeway {
+    if chars.len() as f64 <= length + leeway as f64 {
         return Ok(Value::from(s));
     }
+    if length.fract() != 0.0 {
+        return Err(arg_error(
+            "slice indices must be integers or None or have an __index__ method",
+        ));
+    }
+    let length = length as i64;
     let head: String = chars[..(length - end_len) as usize].iter().collect();
     if killwords {
         return Ok(Value::from(head + &end));
@@ -238,8 +266,6 @@ fn wordwrap(
 ) -> Result<String, Error> {
     let get = |i: usize, name: &str| argument(&args, &kwargs, i, name);
     let width = get(0, "width")?;
-    not_none(&width, "width")?;
-    let width = usize_arg(width.as_ref(), "width", 79)?;
     let break_long = get(1, "break_long_words")?.is_none_or(|v| v.is_true());
     let wrapstring = get(2, "wrapstring")?.filter(|v| !v.is_none());
     if wrapstring
@@ -256,10 +282,20 @@ fn wordwrap(
         .unwrap_or_else(|| "\n".into());
     let hyphens = get(3, "break_on_hyphens")?.is_none_or(|v| v.is_true());
     kwargs.assert_all_used()?;
+    // Jinja2 calls `s.splitlines()`: an undefined value fails even when lenient.
+    if value.is_undefined() {
+        return Err(undefined_error(value));
+    }
+    let s = string_arg(state, value, "wordwrap")?;
+    // Python wraps each line: text without lines never reads the width.
+    if super::methods::python_splitlines(&s).is_empty() {
+        return Ok(String::new());
+    }
+    not_none(&width, "width")?;
+    let width = usize_arg(width.as_ref(), "width", 79)?;
     if width <= 0 {
         return Err(arg_error(format!("invalid width {width} (must be > 0)")));
     }
-    let s = string_arg(state, value, "wordwrap")?;
     let paragraphs: Vec<Vec<String>> = super::methods::python_splitlines(&s)
         .iter()
         .map(|line| textwrap(line, width as usize, break_long, hyphens))
@@ -401,12 +437,18 @@ fn textwrap(text: &str, width: usize, break_long: bool, hyphens: bool) -> Vec<St
 }
 
 /// `center(s, width=80)` as Python `str.center`.
-fn center(state: &State, value: &Value, args: Rest<Value>) -> Result<String, Error> {
+fn center(
+    state: &State,
+    value: &Value,
+    args: Rest<Value>,
+    kwargs: Kwargs,
+) -> Result<String, Error> {
     let s = text_of(state, value)?;
     if args.len() > 1 {
         return Err(arg_error("center takes at most one argument"));
     }
-    let width = args.first().cloned();
+    let width = argument(&args, &kwargs, 0, "width")?;
+    kwargs.assert_all_used()?;
     not_none(&width, "width")?;
     let width = match width {
         Some(w) if w.is_integer() || w.kind() == ValueKind::Bool => w.as_i64().unwrap_or(0),
@@ -496,6 +538,10 @@ pub fn parse_python_float(s: &str) -> Option<f64> {
 /// `int(value, default=0, base=10)`.
 fn int(state: &State, value: &Value, args: Rest<Value>, kwargs: Kwargs) -> Result<Value, Error> {
     defined(state, value)?;
+    // Jinja2's Undefined refuses `__int__` even when lenient.
+    if value.is_undefined() {
+        return Err(undefined_error(value));
+    }
     // Positional `none` stays a value (an `Option<Value>` parameter would read it as absent).
     let default = argument(&args, &kwargs, 0, "default")?.unwrap_or(Value::from(0));
     let base = argument(&args, &kwargs, 1, "base")?;
@@ -659,6 +705,10 @@ fn round(
 /// `float(value, default=0.0)`.
 fn float(state: &State, value: &Value, args: Rest<Value>, kwargs: Kwargs) -> Result<Value, Error> {
     defined(state, value)?;
+    // Jinja2's Undefined refuses `__float__` even when lenient.
+    if value.is_undefined() {
+        return Err(undefined_error(value));
+    }
     // `default=none` is a default too: read it as a value, not as an option.
     let default = argument(&args, &kwargs, 0, "default")?.unwrap_or(Value::from(0.0));
     kwargs.assert_all_used()?;
@@ -689,23 +739,31 @@ fn tojson(value: &Value, indent: Option<Value>, kwargs: Kwargs) -> Result<Value,
             "Object of type generator is not JSON serializable",
         ));
     }
-    if indent
-        .as_ref()
-        .is_some_and(|i| !(i.is_integer() || i.is_none() || i.kind() == ValueKind::Bool))
-    {
-        return Err(arg_error(
-            "tojson with an indent that is not a number: the playground does not reproduce it",
-        ));
-    }
+    // Python's json.dumps: an int (a bool counts as one) is that many spaces, negative being 0;
+    // a string is the indent itself. A string value is encoded before the indent is read.
+    let unit = match indent.as_ref() {
+        None => None,
+        Some(_) if value.kind() == ValueKind::String => None,
+        Some(i) if i.is_none() => None,
+        Some(i) if i.kind() == ValueKind::Bool => Some(" ".repeat(i.is_true() as usize)),
+        Some(i) if i.is_integer() => {
+            let n = i.as_i64().unwrap_or(0).max(0) as usize;
+            super::check_padding(n, "tojson")?;
+            Some(" ".repeat(n))
+        }
+        Some(i) => match i.as_str() {
+            Some(text) => Some(text.to_string()),
+            None => {
+                return Err(arg_error(format!(
+                    "can't multiply sequence by non-int of type '{}'",
+                    super::python_types::python_type(i)
+                )))
+            }
+        },
+    };
     let style = JsonStyle {
         sort_keys: true,
-        // A negative indent is Python's 0 (new lines, no indentation); a bool is 0 or 1.
-        indent: indent
-            .and_then(|i| match i.kind() {
-                ValueKind::Bool => Some(i.is_true() as i64),
-                _ => i.as_i64(),
-            })
-            .map(|i| i.max(0) as usize),
+        indent: unit.as_deref(),
         html_safe: true,
     };
     Ok(Value::from_safe_string(dumps(value, style)?))
@@ -789,6 +847,10 @@ fn indent(
     args: Rest<Value>,
     kwargs: Kwargs,
 ) -> Result<String, Error> {
+    // Jinja2 appends a newline to the value: an undefined one fails even when lenient.
+    if value.is_undefined() {
+        return Err(undefined_error(value));
+    }
     let get = |i: usize, name: &str| argument(&args, &kwargs, i, name);
     let width = get(0, "width")?;
     let first = truthy(get(1, "first")?.as_ref());

@@ -67,6 +67,10 @@ fn striptags(state: &State, value: &Value) -> Result<String, Error> {
         )
     });
     defined(state, value)?;
+    // Python's str() of a generator or iterator is one tag, `<generator object NAME at 0x…>`.
+    if super::views::is_generator(value) {
+        return Ok(String::new());
+    }
     let text = py_str(value);
     let text = comments.replace_all(&text, "");
     let text = tags.replace_all(&text, "");
@@ -118,8 +122,62 @@ fn striptags(state: &State, value: &Value) -> Result<String, Error> {
 fn urlize(
     state: &State,
     value: &Value,
-    _args: minijinja::value::Rest<Value>,
+    args: minijinja::value::Rest<Value>,
+    kwargs: minijinja::value::Kwargs,
 ) -> Result<String, Error> {
+    // urlize(value, trim_url_limit=None, nofollow=False, target=None, rel=None,
+    // extra_schemes=None): the arguments only shape links, but Jinja2 checks two of them first.
+    const NAMES: [&str; 5] = [
+        "trim_url_limit",
+        "nofollow",
+        "target",
+        "rel",
+        "extra_schemes",
+    ];
+    if args.len() > NAMES.len() {
+        return Err(Error::new(
+            ErrorKind::InvalidOperation,
+            format!(
+                "urlize takes at most {} arguments after the value",
+                NAMES.len()
+            ),
+        ));
+    }
+    let mut given: Vec<Option<Value>> = NAMES.iter().map(|_| None).collect();
+    for (i, name) in NAMES.iter().enumerate() {
+        given[i] = match args.get(i) {
+            Some(v) => Some(v.clone()),
+            None if kwargs.has(name) => Some(kwargs.get::<Value>(name)?),
+            None => None,
+        };
+    }
+    kwargs.assert_all_used()?;
+    if let Some(rel) = given[3]
+        .as_ref()
+        .filter(|r| r.is_true() && r.as_str().is_none())
+    {
+        return Err(Error::new(
+            ErrorKind::InvalidOperation,
+            format!(
+                "'{}' object has no attribute 'split'",
+                super::python_types::python_type(rel)
+            ),
+        ));
+    }
+    if let Some(schemes) = given[4].as_ref().filter(|s| !s.is_none()) {
+        let scheme = regex::Regex::new(r"^[\w.+-]{2,}:(/){0,2}$").expect("a valid pattern");
+        for item in schemes.try_iter()? {
+            if item.as_str().is_none_or(|s| !scheme.is_match(s)) {
+                return Err(Error::new(
+                    ErrorKind::InvalidOperation,
+                    format!(
+                        "{} is not a valid URI scheme prefix.",
+                        super::pyrepr::py_repr(&item)
+                    ),
+                ));
+            }
+        }
+    }
     defined(state, value)?;
     let text = py_str(value);
     let looks_like_link = |word: &str| {
@@ -138,6 +196,10 @@ fn urlize(
             "urlize of text with a link: Jinja2's link rules are not reproduced by the playground",
         ));
     }
+    // markupsafe's escape leaves safe text (`tojson`'s) as it is.
+    if value.is_safe() {
+        return Ok(text);
+    }
     Ok(escape_text(&text))
 }
 
@@ -152,7 +214,7 @@ fn escape(state: &State, value: &Value) -> Result<Value, Error> {
 
 /// `xmlattr(autospace=True)`: ` key="value"` for each entry whose value is not None or
 /// undefined; a key with whitespace, `/`, `>` or `=` is refused.
-fn xmlattr(state: &State, value: &Value, autospace: Option<bool>) -> Result<Value, Error> {
+fn xmlattr(state: &State, value: &Value, autospace: Option<Value>) -> Result<Value, Error> {
     defined(state, value)?;
     if value.kind() != ValueKind::Map {
         return Err(Error::new(
@@ -190,7 +252,8 @@ fn xmlattr(state: &State, value: &Value, autospace: Option<bool>) -> Result<Valu
         items.push(format!("{}=\"{shown}\"", escape_text(&key)));
     }
     let joined = items.join(" ");
-    let spaced = if autospace.unwrap_or(true) && !joined.is_empty() {
+    // Python reads `autospace` for its truth.
+    let spaced = if autospace.is_none_or(|a| a.is_true()) && !joined.is_empty() {
         format!(" {joined}")
     } else {
         joined

@@ -33,6 +33,83 @@ pub fn call(
     }
 }
 
+/// True when `name` is a method Python's str, list or dict has (what `attr()` would find).
+pub fn is_python_method(value: &Value, name: &str) -> bool {
+    const STR: &[&str] = &[
+        "capitalize",
+        "casefold",
+        "center",
+        "count",
+        "encode",
+        "endswith",
+        "expandtabs",
+        "find",
+        "format",
+        "format_map",
+        "index",
+        "isalnum",
+        "isalpha",
+        "isascii",
+        "isdecimal",
+        "isdigit",
+        "isidentifier",
+        "islower",
+        "isnumeric",
+        "isprintable",
+        "isspace",
+        "istitle",
+        "isupper",
+        "join",
+        "ljust",
+        "lower",
+        "lstrip",
+        "maketrans",
+        "partition",
+        "removeprefix",
+        "removesuffix",
+        "replace",
+        "rfind",
+        "rindex",
+        "rjust",
+        "rpartition",
+        "rsplit",
+        "rstrip",
+        "split",
+        "splitlines",
+        "startswith",
+        "strip",
+        "swapcase",
+        "title",
+        "translate",
+        "upper",
+        "zfill",
+    ];
+    const LIST: &[&str] = &[
+        "append", "clear", "copy", "count", "extend", "index", "insert", "pop", "remove",
+        "reverse", "sort",
+    ];
+    const DICT: &[&str] = &[
+        "clear",
+        "copy",
+        "fromkeys",
+        "get",
+        "items",
+        "keys",
+        "pop",
+        "popitem",
+        "setdefault",
+        "update",
+        "values",
+    ];
+    name.starts_with("__")
+        || match value.kind() {
+            ValueKind::String => STR.contains(&name),
+            ValueKind::Seq => LIST.contains(&name),
+            ValueKind::Map => DICT.contains(&name),
+            _ => false,
+        }
+}
+
 /// How many positional arguments a Python method takes, and of which types: Python refuses
 /// the others (`'a'.title(2)`, `'a'.count(None)`), where the engine would ignore them.
 fn check_arguments(value: &Value, method: &str, args: &[Value]) -> Result<(), Error> {
@@ -53,7 +130,11 @@ fn check_arguments(value: &Value, method: &str, args: &[Value]) -> Result<(), Er
         }
         (Str, "replace") => (2, 3),
         (Str, "center" | "ljust" | "rjust") => (1, 2),
-        (Str, "join" | "zfill" | "partition" | "rpartition" | "removeprefix" | "removesuffix")
+        (
+            Str,
+            "join" | "zfill" | "partition" | "rpartition" | "removeprefix" | "removesuffix"
+            | "translate",
+        )
         | (Seq, "count") => (1, 1),
         (Map, "get")
             if args
@@ -359,6 +440,7 @@ fn string_method(
             list_of(python_splitlines_keeping_ends(s))
         }
         "splitlines" => list_of(python_splitlines(s)),
+        "translate" => translate(s, &args[0])?,
         "zfill" => {
             let width = arg_int(args, 0, 0).max(0) as usize;
             super::check_padding(width, "zfill")?;
@@ -454,6 +536,7 @@ fn string_method(
         "isalpha" => Value::from(!s.is_empty() && s.chars().all(char::is_alphabetic)),
         "isalnum" => Value::from(!s.is_empty() && s.chars().all(char::is_alphanumeric)),
         "isspace" => Value::from(!s.is_empty() && s.chars().all(char::is_whitespace)),
+        "isascii" => Value::from(s.is_ascii()),
         "islower" => {
             Value::from(s.chars().any(char::is_lowercase) && !s.chars().any(char::is_uppercase))
         }
@@ -1022,6 +1105,53 @@ pub(crate) fn python_replace(
     let size = (s.len() - matches * old.len()).saturating_add(matches.saturating_mul(new.len()));
     super::budget::check(size, "replace")?;
     Ok(s.replacen(old, new, count))
+}
+
+/// `str.translate(table)`: each character looked up by its code point in the table (a mapping,
+/// or anything indexable); not found, it stays; None removes it; a number is a code point; text
+/// replaces it.
+fn translate(s: &str, table: &Value) -> Result<Value, Error> {
+    if !matches!(
+        table.kind(),
+        ValueKind::Map | ValueKind::Seq | ValueKind::String
+    ) {
+        return Err(bad_args(
+            "translate",
+            &format!("'{}' object is not subscriptable", python_type(table)),
+        ));
+    }
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        let code = Value::from(c as u32);
+        let found = table.get_item(&code).ok().filter(|v| !v.is_undefined());
+        match found {
+            None => out.push(c),
+            Some(v) if v.is_none() => {}
+            Some(v) if v.is_integer() => {
+                let point = v.as_i64().unwrap_or(-1);
+                match u32::try_from(point).ok().and_then(char::from_u32) {
+                    Some(mapped) => out.push(mapped),
+                    None => {
+                        return Err(bad_args(
+                            "translate",
+                            &format!("character mapping must be in range(0x110000), got {point}"),
+                        ))
+                    }
+                }
+            }
+            Some(v) if v.kind() == ValueKind::String => {
+                out.push_str(v.as_str().unwrap_or_default())
+            }
+            Some(_) => {
+                return Err(bad_args(
+                    "translate",
+                    "character mapping must return integer, None or str",
+                ))
+            }
+        }
+        super::budget::check(out.len(), "translate")?;
+    }
+    Ok(Value::from(out))
 }
 
 #[cfg(test)]

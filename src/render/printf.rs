@@ -41,6 +41,13 @@ pub fn percent_format(
             out.push(c);
             continue;
         }
+        // Only `%%` is a literal `%`: with a key, flags, width or precision between, Python
+        // takes an argument and then refuses the conversion.
+        if chars.peek() == Some(&'%') {
+            chars.next();
+            out.push('%');
+            continue;
+        }
         let mut key = None;
         if chars.peek() == Some(&'(') {
             chars.next();
@@ -107,8 +114,8 @@ pub fn percent_format(
             return Err("incomplete format".into());
         };
         if kind == '%' {
-            out.push('%');
-            continue;
+            take(key.as_deref())?;
+            return Err("unsupported format character '%' (0x25)".into());
         }
         let value = take(key.as_deref())?;
         let (negative, body) = convert(&value, kind, precision, flags.contains('#'))?;

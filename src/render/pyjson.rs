@@ -8,11 +8,13 @@ use std::fmt::Write;
 
 /// How to lay out the JSON.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct JsonStyle {
+pub struct JsonStyle<'a> {
     /// Sort mapping keys by code point (`tojson` does, the input files do not).
     pub sort_keys: bool,
-    /// `None`: one line with `, ` and `: `; `Some(n)`: n-space indent, `,` at line ends.
-    pub indent: Option<usize>,
+    /// `None`: one line with `, ` and `: `; `Some(unit)`: a new line per item, indented by
+    /// `unit` per level (Python's `indent=n` is n spaces; a string indent is used as it is),
+    /// `,` at line ends.
+    pub indent: Option<&'a str>,
     /// Escape `<` `>` `&` `'` as `\u003c`… like Jinja2's `htmlsafe_json_dumps`.
     pub html_safe: bool,
 }
@@ -20,7 +22,7 @@ pub struct JsonStyle {
 const MAX_JSON_DEPTH: usize = 500;
 
 /// Serializes `value`. Undefined values are an error, as in Jinja2.
-pub fn dumps(value: &Value, style: JsonStyle) -> Result<String, Error> {
+pub fn dumps(value: &Value, style: JsonStyle<'_>) -> Result<String, Error> {
     let mut out = String::new();
     write_value(&mut out, value, style, 0)?;
     Ok(out)
@@ -29,7 +31,7 @@ pub fn dumps(value: &Value, style: JsonStyle) -> Result<String, Error> {
 fn write_value(
     out: &mut String,
     value: &Value,
-    style: JsonStyle,
+    style: JsonStyle<'_>,
     depth: usize,
 ) -> Result<(), Error> {
     if depth > MAX_JSON_DEPTH {
@@ -98,7 +100,7 @@ fn write_container(
     open: char,
     close: char,
     len: usize,
-    style: JsonStyle,
+    style: JsonStyle<'_>,
     depth: usize,
     mut item: impl FnMut(&mut String, usize) -> Result<(), Error>,
 ) -> Result<(), Error> {
@@ -111,30 +113,30 @@ fn write_container(
         // `[x, x]` doubled 30 times is a billion items once written out.
         super::budget::check(out.len(), "tojson")?;
         match style.indent {
-            Some(n) => {
+            Some(unit) => {
                 if i > 0 {
                     out.push(',');
                 }
                 out.push('\n');
-                let width = n.saturating_mul(depth + 1);
+                let width = unit.len().saturating_mul(depth + 1);
                 super::budget::check(out.len().saturating_add(width), "tojson")?;
-                out.push_str(&" ".repeat(width));
+                out.push_str(&unit.repeat(depth + 1));
             }
             None if i > 0 => out.push_str(", "),
             None => {}
         }
         item(out, i)?;
     }
-    if let Some(n) = style.indent {
+    if let Some(unit) = style.indent {
         out.push('\n');
-        out.push_str(&" ".repeat(n * depth));
+        out.push_str(&unit.repeat(depth));
     }
     out.push(close);
     Ok(())
 }
 
 /// A JSON string with Python's `ensure_ascii` escaping (lower-case hex, surrogate pairs).
-pub fn write_string(out: &mut String, s: &str, style: JsonStyle) {
+pub fn write_string(out: &mut String, s: &str, style: JsonStyle<'_>) {
     out.push('"');
     for c in s.chars() {
         match c {
@@ -165,11 +167,12 @@ mod tests {
     use super::*;
 
     fn tojson(v: &Value, indent: Option<usize>) -> String {
+        let unit = indent.map(|n| " ".repeat(n));
         dumps(
             v,
             JsonStyle {
                 sort_keys: true,
-                indent,
+                indent: unit.as_deref(),
                 html_safe: true,
             },
         )

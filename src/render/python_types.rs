@@ -31,19 +31,13 @@ pub fn register(env: &mut Environment<'_>) {
     // `value % num == 0`: Python's `%` on numbers only (on a string it formats).
     env.add_test(
         "divisibleby",
-        |v: &Value, n: &Value| -> Result<bool, Error> {
-            let (a, b) = (number(v, "%")?, number(n, "%")?);
-            if b == 0.0 {
-                return Err(type_error("integer division or modulo by zero".into()));
-            }
-            Ok(a.rem_euclid(b) == 0.0)
-        },
+        |v: &Value, n: &Value| -> Result<bool, Error> { Ok(remainder(v, n)? == 0.0) },
     );
     env.add_test("even", |v: &Value| -> Result<bool, Error> {
-        Ok(number(v, "%")?.rem_euclid(2.0) == 0.0)
+        Ok(remainder(v, &Value::from(2))? == 0.0)
     });
     env.add_test("odd", |v: &Value| -> Result<bool, Error> {
-        Ok(number(v, "%")?.rem_euclid(2.0) == 1.0)
+        Ok(remainder(v, &Value::from(2))? == 1.0)
     });
     // `str(value).islower()` / `isupper()`: a cased character, and none of the other case.
     env.add_test("lower", |v: &Value| {
@@ -91,6 +85,14 @@ pub fn register(env: &mut Environment<'_>) {
                 return Err(type_error(format!(
                     "attribute name must be string, not '{}'",
                     python_type(name)
+                )));
+            }
+            // Python finds the methods of text, lists and dicts (`'a' | attr('upper')`).
+            let method = name.as_str().unwrap_or_default();
+            if super::methods::is_python_method(v, method) {
+                return Err(type_error(format!(
+                    "attr('{method}') reads a Python method of {}: not reproduced",
+                    python_type(v)
                 )));
             }
             builtin::attr(v, name)
@@ -226,12 +228,21 @@ pub fn register(env: &mut Environment<'_>) {
                     python_type(v)
                 )));
             }
-            let by = k.peek::<Option<&str>>("by")?;
-            if by.is_some_and(|by| by != "key" && by != "value") {
+            // `by=none` is given too (an Option would read it as absent).
+            let given = if k.has("by") {
+                Some(k.peek::<Value>("by")?)
+            } else {
+                None
+            };
+            if given
+                .as_ref()
+                .is_some_and(|by| !matches!(by.as_str(), Some("key" | "value")))
+            {
                 return Err(type_error(
                     "You can only sort by either \"key\" or \"value\"".into(),
                 ));
             }
+            let by = given.as_ref().and_then(Value::as_str);
             if by == Some("value") {
                 let values: Vec<Value> = v
                     .try_iter()?
@@ -261,19 +272,11 @@ pub fn register(env: &mut Environment<'_>) {
     );
     env.add_filter(
         "selectattr",
-        |s: &mut State,
-         v: Value,
-         attr: Cow<'_, str>,
-         test: Option<Cow<'_, str>>,
-         args: Rest<ValueOrKwargs>| { by_attribute(s, v, attr, test, args, false) },
+        |s: &mut State, v: Value, args: Rest<ValueOrKwargs>| by_attribute(s, v, args, false),
     );
     env.add_filter(
         "rejectattr",
-        |s: &mut State,
-         v: Value,
-         attr: Cow<'_, str>,
-         test: Option<Cow<'_, str>>,
-         args: Rest<ValueOrKwargs>| { by_attribute(s, v, attr, test, args, true) },
+        |s: &mut State, v: Value, args: Rest<ValueOrKwargs>| by_attribute(s, v, args, true),
     );
     env.add_filter("items", |s: &State, v: &Value| -> Result<Value, Error> {
         lazily((|| {
@@ -292,7 +295,30 @@ pub fn register(env: &mut Environment<'_>) {
         |s: &State, v: Value, args: Rest<Value>, k: Kwargs| {
             iterable(s, &v)?;
             let k = keywords(args, &["attribute", "default", "case_sensitive"], k)?;
-            let attribute = k.get::<Option<String>>("attribute")?;
+            let attribute = match k.get::<Option<Value>>("attribute")? {
+                None => None,
+                Some(a) if a.is_none() => None,
+                Some(a) if a.kind() == ValueKind::String => {
+                    Some(a.as_str().unwrap_or_default().to_string())
+                }
+                // An index into text items (within their length, attribute_of_text checks).
+                Some(a)
+                    if a.is_integer()
+                        && v.try_iter().is_ok_and(|mut items| {
+                            items.all(|i| i.kind() == ValueKind::String)
+                        }) =>
+                {
+                    attribute_of_text(&v, &a)?;
+                    Some(a.to_string())
+                }
+                // Python looks a boolean, float or structure up as an item; not reproduced.
+                Some(a) => {
+                    return Err(type_error(format!(
+                    "groupby by the attribute {}: Jinja2 looks it up as an item, not reproduced",
+                    super::pyrepr::py_repr(&a)
+                )))
+                }
+            };
             let attribute = attribute.as_deref();
             // Jinja2 sorts by the grouper first: its keys must order, and exist when strict.
             if let Some(path) = attribute {
@@ -326,21 +352,29 @@ pub fn register(env: &mut Environment<'_>) {
             Ok(Value::from(groups))
         },
     );
+    // Generators: Python binds the arguments at the call and judges their values only when the
+    // generator runs (`{% if x | batch('a') %}` is true).
     env.add_filter(
         "batch",
-        |s: &State, v: Value, count: usize, fill: Option<Value>| {
+        |s: &State, v: Value, args: Rest<Value>, k: Kwargs| {
+            let k = keywords(args, &["linecount", "fill_with"], k)?;
+            required(&k, "do_batch", "linecount")?;
             lazily((|| {
                 iterable(s, &v)?;
-                generator(builtin::batch(s, v, count, fill)?)
+                let fill = k.get::<Option<Value>>("fill_with")?;
+                generator(builtin::batch(s, v, k.get::<usize>("linecount")?, fill)?)
             })())
         },
     );
     env.add_filter(
         "slice",
-        |s: &State, v: Value, count: usize, fill: Option<Value>| {
+        |s: &State, v: Value, args: Rest<Value>, k: Kwargs| {
+            let k = keywords(args, &["slices", "fill_with"], k)?;
+            required(&k, "do_slice", "slices")?;
             lazily((|| {
                 iterable(s, &v)?;
-                generator(builtin::slice(s, v, count, fill)?)
+                let fill = k.get::<Option<Value>>("fill_with")?;
+                generator(builtin::slice(s, v, k.get::<usize>("slices")?, fill)?)
             })())
         },
     );
@@ -371,9 +405,38 @@ pub fn python_type(value: &Value) -> &'static str {
 }
 
 /// A number for an arithmetic test; Python's `%` fails on anything else (or formats a string).
+/// Python's `a % b` on numbers: exact for integers of any size, floor-signed.
+fn remainder(a: &Value, b: &Value) -> Result<f64, Error> {
+    let whole = |v: &Value| match v.kind() {
+        ValueKind::Bool => Some(v.is_true() as i128),
+        ValueKind::Number if v.is_integer() => i128::try_from(v.clone()).ok(),
+        _ => None,
+    };
+    let (x, y) = (number(a, "%")?, number(b, "%")?);
+    if y == 0.0 {
+        return Err(type_error("integer division or modulo by zero".into()));
+    }
+    Ok(match (whole(a), whole(b)) {
+        (Some(a), Some(b)) => {
+            let r = a.rem_euclid(b);
+            (if r != 0 && b < 0 { r + b } else { r }) as f64
+        }
+        // CPython's float `%`: fmod, then the divisor's sign.
+        _ => {
+            let r = x % y;
+            if r != 0.0 && (r < 0.0) != (y < 0.0) {
+                r + y
+            } else {
+                r
+            }
+        }
+    })
+}
+
 fn number(value: &Value, op: &str) -> Result<f64, Error> {
     match value.kind() {
-        ValueKind::Number | ValueKind::Bool => Ok(f64::try_from(value.clone())?),
+        ValueKind::Bool => Ok(if value.is_true() { 1.0 } else { 0.0 }),
+        ValueKind::Number => Ok(f64::try_from(value.clone())?),
         ValueKind::String => Err(type_error(
             "not all arguments converted during string formatting".into(),
         )),
@@ -454,16 +517,46 @@ fn select_or_reject(
 }
 
 /// `selectattr(attr, test, *args)` / `rejectattr(…)`: the builtin, as Jinja2's lazy generator.
+/// `selectattr(attribute, test=None, *args)`: a generator, so a missing or odd argument only
+/// fails when it runs.
 fn by_attribute(
     s: &mut State,
     v: Value,
-    attr: Cow<'_, str>,
-    test: Option<Cow<'_, str>>,
-    args: Rest<ValueOrKwargs>,
+    mut args: Rest<ValueOrKwargs>,
     reject: bool,
 ) -> Result<Value, Error> {
     lazily((|| {
         iterable(s, &v)?;
+        // Jinja2 looks at the arguments only when there are items (`if value:`).
+        if !v.is_true() {
+            return generator(Value::from(Vec::<Value>::new()));
+        }
+        let mut positional =
+            || (!args.is_empty() && !args[0].is_kwargs()).then(|| args.0.remove(0).into_value());
+        let attr = positional()
+            .ok_or_else(|| type_error("Missing parameter for attribute name".into()))?;
+        let test = positional();
+        let text_items = v
+            .try_iter()
+            .is_ok_and(|mut items| items.all(|i| i.kind() == ValueKind::String));
+        let attr = match attr.kind() {
+            ValueKind::String => attr.as_str().unwrap_or_default().to_string(),
+            // An index into each text item (a mapping's key -1 is not reproduced).
+            ValueKind::Number if attr.is_integer() && text_items => attr.to_string(),
+            _ => {
+                return Err(type_error(format!(
+                    "the attribute {} is neither a name nor an index: not reproduced",
+                    super::pyrepr::py_repr(&attr)
+                )))
+            }
+        };
+        let test = match test {
+            None => None,
+            Some(t) => Some(t.as_str().map(str::to_string).ok_or_else(|| {
+                type_error(format!("No test named {}.", super::pyrepr::py_str(&t)))
+            })?),
+        };
+        let (attr, test) = (Cow::from(attr), test.map(Cow::from));
         attribute_of_text(&v, &Value::from(attr.as_ref()))?;
         let kept = if reject {
             builtin::rejectattr(s, v, attr, test, args)?
@@ -524,9 +617,42 @@ fn keywords(positional: Rest<Value>, names: &[&str], given: Kwargs) -> Result<Kw
     Ok(Kwargs::from_iter(pairs))
 }
 
+/// A Python positional argument without a default must be given.
+fn required(k: &Kwargs, function: &str, name: &str) -> Result<(), Error> {
+    if k.has(name) {
+        Ok(())
+    } else {
+        Err(type_error(format!(
+            "{function}() missing 1 required positional argument: '{name}'"
+        )))
+    }
+}
+
 /// An attribute read on text: Jinja2 finds Python's `str` methods and indexes there, which the
 /// playground does not reproduce (refused, not guessed).
 fn attribute_of_text(value: &Value, attribute: &Value) -> Result<(), Error> {
+    // An integer (or a path of one number) within every text item's length indexes it as in
+    // Python; past the end, Python's undefined is not reproduced.
+    let index = if attribute.is_integer() {
+        attribute.as_i64()
+    } else {
+        attribute
+            .as_str()
+            .filter(|a| !a.is_empty() && a.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|a| a.parse().ok())
+    };
+    if let Some(index) = index {
+        let within = value.try_iter().is_ok_and(|mut items| {
+            items.all(|i| {
+                let len = i.as_str().map_or(0, |s| s.chars().count()) as i64;
+                i.kind() == ValueKind::String && (0..len).contains(&index)
+                    || (-len..0).contains(&index)
+            })
+        });
+        if within {
+            return Ok(());
+        }
+    }
     let text_items = value
         .try_iter()
         .map(|mut items| items.any(|i| i.kind() == ValueKind::String))

@@ -122,7 +122,7 @@ pub fn produce(
                 );
                 let value = Value::from(minijinja::value::Serde(&rendered));
                 let style = JsonStyle {
-                    indent: Some(2),
+                    indent: Some("  "),
                     ..Default::default()
                 };
                 if let Ok(text) = dumps(&value, style) {
@@ -183,7 +183,7 @@ pub fn inputs_file(target: Target, context: &Json) -> String {
     };
     let value = Value::from(minijinja::value::Serde(&trimmed));
     let style = JsonStyle {
-        indent: Some(2),
+        indent: Some("  "),
         ..Default::default()
     };
     dumps(&value, style).unwrap_or_default() + "\n"
