@@ -176,6 +176,7 @@ const FIXED: &[&str] = &[
     "{{ 'plain text' | urlize(trim_url_limit=5, nofollow=true, target='_blank') }}|{{ '<b>' | tojson | urlize }}",
     "{% if [] | selectattr %}y{% endif %}|{% if 'ab' | batch('x') %}y{% endif %}|{{ [] | rejectattr | list }}",
     "{{ 'abc'.translate({97: 'A', 98: none}) }}|{{ 'ab'.isascii() }}|{{ 10 is divisibleby(true) }}|{{ 1e16 is divisibleby(3.5) }}",
+    "{{ '%s-%03d' % ('a', 7) }}|{{ 7 % -3 }}|{{ '%(a)s' % {'a': 1} }}|{{ 'abc' % [1] }}|{{ 7.5 % 2 }}|{{ '%5.1f%%' % 2.25 }}|{% for i in range(4) %}{{ i % 2 }}{% endfor %}",
     "{{ 'abcdefghij' | truncate(3.5) }}|{{ '' | wordwrap('x') }}|{{ ['ab', 'cd'] | groupby(-1) | list }}|{{ '%%' | format }}",
 ];
 

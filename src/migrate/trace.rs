@@ -81,10 +81,12 @@ impl Traced {
         for span in &spans {
             let range = map[span.output_range().start]..map[span.output_range().end];
             let kind = span.kind();
+            // Offsets in the template as written (the engine loaded `%` rewritten).
+            let source_range = renderer.original_range(span.name(), span.source_range());
             mapped.push((
                 range.clone(),
                 span.name().to_string(),
-                span.source_range(),
+                source_range.clone(),
                 kind,
             ));
             if kind != OutputSpanKind::Expression {
@@ -92,8 +94,8 @@ impl Traced {
             }
             let printed = &raw[span.output_range()];
             let template_source = sources.get(span.name()).map(String::as_str).unwrap_or("");
-            let expression = template_source.get(span.source_range()).unwrap_or("");
-            let site = sites.id(span.name(), span.source_range(), expression, span.line());
+            let expression = template_source.get(source_range.clone()).unwrap_or("");
+            let site = sites.id(span.name(), source_range, expression, span.line());
             if printed.contains('\n') || printed.contains(BLOCK_START) {
                 sites.0[site].structural = true;
                 continue;

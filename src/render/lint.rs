@@ -1,5 +1,5 @@
 //! Static checks on a template's syntax tree, before rendering: Jinja2 constructs the playground
-//! cannot run (`{% do %}`, `'%s' % x`, `list.append`), pre-GA variable names, and the common
+//! cannot run (`{% do %}`, `list.append`), pre-GA variable names, and the common
 //! mistakes of docs/proton-semantics.md §12, each located at its expression.
 
 use crate::diagnostic::{Diagnostic, Severity, Subject};
@@ -384,15 +384,6 @@ impl Linter<'_> {
             }
             Expr::UnaryOp(u) => self.expr(&u.expr, ctx.inner()),
             Expr::BinOp(b) => {
-                if matches!(b.op, BinOpKind::Rem) && is_string(&b.left) {
-                    self.push(
-                        Severity::Error,
-                        "template-percent-format",
-                        "the `%` string-formatting operator is Jinja2-only".into(),
-                        b.span(),
-                        Some("use the format filter: '%s-%d' | format(a, b)".into()),
-                    );
-                }
                 if matches!(b.op, BinOpKind::Mul) {
                     let count = |e: &Expr| match e {
                         Expr::Const(c) => c.value.as_i64(),
@@ -725,10 +716,6 @@ impl Ctx {
     }
 }
 
-fn is_string(e: &Expr) -> bool {
-    matches!(e, Expr::Const(c) if c.value.as_str().is_some())
-}
-
 fn scope_name(scope: Scope) -> &'static str {
     match scope {
         Scope::Environment => "environment",
@@ -774,10 +761,7 @@ mod tests {
 
     #[test]
     fn flags_unrunnable_jinja2() {
-        assert_eq!(
-            codes("{{ '%s-%d' % ('a', 1) }}", Scope::Environment),
-            ["template-percent-format"]
-        );
+        assert!(codes("{{ '%s-%d' % ('a', 1) }}", Scope::Environment).is_empty());
         assert_eq!(
             codes("{% set _ = x.append(1) %}", Scope::Environment),
             ["template-mutation"]

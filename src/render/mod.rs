@@ -6,6 +6,7 @@ mod filters;
 mod html;
 pub mod lint;
 mod methods;
+mod percent;
 mod printf;
 pub mod probes;
 pub mod proton_filters;
@@ -86,6 +87,8 @@ pub(crate) fn undefined_error(value: &Value) -> Error {
 /// `{% include %}` resolves from the bundle root).
 pub struct Renderer {
     env: Environment<'static>,
+    /// Templates whose `%` operators were rewritten when loaded (render/percent.rs), by name.
+    rewritten: Arc<std::sync::Mutex<BTreeMap<String, percent::Rewritten>>>,
 }
 
 impl std::fmt::Debug for Renderer {
@@ -140,20 +143,53 @@ impl Renderer {
         }
         env.remove_global("debug");
         proton_filters::register(&mut env);
-        env.set_loader(move |name| Ok(sources.get(name).map(|s| normalize_newlines(s))));
-        Renderer { env }
+        env.add_function(percent::FUNCTION, percent::percent);
+        let rewritten: Arc<std::sync::Mutex<BTreeMap<String, percent::Rewritten>>> = Arc::default();
+        let record = rewritten.clone();
+        env.set_loader(move |name| {
+            Ok(sources.get(name).map(|s| {
+                let source = normalize_newlines(s);
+                match percent::rewrite(&source, name) {
+                    Some(r) => {
+                        let text = r.text.clone();
+                        let mut map = record.lock().unwrap_or_else(|e| e.into_inner());
+                        map.insert(name.to_string(), r);
+                        text
+                    }
+                    None => source,
+                }
+            }))
+        });
+        Renderer { env, rewritten }
+    }
+
+    /// Where an offset of a loaded template is in its source as written (`%` rewrites move it).
+    pub fn original_offset(&self, name: &str, offset: usize) -> usize {
+        let map = self.rewritten.lock().unwrap_or_else(|e| e.into_inner());
+        map.get(name).map_or(offset, |r| r.original(offset))
+    }
+
+    pub fn original_range(
+        &self,
+        name: &str,
+        range: std::ops::Range<usize>,
+    ) -> std::ops::Range<usize> {
+        self.original_offset(name, range.start)..self.original_offset(name, range.end)
     }
 
     /// Renders the template `name` with `context`: the exact bytes Proton produced.
     pub fn render(&self, name: &str, source: &str, context: &Value) -> Result<String, Diagnostic> {
-        let template = self
-            .env
-            .get_template(name)
-            .map_err(|e| diagnose(&e, name, source, context, &self.env))?;
+        let template = self.env.get_template(name).map_err(|e| {
+            diagnose(&e, name, source, context, &self.env, &|n, o| {
+                self.original_offset(n, o)
+            })
+        })?;
         budget::start();
-        let rendered = template
-            .render(context)
-            .map_err(|e| diagnose(&e, name, source, context, &self.env))?;
+        let rendered = template.render(context).map_err(|e| {
+            diagnose(&e, name, source, context, &self.env, &|n, o| {
+                self.original_offset(n, o)
+            })
+        })?;
         if budget::exceeded() {
             return Err(over_budget(name));
         }
@@ -172,14 +208,17 @@ impl Renderer {
         source: &str,
         context: &Value,
     ) -> Result<(String, Vec<minijinja::OutputSpan>), Diagnostic> {
-        let template = self
-            .env
-            .get_template(name)
-            .map_err(|e| diagnose(&e, name, source, context, &self.env))?;
+        let template = self.env.get_template(name).map_err(|e| {
+            diagnose(&e, name, source, context, &self.env, &|n, o| {
+                self.original_offset(n, o)
+            })
+        })?;
         budget::start();
-        let traced = template
-            .render_with_spans(context)
-            .map_err(|e| diagnose(&e, name, source, context, &self.env))?;
+        let traced = template.render_with_spans(context).map_err(|e| {
+            diagnose(&e, name, source, context, &self.env, &|n, o| {
+                self.original_offset(n, o)
+            })
+        })?;
         if budget::exceeded() {
             return Err(over_budget(name));
         }
@@ -209,12 +248,25 @@ impl Renderer {
         context: &Value,
     ) -> Result<String, Diagnostic> {
         let source = normalize_newlines(source);
+        let text = match percent::rewrite(&source, name) {
+            Some(r) => {
+                let text = r.text.clone();
+                let mut map = self.rewritten.lock().unwrap_or_else(|e| e.into_inner());
+                map.insert(name.to_string(), r);
+                text
+            }
+            None => source.clone(),
+        };
         budget::start();
         let rendered = self
             .env
-            .render_named_str(name, &source, context)
+            .render_named_str(name, &text, context)
             .map(|s| proton_filters::reindent(&s))
-            .map_err(|e| diagnose(&e, name, &source, context, &self.env))?;
+            .map_err(|e| {
+                diagnose(&e, name, &source, context, &self.env, &|n, o| {
+                    self.original_offset(n, o)
+                })
+            })?;
         if budget::exceeded() {
             return Err(over_budget(name));
         }
@@ -258,8 +310,13 @@ fn diagnose(
     source: &str,
     context: &Value,
     env: &Environment,
+    original: &dyn Fn(&str, usize) -> usize,
 ) -> Diagnostic {
     let file = err.name().unwrap_or(name).to_string();
+    // The error's place in the template as written (a `%` rewrite moves offsets).
+    let err_range = err
+        .range()
+        .map(|r| original(&file, r.start)..original(&file, r.end));
     let detail = err.detail().unwrap_or_default().to_string();
     let undefined_expr = undefined_expression(&detail);
     let (code, message, hint) = match err.kind() {
@@ -289,11 +346,6 @@ fn diagnose(
             };
             ("template-undefined", message, hint)
         }
-        ErrorKind::InvalidOperation if detail.contains("% operator") => (
-            "template-percent-format",
-            "the `%` string-formatting operator is Jinja2-only".to_string(),
-            Some("use the format filter: '%s-%d' | format(a, b)".to_string()),
-        ),
         ErrorKind::UnknownMethod if detail.contains("changes a value in place") => (
             "template-mutation",
             detail.clone(),
@@ -324,7 +376,7 @@ fn diagnose(
     };
     let mut diagnostic = Diagnostic::error(code, message).in_file(file);
     if let Some(line) = err.line() {
-        let column = match (err.range(), err.name()) {
+        let column = match (err_range.clone(), err.name()) {
             (Some(range), Some(n)) if n == name => column_of(source, range.start),
             _ => 1,
         };
@@ -334,8 +386,8 @@ fn diagnose(
         diagnostic = diagnostic.with_hint(hint);
     }
     if code == "template-undefined" && diagnostic.subject.is_none() {
-        let span = err
-            .range()
+        let span = err_range
+            .clone()
             .filter(|_| err.name().is_none_or(|n| n == name))
             .and_then(|r| source.get(r));
         if span.is_some_and(is_inline_if_without_else) {
@@ -344,7 +396,10 @@ fn diagnose(
         }
     }
     if code == "template-syntax" && err.name().is_none_or(|n| n == name) {
-        if let Some(opened) = err.range().and_then(|r| unclosed_opener(source, r.start)) {
+        if let Some(opened) = err_range
+            .clone()
+            .and_then(|r| unclosed_opener(source, r.start))
+        {
             diagnostic = opened.explain(diagnostic, source);
         }
     }

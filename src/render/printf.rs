@@ -13,13 +13,46 @@ pub fn percent_format(
     args: &[Value],
     kwargs: &[(String, Value)],
 ) -> Result<String, String> {
+    format_with(template, args, kwargs, !kwargs.is_empty())
+}
+
+/// Python's `template % right`: a tuple gives the arguments; a mapping (a dict, or a list,
+/// which Python also takes for one) gives the keys and is itself the one argument, and may
+/// be left unused; anything else is the one argument.
+pub fn percent_operator(template: &str, right: &Value) -> Result<String, String> {
+    if right.is_tuple() {
+        let args: Vec<Value> = right.try_iter().map(Iterator::collect).unwrap_or_default();
+        return format_with(template, &args, &[], false);
+    }
+    match right.kind() {
+        ValueKind::Map => {
+            let named: Vec<(String, Value)> = right
+                .try_iter()
+                .map(|keys| {
+                    keys.map(|k| (py_str(&k), right.get_item(&k).unwrap_or_default()))
+                        .collect()
+                })
+                .unwrap_or_default();
+            format_with(template, std::slice::from_ref(right), &named, true)
+        }
+        ValueKind::Seq => format_with(template, std::slice::from_ref(right), &[], true),
+        _ => format_with(template, std::slice::from_ref(right), &[], false),
+    }
+}
+
+fn format_with(
+    template: &str,
+    args: &[Value],
+    kwargs: &[(String, Value)],
+    mapping: bool,
+) -> Result<String, String> {
     let mut out = String::new();
     let mut chars = template.chars().peekable();
     let mut next = 0usize;
     let mut take = |key: Option<&str>| -> Result<Value, String> {
         match key {
             Some(key) => {
-                if kwargs.is_empty() {
+                if !mapping {
                     return Err("format requires a mapping".into());
                 }
                 kwargs
@@ -142,7 +175,7 @@ pub fn percent_format(
             out.push_str(&body);
         }
     }
-    if kwargs.is_empty() && next < args.len() {
+    if !mapping && next < args.len() {
         return Err("not all arguments converted during string formatting".into());
     }
     Ok(out)

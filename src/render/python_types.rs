@@ -89,7 +89,7 @@ pub fn register(env: &mut Environment<'_>) {
             }
             // Python finds the methods of text, lists and dicts (`'a' | attr('upper')`).
             let method = name.as_str().unwrap_or_default();
-            if super::methods::is_python_method(v, method) {
+            if is_python_method(v, method) {
                 return Err(type_error(format!(
                     "attr('{method}') reads a Python method of {}: not reproduced",
                     python_type(v)
@@ -615,6 +615,83 @@ fn keywords(positional: Rest<Value>, names: &[&str], given: Kwargs) -> Result<Kw
         pairs.push((name.to_string(), truth(name, given.get::<Value>(name)?)));
     }
     Ok(Kwargs::from_iter(pairs))
+}
+
+/// True when `name` is a method Python's str, list or dict has (what `attr()` would find).
+pub fn is_python_method(value: &Value, name: &str) -> bool {
+    const STR: &[&str] = &[
+        "capitalize",
+        "casefold",
+        "center",
+        "count",
+        "encode",
+        "endswith",
+        "expandtabs",
+        "find",
+        "format",
+        "format_map",
+        "index",
+        "isalnum",
+        "isalpha",
+        "isascii",
+        "isdecimal",
+        "isdigit",
+        "isidentifier",
+        "islower",
+        "isnumeric",
+        "isprintable",
+        "isspace",
+        "istitle",
+        "isupper",
+        "join",
+        "ljust",
+        "lower",
+        "lstrip",
+        "maketrans",
+        "partition",
+        "removeprefix",
+        "removesuffix",
+        "replace",
+        "rfind",
+        "rindex",
+        "rjust",
+        "rpartition",
+        "rsplit",
+        "rstrip",
+        "split",
+        "splitlines",
+        "startswith",
+        "strip",
+        "swapcase",
+        "title",
+        "translate",
+        "upper",
+        "zfill",
+    ];
+    const LIST: &[&str] = &[
+        "append", "clear", "copy", "count", "extend", "index", "insert", "pop", "remove",
+        "reverse", "sort",
+    ];
+    const DICT: &[&str] = &[
+        "clear",
+        "copy",
+        "fromkeys",
+        "get",
+        "items",
+        "keys",
+        "pop",
+        "popitem",
+        "setdefault",
+        "update",
+        "values",
+    ];
+    name.starts_with("__")
+        || match value.kind() {
+            ValueKind::String => STR.contains(&name),
+            ValueKind::Seq => LIST.contains(&name),
+            ValueKind::Map => DICT.contains(&name),
+            _ => false,
+        }
 }
 
 /// A Python positional argument without a default must be given.
