@@ -65,7 +65,10 @@ bench: dist browser
 ## Crashes land in fuzz/artifacts/<target>/; copy each into fuzz/regressions/<target>/.
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS := archive tar schema inputs render cfn_checks
+## The CPython Jinja2 differential, longer than in `make test` (needs python3 with jinja2).
+DIFFERENTIAL_CASES ?= 100000
 fuzz:
+	DIFFERENTIAL_CASES=$(DIFFERENTIAL_CASES) $(CARGO) test --locked --release --test jinja2_differential -- generated
 	@rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal
 	@command -v cargo-fuzz >/dev/null || $(CARGO) install cargo-fuzz --locked
 	./scripts/fuzz-seeds.sh $(CURDIR)/target/fuzz-seeds

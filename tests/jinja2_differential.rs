@@ -199,6 +199,14 @@ const REFUSED: &[(&str, &str)] = &[
     ("{{ f | round(2) }}", "booleans are not numbers to the engine's round"),
     ("{{ -t }}", "booleans are not numbers to the engine's negation"),
     ("{{ -f }}", "booleans are not numbers to the engine's negation"),
+    (
+        "{{ dict.pop('zeta') }}|{{ nums.append(4) }}",
+        "methods that change a value in place (pop, append, setdefault, sort, …): the engine's values do not change; build new ones with `+`",
+    ),
+    (
+        "{{ 'see www.example.org now' | urlize }}",
+        "urlize of text with a link: Jinja2's link rules (trailing punctuation, e-mail, schemes) are not reproduced",
+    ),
 ];
 
 fn context() -> Value {
