@@ -21,6 +21,7 @@ mod references;
 pub mod resource_types;
 mod resources;
 mod runtimes;
+mod services;
 pub use runtimes::install as install_lambda_runtimes;
 mod source_map;
 mod structure;
@@ -83,6 +84,7 @@ pub fn check_cloudformation(file: &str, source: &str, rendered: &str) -> Vec<Dia
             structure::check(&template, &mut findings);
             resources::check(&template, &mut findings);
             runtimes::check(&template, &runtimes::today(), &mut findings);
+            services::check(&template, &mut findings);
             let names = references::Names::of(&template);
             references::check(&template, &names, &mut findings);
             if !template.has_macro() {

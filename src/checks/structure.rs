@@ -96,6 +96,91 @@ pub fn check(template: &Template, findings: &mut Vec<Finding>) {
         }
     }
     for (name, key, output) in template.entries("Outputs") {
+        outputs::check(&name, key, output, findings);
+    }
+}
+
+/// The shape of one output: `Value` (a string, or a function that gives one), `Description`,
+/// `Export` with its `Name`, `Condition`, nothing else. CloudFormation rejects the template
+/// otherwise.
+mod outputs {
+    use super::super::template::intrinsic;
+    use super::Finding;
+    use crate::yaml::{Node, NodeValue};
+
+    /// A string, a number or a function call: what CloudFormation can turn into a string.
+    fn text_like(node: &Node) -> bool {
+        !matches!(
+            node.value,
+            NodeValue::Seq(_) | NodeValue::Map(_) | NodeValue::Null
+        ) || intrinsic(node).is_some()
+    }
+
+    pub fn check(name: &str, key: &Node, output: &Node, findings: &mut Vec<Finding>) {
+        let Some(entries) = output.as_map() else {
+            findings.push(
+                Finding::error(
+                    "cfn-output",
+                    output.pos,
+                    format!("output `{name}` must be a mapping with `Value:`"),
+                    "Outputs:\n  Name:\n    Value: …",
+                )
+                .about("Outputs", name, None),
+            );
+            return;
+        };
+        for (k, v) in entries {
+            let field = k.key_text();
+            match field.as_str() {
+                "Value" | "Description" if !text_like(v) => findings.push(
+                    Finding::error(
+                        "cfn-output",
+                        v.pos,
+                        format!("the {field} of output `{name}` is a {}, CloudFormation needs a string", v.type_name()),
+                        if field == "Value" {
+                            "join a list with !Join [',', …]; a mapping cannot be an output"
+                        } else {
+                            "write the description as text"
+                        },
+                    )
+                    .about("Outputs", name, Some(&field)),
+                ),
+                "Export" => match v.get("Name") {
+                    None => findings.push(
+                        Finding::error(
+                            "cfn-output",
+                            v.pos,
+                            format!("the Export of output `{name}` has no Name"),
+                            "Export:\n  Name: !Sub '${AWS::StackName}-…'",
+                        )
+                        .about("Outputs", name, Some("Export")),
+                    ),
+                    Some(export) if !text_like(export) => findings.push(
+                        Finding::error(
+                            "cfn-output",
+                            export.pos,
+                            format!(
+                                "the Export Name of output `{name}` is a {}, CloudFormation needs a string",
+                                export.type_name()
+                            ),
+                            "name it with a string or !Sub '${AWS::StackName}-…'",
+                        )
+                        .about("Outputs", name, Some("Export")),
+                    ),
+                    Some(_) => {}
+                },
+                "Value" | "Description" | "Condition" => {}
+                other => findings.push(
+                    Finding::error(
+                        "cfn-output",
+                        k.pos,
+                        format!("output `{name}` has an unknown key `{other}`"),
+                        "an output has Value, Description, Export and Condition",
+                    )
+                    .about("Outputs", name, Some(other)),
+                ),
+            }
+        }
         if output.get("Value").is_none() {
             findings.push(
                 Finding::error(
@@ -104,7 +189,7 @@ pub fn check(template: &Template, findings: &mut Vec<Finding>) {
                     format!("output `{name}` has no Value"),
                     "every output needs `Value:`",
                 )
-                .about("Outputs", &name, Some("Value")),
+                .about("Outputs", name, Some("Value")),
             );
         }
     }

@@ -285,3 +285,57 @@ fn dependency_loops_are_found_once_with_their_resources() {
     let chain = "Resources:\n  A:\n    Type: AWS::SQS::Queue\n  B:\n    Type: AWS::SNS::Topic\n    DependsOn: A\n    Properties:\n      TopicName: !Ref A\n";
     assert!(check(chain).iter().all(|d| d.code != "cfn-cycle"));
 }
+
+#[test]
+fn output_shapes() {
+    let clean = format!("{QUEUE}Outputs:\n  Arn:\n    Description: the queue\n    Value: !GetAtt Queue.Arn\n    Export:\n      Name: !Sub '${{AWS::StackName}}-Arn'\n  Port:\n    Value: 80\n");
+    assert_eq!(check(&clean), vec![]);
+    let broken = format!("{QUEUE}Outputs:\n  List:\n    Value: [a, b]\n  Nameless:\n    Value: x\n    Export: {{}}\n  BadName:\n    Value: x\n    Export:\n      Name: [a]\n  Typo:\n    Valeu: x\n");
+    let found: Vec<(String, Option<u32>)> = check(&broken)
+        .into_iter()
+        .map(|d| (d.code, d.line))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("cfn-output".to_string(), Some(6)),
+            ("cfn-output".to_string(), Some(9)),
+            ("cfn-output".to_string(), Some(13)),
+            ("cfn-output-value".to_string(), Some(14)),
+            ("cfn-output".to_string(), Some(15)),
+        ]
+    );
+}
+
+#[test]
+fn a_bucket_acl_fails_unless_ownership_allows_acls() {
+    let bucket = |extra: &str| {
+        format!("Resources:\n  Logs:\n    Type: AWS::S3::Bucket\n    Properties:\n      AccessControl: LogDeliveryWrite\n{extra}")
+    };
+    let d = check(&bucket(""));
+    assert_eq!(
+        (d[0].code.as_str(), d[0].line, d[0].severity),
+        ("cfn-s3-acl", Some(5), Severity::Error)
+    );
+    assert!(d[0].hint.as_deref().unwrap().contains("OwnershipControls"));
+    let allowed = bucket("      OwnershipControls:\n        Rules:\n          - ObjectOwnership: BucketOwnerPreferred\n");
+    assert_eq!(check(&allowed), vec![]);
+    let enforced = bucket("      OwnershipControls:\n        Rules:\n          - ObjectOwnership: BucketOwnerEnforced\n");
+    assert_eq!(codes(&enforced)[0].0, "cfn-s3-acl");
+    let private = "Resources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      AccessControl: Private\n";
+    assert_eq!(check(private), vec![]);
+}
+
+#[test]
+fn inline_code_needs_a_node_or_python_runtime() {
+    let function = |runtime: &str| {
+        format!("Resources:\n  Role:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument: {{}}\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Runtime: {runtime}\n      Handler: index.handler\n      Role: !GetAtt Role.Arn\n      Code:\n        ZipFile: |\n          exports.handler = async () => 1;\n")
+    };
+    assert_eq!(check(&function("nodejs24.x")), vec![]);
+    assert_eq!(check(&function("python3.13")), vec![]);
+    let d = check(&function("java21"));
+    assert_eq!(
+        (d[0].code.as_str(), d[0].line),
+        ("cfn-inline-code", Some(13))
+    );
+}
