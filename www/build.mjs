@@ -4,7 +4,7 @@ import * as esbuild from 'esbuild';
 import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { initSync, parseYaml, packArchive, analyze, render, loadResourceTypes } from '../target/wasm-pkg/proton_playground.js';
-import { exampleWorkspace } from './src/workspace.js';
+import { exampleWorkspace, newWorkspace, fillSuggestedMocks } from './src/workspace.js';
 import { answer, answerState } from './src/engine/answer.js';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -99,4 +99,44 @@ for (const ex of examples) {
     .map(([path, text]) => [path.slice(prefix.length), text]));
   writeFileSync(join(dist, 'docs', 'examples', `${ex.id}.tar.gz`), packArchive(files));
 }
+// The documentation page's embeds are pre-rendered by the same engine: readable without
+// JavaScript and by search engines, and shown until each embed is live.
+const escapeHtml = (text) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+function prerender(html) {
+  return html.replace(/<proton-playground ([^>]*)><\/proton-playground>/g, (whole, attributes) => {
+    const attribute = (name) => (new RegExp(`${name}=(?:"([^"]*)"|'([^']*)')`).exec(attributes) || []).slice(1).find((v) => v !== undefined);
+    const id = attribute('example') || ((attribute('src') || '').match(/([^/]+)\.tar\.gz$/) || [])[1];
+    const entry = examples.find((ex) => ex.id === id);
+    if (!entry) return whole;
+    // As the element does: an `example` is the gallery's workspace; a `src` archive only its
+    // files, with the `inputs` attribute and the suggested mocks applied after a first look.
+    let workspace;
+    if (attribute('example')) {
+      workspace = exampleWorkspace(entry);
+    } else {
+      const prefix = entry.root ? `${entry.root}/` : '';
+      const files = Object.fromEntries(Object.entries(entry.files)
+        .filter(([path]) => path.startsWith(prefix))
+        .map(([path, text]) => [path.slice(prefix.length), text]));
+      workspace = newWorkspace({ id: `docs:${id}`, name: id, files });
+    }
+    workspace.selection.target = attribute('target') || null;
+    const summary = analyze(workspace.files, workspace.templateName || '');
+    const first = answer(render, summary, answerState(workspace));
+    const bundle = summary.bundles.find((b) => b.root === first.root);
+    if (!bundle) return whole;
+    workspace.selection.root = first.root;
+    workspace.selection.target = first.target;
+    const inputs = JSON.parse(attribute('inputs') || '{}');
+    const kind = bundle.kind === 'service' || bundle.kind === 'component' ? workspace.inputs.instances[0].spec : workspace.inputs.environment;
+    Object.assign(kind, inputs);
+    fillSuggestedMocks(workspace, bundle);
+    const { report } = answer(render, summary, answerState(workspace));
+    const output = report && report.outputs[0];
+    if (!output) return whole;
+    return `<proton-playground ${attributes}><pre aria-label="Rendered ${escapeHtml(output.path)} (pre-rendered)">${escapeHtml(output.content)}</pre></proton-playground>`;
+  });
+}
+const docsPage = join(dist, 'docs', 'index.html');
+writeFileSync(docsPage, prerender(readFileSync(docsPage, 'utf8')));
 console.log(`built ${relative(root, dist)}/`);

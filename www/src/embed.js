@@ -2,13 +2,16 @@
 //   <script type="module" src="…/assets/embed.js"></script>
 //   <proton-playground src="bundle.tar.gz" target="service-instance" readonly></proton-playground>
 // shows a compact form, the rendered output and the diagnostics of one bundle, working offline
-// from the playground's static files. Every element on a page shares one engine worker.
+// from the playground's static files. Every element on a page shares one engine worker, started
+// when the first element comes into view (or is touched); an element renders only once it is
+// near the viewport. What the element holds (a docs build's pre-rendered output) is shown until
+// then, and is what a reader without JavaScript, or a search engine, sees.
 import { Engine } from './engine/client.js';
 import { InputsForm } from './panels/form.js';
 import { h, clear } from './dom.js';
 import { newWorkspace, exampleWorkspace, fillSuggestedMocks } from './workspace.js';
 import { answerState } from './engine/answer.js';
-import { encode } from './share.js';
+import { encode, decode } from './share.js';
 
 const elements = new Set();
 let engine = null;
@@ -55,15 +58,43 @@ class ProtonPlayground extends HTMLElement {
       if (this.workspace) this.openLink.href = new URL(`../#${encode(this.workspace)}`, import.meta.url).href;
     };
     for (const event of ['pointerenter', 'focus', 'mousedown', 'touchstart']) this.openLink.addEventListener(event, refreshLink);
-    this.frame.append(h('div', { class: 'head' }, this.status, this.openLink), h('div', { class: 'columns' }, this.formRoot, this.output), this.diagnostics);
+    // The live parts appear with the first render; until then the element's own content shows.
+    this.live = h('div', { class: 'live', hidden: true }, h('div', { class: 'columns' }, this.formRoot, this.output), this.diagnostics);
+    this.frame.append(h('div', { class: 'head' }, this.status, this.openLink), this.live);
+    // The element's own content (pre-rendered output) stays visible until the live render.
+    this.prerendered = h('div', { class: 'prerendered' }, h('slot'));
+    this.frame.append(this.prerendered);
     shadow.append(this.frame);
     this.form = new InputsForm(this.formRoot, () => this.update());
     this.attributeChangedCallback();
-    this.load().catch((error) => { this.status.textContent = `Could not load the example: ${error.message}`; });
+    this.status.textContent = this.hasAttribute('eager') ? 'Loading…' : 'Live when scrolled into view';
+    this.whenNeeded(() => this.load().catch((error) => { this.status.textContent = `Could not load the example: ${error.message}`; }));
+  }
+
+  /** Runs `start` once: when the element nears the viewport, or on a first touch or focus. */
+  whenNeeded(start) {
+    let started = false;
+    const go = () => {
+      if (started) return;
+      started = true;
+      this.visibility?.disconnect();
+      this.status.textContent = 'Loading…';
+      start();
+    };
+    if (this.hasAttribute('eager') || typeof IntersectionObserver === 'undefined') {
+      go();
+      return;
+    }
+    this.visibility = new IntersectionObserver((entries) => {
+      if (entries.some((e) => e.isIntersecting)) go();
+    }, { rootMargin: '200px' });
+    this.visibility.observe(this);
+    for (const event of ['pointerenter', 'focusin', 'touchstart']) this.addEventListener(event, go, { once: true });
   }
 
   disconnectedCallback() {
     elements.delete(this);
+    this.visibility?.disconnect();
   }
 
   attributeChangedCallback() {
@@ -72,25 +103,32 @@ class ProtonPlayground extends HTMLElement {
     this.frame.dataset.theme = this.getAttribute('theme') || 'auto';
   }
 
-  /** Files from `src` (an archive URL, relative to the page) or `example` (a gallery id). */
+  /**
+   * Files from `share` (a share link, or its `#share=…` part), `example` (a gallery id) or `src`
+   * (an archive URL, relative to the page).
+   */
   async load() {
     let ws;
     const example = this.getAttribute('example');
-    if (example) {
+    const shared = this.getAttribute('share');
+    if (shared) {
+      const hash = shared.includes('#') ? shared.slice(shared.indexOf('#') + 1) : shared;
+      ws = decode(decodeURIComponent(hash));
+    } else if (example) {
       const gallery = await examples();
       const entry = gallery.find((e) => e.id === example);
       if (!entry) throw new Error(`no example "${example}"`);
       ws = exampleWorkspace(entry);
     } else {
       const src = this.getAttribute('src');
-      if (!src) throw new Error('give the element a src (a .tar.gz or .zip) or an example');
+      if (!src) throw new Error('give the element a share link, an example or a src (a .tar.gz or .zip)');
       const response = await fetch(new URL(src, document.baseURI));
       if (!response.ok) throw new Error(`${src}: HTTP ${response.status}`);
       const bytes = await response.arrayBuffer();
       const loaded = await sharedEngine().call('loadArchive', { name: src, bytes }, [bytes]);
       ws = newWorkspace({ id: `embed:${src}`, name: src, files: loaded.files });
     }
-    ws.selection.target = this.getAttribute('target');
+    if (this.getAttribute('target') || !shared) ws.selection.target = this.getAttribute('target');
     this.workspace = ws;
     this.initialInputs = JSON.parse(this.getAttribute('inputs') || '{}');
     await this.update();
@@ -127,6 +165,8 @@ class ProtonPlayground extends HTMLElement {
       return;
     }
     this.form.render(bundle, ws);
+    this.prerendered.hidden = true;
+    this.live.hidden = false;
     const output = report && report.outputs[0];
     this.output.setAttribute('aria-label', output ? `Rendered ${output.path}` : 'Rendered output');
     this.output.textContent = output ? output.content : 'Nothing rendered (see the diagnostics).';

@@ -10,11 +10,14 @@ test('the docs page embeds render offline and react to input', async ({ page }) 
   const env = page.getByRole('region', { name: 'Rendered infrastructure/cloudformation.yaml' });
   const service = page.getByRole('region', { name: 'Rendered instance_infrastructure/cloudformation.yaml' });
   const component = page.getByRole('region', { name: 'Rendered cloudformation.yaml' });
+  const embeds = page.locator('proton-playground');
+  await expect(embeds).toHaveCount(3);
+  // Each becomes live as it comes into view.
+  for (let i = 0; i < 3; i += 1) await embeds.nth(i).scrollIntoViewIfNeeded();
   await expect(env).toContainText('CidrBlock: "10.0.0.0/16"');
   await expect(service).toContainText('DesiredCount: 2');
   await expect(component).toContainText('AWS::SQS::Queue');
-  const embeds = page.locator('proton-playground');
-  await expect(embeds).toHaveCount(3);
+  await embeds.nth(0).scrollIntoViewIfNeeded();
   await embeds.nth(0).getByLabel('vpc_cidr').fill('10.123.0.0/16');
   await expect(env).toContainText('CidrBlock: "10.123.0.0/16"');
   await expect(embeds.nth(0).getByRole('region', { name: 'Diagnostics' })).not.toContainText('error[');
