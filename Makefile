@@ -5,7 +5,7 @@ PORT ?= 8080
 WASM := target/wasm32-unknown-unknown/wasm/proton_playground.wasm
 PKG := target/wasm-pkg
 
-.PHONY: test lint unit oracle wasm-tools wasm wasm-test www-deps dist serve browser e2e bench fuzz
+.PHONY: test lint unit oracle wasm-tools wasm wasm-test www-deps dist serve browser e2e bench fuzz package
 
 ## Run every test (what CI runs).
 test: lint unit wasm-test e2e
@@ -57,6 +57,12 @@ e2e: dist browser
 	cd www && npx playwright test
 
 ## Benchmarks (results in BENCHMARKS.md).
+## The embed's npm package (target/proton-playground-embed-<version>.tgz); publishing is a
+## release step outside the tests.
+package: dist
+	node scripts/embed-package.mjs
+	cd target/npm && npm pack --pack-destination ..
+
 bench: dist browser
 	$(CARGO) bench --locked
 	cd www && node bench/page-bench.mjs
