@@ -1,6 +1,6 @@
 // <proton-playground>: a live example for documentation pages. One script tag and one element:
 //   <script type="module" src="…/assets/embed.js"></script>
-//   <proton-playground src="bundle.tar.gz" target="service-instance" readonly></proton-playground>
+//   <proton-playground src="bundle.tar.gz" target="service-instance"></proton-playground>
 // shows a compact form, the rendered output and the diagnostics of one bundle, working offline
 // from the playground's static files. Every element on a page shares one engine worker, started
 // when the first element comes into view (or is touched); an element renders only once it is
@@ -37,7 +37,7 @@ function examples() {
 
 class ProtonPlayground extends HTMLElement {
   static get observedAttributes() {
-    return ['height', 'theme'];
+    return ['height', 'theme', 'readonly'];
   }
 
   connectedCallback() {
@@ -101,6 +101,9 @@ class ProtonPlayground extends HTMLElement {
     if (!this.frame) return;
     this.frame.style.height = this.getAttribute('height') || '';
     this.frame.dataset.theme = this.getAttribute('theme') || 'auto';
+    // `readonly`: the inputs are shown, not edited (a fixed example).
+    this.formRoot.inert = this.hasAttribute('readonly');
+    this.formRoot.classList.toggle('readonly', this.hasAttribute('readonly'));
   }
 
   /**

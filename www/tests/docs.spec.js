@@ -21,6 +21,8 @@ test('the docs page embeds render offline and react to input', async ({ page }) 
   await embeds.nth(0).getByLabel('vpc_cidr').fill('10.123.0.0/16');
   await expect(env).toContainText('CidrBlock: "10.123.0.0/16"');
   await expect(embeds.nth(0).getByRole('region', { name: 'Diagnostics' })).not.toContainText('error[');
+  // `readonly` (the component example): its inputs cannot be changed.
+  expect(await embeds.nth(2).evaluate((el) => el.shadowRoot.querySelector('.form').inert)).toBe(true);
   const workers = page.workers().length;
   expect(workers).toBe(1);
   await page.screenshot({ path: `${SHOTS}/docs-embeds.png`, fullPage: true });
