@@ -1,6 +1,7 @@
 // `window.protonPlayground`: what the browser tests and `make bench` read and drive (and curious
 // users can call from the console). Timings go through the same engine round trip as the page.
 import { answerState } from './engine/answer.js';
+import { newWorkspace } from './workspace.js';
 
 /** Installs the hooks; `firstRender` says when and how the first render was shown. */
 export function exposeHooks(page, { firstRenderMs, shipped, engineAnsweredMs, loadFiles }) {
@@ -43,6 +44,26 @@ export function exposeHooks(page, { firstRenderMs, shipped, engineAnsweredMs, lo
         if (i === 0 && !answer) throw new Error(`no ${question} answer at ${path}:${offset}`);
       }
       return times;
+    },
+    /**
+     * A repository opened with a warm engine: the first answer for its files (every bundle
+     * analyzed, the first rendered), then switching to each other template in turn.
+     */
+    async timeRepository(files) {
+      const workspace = newWorkspace({ id: 'bench:repository', name: 'repository', files });
+      const call = () => page.engine.update({ files, name: '', state: answerState(workspace) });
+      let start = performance.now();
+      const first = await call();
+      const open = performance.now() - start;
+      const switches = [];
+      for (const bundle of first.summary.bundles.slice(1)) {
+        workspace.selection.root = bundle.root;
+        workspace.selection.target = null;
+        start = performance.now();
+        await call();
+        switches.push(performance.now() - start);
+      }
+      return { open, switches, templates: first.summary.bundles.length };
     },
     /** Times `n` engine round trips, each after an edit of the bundle file `path`. */
     async timeFileEdits(path, n) {
