@@ -60,6 +60,7 @@ fn names() -> impl Iterator<Item = &'static str> {
 
 /// Checks the runtimes of `template` as of `today` (`YYYY-MM-DD`).
 pub fn check(template: &Template, today: &str, findings: &mut Vec<Finding>) {
+    let mut seen = std::collections::HashSet::new();
     for (name, _, resource) in template.entries("Resources") {
         let type_name = resource
             .get("Type")
@@ -67,8 +68,13 @@ pub fn check(template: &Template, today: &str, findings: &mut Vec<Finding>) {
             .unwrap_or_default();
         let properties = resource.get("Properties");
         let runtimes: Vec<&Node> = match type_name {
-            "AWS::Lambda::Function" | "AWS::Serverless::Function" => properties
+            "AWS::Lambda::Function" => properties
                 .and_then(|p| p.get("Runtime"))
+                .into_iter()
+                .collect(),
+            // A SAM function may take its runtime from `Globals.Function` (said once, there).
+            "AWS::Serverless::Function" => super::services::runtime(template, properties, true)
+                .filter(|node| seen.insert((node.pos.line, node.pos.column)))
                 .into_iter()
                 .collect(),
             "AWS::Lambda::LayerVersion" | "AWS::Serverless::LayerVersion" => properties

@@ -2,8 +2,9 @@
 //! - an S3 bucket with a canned ACL other than `Private` and no ownership controls that allow
 //!   ACLs: since April 2023 S3 creates buckets with ACLs disabled (`BucketOwnerEnforced`), so
 //!   CloudFormation's create fails (`cfn-s3-acl`);
-//! - a Lambda function with inline code (`Code.ZipFile`) under a runtime other than Node.js or
-//!   Python, the only ones CloudFormation zips inline code for (`cfn-inline-code`).
+//! - a Lambda function with inline code (`Code.ZipFile`, SAM's `InlineCode`) under a runtime
+//!   other than Node.js or Python (its own, or SAM's `Globals.Function.Runtime`), the only ones
+//!   CloudFormation zips inline code for (`cfn-inline-code`).
 
 use super::template::Template;
 use super::Finding;
@@ -18,10 +19,34 @@ pub fn check(template: &Template, findings: &mut Vec<Finding>) {
                     bucket_acl(&name, acl, properties, findings);
                 }
             }
-            Some("AWS::Lambda::Function") => inline_code(&name, properties, findings),
+            Some("AWS::Lambda::Function") => {
+                let code = properties
+                    .and_then(|p| p.get("Code"))
+                    .and_then(|c| c.entry("ZipFile"));
+                inline_code(&name, code, runtime(template, properties, false), findings)
+            }
+            // SAM's `InlineCode` becomes `Code.ZipFile`; the runtime may come from `Globals`.
+            Some("AWS::Serverless::Function") => {
+                let code = properties.and_then(|p| p.entry("InlineCode"));
+                inline_code(&name, code, runtime(template, properties, true), findings)
+            }
             _ => {}
         }
     }
+}
+
+/// A function's runtime: its own, or for a SAM function the one `Globals.Function` gives.
+pub fn runtime<'t>(
+    template: &'t Template,
+    properties: Option<&'t Node>,
+    sam: bool,
+) -> Option<&'t Node> {
+    properties.and_then(|p| p.get("Runtime")).or_else(|| {
+        sam.then(|| template.section("Globals"))
+            .flatten()
+            .and_then(|g| g.get("Function"))
+            .and_then(|f| f.get("Runtime"))
+    })
 }
 
 fn bucket_acl(name: &str, acl: &Node, properties: Option<&Node>, findings: &mut Vec<Finding>) {
@@ -55,12 +80,13 @@ fn bucket_acl(name: &str, acl: &Node, properties: Option<&Node>, findings: &mut 
     }
 }
 
-fn inline_code(name: &str, properties: Option<&Node>, findings: &mut Vec<Finding>) {
-    let Some(properties) = properties else { return };
-    let Some((zip, _)) = properties.get("Code").and_then(|c| c.entry("ZipFile")) else {
-        return;
-    };
-    let Some(runtime) = properties.get("Runtime").and_then(Node::as_str) else {
+fn inline_code(
+    name: &str,
+    code: Option<(&Node, &Node)>,
+    runtime: Option<&Node>,
+    findings: &mut Vec<Finding>,
+) {
+    let (Some((zip, _)), Some(runtime)) = (code, runtime.and_then(Node::as_str)) else {
         return;
     };
     if runtime.starts_with("python") || runtime.starts_with("nodejs") {
@@ -70,7 +96,7 @@ fn inline_code(name: &str, properties: Option<&Node>, findings: &mut Vec<Finding
         Finding::error(
             "cfn-inline-code",
             zip.pos,
-            format!("function `{name}` has inline code (ZipFile) under the {runtime} runtime: CloudFormation zips inline code only for Node.js and Python"),
+            format!("function `{name}` has inline code under the {runtime} runtime: CloudFormation zips inline code only for Node.js and Python"),
             "upload a package (Code: S3Bucket/S3Key, or ImageUri) or use a Node.js or Python runtime",
         )
         .about("Resources", name, Some("Code")),

@@ -339,3 +339,22 @@ fn inline_code_needs_a_node_or_python_runtime() {
         ("cfn-inline-code", Some(13))
     );
 }
+
+#[test]
+fn a_sam_function_takes_its_runtime_from_globals() {
+    let t = |runtime: &str| {
+        format!("Transform: AWS::Serverless-2016-10-31\nGlobals:\n  Function:\n    Runtime: {runtime}\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Handler: index.handler\n      InlineCode: |\n        exports.handler = async () => 1;\n")
+    };
+    assert_eq!(check(&t("nodejs24.x")), vec![]);
+    let found: Vec<(String, Option<u32>)> = check(&t("ruby2.7"))
+        .into_iter()
+        .map(|d| (d.code, d.line))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("cfn-runtime".to_string(), Some(4)),
+            ("cfn-inline-code".to_string(), Some(10))
+        ]
+    );
+}

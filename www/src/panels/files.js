@@ -78,6 +78,8 @@ export class FilesPanel {
     }
     if (this.path) for (const folder of ancestors(this.path)) this.expanded.add(folder);
     const hadFocus = this.treeEl.contains(document.activeElement);
+    // A redraw (new diagnostics, a render) keeps the keyboard where the user left it.
+    const focused = hadFocus ? { ...document.activeElement.dataset } : null;
     clear(this.treeEl);
     const root = folderTree(paths);
     this.items = [];
@@ -103,7 +105,8 @@ export class FilesPanel {
       }
     };
     draw(root, 1);
-    const current = this.items.find((i) => i.dataset.file === this.path) || this.items[0];
+    const same = focused && this.items.find((i) => (focused.folder !== undefined ? i.dataset.folder === focused.folder : i.dataset.file === focused.file));
+    const current = same || this.items.find((i) => i.dataset.file === this.path) || this.items[0];
     if (current) current.tabIndex = 0;
     if (hadFocus && current) current.focus();
   }

@@ -1,0 +1,188 @@
+//! Our CloudFormation checks against cfn-lint (issue "CloudFormation checks as deep as cfn-lint"),
+//! when cfn-lint is importable (`pip install cfn-lint`, like the Jinja2 oracle): on broken
+//! templates of our own and on every `ok` render of the corpus, each error cfn-lint reports is
+//! either a class we check — and then we report it on that file too — or a class listed below as
+//! left out, with the reason. A cfn-lint error class in neither list fails the test.
+
+use proton_playground::checks::check_cloudformation;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// cfn-lint rule → the codes of ours that report the same defect.
+const COVERED: &[(&str, &[&str])] = &[
+    ("E0000", &["cfn-yaml", "cfn-tag"]),
+    ("E1001", &["cfn-structure", "cfn-resources"]),
+    ("E1010", &["cfn-getatt"]),
+    ("E1011", &["cfn-find-in-map"]),
+    ("E1019", &["cfn-ref"]),
+    ("E1020", &["cfn-ref"]),
+    ("E2530", &["cfn-runtime"]),
+    ("E2531", &["cfn-runtime"]),
+    ("E2533", &["cfn-runtime"]),
+    ("E3001", &["cfn-resource", "cfn-resource-type"]),
+    ("E3002", &["cfn-property"]),
+    ("E3003", &["cfn-required-property"]),
+    ("E3004", &["cfn-cycle"]),
+    ("E3005", &["cfn-depends-on"]),
+    ("E3006", &["cfn-resource-type"]),
+    ("E3015", &["cfn-condition"]),
+    ("E3045", &["cfn-s3-acl"]),
+    ("E3677", &["cfn-inline-code"]),
+    ("E6001", &["cfn-output"]),
+    ("E6002", &["cfn-output-value"]),
+    ("E6101", &["cfn-output"]),
+    ("E6102", &["cfn-output"]),
+    ("E8002", &["cfn-condition"]),
+];
+
+/// cfn-lint rules we deliberately do not reproduce, and why.
+const LEFT_OUT: &[(&str, &str)] = &[
+    ("E1150", "security group ID format: on Proton renders it fires on mocked environment outputs"),
+    ("E1151", "VPC ID format: fires on mocked outputs"),
+    ("E1152", "AMI ID format: fires on mocked values"),
+    ("E1153", "security group name format: fires on mocked values"),
+    ("E1154", "subnet ID format: fires on mocked outputs"),
+    ("E1156", "ARN/ID formats of other services: fire on mocked outputs"),
+    ("E1158", "resource ID formats: fire on mocked outputs"),
+    ("E3031", "pattern of a property value: mostly IDs and ARNs from mocked outputs"),
+    ("E3510", "IAM resource ARN format: fires on mocked outputs"),
+    ("E3511", "IAM role ARN format: fires on mocked outputs"),
+    ("E3012", "value types at every depth: needs the full resource schemas, not yet shipped"),
+    ("E3030", "allowed values (enums) at every depth, e.g. a runtime that is none: same data; cfn-runtime covers runtimes"),
+    ("E3049", "ECS/ELB health-check port rule: a service rule not implemented yet"),
+];
+
+fn cfn_lint_available() -> bool {
+    Command::new("python3")
+        .args(["-c", "import cfnlint"])
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// cfn-lint's error rules per file (warnings and informational rules aside).
+fn cfn_lint(files: &[PathBuf]) -> BTreeMap<PathBuf, BTreeSet<String>> {
+    let output = Command::new("cfn-lint")
+        .args(["--format", "parseable"])
+        .args(files)
+        .output()
+        .expect("cfn-lint runs");
+    let mut found: BTreeMap<PathBuf, BTreeSet<String>> = BTreeMap::new();
+    for line in String::from_utf8_lossy(&output.stdout).lines() {
+        let parts: Vec<&str> = line.splitn(6, ':').collect();
+        if let [file, _, _, _, _, rest] = parts.as_slice() {
+            let rule = rest.split(':').next().unwrap_or_default();
+            if rule.starts_with('E') {
+                found
+                    .entry(PathBuf::from(file))
+                    .or_default()
+                    .insert(rule.to_string());
+            }
+        }
+    }
+    found
+}
+
+/// Compares on `files` (rendered templates); returns the failures.
+fn compare(files: &[PathBuf]) -> Vec<String> {
+    let theirs = cfn_lint(files);
+    let mut failures = Vec::new();
+    for file in files {
+        let text = std::fs::read_to_string(file).unwrap();
+        let ours: BTreeSet<String> = check_cloudformation("t.yaml", &text, &text)
+            .into_iter()
+            .filter(|d| d.severity == proton_playground::Severity::Error)
+            .map(|d| d.code)
+            .collect();
+        for rule in theirs.get(file).into_iter().flatten() {
+            match COVERED.iter().find(|(r, _)| r == rule) {
+                Some((_, codes)) if codes.iter().any(|c| ours.contains(*c)) => {}
+                Some((_, codes)) => failures.push(format!(
+                    "{}: cfn-lint {rule}, we report none of {codes:?} (ours: {ours:?})",
+                    file.display()
+                )),
+                None if LEFT_OUT.iter().any(|(r, _)| r == rule) => {}
+                None => failures.push(format!(
+                    "{}: cfn-lint {rule} is neither covered nor listed as left out",
+                    file.display()
+                )),
+            }
+        }
+    }
+    failures
+}
+
+/// One defect class per place, each a finding of both tools.
+const BROKEN: &[&str] = &[
+    "Resources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      AccessControl: PublicRead\n  F:\n    Type: AWS::Lambda::Function\n    Properties:\n      Runtime: java21\n      Handler: index.handler\n      Role: arn:aws:iam::123456789012:role/x\n      Code:\n        ZipFile: x\n  G:\n    Type: AWS::Lambda::Function\n    Properties:\n      Runtime: python3.7\n      Handler: index.handler\n      Role: arn:aws:iam::123456789012:role/x\n      Code:\n        ZipFile: x\n",
+    "Resources:\n  C1:\n    Type: AWS::SQS::Queue\n    DependsOn: C2\n  C2:\n    Type: AWS::SQS::Queue\n    DependsOn: C1\n    Properties:\n      QueueName: !Ref Missing\n      Bogus: 1\n  T:\n    Type: AWS::SNS::Topic\n    Properties:\n      TopicName: !GetAtt C1.Nope\nOutputs:\n  O:\n    Value: x\n    Export:\n      Name: [a]\n  L:\n    Value: [a, b]\n",
+    "Resourcez: {}\nResources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Runtime: python3.13\n      Handler: index.handler\n      Role: arn:aws:iam::123456789012:role/x\n  Q:\n    Type: AWS::SQS::Queuee\n  R:\n    Type: AWS::SQS::Queue\n    DependsOn: Nothing\n    Condition: NoSuch\n",
+];
+
+#[test]
+fn broken_templates_are_found_by_both() {
+    if !cfn_lint_available() {
+        eprintln!("skipping: cfn-lint is not importable (pip install cfn-lint)");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let files: Vec<PathBuf> = BROKEN
+        .iter()
+        .enumerate()
+        .map(|(i, text)| {
+            let path = dir.path().join(format!("broken-{i}.yaml"));
+            std::fs::write(&path, text).unwrap();
+            path
+        })
+        .collect();
+    // cfn-lint must find something in each, or the comparison says nothing.
+    let theirs = cfn_lint(&files);
+    assert_eq!(theirs.len(), files.len(), "{theirs:?}");
+    let failures = compare(&files);
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn corpus_renders_are_found_by_both() {
+    if !cfn_lint_available() {
+        eprintln!("skipping: cfn-lint is not importable (pip install cfn-lint)");
+        return;
+    }
+    let cases = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/cases");
+    if !cases.is_dir() {
+        eprintln!("skipping: ../shared/corpus is absent");
+        return;
+    }
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(&cases).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "json") {
+            continue;
+        }
+        let case: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        if case["expected_status"] != "ok" {
+            continue;
+        }
+        let dir = cases
+            .join(path.file_stem().unwrap())
+            .with_extension("expected");
+        for rendered in case["expected_sha256"].as_object().unwrap().keys() {
+            let file = dir.join(rendered);
+            let is_template = proton_playground::checks::is_template_file(rendered)
+                && !rendered.ends_with("manifest.yaml")
+                && std::fs::read_to_string(&file).is_ok_and(|t| t.contains("Resources"));
+            if is_template {
+                files.push(file);
+            }
+        }
+    }
+    files.sort();
+    assert!(
+        files.len() > 40,
+        "expected the corpus's templates, got {}",
+        files.len()
+    );
+    let failures = compare(&files);
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
