@@ -55,12 +55,15 @@ pub fn apply(outcomes: &mut [Outcome], planned: &[Planned]) {
             .iter()
             .map(|m| environment_name(m).and_then(environment_stack))
             .collect();
+        let file = members[0].report.outputs.first().map(|o| o.path.clone());
         let mut note = |message: String| {
-            parameterized.notes.push(
-                Diagnostic::info("migrate-import", message)
-                    .with_hint("its value stays a parameter holding what Proton passed")
-                    .about(template_subject(bundle)),
-            )
+            let mut d = Diagnostic::info("migrate-import", message)
+                .with_hint("its value stays a parameter holding what Proton passed")
+                .about(template_subject(bundle));
+            if let Some(file) = &file {
+                d = d.in_file(file);
+            }
+            parameterized.notes.push(bundle.in_workspace(d, None));
         };
         // Parameters that stand for an environment output every stack's environment exports.
         let mut imported: Vec<(String, String)> = Vec::new();
@@ -184,21 +187,11 @@ fn environment_name<'p>(stack: &'p Planned) -> Option<&'p str> {
 
 /// `base`, numbered when the template already uses it as a logical ID.
 fn fresh(template: &Json, base: &str) -> String {
-    let taken = |name: &str| {
+    super::merge::numbered(base, |name| {
         ["Parameters", "Resources", "Outputs", "Conditions"]
             .iter()
             .any(|s| template.get(*s).and_then(|m| m.get(name)).is_some())
-    };
-    (1..)
-        .map(|n| {
-            if n == 1 {
-                base.to_string()
-            } else {
-                format!("{base}{n}")
-            }
-        })
-        .find(|n| !taken(n))
-        .expect("a free name")
+    })
 }
 
 fn import(output: &str, stack_parameter: &str) -> Json {

@@ -1019,31 +1019,11 @@ impl Merger<'_> {
     }
 
     fn fresh_condition(&self, base: &str) -> String {
-        let base = sanitize(base);
-        (1..)
-            .map(|n| {
-                if n == 1 {
-                    base.clone()
-                } else {
-                    format!("{base}{n}")
-                }
-            })
-            .find(|n| !self.conditions.contains_key(n))
-            .expect("a free name")
+        numbered(&sanitize(base), |n| self.conditions.contains_key(n))
     }
 
     fn fresh(&mut self, base: &str) -> String {
-        let base = sanitize(base);
-        let name = (1..)
-            .map(|n| {
-                if n == 1 {
-                    base.clone()
-                } else {
-                    format!("{base}{n}")
-                }
-            })
-            .find(|n| !self.taken.contains(n))
-            .expect("a free name");
+        let name = numbered(&sanitize(base), |n| self.taken.iter().any(|t| t == n));
         self.taken.push(name.clone());
         name
     }
@@ -1504,6 +1484,20 @@ fn pascal(word: &str) -> String {
                 .unwrap_or_default()
         })
         .collect()
+}
+
+/// `base`, or `base2`, `base3`… the first that `taken` does not hold.
+pub fn numbered(base: &str, taken: impl Fn(&str) -> bool) -> String {
+    (1..)
+        .map(|n| {
+            if n == 1 {
+                base.to_string()
+            } else {
+                format!("{base}{n}")
+            }
+        })
+        .find(|n| !taken(n))
+        .expect("a free name")
 }
 
 /// Letters and digits only, starting with a letter, at most 255 characters (CloudFormation's

@@ -334,6 +334,10 @@ fn template_for<'a>(
                     ),
                 )
                 .in_file(&spec.source.path)
+                .about(Subject::Template {
+                    template: several[0].label(),
+                    other: Some(several[1].label()),
+                })
                 .with_hint(format!(
                     "name its template: --specs {}={}",
                     several[0].name, spec.source.path

@@ -26,7 +26,7 @@ pub struct Parameterized {
 pub fn parameterize(bundle: &Bundle, members: &[&Planned]) -> Result<Parameterized, Diagnostic> {
     let label = bundle.label();
     let per_stack = |reason: String, at: Option<(String, usize)>| {
-        let mut d = Diagnostic::warning(
+        let d = Diagnostic::warning(
             "migrate-per-stack",
             format!(
                 "{label} ({}) stays one rendered template per stack: {reason}",
@@ -34,10 +34,15 @@ pub fn parameterize(bundle: &Bundle, members: &[&Planned]) -> Result<Parameteriz
             ),
         )
         .about(template_subject(bundle));
-        if let Some((file, line)) = at {
-            d = bundle.in_workspace(d.in_file(file).at(line as u32, 1), None);
-        }
-        d
+        // At the construct when known, else on the target's template file.
+        let d = match at {
+            Some((file, line)) => d.in_file(file).at(line as u32, 1),
+            None => match members[0].report.outputs.first() {
+                Some(output) => d.in_file(&output.path),
+                None => d,
+            },
+        };
+        bundle.in_workspace(d, None)
     };
     let outputs = &members[0].report.outputs;
     let [output] = outputs.as_slice() else {

@@ -53,6 +53,16 @@ fn environment(template: &str) -> Workspace {
     Workspace::from_tree(tree, Vec::new())
 }
 
+/// The dev and prod stacks of [`environment`]`(template)`, migrated.
+fn migrate_environment(template: &str) -> Migration {
+    migrate(
+        &environment(template),
+        &stacks(),
+        &Mocks::default(),
+        OutputsMode::Parameters,
+    )
+}
+
 fn stacks() -> Vec<SpecInput> {
     vec![
         spec("dev.yaml", "proton: EnvironmentSpec\nspec:\n  name: dev-data\n"),
@@ -173,12 +183,7 @@ Resources:
     Properties:
       DelaySeconds: {{ 5 if environment.inputs.tier == 'large' else 0 }}
 "#;
-    let migration = migrate(
-        &environment(template),
-        &stacks(),
-        &Mocks::default(),
-        OutputsMode::Parameters,
-    );
+    let migration = migrate_environment(template);
     assert!(!migration.has_errors(), "{:#?}", migration.diagnostics);
     let t = &migration.templates[0];
     assert_eq!(t.status, "parameterized", "{:#?}", t.diagnostics);
@@ -232,12 +237,7 @@ Resources:
 #[test]
 fn what_cloudformation_cannot_express_stays_per_stack_with_the_reason() {
     let template = "Resources:\n  {{ environment.inputs.name | replace('-', '') }}:\n    Type: AWS::S3::Bucket\n";
-    let migration = migrate(
-        &environment(template),
-        &stacks(),
-        &Mocks::default(),
-        OutputsMode::Parameters,
-    );
+    let migration = migrate_environment(template);
     assert!(!migration.has_errors(), "{:#?}", migration.diagnostics);
     let t = &migration.templates[0];
     assert_eq!(t.status, "per-stack");

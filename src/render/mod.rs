@@ -179,25 +179,10 @@ impl Renderer {
 
     /// Renders the template `name` with `context`: the exact bytes Proton produced.
     pub fn render(&self, name: &str, source: &str, context: &Value) -> Result<String, Diagnostic> {
-        let template = self.env.get_template(name).map_err(|e| {
-            diagnose(&e, name, source, context, &self.env, &|n, o| {
-                self.original_offset(n, o)
-            })
-        })?;
-        budget::start();
-        let rendered = template.render(context).map_err(|e| {
-            diagnose(&e, name, source, context, &self.env, &|n, o| {
-                self.original_offset(n, o)
-            })
-        })?;
-        if budget::exceeded() {
-            return Err(over_budget(name));
-        }
+        let rendered = self.run(name, source, context, |t| t.render(context))?;
         Ok(proton_filters::reindent(&rendered))
     }
-}
 
-impl Renderer {
     /// Renders like [`Renderer::render`] and says which template source produced each range of
     /// the output (minijinja's output spans), before Proton's filter blocks are re-indented
     /// ([`proton_filters::reindent_mapped`] maps them): the migration reads what each `{{ … }}`
@@ -208,23 +193,34 @@ impl Renderer {
         source: &str,
         context: &Value,
     ) -> Result<(String, Vec<minijinja::OutputSpan>), Diagnostic> {
-        let template = self.env.get_template(name).map_err(|e| {
+        self.run(name, source, context, |t| t.render_with_spans(context))
+    }
+
+    /// Runs `render` on the template `name` within the render budgets; an error becomes a
+    /// diagnostic located in `source` as written.
+    fn run<T>(
+        &self,
+        name: &str,
+        source: &str,
+        context: &Value,
+        render: impl FnOnce(&minijinja::Template) -> Result<T, Error>,
+    ) -> Result<T, Diagnostic> {
+        let located = |e: Error| {
             diagnose(&e, name, source, context, &self.env, &|n, o| {
                 self.original_offset(n, o)
             })
-        })?;
+        };
+        let template = self.env.get_template(name).map_err(located)?;
         budget::start();
-        let traced = template.render_with_spans(context).map_err(|e| {
-            diagnose(&e, name, source, context, &self.env, &|n, o| {
-                self.original_offset(n, o)
-            })
-        })?;
+        let out = render(&template).map_err(located)?;
         if budget::exceeded() {
             return Err(over_budget(name));
         }
-        Ok(traced)
+        Ok(out)
     }
+}
 
+impl Renderer {
     /// The value of a Jinja expression under `context` (the editor's completion and hover),
     /// within the render budgets.
     pub fn evaluate(&self, expr: &str, context: &Value) -> Result<Value, String> {

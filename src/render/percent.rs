@@ -212,7 +212,7 @@ fn expr(e: &Expr, found: &mut Vec<Operator>) {
 }
 
 /// `left % right` as Python computes it: text formats (`printf`), numbers take the remainder
-/// with the divisor's sign (integers exactly), anything else is a TypeError. An undefined
+/// (`python_types::modulo`), anything else is a TypeError. An undefined
 /// operand fails even when lenient (Jinja2's Undefined refuses arithmetic).
 pub fn percent(left: &Value, right: &Value) -> Result<Value, Error> {
     for operand in [left, right] {
@@ -231,37 +231,7 @@ pub fn percent(left: &Value, right: &Value) -> Result<Value, Error> {
                 .map_err(fail)
         }
         (ValueKind::Number | ValueKind::Bool, ValueKind::Number | ValueKind::Bool) => {
-            let whole = |v: &Value| match v.kind() {
-                ValueKind::Bool => Some(v.is_true() as i128),
-                _ if v.is_integer() => i128::try_from(v.clone()).ok(),
-                _ => None,
-            };
-            let real = |v: &Value| match v.kind() {
-                ValueKind::Bool => v.is_true() as u8 as f64,
-                _ => f64::try_from(v.clone()).unwrap_or(f64::NAN),
-            };
-            match (whole(left), whole(right)) {
-                (Some(_), Some(0)) => Err(fail("integer modulo by zero".into())),
-                (Some(a), Some(b)) => {
-                    let r = a.rem_euclid(b);
-                    let r = if r != 0 && b < 0 { r + b } else { r };
-                    Ok(i64::try_from(r).map_or_else(|_| Value::from(r), Value::from))
-                }
-                _ => {
-                    let (x, y) = (real(left), real(right));
-                    if y == 0.0 {
-                        return Err(fail("float modulo".into()));
-                    }
-                    let r = x % y;
-                    Ok(Value::from(if r != 0.0 && (r < 0.0) != (y < 0.0) {
-                        r + y
-                    } else if r == 0.0 {
-                        0.0f64.copysign(y)
-                    } else {
-                        r
-                    }))
-                }
-            }
+            super::python_types::modulo(left, right)
         }
         _ => Err(fail(format!(
             "unsupported operand type(s) for %: '{}' and '{}'",

@@ -404,35 +404,42 @@ pub fn python_type(value: &Value) -> &'static str {
     }
 }
 
-/// A number for an arithmetic test; Python's `%` fails on anything else (or formats a string).
-/// Python's `a % b` on numbers: exact for integers of any size, floor-signed.
-fn remainder(a: &Value, b: &Value) -> Result<f64, Error> {
+/// Python's `a % b` on numbers (a boolean counts as 0 or 1): integers exactly at any size, the
+/// result with the divisor's sign; floats by CPython's rule (fmod, then the divisor's sign).
+pub(crate) fn modulo(a: &Value, b: &Value) -> Result<Value, Error> {
     let whole = |v: &Value| match v.kind() {
         ValueKind::Bool => Some(v.is_true() as i128),
         ValueKind::Number if v.is_integer() => i128::try_from(v.clone()).ok(),
         _ => None,
     };
     let (x, y) = (number(a, "%")?, number(b, "%")?);
-    if y == 0.0 {
-        return Err(type_error("integer division or modulo by zero".into()));
-    }
-    Ok(match (whole(a), whole(b)) {
+    match (whole(a), whole(b)) {
+        (Some(_), Some(0)) => Err(type_error("integer modulo by zero".into())),
         (Some(a), Some(b)) => {
             let r = a.rem_euclid(b);
-            (if r != 0 && b < 0 { r + b } else { r }) as f64
+            let r = if r != 0 && b < 0 { r + b } else { r };
+            Ok(i64::try_from(r).map_or_else(|_| Value::from(r), Value::from))
         }
-        // CPython's float `%`: fmod, then the divisor's sign.
+        _ if y == 0.0 => Err(type_error("float modulo".into())),
         _ => {
             let r = x % y;
-            if r != 0.0 && (r < 0.0) != (y < 0.0) {
+            Ok(Value::from(if r != 0.0 && (r < 0.0) != (y < 0.0) {
                 r + y
+            } else if r == 0.0 {
+                0.0f64.copysign(y)
             } else {
                 r
-            }
+            }))
         }
-    })
+    }
 }
 
+/// `a % b` as a number, for the tests that compare it (`even`, `odd`, `divisibleby`).
+fn remainder(a: &Value, b: &Value) -> Result<f64, Error> {
+    Ok(f64::try_from(modulo(a, b)?).unwrap_or(f64::NAN))
+}
+
+/// A number for an arithmetic test; Python's `%` fails on anything else (or formats a string).
 fn number(value: &Value, op: &str) -> Result<f64, Error> {
     match value.kind() {
         ValueKind::Bool => Ok(if value.is_true() { 1.0 } else { 0.0 }),

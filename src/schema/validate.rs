@@ -332,33 +332,23 @@ impl Checks {
                         });
                     }
                 }
-                Check::Minimum { limit, exclusive } => {
+                Check::Minimum { limit, exclusive } | Check::Maximum { limit, exclusive } => {
                     if let Json::Number(n) = instance {
-                        match (compare(n, limit), exclusive) {
-                            (Ordering::Less, false) => fail(ErrorKind::Minimum {
-                                limit: limit.clone(),
-                            }),
-                            (Ordering::Less | Ordering::Equal, true) => {
-                                fail(ErrorKind::ExclusiveMinimum {
-                                    limit: limit.clone(),
-                                })
-                            }
-                            _ => {}
-                        }
-                    }
-                }
-                Check::Maximum { limit, exclusive } => {
-                    if let Json::Number(n) = instance {
-                        match (compare(n, limit), exclusive) {
-                            (Ordering::Greater, false) => fail(ErrorKind::Maximum {
-                                limit: limit.clone(),
-                            }),
-                            (Ordering::Greater | Ordering::Equal, true) => {
-                                fail(ErrorKind::ExclusiveMaximum {
-                                    limit: limit.clone(),
-                                })
-                            }
-                            _ => {}
+                        let upper = matches!(check, Check::Maximum { .. });
+                        let past = if upper {
+                            Ordering::Greater
+                        } else {
+                            Ordering::Less
+                        };
+                        let order = compare(n, limit);
+                        if order == past || (*exclusive && order == Ordering::Equal) {
+                            let limit = limit.clone();
+                            fail(match (upper, *exclusive) {
+                                (false, false) => ErrorKind::Minimum { limit },
+                                (false, true) => ErrorKind::ExclusiveMinimum { limit },
+                                (true, false) => ErrorKind::Maximum { limit },
+                                (true, true) => ErrorKind::ExclusiveMaximum { limit },
+                            });
                         }
                     }
                 }

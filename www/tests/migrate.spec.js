@@ -23,6 +23,9 @@ test('the form\'s stacks and added specs migrate to one proven template and a de
   await expect(dialog.locator('#migrate-deployment-text')).toContainText('NatGatewayCountValues: 1,2');
   await expect(dialog.locator('#migrate-deployment-name')).toHaveText('deployments/prod.yaml');
   await page.screenshot({ path: `${SHOTS}/migrate-dialog.png` });
+  await page.setViewportSize({ width: 800, height: 900 });
+  await page.screenshot({ path: `${SHOTS}/migrate-dialog-800.png` });
+  await page.setViewportSize({ width: 1280, height: 800 });
   const [download] = await Promise.all([page.waitForEvent('download'), dialog.getByRole('button', { name: 'Download repository (.zip)' }).click()]);
   expect(download.suggestedFilename()).toBe('ecs-shared-env-git-sync.zip');
   const entries = unzipSync(readFileSync(await download.path()));
