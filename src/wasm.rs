@@ -310,6 +310,20 @@ pub fn load_lambda_runtimes(text: String) {
     crate::checks::install_lambda_runtimes(text);
 }
 
+/// The shard files (`cfn-schemas/AWS-S3.txt`, `iam-actions/s3.txt`) the checks asked for since
+/// the last call and did not have: the worker fetches them, installs them and runs again.
+#[wasm_bindgen(js_name = wantedShards)]
+pub fn wanted_shards() -> Vec<String> {
+    crate::checks::data::wanted()
+}
+
+/// Installs a shard file the worker fetched (`text` empty: the server has no such file; absent:
+/// it could not be fetched, and the checks needing it say so).
+#[wasm_bindgen(js_name = installShard)]
+pub fn install_shard(file: &str, text: Option<String>) {
+    crate::checks::data::install_shard(file, text);
+}
+
 /// The crate version, shown in the page footer.
 #[wasm_bindgen]
 pub fn version() -> String {

@@ -4,7 +4,7 @@
 //! either a class we check — and then we report it on that file too — or a class listed below as
 //! left out, with the reason. A cfn-lint error class in neither list fails the test.
 
-use proton_playground::checks::check_cloudformation;
+use proton_playground::checks::{check_rendered, Mocked};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -12,6 +12,19 @@ use std::process::Command;
 /// cfn-lint rule → the codes of ours that report the same defect.
 const COVERED: &[(&str, &[&str])] = &[
     ("E0000", &["cfn-yaml", "cfn-tag"]),
+    ("E1150", &["cfn-value-format"]),
+    ("E1151", &["cfn-value-format"]),
+    ("E1152", &["cfn-value-format"]),
+    ("E1153", &["cfn-value-format"]),
+    ("E1154", &["cfn-value-format"]),
+    ("E1155", &["cfn-value-format"]),
+    ("E1156", &["cfn-value-format"]),
+    ("E1157", &["cfn-value-format"]),
+    ("E1158", &["cfn-value-format"]),
+    ("E1159", &["cfn-value-format"]),
+    ("E1160", &["cfn-value-format"]),
+    ("E1162", &["cfn-value-format"]),
+    ("E1164", &["cfn-value-format"]),
     ("E1001", &["cfn-structure", "cfn-resources"]),
     ("E1010", &["cfn-getatt"]),
     ("E1011", &["cfn-find-in-map"]),
@@ -26,6 +39,13 @@ const COVERED: &[(&str, &[&str])] = &[
     ("E3004", &["cfn-cycle"]),
     ("E3005", &["cfn-depends-on"]),
     ("E3006", &["cfn-resource-type"]),
+    ("E3012", &["cfn-value-type"]),
+    ("E3030", &["cfn-value-allowed", "cfn-runtime"]),
+    ("E3031", &["cfn-value-pattern", "cfn-value-format"]),
+    ("E3032", &["cfn-value-length"]),
+    ("E3033", &["cfn-value-length"]),
+    ("E3034", &["cfn-value-range"]),
+    ("E3037", &["cfn-value-unique"]),
     ("E3015", &["cfn-condition"]),
     ("E3045", &["cfn-s3-acl"]),
     ("E3677", &["cfn-inline-code"]),
@@ -37,21 +57,13 @@ const COVERED: &[(&str, &[&str])] = &[
 ];
 
 /// cfn-lint rules we deliberately do not reproduce, and why.
-const LEFT_OUT: &[(&str, &str)] = &[
-    ("E1150", "security group ID format: on Proton renders it fires on mocked environment outputs"),
-    ("E1151", "VPC ID format: fires on mocked outputs"),
-    ("E1152", "AMI ID format: fires on mocked values"),
-    ("E1153", "security group name format: fires on mocked values"),
-    ("E1154", "subnet ID format: fires on mocked outputs"),
-    ("E1156", "ARN/ID formats of other services: fire on mocked outputs"),
-    ("E1158", "resource ID formats: fire on mocked outputs"),
-    ("E3031", "pattern of a property value: mostly IDs and ARNs from mocked outputs"),
-    ("E3510", "IAM resource ARN format: fires on mocked outputs"),
-    ("E3511", "IAM role ARN format: fires on mocked outputs"),
-    ("E3012", "value types at every depth: needs the full resource schemas, not yet shipped"),
-    ("E3030", "allowed values (enums) at every depth, e.g. a runtime that is none: same data; cfn-runtime covers runtimes"),
-    ("E3049", "ECS/ELB health-check port rule: a service rule not implemented yet"),
-];
+const LEFT_OUT: &[(&str, &str)] = &[(
+    "E3049",
+    "ECS/ELB health-check port rule: a service rule not implemented yet",
+)];
+
+/// Errors of ours cfn-lint has no error class for, and why they are errors.
+const OURS_ONLY: &[(&str, &str)] = &[];
 
 fn cfn_lint_available() -> bool {
     Command::new("python3")
@@ -60,19 +72,24 @@ fn cfn_lint_available() -> bool {
         .is_ok_and(|o| o.status.success())
 }
 
-/// cfn-lint's error rules per file (warnings and informational rules aside).
-fn cfn_lint(files: &[PathBuf]) -> BTreeMap<PathBuf, BTreeSet<String>> {
+/// cfn-lint's error rules per file (warnings and informational rules aside), leaving out the
+/// findings about a value `mocked` covers (an ID or ARN format judged on `mock-VpcId`).
+fn cfn_lint(files: &[(PathBuf, Mocked)]) -> BTreeMap<PathBuf, BTreeSet<String>> {
     let output = Command::new("cfn-lint")
         .args(["--format", "parseable"])
-        .args(files)
+        .args(files.iter().map(|(f, _)| f))
         .output()
         .expect("cfn-lint runs");
     let mut found: BTreeMap<PathBuf, BTreeSet<String>> = BTreeMap::new();
     for line in String::from_utf8_lossy(&output.stdout).lines() {
         let parts: Vec<&str> = line.splitn(6, ':').collect();
         if let [file, _, _, _, _, rest] = parts.as_slice() {
-            let rule = rest.split(':').next().unwrap_or_default();
-            if rule.starts_with('E') {
+            let (rule, message) = rest.split_once(':').unwrap_or((rest, ""));
+            let mocked = files
+                .iter()
+                .find(|(f, _)| f == Path::new(file))
+                .is_some_and(|(_, mocked)| mocked.covers(message));
+            if rule.starts_with('E') && !mocked {
                 found
                     .entry(PathBuf::from(file))
                     .or_default()
@@ -83,13 +100,13 @@ fn cfn_lint(files: &[PathBuf]) -> BTreeMap<PathBuf, BTreeSet<String>> {
     found
 }
 
-/// Compares on `files` (rendered templates); returns the failures.
-fn compare(files: &[PathBuf]) -> Vec<String> {
+/// Compares on `files` (rendered templates and their mocked values); returns the failures.
+fn compare(files: &[(PathBuf, Mocked)]) -> Vec<String> {
     let theirs = cfn_lint(files);
     let mut failures = Vec::new();
-    for file in files {
+    for (file, mocked) in files {
         let text = std::fs::read_to_string(file).unwrap();
-        let ours: BTreeSet<String> = check_cloudformation("t.yaml", &text, &text)
+        let ours: BTreeSet<String> = check_rendered("t.yaml", &text, &text, mocked)
             .into_iter()
             .filter(|d| d.severity == proton_playground::Severity::Error)
             .map(|d| d.code)
@@ -108,6 +125,20 @@ fn compare(files: &[PathBuf]) -> Vec<String> {
                 )),
             }
         }
+        // No error of ours without a cfn-lint error of a class that says the same.
+        for code in &ours {
+            let said = theirs.get(file).into_iter().flatten().any(|rule| {
+                COVERED
+                    .iter()
+                    .any(|(r, codes)| r == rule && codes.contains(&code.as_str()))
+            });
+            if !said && !OURS_ONLY.iter().any(|(c, _)| c == code) {
+                failures.push(format!(
+                    "{}: we report {code}, cfn-lint no error of the same class",
+                    file.display()
+                ));
+            }
+        }
     }
     failures
 }
@@ -117,6 +148,9 @@ const BROKEN: &[&str] = &[
     "Resources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      AccessControl: PublicRead\n  F:\n    Type: AWS::Lambda::Function\n    Properties:\n      Runtime: java21\n      Handler: index.handler\n      Role: arn:aws:iam::123456789012:role/x\n      Code:\n        ZipFile: x\n  G:\n    Type: AWS::Lambda::Function\n    Properties:\n      Runtime: python3.7\n      Handler: index.handler\n      Role: arn:aws:iam::123456789012:role/x\n      Code:\n        ZipFile: x\n",
     "Resources:\n  C1:\n    Type: AWS::SQS::Queue\n    DependsOn: C2\n  C2:\n    Type: AWS::SQS::Queue\n    DependsOn: C1\n    Properties:\n      QueueName: !Ref Missing\n      Bogus: 1\n  T:\n    Type: AWS::SNS::Topic\n    Properties:\n      TopicName: !GetAtt C1.Nope\nOutputs:\n  O:\n    Value: x\n    Export:\n      Name: [a]\n  L:\n    Value: [a, b]\n",
     "Resourcez: {}\nResources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Runtime: python3.13\n      Handler: index.handler\n      Role: arn:aws:iam::123456789012:role/x\n  Q:\n    Type: AWS::SQS::Queuee\n  R:\n    Type: AWS::SQS::Queue\n    DependsOn: Nothing\n    Condition: NoSuch\n",
+    // Values at every depth: types, allowed values, required and unknown nested properties,
+    // ranges, ID formats of literal text.
+    "Resources:\n  Bucket:\n    Type: AWS::S3::Bucket\n    Properties:\n      VersioningConfiguration: Enabled\n  Bucket2:\n    Type: AWS::S3::Bucket\n    Properties:\n      VersioningConfiguration:\n        Status: On\n      LifecycleConfiguration:\n        Rules:\n          - Id: r\n            Statuss: Enabled\n  Queue:\n    Type: AWS::SQS::Queue\n    Properties:\n      VisibilityTimeout: sixty\n      DelaySeconds: 9000\n      Tags:\n        - Key: a\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Runtime: python3.12\n      Handler: index.handler\n      Role: arn:aws:iam::123456789012:role/x\n      Code:\n        ZipFile: x\n      Environment:\n        Variables:\n          - A\n      VpcConfig:\n        SecurityGroupIds: [my-group]\n        SubnetIds: [subnet-12345678]\n  Sg:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n      GroupDescription: x\n      VpcId: my-vpc\n",
 ];
 
 #[test]
@@ -126,13 +160,13 @@ fn broken_templates_are_found_by_both() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let files: Vec<PathBuf> = BROKEN
+    let files: Vec<(PathBuf, Mocked)> = BROKEN
         .iter()
         .enumerate()
         .map(|(i, text)| {
             let path = dir.path().join(format!("broken-{i}.yaml"));
             std::fs::write(&path, text).unwrap();
-            path
+            (path, Mocked::default())
         })
         .collect();
     // cfn-lint must find something in each, or the comparison says nothing.
@@ -167,17 +201,19 @@ fn corpus_renders_are_found_by_both() {
         let dir = cases
             .join(path.file_stem().unwrap())
             .with_extension("expected");
+        let outputs = ["env_outputs", "instance_outputs", "component_outputs"];
+        let mocked = Mocked::of(outputs.iter().map(|key| &case[*key]));
         for rendered in case["expected_sha256"].as_object().unwrap().keys() {
             let file = dir.join(rendered);
             let is_template = proton_playground::checks::is_template_file(rendered)
                 && !rendered.ends_with("manifest.yaml")
                 && std::fs::read_to_string(&file).is_ok_and(|t| t.contains("Resources"));
             if is_template {
-                files.push(file);
+                files.push((file, mocked.clone()));
             }
         }
     }
-    files.sort();
+    files.sort_by(|a, b| a.0.cmp(&b.0));
     assert!(
         files.len() > 40,
         "expected the corpus's templates, got {}",

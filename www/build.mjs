@@ -3,7 +3,7 @@
 import * as esbuild from 'esbuild';
 import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { initSync, parseYaml, packArchive, analyze, render, loadResourceTypes } from '../target/wasm-pkg/proton_playground.js';
+import { initSync, parseYaml, packArchive, analyze, render, loadResourceTypes, loadLambdaRuntimes, installShard } from '../target/wasm-pkg/proton_playground.js';
 import { exampleWorkspace, newWorkspace, fillSuggestedMocks } from './src/workspace.js';
 import { answer, answerState } from './src/engine/answer.js';
 
@@ -57,6 +57,19 @@ cpSync(join(pkg, 'proton_playground_bg.wasm'), join(dist, 'assets', 'proton_play
 const resourceTypes = join(root, 'data', 'cfn-resource-types.tsv');
 cpSync(resourceTypes, join(dist, 'assets', 'cfn-resource-types.tsv'));
 cpSync(join(root, 'data', 'lambda-runtimes.tsv'), join(dist, 'assets', 'lambda-runtimes.tsv'));
+// The large tables, one file per key, fetched by the worker when a check first needs one
+// (src/checks/data.rs): `cfn-schemas/AWS-S3.txt`, `iam-actions/s3.txt`. The build's own renders
+// (the first example's answer, the docs page's embeds) have them all.
+for (const table of ['cfn-schemas', 'iam-actions']) {
+  mkdirSync(join(dist, 'assets', table), { recursive: true });
+  for (const line of readFileSync(join(root, 'data', `${table}.tsv`), 'utf8').split('\n')) {
+    const tab = line.indexOf('\t');
+    if (line.startsWith('#') || tab < 0) continue;
+    const file = `${table}/${line.slice(0, tab).replaceAll('::', '-')}.txt`;
+    writeFileSync(join(dist, 'assets', file), line.slice(tab + 1));
+    installShard(file, line.slice(tab + 1));
+  }
+}
 cpSync(join(www, 'static'), dist, { recursive: true });
 
 // Examples: every file of each gallery bundle, with its spec and mocks text.
@@ -84,6 +97,7 @@ const examples = gallery.map((entry) => ({
 // the page shows it while the wasm still compiles (main.js checks the state it was made for).
 if (examples.length) {
   loadResourceTypes(readFileSync(resourceTypes, 'utf8'));
+  loadLambdaRuntimes(readFileSync(join(root, 'data', 'lambda-runtimes.tsv'), 'utf8'));
   const workspace = exampleWorkspace(examples[0]);
   const state = answerState(workspace);
   examples[0].firstAnswer = { state, answer: answer(render, analyze(workspace.files, workspace.templateName || ''), state) };

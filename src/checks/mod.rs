@@ -16,6 +16,9 @@
 //! ```
 
 mod cycles;
+pub mod data;
+mod formats;
+mod iam;
 mod leftovers;
 mod references;
 pub mod resource_types;
@@ -23,9 +26,11 @@ mod resources;
 mod runtimes;
 mod services;
 pub use runtimes::install as install_lambda_runtimes;
+mod shapes;
 mod source_map;
 mod structure;
 mod template;
+mod values;
 
 use crate::diagnostic::{Diagnostic, Severity, Subject};
 use crate::yaml::Pos;
@@ -74,8 +79,55 @@ impl Finding {
     }
 }
 
+/// The texts of values that came from mocks or placeholders rather than from the template or
+/// the inputs. Value and format checks do not judge a value containing one: a playground full of
+/// "`mock-VpcId` is not a VPC ID" would say nothing about the template.
+#[derive(Debug, Default, Clone)]
+pub struct Mocked {
+    texts: Vec<String>,
+}
+
+impl Mocked {
+    /// The string and number leaves of `values` (mocked outputs, example inputs).
+    pub fn of<'a>(values: impl IntoIterator<Item = &'a serde_json::Value>) -> Mocked {
+        fn leaves(value: &serde_json::Value, out: &mut Vec<String>) {
+            match value {
+                serde_json::Value::String(s) => out.push(s.clone()),
+                serde_json::Value::Number(n) => out.push(n.to_string()),
+                serde_json::Value::Array(items) => items.iter().for_each(|i| leaves(i, out)),
+                serde_json::Value::Object(map) => map.values().for_each(|v| leaves(v, out)),
+                _ => {}
+            }
+        }
+        let mut texts = Vec::new();
+        values.into_iter().for_each(|v| leaves(v, &mut texts));
+        // A one- or two-character value (`1`, `a`) would cover nearly every text.
+        texts.retain(|t| t.chars().count() >= 3);
+        texts.sort();
+        texts.dedup();
+        Mocked { texts }
+    }
+
+    /// True when `text` contains a mocked value, or is a piece of one (a split list).
+    pub fn covers(&self, text: &str) -> bool {
+        self.texts
+            .iter()
+            .any(|m| text.contains(m.as_str()) || (text.len() >= 6 && m.contains(text)))
+    }
+}
+
 /// Checks `rendered`, the output of the template `source` at bundle path `file`.
 pub fn check_cloudformation(file: &str, source: &str, rendered: &str) -> Vec<Diagnostic> {
+    check_rendered(file, source, rendered, &Mocked::default())
+}
+
+/// [`check_cloudformation`], not judging the values `mocked` produced.
+pub fn check_rendered(
+    file: &str,
+    source: &str,
+    rendered: &str,
+    mocked: &Mocked,
+) -> Vec<Diagnostic> {
     structure::reset_suggestions();
     let mut findings = Vec::new();
     leftovers::check_text(rendered, &mut findings);
@@ -83,6 +135,10 @@ pub fn check_cloudformation(file: &str, source: &str, rendered: &str) -> Vec<Dia
         Some(template) => {
             structure::check(&template, &mut findings);
             resources::check(&template, &mut findings);
+            if !template.has_macro() {
+                values::check(&template, mocked, &mut findings);
+                iam::check(&template, mocked, &mut findings);
+            }
             runtimes::check(&template, &runtimes::today(), &mut findings);
             services::check(&template, &mut findings);
             let names = references::Names::of(&template);
@@ -129,6 +185,29 @@ pub fn check_cloudformation(file: &str, source: &str, rendered: &str) -> Vec<Dia
             .with_hint("fix the ones shown: they often share a cause")
         }))
         .collect()
+}
+
+/// The info that checks needing `table`'s shards for `keys` were skipped (the page could not
+/// fetch them).
+fn unavailable(
+    table: &data::Sharded,
+    what: &str,
+    keys: &std::collections::BTreeSet<String>,
+) -> Finding {
+    let list: Vec<&str> = keys.iter().map(String::as_str).collect();
+    let first = table.file_name(list[0]);
+    Finding {
+        severity: Severity::Info,
+        ..Finding::error(
+            "cfn-data-unavailable",
+            Pos { line: 1, column: 1 },
+            format!(
+                "not checked: the {what} {} could not be loaded",
+                list.join(", ")
+            ),
+            format!("the page loads them beside the engine (`{first}`, …); reload when online"),
+        )
+    }
 }
 
 /// Findings shown per rendered template (a generated template can hold tens of thousands).

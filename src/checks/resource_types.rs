@@ -7,22 +7,21 @@
 //! beside the wasm instead) and gets it through [`install`]. Until then the type and property
 //! checks are skipped rather than guessed.
 
+use super::data::Table;
 use std::sync::OnceLock;
 
 #[cfg(not(target_arch = "wasm32"))]
-const EMBEDDED: &str = include_str!("../../data/cfn-resource-types.tsv");
+static TABLE: Table = Table::new(include_str!("../../data/cfn-resource-types.tsv"));
 #[cfg(target_arch = "wasm32")]
-const EMBEDDED: &str = "";
-
-static TABLE: OnceLock<&'static str> = OnceLock::new();
+static TABLE: Table = Table::new("");
 
 /// Provides the table text (the WebAssembly build's page fetches it). Only the first call counts.
 pub fn install(text: String) {
-    let _ = TABLE.set(Box::leak(text.into_boxed_str()));
+    TABLE.install(text);
 }
 
 fn table() -> &'static str {
-    TABLE.get_or_init(|| EMBEDDED)
+    TABLE.text()
 }
 
 /// True once the table is there (always, natively).

@@ -6,22 +6,20 @@
 //! builds carry the table; the page fetches it beside the wasm and gives it through [`install`]
 //! (until then, runtimes are not judged).
 
+use super::data::Table;
 use super::structure::suggest;
 use super::template::Template;
 use super::Finding;
 use crate::yaml::Node;
-use std::sync::OnceLock;
 
 #[cfg(not(target_arch = "wasm32"))]
-const EMBEDDED: &str = include_str!("../../data/lambda-runtimes.tsv");
+static TABLE: Table = Table::new(include_str!("../../data/lambda-runtimes.tsv"));
 #[cfg(target_arch = "wasm32")]
-const EMBEDDED: &str = "";
-
-static TABLE: OnceLock<&'static str> = OnceLock::new();
+static TABLE: Table = Table::new("");
 
 /// Provides the table text (the page fetches it). Only the first call counts.
 pub fn install(text: String) {
-    let _ = TABLE.set(Box::leak(text.into_boxed_str()));
+    TABLE.install(text);
 }
 
 /// One runtime's lifecycle (dates `YYYY-MM-DD`).
@@ -34,7 +32,7 @@ struct Lifecycle<'a> {
 
 fn rows() -> impl Iterator<Item = (&'static str, Lifecycle<'static>)> {
     TABLE
-        .get_or_init(|| EMBEDDED)
+        .text()
         .lines()
         .filter(|l| !l.starts_with('#'))
         .filter_map(|line| {

@@ -81,7 +81,7 @@ fn resource_types_and_keys() {
         codes("Resources:\n  Q:\n    Type: AWS::Serverless::Function\n")[0].0,
         "cfn-resource-type"
     );
-    assert!(codes("Transform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n  P:\n    Type: AWS::Lambda::Permission\n    Properties:\n      Action: x\n      Principal: y\n      FunctionName: !Ref FnRole\n").is_empty());
+    assert!(codes("Transform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n  P:\n    Type: AWS::Lambda::Permission\n    Properties:\n      Action: lambda:InvokeFunction\n      Principal: s3.amazonaws.com\n      FunctionName: !Ref FnRole\n").is_empty());
     assert!(codes("Resources:\n  Q:\n    Type: Custom::Thing\n    Properties:\n      Anything: 1\n  R:\n    Type: MyOrg::Some::Thing\nOutputs:\n  O:\n    Value: !GetAtt Q.Whatever\n").is_empty());
     let d = check(&format!("{QUEUE}    Propertes: {{}}\n"));
     assert_eq!(
@@ -201,12 +201,14 @@ fn proton_leftovers() {
     ))
     .is_empty());
     let d = check(&format!("{QUEUE}    Properties:\n      FifoQueue: True\n      QueueName: None\n      Tags: \"['a', 'b']\"\n      KmsMasterKeyId: \"{{'k': 'v'}}\"\n      RedrivePolicy: 'arn:${{Queue.Arn}}'\n      DelaySeconds: '${{HOME}}'\n"));
-    let found: Vec<_> = d
-        .iter()
-        .map(|d| (d.code.as_str(), d.line.unwrap()))
-        .collect();
+    let found = |severity| -> Vec<_> {
+        d.iter()
+            .filter(|d| d.severity == severity)
+            .map(|d| (d.code.as_str(), d.line.unwrap()))
+            .collect()
+    };
     assert_eq!(
-        found,
+        found(Severity::Warning),
         [
             ("cfn-python-repr", 5),
             ("cfn-python-repr", 6),
@@ -215,7 +217,16 @@ fn proton_leftovers() {
             ("cfn-sub-missing", 9),
         ]
     );
-    assert!(d.iter().all(|d| d.severity == Severity::Warning));
+    // What CloudFormation then rejects: a printed list where a list goes, a printed dict where a
+    // key goes, `${HOME}` where a number goes.
+    assert_eq!(
+        found(Severity::Error),
+        [
+            ("cfn-value-type", 7),
+            ("cfn-value-format", 8),
+            ("cfn-value-type", 10),
+        ]
+    );
 }
 
 #[test]
@@ -357,4 +368,170 @@ fn a_sam_function_takes_its_runtime_from_globals() {
             ("cfn-inline-code".to_string(), Some(10))
         ]
     );
+}
+
+/// `(code, line)` of the errors and warnings of `rendered`.
+fn found(rendered: &str) -> Vec<(String, u32)> {
+    check(rendered)
+        .into_iter()
+        .filter(|d| d.severity != Severity::Info)
+        .map(|d| (d.code, d.line.unwrap_or(0)))
+        .collect()
+}
+
+#[test]
+fn value_types_at_every_depth() {
+    let bucket = "Resources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n";
+    assert_eq!(
+        found(&format!("{bucket}      VersioningConfiguration: Enabled\n")),
+        [("cfn-value-type".into(), 5)]
+    );
+    assert_eq!(
+        found(&format!(
+            "{QUEUE}    Properties:\n      VisibilityTimeout: sixty\n"
+        )),
+        [("cfn-value-type".into(), 5)]
+    );
+    let function = "Resources:\n  F:\n    Type: AWS::Lambda::Function\n    Properties:\n      Runtime: python3.12\n      Handler: index.handler\n      Role: arn:aws:iam::123456789012:role/r\n      Code:\n        ZipFile: x\n";
+    let d = check(&format!(
+        "{function}      Environment:\n        Variables:\n          - A\n"
+    ));
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert_eq!(
+        (d[0].code.as_str(), d[0].line),
+        ("cfn-value-type", Some(12))
+    );
+    assert!(
+        matches!(d[0].subject.as_deref(), Some(Subject::Cfn { detail: Some(detail), .. }) if detail == "Environment.Variables")
+    );
+    // Clean: CloudFormation's leniency (numeric strings, "true"), intrinsic functions anywhere,
+    // both branches of an `Fn::If`.
+    let clean = format!("Conditions:\n  C: !Equals [a, b]\n{QUEUE}    Properties:\n      VisibilityTimeout: '60'\n      FifoQueue: 'true'\n      DelaySeconds: !If [C, 5, !Ref AWS::NoValue]\n      MessageRetentionPeriod: !Ref AWS::NoValue\n");
+    assert_eq!(found(&clean), []);
+    assert_eq!(
+        found(&format!("Conditions:\n  C: !Equals [a, b]\n{QUEUE}    Properties:\n      DelaySeconds: !If [C, 5, five]\n")),
+        [("cfn-value-type".into(), 7)]
+    );
+}
+
+#[test]
+fn allowed_values_lengths_and_ranges() {
+    let bucket = "Resources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n";
+    let d = check(&format!(
+        "{bucket}      VersioningConfiguration:\n        Status: On\n"
+    ));
+    assert_eq!(
+        (d[0].code.as_str(), d[0].line),
+        ("cfn-value-allowed", Some(6))
+    );
+    assert!(
+        d[0].message
+            .contains("`On` (YAML 1.1 reads the boolean True)"),
+        "{}",
+        d[0].message
+    );
+    assert_eq!(
+        found(&format!(
+            "{bucket}      VersioningConfiguration:\n        Status: Enabled\n"
+        )),
+        []
+    );
+    assert_eq!(
+        found(&format!(
+            "{QUEUE}    Properties:\n      DelaySeconds: 9000\n"
+        )),
+        [("cfn-value-range".into(), 5)]
+    );
+    let topic = "Resources:\n  T:\n    Type: AWS::SNS::Topic\n    Properties:\n      TopicName: ";
+    assert_eq!(
+        found(&format!("{topic}{}\n", "t".repeat(257))),
+        [("cfn-value-length".into(), 5)]
+    );
+    assert_eq!(found(&format!("{topic}{}\n", "t".repeat(256))), []);
+    assert_eq!(
+        found(&format!(
+            "{QUEUE}    Properties:\n      DelaySeconds: 900\n      QueueName: q\n"
+        )),
+        []
+    );
+}
+
+#[test]
+fn unknown_and_missing_properties_at_every_depth() {
+    let bucket = "Resources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n";
+    let d = found(&format!("{bucket}      LifecycleConfiguration:\n        Rules:\n          - Id: r\n            Statuss: Enabled\n"));
+    assert_eq!(
+        d,
+        [
+            ("cfn-required-property".into(), 7),
+            ("cfn-property".into(), 8)
+        ]
+    );
+    let hint = check(&format!("{bucket}      LifecycleConfiguration:\n        Rules:\n          - Statuss: Enabled\n            Status: Enabled\n"));
+    assert_eq!(hint[0].hint.as_deref(), Some("did you mean `Status`?"));
+    assert_eq!(found(&format!("{bucket}      LifecycleConfiguration:\n        Rules:\n          - Id: r\n            Status: Enabled\n")), []);
+    assert_eq!(
+        found(&format!(
+            "{QUEUE}    Properties:\n      Tags:\n        - Key: a\n"
+        )),
+        [("cfn-required-property".into(), 6)]
+    );
+}
+
+#[test]
+fn formats_judge_literal_text_never_mocked_values() {
+    let group = "Resources:\n  G:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n      GroupDescription: g\n      VpcId: ";
+    assert_eq!(
+        found(&format!("{group}my-vpc\n")),
+        [("cfn-value-format".into(), 6)]
+    );
+    assert_eq!(found(&format!("{group}vpc-0123abcd\n")), []);
+    assert_eq!(found(&format!("{group}!ImportValue shared-vpc\n")), []);
+    let mocked = super::Mocked::of([&serde_json::json!({"VpcId": "mock-VpcId"})]);
+    let text = format!("{group}mock-VpcId\n");
+    assert!(super::check_rendered("t.yaml", &text, &text, &mocked).is_empty());
+    // Alternatives of formats are one finding naming them all.
+    let d = check(&format!(
+        "{QUEUE}    Properties:\n      KmsMasterKeyId: my-key\n"
+    ));
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert!(
+        d[0].message
+            .contains("none of AWS::KMS::Key.Arn, AWS::KMS::Key.Id, AWS::KMS::Alias.AliasName"),
+        "{}",
+        d[0].message
+    );
+    assert_eq!(
+        found(&format!(
+            "{QUEUE}    Properties:\n      KmsMasterKeyId: alias/aws/sqs\n"
+        )),
+        []
+    );
+    // A dynamic reference is resolved at deploy time.
+    assert_eq!(
+        found(&format!("{group}'{{{{resolve:ssm:/vpc/id}}}}'\n")),
+        []
+    );
+}
+
+#[test]
+fn iam_actions() {
+    let policy = |action: &str| {
+        format!("Resources:\n  P:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      PolicyDocument:\n        Version: '2012-10-17'\n        Statement:\n          - Effect: Allow\n            Action: {action}\n            Resource: '*'\n")
+    };
+    let d = check(&policy("s3:createmultipartupload"));
+    assert_eq!(
+        (d[0].code.as_str(), d[0].severity, d[0].line),
+        ("cfn-iam-action", Severity::Warning, Some(9))
+    );
+    assert_eq!(
+        codes(&policy("GetObject")),
+        [("cfn-iam-action".into(), Severity::Error)]
+    );
+    assert_eq!(
+        found(&policy("[s3:GetObject, 's3:List*', sqs:sendmessage, '*']")),
+        []
+    );
+    let bucket_policy = "Resources:\n  P:\n    Type: AWS::S3::BucketPolicy\n    Properties:\n      Bucket: b\n      PolicyDocument:\n        Statement:\n          - Effect: Allow\n            Principal: '*'\n            Action: sqs:SendMessage\n            Resource: '*'\n";
+    assert_eq!(found(bucket_policy), [("cfn-iam-action".into(), 10)]);
 }

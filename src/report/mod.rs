@@ -100,7 +100,8 @@ pub fn run(bundle: &Bundle, request: &Request) -> Report {
         Some(infra) => {
             let produced = render_files(bundle, infra, &context, request, &mut diagnostics);
             if !request.skip_checks {
-                diagnostics.extend(check_files(bundle, infra, &produced.0));
+                let mocked = mocked_values(request, &inputs);
+                diagnostics.extend(check_files(bundle, infra, &produced.0, &mocked));
             }
             produced
         }
@@ -196,11 +197,22 @@ fn render_files(
     )
 }
 
+/// The values that came from mocked outputs and placeholders, which the checks do not judge.
+fn mocked_values(request: &Request, inputs: &Sections) -> checks::Mocked {
+    let mocks = &request.mocks;
+    let outputs = [&mocks.environment.outputs, &mocks.instance_outputs]
+        .into_iter()
+        .chain(mocks.component.outputs.as_ref())
+        .flat_map(|outputs| outputs.values());
+    checks::Mocked::of(outputs.chain(&inputs.placeholders))
+}
+
 /// Step 5: the CloudFormation checks of every rendered template.
 fn check_files(
     bundle: &Bundle,
     infra: &Infrastructure,
     outputs: &[RenderedFile],
+    mocked: &checks::Mocked,
 ) -> Vec<Diagnostic> {
     if !matches!(infra.method, Some(Method::CloudFormation) | None) {
         return Vec::new();
@@ -210,7 +222,7 @@ fn check_files(
         .filter(|o| checks::is_template_file(&o.path))
         .flat_map(|output| {
             let source = bundle.files.get(&output.path).map_or("", String::as_str);
-            checks::check_cloudformation(&output.path, source, &output.content)
+            checks::check_rendered(&output.path, source, &output.content, mocked)
         })
         .collect()
 }

@@ -19,6 +19,9 @@ pub struct Sections {
     pub instances: Vec<Instance>,
     /// Index of the rendered instance in `instances`.
     pub chosen: usize,
+    /// The example values given to required inputs without one ([`Request::fill_required`]):
+    /// placeholders the CloudFormation checks do not judge.
+    pub placeholders: Vec<Json>,
 }
 
 /// Where the diagnostics of a section point (the spec file and the schema file), and whether
@@ -27,6 +30,7 @@ struct Files<'a> {
     spec: Option<&'a str>,
     schema: &'a str,
     fill_required: bool,
+    placeholders: std::cell::RefCell<Vec<Json>>,
 }
 
 /// Merges one section's spec values with the schema's defaults, validating them when `validate`.
@@ -67,6 +71,7 @@ fn resolve_section(
                         problem,
                     }),
                 );
+                files.placeholders.borrow_mut().push(example.clone());
                 merged.insert(prop.name.clone(), example);
             }
         }
@@ -98,6 +103,7 @@ pub fn resolve(
         spec: request.spec.as_ref().map(|s| s.path.as_str()),
         schema: &schema_file,
         fill_required: request.fill_required,
+        placeholders: Default::default(),
     };
 
     let environment_locator = spec.environment_locator();
@@ -204,6 +210,7 @@ pub fn resolve(
         pipeline,
         instances,
         chosen,
+        placeholders: files.placeholders.into_inner(),
     }
 }
 

@@ -1,6 +1,6 @@
 // The engine worker: the Rust core compiled to WebAssembly, off the main thread so typing never
 // waits for a render.
-import init, { loadResourceTypes, loadLambdaRuntimes, analyze, render, loadArchive, parseYaml, version, compare, checkRepository, instanceCompatibility, fleetCheck, exportAll, migrate, packArchive, assist, lineMap } from '../../../target/wasm-pkg/proton_playground.js';
+import init, { loadResourceTypes, loadLambdaRuntimes, wantedShards, installShard, analyze, render, loadArchive, parseYaml, version, compare, checkRepository, instanceCompatibility, fleetCheck, exportAll, migrate, packArchive, assist, lineMap } from '../../../target/wasm-pkg/proton_playground.js';
 import { buildRequest } from '../workspace.js';
 import { answer, selectedBundle, bundleOfPath } from './answer.js';
 
@@ -36,6 +36,28 @@ const ready = Promise.all([
   if (lifecycle) loadLambdaRuntimes(lifecycle);
   return exports;
 });
+
+/**
+ * Runs `work`; when its checks asked for data shards the engine did not have yet (a service's
+ * property schemas, an IAM prefix's actions: src/checks/data.rs), fetches them beside the wasm,
+ * installs them and runs it again. A missing file is installed empty (no such key), a failed
+ * fetch as unavailable (the checks then say what they skipped); either way it is not asked again.
+ */
+async function withShards(work) {
+  let result = await work();
+  for (let round = 0; round < 3; round += 1) {
+    const wanted = wantedShards();
+    if (!wanted.length) break;
+    await Promise.all(wanted.map(async (file) => {
+      const response = await fetch(new URL(file, import.meta.url)).catch(() => null);
+      if (response && response.ok) installShard(file, await response.text());
+      else if (response && response.status === 404) installShard(file, '');
+      else installShard(file, undefined);
+    }));
+    result = await work();
+  }
+  return result;
+}
 
 /**
  * The files the page sent last (it sends them again only when they change: client.js) and,
@@ -135,19 +157,28 @@ const handlers = {
   },
 };
 
-self.onmessage = async (event) => {
-  const { id, type, payload } = event.data;
-  if (type === 'init') {
-    receiveInit(payload);
-    return;
-  }
+/**
+ * One message at a time, in order: a message waiting for data shards (withShards) must not let the
+ * next one change the held files under it.
+ */
+let queue = Promise.resolve();
+
+async function handle({ id, type, payload }) {
   try {
     await ready;
-    const result = await handlers[type](payload || {});
+    const result = await withShards(() => handlers[type](payload || {}));
     self.postMessage({ id, ok: true, result });
   } catch (error) {
     // A trap (a Rust panic aborts) leaves the instance unusable: ask for a fresh worker.
     const fatal = error instanceof WebAssembly.RuntimeError;
     self.postMessage({ id, ok: false, fatal, error: String((error && error.message) || error) });
   }
+}
+
+self.onmessage = (event) => {
+  if (event.data.type === 'init') {
+    receiveInit(event.data.payload);
+    return;
+  }
+  queue = queue.then(() => handle(event.data));
 };

@@ -1,0 +1,156 @@
+//! The tables behind the checks, generated from the data cfn-lint ships (`scripts/gen-*.py`, each
+//! file's header names the cfn-lint version and licence).
+//!
+//! Native builds carry every table. The WebAssembly build leaves them out so the wasm stays
+//! small: the page fetches the whole small tables beside the wasm ([`Table::install`]) and the
+//! large sharded ones — a service's property schemas, an IAM prefix's actions — one shard at a
+//! time, when a check first asks for it: [`Sharded::get`] records what it missed, the worker
+//! reads [`wanted`], fetches those files, installs them ([`install_shard`]) and runs again.
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::{Mutex, OnceLock};
+
+/// A whole table: embedded natively, installed once by the page.
+pub struct Table {
+    embedded: &'static str,
+    installed: OnceLock<&'static str>,
+}
+
+impl Table {
+    pub const fn new(embedded: &'static str) -> Table {
+        Table {
+            embedded,
+            installed: OnceLock::new(),
+        }
+    }
+
+    /// Provides the text (the page fetches it). Only the first call counts.
+    pub fn install(&self, text: String) {
+        let _ = self.installed.set(Box::leak(text.into_boxed_str()));
+    }
+
+    pub fn text(&self) -> &'static str {
+        self.installed.get_or_init(|| self.embedded)
+    }
+}
+
+/// A table of `key<TAB>value` lines the page fetches one value (shard) at a time.
+pub struct Sharded {
+    /// The folder the page serves the shards from (`cfn-schemas` → `cfn-schemas/AWS-S3.txt`).
+    folder: &'static str,
+    embedded: &'static str,
+    index: OnceLock<HashMap<&'static str, &'static str>>,
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+pub static SCHEMAS: Sharded =
+    Sharded::in_folder("cfn-schemas", include_str!("../../data/cfn-schemas.tsv"));
+#[cfg(target_arch = "wasm32")]
+pub static SCHEMAS: Sharded = Sharded::in_folder("cfn-schemas", "");
+
+#[cfg(not(target_arch = "wasm32"))]
+pub static IAM_ACTIONS: Sharded =
+    Sharded::in_folder("iam-actions", include_str!("../../data/iam-actions.tsv"));
+#[cfg(target_arch = "wasm32")]
+pub static IAM_ACTIONS: Sharded = Sharded::in_folder("iam-actions", "");
+
+/// Shards the page installed, by file name; an empty text is a shard that does not exist (404),
+/// `None` one that could not be fetched.
+static INSTALLED: Mutex<Option<HashMap<String, Option<&'static str>>>> = Mutex::new(None);
+/// File names of shards asked for and not installed since [`wanted`] was last read.
+static WANTED: Mutex<BTreeSet<String>> = Mutex::new(BTreeSet::new());
+
+/// What a shard lookup found.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Shard {
+    /// The shard's text; empty when the table has no such key.
+    Found(&'static str),
+    /// Not there yet (the page fetches it and runs again) or could not be fetched.
+    Unavailable,
+}
+
+impl Sharded {
+    pub const fn in_folder(folder: &'static str, embedded: &'static str) -> Sharded {
+        Sharded {
+            folder,
+            embedded,
+            index: OnceLock::new(),
+        }
+    }
+
+    /// The shard file the page serves for `key` (`AWS::S3` → `cfn-schemas/AWS-S3.txt`).
+    pub fn file_name(&self, key: &str) -> String {
+        format!("{}/{}.txt", self.folder, key.replace("::", "-"))
+    }
+
+    /// The value for `key`.
+    pub fn get(&self, key: &str) -> Shard {
+        if !self.embedded.is_empty() {
+            let index = self.index.get_or_init(|| {
+                self.embedded
+                    .lines()
+                    .filter(|l| !l.starts_with('#'))
+                    .filter_map(|l| l.split_once('\t'))
+                    .collect()
+            });
+            return Shard::Found(index.get(key).copied().unwrap_or_default());
+        }
+        let file = self.file_name(key);
+        let installed = INSTALLED.lock().unwrap();
+        match installed.as_ref().and_then(|m| m.get(&file)) {
+            Some(Some(text)) => Shard::Found(text),
+            Some(None) => Shard::Unavailable,
+            None => {
+                WANTED.lock().unwrap().insert(file);
+                Shard::Unavailable
+            }
+        }
+    }
+}
+
+/// Installs the shard file `file` (`text` empty: the page has no such file; `None`: it could not
+/// be fetched, and the checks needing it say they were skipped).
+pub fn install_shard(file: &str, text: Option<String>) {
+    let text = text.map(|t| &*Box::leak(t.into_boxed_str()));
+    INSTALLED
+        .lock()
+        .unwrap()
+        .get_or_insert_with(HashMap::new)
+        .insert(file.to_string(), text);
+    WANTED.lock().unwrap().remove(file);
+}
+
+/// The shard files checks asked for and did not have since the last call (then forgotten).
+pub fn wanted() -> Vec<String> {
+    std::mem::take(&mut *WANTED.lock().unwrap())
+        .into_iter()
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn installed_shards_are_found_and_missing_ones_wanted() {
+        let table = Sharded::in_folder("things", "");
+        assert_eq!(table.get("AWS::Thing"), Shard::Unavailable);
+        assert!(wanted().contains(&"things/AWS-Thing.txt".to_string()));
+        assert!(wanted().is_empty(), "read once");
+        install_shard("things/AWS-Thing.txt", Some("{}".into()));
+        install_shard("things/AWS-Gone.txt", None);
+        assert_eq!(table.get("AWS::Thing"), Shard::Found("{}"));
+        assert_eq!(table.get("AWS::Gone"), Shard::Unavailable);
+        assert!(
+            wanted().is_empty(),
+            "failed fetches are not asked for again"
+        );
+    }
+
+    #[test]
+    fn embedded_tables_index_their_keys() {
+        let table = Sharded::in_folder("t", "# header\na\tone\nb\ttwo\n");
+        assert_eq!(table.get("b"), Shard::Found("two"));
+        assert_eq!(table.get("c"), Shard::Found(""));
+    }
+}

@@ -1,0 +1,283 @@
+//! The property schemas of CloudFormation resource types (`data/cfn-schemas.tsv`, one shard per
+//! service), compiled once per service into [`Shape`]s the value checks walk: compile once,
+//! check many.
+
+use super::data::{Shard, SCHEMAS};
+use serde_json::{Map, Value as Json};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+/// The JSON types a value may have (`type` in the schema); empty: any.
+#[derive(Debug, Default, Clone, Copy, PartialEq)]
+pub struct Types(u8);
+
+impl Types {
+    pub const OBJECT: u8 = 1;
+    pub const ARRAY: u8 = 2;
+    pub const STRING: u8 = 4;
+    pub const INTEGER: u8 = 8;
+    pub const NUMBER: u8 = 16;
+    pub const BOOLEAN: u8 = 32;
+    const NAMES: [(u8, &'static str); 6] = [
+        (Types::OBJECT, "object"),
+        (Types::ARRAY, "array"),
+        (Types::STRING, "string"),
+        (Types::INTEGER, "integer"),
+        (Types::NUMBER, "number"),
+        (Types::BOOLEAN, "boolean"),
+    ];
+
+    fn of(value: &Json) -> Types {
+        let names: Vec<&str> = match value {
+            Json::String(s) => vec![s],
+            Json::Array(items) => items.iter().filter_map(Json::as_str).collect(),
+            _ => Vec::new(),
+        };
+        Types(
+            Types::NAMES
+                .iter()
+                .filter(|(_, n)| names.contains(n))
+                .fold(0, |bits, (bit, _)| bits | bit),
+        )
+    }
+
+    pub fn any(self) -> bool {
+        self.0 == 0
+    }
+
+    pub fn has(self, bit: u8) -> bool {
+        self.0 & bit != 0
+    }
+
+    /// `a string`, `a mapping or a list`, … for messages.
+    pub fn describe(self) -> String {
+        let names: Vec<&str> = Types::NAMES
+            .iter()
+            .filter(|(bit, _)| self.has(*bit))
+            .map(|(bit, _)| match *bit {
+                Types::OBJECT => "a mapping",
+                Types::ARRAY => "a list",
+                Types::STRING => "a string",
+                Types::INTEGER => "an integer",
+                Types::NUMBER => "a number",
+                _ => "a boolean",
+            })
+            .collect();
+        names.join(" or ")
+    }
+}
+
+/// One schema, its references resolved to indices into the type's shapes.
+#[derive(Debug, Default)]
+pub struct Shape {
+    pub types: Types,
+    pub properties: Vec<(String, usize)>,
+    pub pattern_properties: Vec<(String, usize)>,
+    /// `additionalProperties: false`: names outside `properties` are errors.
+    pub closed: bool,
+    pub required: Vec<String>,
+    pub items: Option<usize>,
+    pub allowed: Vec<Json>,
+    pub case_insensitive: bool,
+    pub pattern: Option<String>,
+    pub format: Option<String>,
+    pub min_length: Option<u64>,
+    pub max_length: Option<u64>,
+    pub min_items: Option<u64>,
+    pub max_items: Option<u64>,
+    pub minimum: Option<f64>,
+    pub maximum: Option<f64>,
+    pub unique_items: bool,
+    /// `oneOf` / `anyOf`: the value must fit at least one.
+    pub alternatives: Vec<usize>,
+    /// `allOf` and a `$ref` beside other keywords: the value must fit each.
+    pub all: Vec<usize>,
+}
+
+impl Shape {
+    pub fn property(&self, name: &str) -> Option<usize> {
+        self.properties
+            .iter()
+            .find(|(p, _)| p == name)
+            .map(|(_, i)| *i)
+    }
+}
+
+/// One resource type's compiled schema: `shapes[root]` is its `Properties`.
+#[derive(Debug)]
+pub struct TypeSchema {
+    pub shapes: Vec<Shape>,
+    pub root: usize,
+}
+
+/// One service's compiled schemas, by resource type.
+pub type ServiceSchemas = Arc<HashMap<String, TypeSchema>>;
+
+/// A service's compiled schemas; `None` while its shard is unavailable.
+pub fn of_service(service: &str) -> Option<ServiceSchemas> {
+    static COMPILED: Mutex<Option<HashMap<String, ServiceSchemas>>> = Mutex::new(None);
+    let mut compiled = COMPILED.lock().unwrap();
+    let cache = compiled.get_or_insert_with(HashMap::new);
+    if let Some(found) = cache.get(service) {
+        return Some(found.clone());
+    }
+    let Shard::Found(text) = SCHEMAS.get(service) else {
+        return None;
+    };
+    let types: Map<String, Json> = serde_json::from_str(text).unwrap_or_default();
+    let schemas: HashMap<String, TypeSchema> = types
+        .iter()
+        .map(|(name, entry)| (name.clone(), compile(entry)))
+        .collect();
+    let schemas = Arc::new(schemas);
+    cache.insert(service.to_string(), schemas.clone());
+    Some(schemas)
+}
+
+/// The service part of a type name (`AWS::S3::Bucket` → `AWS::S3`).
+pub fn service_of(type_name: &str) -> &str {
+    type_name.rsplit_once("::").map_or(type_name, |(s, _)| s)
+}
+
+/// Compiles `{"s": schema, "d": {name: schema}}`.
+fn compile(entry: &Json) -> TypeSchema {
+    let empty = Map::new();
+    let definitions = entry.get("d").and_then(Json::as_object).unwrap_or(&empty);
+    let mut compiler = Compiler {
+        shapes: Vec::new(),
+        definitions: HashMap::new(),
+    };
+    // Definitions first, each at a known index, so references (also recursive ones) resolve.
+    for name in definitions.keys() {
+        let index = compiler.shapes.len();
+        compiler.shapes.push(Shape::default());
+        compiler.definitions.insert(name.clone(), index);
+    }
+    for (name, schema) in definitions {
+        let index = compiler.definitions[name];
+        compiler.shapes[index] = compiler.shape(schema);
+    }
+    let root = compiler.add(entry.get("s").unwrap_or(&Json::Null));
+    TypeSchema {
+        shapes: compiler.shapes,
+        root,
+    }
+}
+
+struct Compiler {
+    shapes: Vec<Shape>,
+    definitions: HashMap<String, usize>,
+}
+
+impl Compiler {
+    /// The index of `schema`: a lone `$ref` is its definition's index.
+    fn add(&mut self, schema: &Json) -> usize {
+        if let Some(map) = schema.as_object() {
+            if let (1, Some(target)) = (map.len(), self.reference(schema)) {
+                return target;
+            }
+        }
+        let shape = self.shape(schema);
+        self.shapes.push(shape);
+        self.shapes.len() - 1
+    }
+
+    fn reference(&self, schema: &Json) -> Option<usize> {
+        let name = schema.get("$ref")?.as_str()?;
+        self.definitions.get(name).copied()
+    }
+
+    fn shape(&mut self, schema: &Json) -> Shape {
+        let Some(map) = schema.as_object() else {
+            return Shape::default();
+        };
+        let number = |key: &str| map.get(key).and_then(Json::as_f64);
+        let count = |key: &str| map.get(key).and_then(Json::as_u64);
+        let named = |this: &mut Compiler, key: &str| -> Vec<(String, usize)> {
+            map.get(key)
+                .and_then(Json::as_object)
+                .map(|m| m.iter().map(|(k, v)| (k.clone(), this.add(v))).collect())
+                .unwrap_or_default()
+        };
+        let listed = |this: &mut Compiler, key: &str| -> Vec<usize> {
+            map.get(key)
+                .and_then(Json::as_array)
+                .map(|l| l.iter().map(|v| this.add(v)).collect())
+                .unwrap_or_default()
+        };
+        let properties = named(self, "properties");
+        let pattern_properties = named(self, "patternProperties");
+        let items = map.get("items").map(|i| self.add(i));
+        let mut alternatives = listed(self, "oneOf");
+        alternatives.extend(listed(self, "anyOf"));
+        let mut all = listed(self, "allOf");
+        all.extend(self.reference(schema));
+        let (allowed, case_insensitive) = match (map.get("enum"), map.get("enumCaseInsensitive")) {
+            (Some(Json::Array(values)), _) => (values.clone(), false),
+            (_, Some(Json::Array(values))) => (values.clone(), true),
+            _ => (Vec::new(), false),
+        };
+        Shape {
+            types: map.get("type").map(Types::of).unwrap_or_default(),
+            properties,
+            pattern_properties,
+            closed: map.get("additionalProperties") == Some(&Json::Bool(false)),
+            required: map
+                .get("required")
+                .and_then(Json::as_array)
+                .map(|r| {
+                    r.iter()
+                        .filter_map(|v| v.as_str().map(String::from))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            items,
+            allowed,
+            case_insensitive,
+            pattern: map.get("pattern").and_then(Json::as_str).map(String::from),
+            format: map.get("format").and_then(Json::as_str).map(String::from),
+            min_length: count("minLength"),
+            max_length: count("maxLength"),
+            min_items: count("minItems"),
+            max_items: count("maxItems"),
+            minimum: number("minimum"),
+            maximum: number("maximum"),
+            unique_items: map.get("uniqueItems") == Some(&Json::Bool(true)),
+            alternatives,
+            all,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nested_definitions_resolve() {
+        let s3 = of_service("AWS::S3").unwrap();
+        let bucket = &s3["AWS::S3::Bucket"];
+        let root = &bucket.shapes[bucket.root];
+        assert!(root.closed);
+        let versioning = &bucket.shapes[root.property("VersioningConfiguration").unwrap()];
+        assert!(versioning.types.has(Types::OBJECT));
+        assert_eq!(versioning.required, ["Status"]);
+        let status = &bucket.shapes[versioning.property("Status").unwrap()];
+        assert!(status.allowed.contains(&Json::from("Enabled")));
+    }
+
+    #[test]
+    fn every_service_compiles() {
+        let text = include_str!("../../data/cfn-schemas.tsv");
+        let services: Vec<&str> = text
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .filter_map(|l| l.split_once('\t').map(|(s, _)| s))
+            .collect();
+        assert!(services.len() > 250, "{} services", services.len());
+        for service in services {
+            let compiled = of_service(service).unwrap();
+            assert!(!compiled.is_empty(), "{service}");
+        }
+    }
+}

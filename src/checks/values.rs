@@ -1,0 +1,529 @@
+//! Property values against their resource type's schema, at every depth: types (with
+//! CloudFormation's leniency: `"60"` is an integer, `"true"` a boolean), allowed values, patterns
+//! and ID/ARN formats, lengths, item counts, bounds, unknown and missing properties. Intrinsic
+//! functions stand for any value (both branches of an `Fn::If` are checked); values that came
+//! from mocks or placeholders are not judged ([`Mocked`]).
+
+use super::formats;
+use super::shapes::{self, Shape, TypeSchema, Types};
+use super::structure::suggest;
+use super::template::{intrinsic, Template};
+use super::{Finding, Mocked};
+use crate::yaml::{Node, NodeValue, Pos};
+use serde_json::Value as Json;
+use std::collections::BTreeSet;
+
+/// Properties `aws cloudformation package` fills from a local path: a string stands there for
+/// the object (as cfn-lint allows).
+const PACKAGED: &[(&str, &str)] = &[
+    ("AWS::ApiGateway::RestApi", "BodyS3Location"),
+    ("AWS::Lambda::Function", "Code"),
+    ("AWS::Lambda::LayerVersion", "Content"),
+    ("AWS::ElasticBeanstalk::ApplicationVersion", "SourceBundle"),
+    ("AWS::StepFunctions::StateMachine", "DefinitionS3Location"),
+    ("AWS::AppSync::GraphQLSchema", "DefinitionS3Location"),
+    ("AWS::AppSync::Resolver", "RequestMappingTemplateS3Location"),
+    (
+        "AWS::AppSync::Resolver",
+        "ResponseMappingTemplateS3Location",
+    ),
+    (
+        "AWS::AppSync::FunctionConfiguration",
+        "RequestMappingTemplateS3Location",
+    ),
+    (
+        "AWS::AppSync::FunctionConfiguration",
+        "ResponseMappingTemplateS3Location",
+    ),
+    ("AWS::CloudFormation::Stack", "TemplateURL"),
+];
+
+/// Checks every resource's property values; says once per service when its schemas could not
+/// be loaded (the page fetches them on first use).
+pub fn check(template: &Template, mocked: &Mocked, findings: &mut Vec<Finding>) {
+    let mut unavailable = BTreeSet::new();
+    for (name, _, resource) in template.entries("Resources") {
+        let Some(type_name) = resource.get("Type").and_then(Node::as_str) else {
+            continue;
+        };
+        let Some(properties) = resource.get("Properties") else {
+            continue;
+        };
+        if super::resources::is_sam_type(type_name)
+            || super::resource_types::lookup(type_name).is_none()
+        {
+            continue;
+        }
+        let service = shapes::service_of(type_name);
+        let Some(schemas) = shapes::of_service(service) else {
+            unavailable.insert(service.to_string());
+            continue;
+        };
+        let Some(schema) = schemas.get(type_name) else {
+            continue;
+        };
+        let mut walk = Walk {
+            schema,
+            mocked,
+            resource: &name,
+            type_name,
+            path: Vec::new(),
+            findings: Vec::new(),
+        };
+        walk.value(properties, schema.root, true);
+        findings.extend(walk.findings);
+    }
+    if !unavailable.is_empty() {
+        let what = "property schemas of the services";
+        findings.push(super::unavailable(
+            &super::data::SCHEMAS,
+            what,
+            &unavailable,
+        ));
+    }
+}
+
+struct Walk<'a> {
+    schema: &'a TypeSchema,
+    mocked: &'a Mocked,
+    resource: &'a str,
+    type_name: &'a str,
+    /// Property names and list indices down to the value being checked.
+    path: Vec<String>,
+    findings: Vec<Finding>,
+}
+
+impl Walk<'_> {
+    fn shape(&self, index: usize) -> &Shape {
+        &self.schema.shapes[index]
+    }
+
+    fn report(&mut self, code: &'static str, pos: Pos, message: String, hint: String) {
+        let detail = self.path.join(".");
+        let finding = Finding::error(code, pos, message, hint).about(
+            "Resources",
+            self.resource,
+            (!detail.is_empty()).then_some(detail.as_str()),
+        );
+        self.findings.push(finding);
+    }
+
+    /// Where the value is, for messages: `VersioningConfiguration.Status of resource `B``.
+    fn place(&self) -> String {
+        match self.path.is_empty() {
+            true => format!("the properties of resource `{}`", self.resource),
+            false => format!("`{}` of resource `{}`", self.path.join("."), self.resource),
+        }
+    }
+
+    /// Checks `node` against shape `index`; `root` is the resource's `Properties`, whose names
+    /// and required properties the resource check already judged.
+    fn value(&mut self, node: &Node, index: usize, root: bool) {
+        if let Some((function, argument)) = intrinsic(node).filter(|(f, _)| *f != "Condition") {
+            if function == "Fn::If" {
+                for branch in argument.as_seq().unwrap_or_default().iter().skip(1).take(2) {
+                    let no_value = intrinsic(branch)
+                        .is_some_and(|(f, a)| f == "Ref" && a.as_str() == Some("AWS::NoValue"));
+                    if !no_value {
+                        self.value(branch, index, root);
+                    }
+                }
+            }
+            return;
+        }
+        let shape = self.shape(index);
+        let (alternatives, all) = (shape.alternatives.clone(), shape.all.clone());
+        if !self.fits_type(node, index) {
+            return;
+        }
+        match &node.value {
+            NodeValue::Map(entries) => self.object(node, entries, index, root),
+            NodeValue::Seq(items) => self.array(node, items, index),
+            _ => self.scalar(node, index),
+        }
+        for part in all {
+            self.value(node, part, root);
+        }
+        if !alternatives.is_empty() {
+            self.alternatives(node, &alternatives, root);
+        }
+    }
+
+    /// The value passes if one alternative takes it; else the findings of the closest one.
+    fn alternatives(&mut self, node: &Node, alternatives: &[usize], root: bool) {
+        let mut closest: Option<Vec<Finding>> = None;
+        for &alternative in alternatives {
+            let before = std::mem::take(&mut self.findings);
+            self.value(node, alternative, root);
+            let found = std::mem::replace(&mut self.findings, before);
+            if found.is_empty() {
+                return;
+            }
+            if closest.as_ref().is_none_or(|c| found.len() < c.len()) {
+                closest = Some(found);
+            }
+        }
+        // Alternative formats (`Key.Arn`, `Key.Id` or `Alias.AliasName`) are one finding.
+        let formats: Option<Vec<String>> = alternatives
+            .iter()
+            .map(|&a| self.shape(a).format.clone())
+            .collect();
+        if let (Some(formats), Some(text)) = (formats, scalar_text(node)) {
+            let message = format!(
+                "{} is `{text}`, which is none of {}",
+                self.place(),
+                formats.join(", ")
+            );
+            let hint = "write a real value; values from mocked outputs are not judged".into();
+            self.report("cfn-value-format", node.pos, message, hint);
+            return;
+        }
+        self.findings.extend(closest.unwrap_or_default());
+    }
+
+    fn fits_type(&mut self, node: &Node, index: usize) -> bool {
+        let types = self.shape(index).types;
+        if types.any() || self.is_mocked(node) {
+            return true;
+        }
+        let packaged = matches!(node.value, NodeValue::Str(_))
+            && self.path.len() == 1
+            && PACKAGED.contains(&(self.type_name, self.path[0].as_str()));
+        if packaged || lenient_type(node, types) {
+            return true;
+        }
+        let hint = match (node.is_null(), types.has(Types::OBJECT), types.has(Types::ARRAY)) {
+            (true, _, _) => "write a value or leave the property out (an empty Jinja expression renders nothing here)".to_string(),
+            (_, true, _) => "write a mapping of its properties".to_string(),
+            (_, _, true) => "write a list (`- item` lines or `[a, b]`)".to_string(),
+            _ => format!("write {}", types.describe()),
+        };
+        self.report(
+            "cfn-value-type",
+            node.pos,
+            format!(
+                "{} must be {}, not {}",
+                self.place(),
+                types.describe(),
+                kind_of(node)
+            ),
+            hint,
+        );
+        false
+    }
+
+    fn object(&mut self, node: &Node, entries: &[(Node, Node)], index: usize, root: bool) {
+        for (key, value) in entries {
+            let name = key.key_text();
+            let shape = self.shape(index);
+            let target = shape.property(&name).or_else(|| {
+                shape
+                    .pattern_properties
+                    .iter()
+                    .find(|(pattern, _)| formats::search(pattern, &name) != Some(false))
+                    .map(|(_, i)| *i)
+            });
+            match target {
+                Some(target) => {
+                    self.path.push(name);
+                    self.value(value, target, false);
+                    self.path.pop();
+                }
+                None if shape.closed && !root && !name.starts_with("Fn::") => {
+                    let known: Vec<&str> =
+                        shape.properties.iter().map(|(p, _)| p.as_str()).collect();
+                    let hint = match suggest(&name, known.iter().copied()) {
+                        Some(s) => format!("did you mean `{s}`?"),
+                        None => format!("it takes {}", known.join(", ")),
+                    };
+                    let message = format!("`{name}` is not a property of {}", self.place());
+                    self.path.push(name);
+                    self.report("cfn-property", key.pos, message, hint);
+                    self.path.pop();
+                }
+                None => {}
+            }
+        }
+        if root {
+            return;
+        }
+        let missing: Vec<String> = self
+            .shape(index)
+            .required
+            .iter()
+            .filter(|r| !entries.iter().any(|(k, _)| k.key_text() == **r))
+            .cloned()
+            .collect();
+        for required in missing {
+            let message = format!("{} needs property `{required}`", self.place());
+            self.report(
+                "cfn-required-property",
+                node.pos,
+                message,
+                "CloudFormation rejects the resource without it".into(),
+            );
+        }
+    }
+
+    fn array(&mut self, node: &Node, items: &[Node], index: usize) {
+        let shape = self.shape(index);
+        let (min, max, unique, item) = (
+            shape.min_items,
+            shape.max_items,
+            shape.unique_items,
+            shape.items,
+        );
+        let count = items.len() as u64;
+        let counted = !items
+            .iter()
+            .any(|i| intrinsic(i).is_some_and(|(f, _)| f == "Fn::If"));
+        if counted && (min.is_some_and(|m| count < m) || max.is_some_and(|m| count > m)) {
+            let message = format!(
+                "{} has {count} items; {}",
+                self.place(),
+                bounds_text(min, max, "items")
+            );
+            self.report(
+                "cfn-value-length",
+                node.pos,
+                message,
+                "add or remove items".into(),
+            );
+        }
+        if unique {
+            let mut seen = Vec::new();
+            for entry in items {
+                let json = entry.to_json();
+                if seen.contains(&json) && !self.is_mocked(entry) {
+                    let message = format!(
+                        "{} lists {} twice; items must be unique",
+                        self.place(),
+                        crate::yaml::node_text(entry)
+                    );
+                    self.report(
+                        "cfn-value-unique",
+                        entry.pos,
+                        message,
+                        "remove the repeated item".into(),
+                    );
+                } else {
+                    seen.push(json);
+                }
+            }
+        }
+        if let Some(item) = item {
+            for (i, entry) in items.iter().enumerate() {
+                self.path.push(i.to_string());
+                self.value(entry, item, false);
+                self.path.pop();
+            }
+        }
+    }
+
+    fn scalar(&mut self, node: &Node, index: usize) {
+        if self.is_mocked(node) {
+            return;
+        }
+        let Some(text) = scalar_text(node) else {
+            return;
+        };
+        if text.contains("{{resolve:") {
+            return;
+        }
+        let shape = self.shape(index);
+        if !shape.allowed.is_empty()
+            && !shape
+                .allowed
+                .iter()
+                .any(|a| same_value(node, &text, a, shape.case_insensitive))
+        {
+            let names: Vec<String> = shape
+                .allowed
+                .iter()
+                .map(|a| a.as_str().map_or_else(|| a.to_string(), String::from))
+                .collect();
+            let hint = match suggest(&text, names.iter().map(String::as_str)) {
+                Some(s) => format!("did you mean `{s}`? Allowed: {}", names.join(", ")),
+                None => format!("allowed: {}", names.join(", ")),
+            };
+            let written = match (&node.value, &node.raw) {
+                (NodeValue::Bool(_), Some(raw)) if raw != &text => {
+                    format!("`{raw}` (YAML 1.1 reads the boolean {text})")
+                }
+                _ => format!("`{text}`"),
+            };
+            let message = format!(
+                "{} is {written}, which is not an allowed value",
+                self.place()
+            );
+            self.report("cfn-value-allowed", node.pos, message, hint);
+            return;
+        }
+        let shape = self.shape(index);
+        let (pattern, format) = (shape.pattern.clone(), shape.format.clone());
+        let (min, max) = (shape.min_length, shape.max_length);
+        let (minimum, maximum) = (shape.minimum, shape.maximum);
+        if let Some(format) = format {
+            if let Some((false, rule)) = formats::check(&format, &text) {
+                let message = format!(
+                    "{} is `{text}`, which is not a valid {format}",
+                    self.place()
+                );
+                self.report("cfn-value-format", node.pos, message, format!("write a real value (cfn-lint {rule}); values from mocked outputs are not judged"));
+                return;
+            }
+        }
+        if let Some(pattern) = pattern {
+            if formats::search(&pattern, &text) == Some(false) {
+                let message = format!(
+                    "{} is `{text}`, which does not match the pattern `{pattern}`",
+                    self.place()
+                );
+                self.report(
+                    "cfn-value-pattern",
+                    node.pos,
+                    message,
+                    "CloudFormation's resource schema rejects it".into(),
+                );
+                return;
+            }
+        }
+        if matches!(node.value, NodeValue::Str(_)) {
+            let length = text.chars().count() as u64;
+            if min.is_some_and(|m| length < m) || max.is_some_and(|m| length > m) {
+                let message = format!(
+                    "{} is {length} characters long; {}",
+                    self.place(),
+                    bounds_text(min, max, "characters")
+                );
+                self.report(
+                    "cfn-value-length",
+                    node.pos,
+                    message,
+                    "shorten or lengthen the value".into(),
+                );
+            }
+        }
+        let number = match &node.value {
+            NodeValue::Int(i) => Some(*i as f64),
+            NodeValue::Float(f) => Some(*f),
+            NodeValue::Str(s) => s.trim().parse::<f64>().ok(),
+            _ => None,
+        };
+        if let Some(number) = number {
+            if minimum.is_some_and(|m| number < m) || maximum.is_some_and(|m| number > m) {
+                let range = match (minimum, maximum) {
+                    (Some(a), Some(b)) => format!("from {a} to {b}"),
+                    (Some(a), None) => format!("at least {a}"),
+                    (_, Some(b)) => format!("at most {b}"),
+                    _ => String::new(),
+                };
+                let message = format!("{} is {text}; it must be {range}", self.place());
+                self.report(
+                    "cfn-value-range",
+                    node.pos,
+                    message,
+                    "CloudFormation's resource schema rejects it".into(),
+                );
+            }
+        }
+    }
+
+    fn is_mocked(&self, node: &Node) -> bool {
+        scalar_text(node).is_some_and(|t| self.mocked.covers(&t))
+    }
+}
+
+/// cfn-lint's (non-strict) reading of CloudFormation types: scalars are strings, numeric strings
+/// numbers, `"true"`/`"false"` booleans.
+fn lenient_type(node: &Node, types: Types) -> bool {
+    let fits = |bit: u8| match (&node.value, bit) {
+        (NodeValue::Null, _) => false,
+        (NodeValue::Map(_), Types::OBJECT) | (NodeValue::Seq(_), Types::ARRAY) => true,
+        (NodeValue::Map(_) | NodeValue::Seq(_), _) => false,
+        (_, Types::STRING) => true,
+        (NodeValue::Bool(_), Types::BOOLEAN) => true,
+        (NodeValue::Bool(_), _) => false,
+        (NodeValue::Int(_) | NodeValue::Float(_), Types::INTEGER | Types::NUMBER) => true,
+        (NodeValue::Str(s), Types::INTEGER) => {
+            let s = s.trim();
+            s.strip_prefix(['+', '-'])
+                .unwrap_or(s)
+                .chars()
+                .all(|c| c.is_ascii_digit())
+                && !s.is_empty()
+                && s != "+"
+                && s != "-"
+        }
+        (NodeValue::Str(s), Types::NUMBER) => s.trim().parse::<f64>().is_ok(),
+        (NodeValue::Str(s), Types::BOOLEAN) => {
+            ["true", "True", "TRUE", "false", "False", "FALSE"].contains(&s.as_str())
+        }
+        _ => false,
+    };
+    [
+        Types::OBJECT,
+        Types::ARRAY,
+        Types::STRING,
+        Types::INTEGER,
+        Types::NUMBER,
+        Types::BOOLEAN,
+    ]
+    .into_iter()
+    .any(|bit| types.has(bit) && fits(bit))
+}
+
+fn kind_of(node: &Node) -> String {
+    match &node.value {
+        NodeValue::Null => "empty".into(),
+        NodeValue::Map(_) => "a mapping".into(),
+        NodeValue::Seq(_) => "a list".into(),
+        NodeValue::Bool(b) => format!("the boolean `{b}`"),
+        NodeValue::Int(_) | NodeValue::Float(_) => {
+            format!("the number `{}`", crate::yaml::node_text(node))
+        }
+        NodeValue::Str(s) => format!("`{s}`"),
+    }
+}
+
+/// A scalar's text as Python's `str()` gives it (what cfn-lint compares and matches).
+fn scalar_text(node: &Node) -> Option<String> {
+    match &node.value {
+        NodeValue::Str(s) => Some(s.clone()),
+        NodeValue::Bool(b) => Some(if *b { "True" } else { "False" }.into()),
+        NodeValue::Int(i) => Some(i.to_string()),
+        NodeValue::Float(f) if f.fract() == 0.0 && f.is_finite() => Some(format!("{f:.1}")),
+        NodeValue::Float(f) => Some(f.to_string()),
+        _ => None,
+    }
+}
+
+/// cfn-lint's enum equality: booleans and `"true"`/`"false"` alike, else compared as text.
+fn same_value(node: &Node, text: &str, allowed: &Json, case_insensitive: bool) -> bool {
+    let booleanish = |s: &str| matches!(s.to_ascii_lowercase().as_str(), "true" | "false");
+    let allowed_text = match allowed {
+        Json::String(s) => s.clone(),
+        Json::Bool(b) => b.to_string(),
+        other => other.to_string(),
+    };
+    if matches!(node.value, NodeValue::Bool(_))
+        || matches!(allowed, Json::Bool(_))
+        || (booleanish(text) && booleanish(&allowed_text))
+    {
+        return text.eq_ignore_ascii_case(&allowed_text);
+    }
+    if case_insensitive {
+        return text.to_lowercase() == allowed_text.to_lowercase();
+    }
+    text == allowed_text
+}
+
+fn bounds_text(min: Option<u64>, max: Option<u64>, unit: &str) -> String {
+    match (min, max) {
+        (Some(a), Some(b)) if a == b => format!("it needs exactly {a} {unit}"),
+        (Some(a), Some(b)) => format!("it takes {a} to {b} {unit}"),
+        (Some(a), None) => format!("it needs at least {a} {unit}"),
+        (_, Some(b)) => format!("it takes at most {b} {unit}"),
+        _ => String::new(),
+    }
+}
