@@ -7,7 +7,6 @@
 //! time, when a check first asks for it: [`Sharded::get`] records what it missed, the worker
 //! reads [`wanted`], fetches those files, installs them ([`install_shard`]) and runs again.
 
-use std::collections::{BTreeSet, HashMap};
 use std::sync::{Mutex, OnceLock};
 
 /// A whole table: embedded natively, installed once by the page.
@@ -39,7 +38,8 @@ pub struct Sharded {
     /// The folder the page serves the shards from (`cfn-schemas` → `cfn-schemas/AWS-S3.txt`).
     folder: &'static str,
     embedded: &'static str,
-    index: OnceLock<HashMap<&'static str, &'static str>>,
+    /// `(key, value)` in key order (the generator sorts the lines).
+    index: OnceLock<Vec<(&'static str, &'static str)>>,
 }
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -54,11 +54,11 @@ pub static IAM_ACTIONS: Sharded =
 #[cfg(target_arch = "wasm32")]
 pub static IAM_ACTIONS: Sharded = Sharded::in_folder("iam-actions", "");
 
-/// Shards the page installed, by file name; an empty text is a shard that does not exist (404),
-/// `None` one that could not be fetched.
-static INSTALLED: Mutex<Option<HashMap<String, Option<&'static str>>>> = Mutex::new(None);
+/// Shards the page installed (a few dozen at most), by file name; an empty text is a shard that
+/// does not exist (404), `None` one that could not be fetched.
+static INSTALLED: Mutex<Vec<(String, Option<&'static str>)>> = Mutex::new(Vec::new());
 /// File names of shards asked for and not installed since [`wanted`] was last read.
-static WANTED: Mutex<BTreeSet<String>> = Mutex::new(BTreeSet::new());
+static WANTED: Mutex<Vec<String>> = Mutex::new(Vec::new());
 
 /// What a shard lookup found.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -93,15 +93,19 @@ impl Sharded {
                     .filter_map(|l| l.split_once('\t'))
                     .collect()
             });
-            return Shard::Found(index.get(key).copied().unwrap_or_default());
+            let found = index.binary_search_by(|(k, _)| (*k).cmp(key));
+            return Shard::Found(found.map_or("", |i| index[i].1));
         }
         let file = self.file_name(key);
         let installed = INSTALLED.lock().unwrap();
-        match installed.as_ref().and_then(|m| m.get(&file)) {
-            Some(Some(text)) => Shard::Found(text),
-            Some(None) => Shard::Unavailable,
+        match installed.iter().find(|(f, _)| *f == file) {
+            Some((_, Some(text))) => Shard::Found(text),
+            Some((_, None)) => Shard::Unavailable,
             None => {
-                WANTED.lock().unwrap().insert(file);
+                let mut wanted = WANTED.lock().unwrap();
+                if !wanted.contains(&file) {
+                    wanted.push(file);
+                }
                 Shard::Unavailable
             }
         }
@@ -112,19 +116,15 @@ impl Sharded {
 /// be fetched, and the checks needing it say they were skipped).
 pub fn install_shard(file: &str, text: Option<String>) {
     let text = text.map(|t| &*Box::leak(t.into_boxed_str()));
-    INSTALLED
-        .lock()
-        .unwrap()
-        .get_or_insert_with(HashMap::new)
-        .insert(file.to_string(), text);
-    WANTED.lock().unwrap().remove(file);
+    let mut installed = INSTALLED.lock().unwrap();
+    installed.retain(|(f, _)| f != file);
+    installed.push((file.to_string(), text));
+    WANTED.lock().unwrap().retain(|f| f != file);
 }
 
 /// The shard files checks asked for and did not have since the last call (then forgotten).
 pub fn wanted() -> Vec<String> {
     std::mem::take(&mut *WANTED.lock().unwrap())
-        .into_iter()
-        .collect()
 }
 
 #[cfg(test)]

@@ -9,7 +9,6 @@ use super::data::{Shard, IAM_ACTIONS};
 use super::template::Template;
 use super::{Finding, Mocked};
 use crate::yaml::{Node, NodeValue};
-use std::collections::BTreeSet;
 
 /// Resource policies that accept only their service's actions.
 const OWN_SERVICE: &[(&str, &str)] = &[
@@ -23,7 +22,7 @@ pub fn check(template: &Template, mocked: &Mocked, findings: &mut Vec<Finding>) 
     if template.is_sam() {
         return;
     }
-    let mut unavailable = BTreeSet::new();
+    let mut unavailable: Vec<String> = Vec::new();
     for (name, _, resource) in template.entries("Resources") {
         let type_name = resource
             .get("Type")
@@ -43,9 +42,10 @@ pub fn check(template: &Template, mocked: &Mocked, findings: &mut Vec<Finding>) 
             };
             match judge(text, own) {
                 Judgement::Fine => {}
-                Judgement::Unavailable(prefix) => {
-                    unavailable.insert(prefix);
+                Judgement::Unavailable(prefix) if !unavailable.contains(&prefix) => {
+                    unavailable.push(prefix);
                 }
+                Judgement::Unavailable(_) => {}
                 Judgement::Malformed => findings.push(
                     Finding::error(
                         "cfn-iam-action",

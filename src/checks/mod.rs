@@ -189,11 +189,7 @@ pub fn check_rendered(
 
 /// The info that checks needing `table`'s shards for `keys` were skipped (the page could not
 /// fetch them).
-fn unavailable(
-    table: &data::Sharded,
-    what: &str,
-    keys: &std::collections::BTreeSet<String>,
-) -> Finding {
+fn unavailable(table: &data::Sharded, what: &str, keys: &[String]) -> Finding {
     let list: Vec<&str> = keys.iter().map(String::as_str).collect();
     let first = table.file_name(list[0]);
     Finding {

@@ -4,7 +4,11 @@
 //!   CloudFormation's create fails (`cfn-s3-acl`);
 //! - a Lambda function with inline code (`Code.ZipFile`, SAM's `InlineCode`) under a runtime
 //!   other than Node.js or Python (its own, or SAM's `Globals.Function.Runtime`), the only ones
-//!   CloudFormation zips inline code for (`cfn-inline-code`).
+//!   CloudFormation zips inline code for (`cfn-inline-code`);
+//! - an ECS service that puts a container with a dynamic host port (`HostPort: 0`) behind a target
+//!   group whose `HealthCheckPort` is a fixed port: the health checks miss the port each task
+//!   gets, every target turns unhealthy and the service never stabilizes (`cfn-health-check-port`;
+//!   absent, the port is `traffic-port`, the right one).
 
 use super::template::Template;
 use super::Finding;
@@ -30,7 +34,90 @@ pub fn check(template: &Template, findings: &mut Vec<Finding>) {
                 let code = properties.and_then(|p| p.entry("InlineCode"));
                 inline_code(&name, code, runtime(template, properties, true), findings)
             }
+            Some("AWS::ECS::Service") => {
+                if let Some(properties) = properties {
+                    health_check_port(template, &name, properties, findings);
+                }
+            }
             _ => {}
+        }
+    }
+}
+
+/// The resource a `Ref`/`Fn::GetAtt` names, with its type.
+fn referenced<'t>(template: &'t Template, node: &Node) -> Option<(String, &'t Node)> {
+    let (function, argument) = super::template::intrinsic(node)?;
+    let name = match function {
+        "Ref" => argument.as_str()?.to_string(),
+        "Fn::GetAtt" => match argument.as_seq() {
+            Some([first, ..]) => first.as_str()?.to_string(),
+            _ => argument.as_str()?.split('.').next()?.to_string(),
+        },
+        _ => return None,
+    };
+    let resource = template.section("Resources")?.get(&name)?;
+    Some((name, resource))
+}
+
+fn health_check_port(template: &Template, name: &str, service: &Node, findings: &mut Vec<Finding>) {
+    let text = |node: Option<&Node>| node.map(crate::yaml::node_text);
+    let Some((_, task)) = service
+        .get("TaskDefinition")
+        .and_then(|t| referenced(template, t))
+    else {
+        return;
+    };
+    let containers = task
+        .get("Properties")
+        .and_then(|p| p.get("ContainerDefinitions"))
+        .and_then(Node::as_seq)
+        .unwrap_or_default();
+    for balancer in service
+        .get("LoadBalancers")
+        .and_then(Node::as_seq)
+        .unwrap_or_default()
+    {
+        let (container, port) = (
+            text(balancer.get("ContainerName")),
+            text(balancer.get("ContainerPort")),
+        );
+        let Some((group_name, group)) = balancer
+            .get("TargetGroupArn")
+            .and_then(|t| referenced(template, t))
+        else {
+            continue;
+        };
+        let dynamic = containers
+            .iter()
+            .filter(|c| container.is_some() && text(c.get("Name")) == container)
+            .flat_map(|c| {
+                c.get("PortMappings")
+                    .and_then(Node::as_seq)
+                    .unwrap_or_default()
+            })
+            .any(|m| {
+                text(m.get("ContainerPort")) == port
+                    && text(m.get("HostPort")).as_deref() == Some("0")
+            });
+        let health = group
+            .get("Properties")
+            .and_then(|p| p.get("HealthCheckPort"));
+        let fixed = health.filter(|h| {
+            h.as_str() != Some("traffic-port") && super::template::intrinsic(h).is_none()
+        });
+        if let (true, Some(health)) = (dynamic, fixed) {
+            findings.push(
+                Finding::error(
+                    "cfn-health-check-port",
+                    health.pos,
+                    format!(
+                        "target group `{group_name}` checks port {} but ECS service `{name}` gives its container a dynamic host port (HostPort: 0)",
+                        crate::yaml::node_text(health)
+                    ),
+                    "write `HealthCheckPort: traffic-port` (or leave it out: that is the default)",
+                )
+                .about("Resources", &group_name, Some("HealthCheckPort")),
+            );
         }
     }
 }

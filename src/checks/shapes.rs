@@ -4,7 +4,6 @@
 
 use super::data::{Shard, SCHEMAS};
 use serde_json::{Map, Value as Json};
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 /// The JSON types a value may have (`type` in the schema); empty: any.
@@ -110,27 +109,35 @@ pub struct TypeSchema {
     pub root: usize,
 }
 
-/// One service's compiled schemas, by resource type.
-pub type ServiceSchemas = Arc<HashMap<String, TypeSchema>>;
+/// One service's compiled schemas, by resource type (a service has tens of types).
+#[derive(Debug)]
+pub struct ServiceSchemas(Vec<(String, TypeSchema)>);
+
+impl ServiceSchemas {
+    pub fn get(&self, type_name: &str) -> Option<&TypeSchema> {
+        self.0.iter().find(|(t, _)| t == type_name).map(|(_, s)| s)
+    }
+}
 
 /// A service's compiled schemas; `None` while its shard is unavailable.
-pub fn of_service(service: &str) -> Option<ServiceSchemas> {
-    static COMPILED: Mutex<Option<HashMap<String, ServiceSchemas>>> = Mutex::new(None);
+pub fn of_service(service: &str) -> Option<Arc<ServiceSchemas>> {
+    static COMPILED: Mutex<Vec<(String, Arc<ServiceSchemas>)>> = Mutex::new(Vec::new());
     let mut compiled = COMPILED.lock().unwrap();
-    let cache = compiled.get_or_insert_with(HashMap::new);
-    if let Some(found) = cache.get(service) {
+    if let Some((_, found)) = compiled.iter().find(|(s, _)| s == service) {
         return Some(found.clone());
     }
     let Shard::Found(text) = SCHEMAS.get(service) else {
         return None;
     };
     let types: Map<String, Json> = serde_json::from_str(text).unwrap_or_default();
-    let schemas: HashMap<String, TypeSchema> = types
-        .iter()
-        .map(|(name, entry)| (name.clone(), compile(entry)))
-        .collect();
+    let schemas = ServiceSchemas(
+        types
+            .iter()
+            .map(|(name, entry)| (name.clone(), compile(entry)))
+            .collect(),
+    );
     let schemas = Arc::new(schemas);
-    cache.insert(service.to_string(), schemas.clone());
+    compiled.push((service.to_string(), schemas.clone()));
     Some(schemas)
 }
 
@@ -143,18 +150,13 @@ pub fn service_of(type_name: &str) -> &str {
 fn compile(entry: &Json) -> TypeSchema {
     let empty = Map::new();
     let definitions = entry.get("d").and_then(Json::as_object).unwrap_or(&empty);
+    // Definitions first, each at a known index (its place in `definitions`), so references
+    // (also recursive ones) resolve.
     let mut compiler = Compiler {
-        shapes: Vec::new(),
-        definitions: HashMap::new(),
+        shapes: definitions.keys().map(|_| Shape::default()).collect(),
+        definitions: definitions.keys().cloned().collect(),
     };
-    // Definitions first, each at a known index, so references (also recursive ones) resolve.
-    for name in definitions.keys() {
-        let index = compiler.shapes.len();
-        compiler.shapes.push(Shape::default());
-        compiler.definitions.insert(name.clone(), index);
-    }
-    for (name, schema) in definitions {
-        let index = compiler.definitions[name];
+    for (index, schema) in definitions.values().enumerate() {
         compiler.shapes[index] = compiler.shape(schema);
     }
     let root = compiler.add(entry.get("s").unwrap_or(&Json::Null));
@@ -166,7 +168,8 @@ fn compile(entry: &Json) -> TypeSchema {
 
 struct Compiler {
     shapes: Vec<Shape>,
-    definitions: HashMap<String, usize>,
+    /// Definition names; definition `i` is `shapes[i]`.
+    definitions: Vec<String>,
 }
 
 impl Compiler {
@@ -184,7 +187,7 @@ impl Compiler {
 
     fn reference(&self, schema: &Json) -> Option<usize> {
         let name = schema.get("$ref")?.as_str()?;
-        self.definitions.get(name).copied()
+        self.definitions.iter().position(|d| d == name)
     }
 
     fn shape(&mut self, schema: &Json) -> Shape {
@@ -256,7 +259,7 @@ mod tests {
     #[test]
     fn nested_definitions_resolve() {
         let s3 = of_service("AWS::S3").unwrap();
-        let bucket = &s3["AWS::S3::Bucket"];
+        let bucket = s3.get("AWS::S3::Bucket").unwrap();
         let root = &bucket.shapes[bucket.root];
         assert!(root.closed);
         let versioning = &bucket.shapes[root.property("VersioningConfiguration").unwrap()];
@@ -277,7 +280,7 @@ mod tests {
         assert!(services.len() > 250, "{} services", services.len());
         for service in services {
             let compiled = of_service(service).unwrap();
-            assert!(!compiled.is_empty(), "{service}");
+            assert!(!compiled.0.is_empty(), "{service}");
         }
     }
 }

@@ -535,3 +535,23 @@ fn iam_actions() {
     let bucket_policy = "Resources:\n  P:\n    Type: AWS::S3::BucketPolicy\n    Properties:\n      Bucket: b\n      PolicyDocument:\n        Statement:\n          - Effect: Allow\n            Principal: '*'\n            Action: sqs:SendMessage\n            Resource: '*'\n";
     assert_eq!(found(bucket_policy), [("cfn-iam-action".into(), 10)]);
 }
+
+#[test]
+fn a_dynamic_host_port_needs_the_traffic_port_health_check() {
+    let template = |health: &str| {
+        format!("Resources:\n  Task:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      ContainerDefinitions:\n        - Name: web\n          Image: nginx\n          PortMappings:\n            - ContainerPort: 80\n              HostPort: 0\n  Group:\n    Type: AWS::ElasticLoadBalancingV2::TargetGroup\n    Properties:\n      Port: 80\n      Protocol: HTTP\n      VpcId: vpc-0123abcd\n{health}  Service:\n    Type: AWS::ECS::Service\n    Properties:\n      Cluster: c\n      TaskDefinition: !Ref Task\n      LoadBalancers:\n        - ContainerName: web\n          ContainerPort: 80\n          TargetGroupArn: !Ref Group\n")
+    };
+    let d = check(&template("      HealthCheckPort: '8080'\n"));
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert_eq!(
+        (d[0].code.as_str(), d[0].line),
+        ("cfn-health-check-port", Some(17))
+    );
+    assert!(d[0].message.contains("`Group`") && d[0].message.contains("`Service`"));
+    assert_eq!(
+        found(&template("      HealthCheckPort: traffic-port\n")),
+        []
+    );
+    // Absent, the port is `traffic-port`.
+    assert_eq!(found(&template("")), []);
+}

@@ -11,7 +11,6 @@ use super::template::{intrinsic, Template};
 use super::{Finding, Mocked};
 use crate::yaml::{Node, NodeValue, Pos};
 use serde_json::Value as Json;
-use std::collections::BTreeSet;
 
 /// Properties `aws cloudformation package` fills from a local path: a string stands there for
 /// the object (as cfn-lint allows).
@@ -41,7 +40,7 @@ const PACKAGED: &[(&str, &str)] = &[
 /// Checks every resource's property values; says once per service when its schemas could not
 /// be loaded (the page fetches them on first use).
 pub fn check(template: &Template, mocked: &Mocked, findings: &mut Vec<Finding>) {
-    let mut unavailable = BTreeSet::new();
+    let mut unavailable: Vec<String> = Vec::new();
     for (name, _, resource) in template.entries("Resources") {
         let Some(type_name) = resource.get("Type").and_then(Node::as_str) else {
             continue;
@@ -56,7 +55,9 @@ pub fn check(template: &Template, mocked: &Mocked, findings: &mut Vec<Finding>) 
         }
         let service = shapes::service_of(type_name);
         let Some(schemas) = shapes::of_service(service) else {
-            unavailable.insert(service.to_string());
+            if !unavailable.iter().any(|s| s == service) {
+                unavailable.push(service.to_string());
+            }
             continue;
         };
         let Some(schema) = schemas.get(type_name) else {
