@@ -4,8 +4,10 @@
 //! Native builds carry every table. The WebAssembly build leaves them out so the wasm stays
 //! small: the page fetches the whole small tables beside the wasm ([`Table::install`]) and the
 //! large sharded ones — a service's property schemas, an IAM prefix's actions — one shard at a
-//! time, when a check first asks for it: [`Sharded::get`] records what it missed, the worker
-//! reads [`wanted`], fetches those files, installs them ([`install_shard`]) and runs again.
+//! time, when a check first asks for it: [`Sharded::get`] records what it missed (the check is
+//! skipped meanwhile), the worker reads [`wanted`], fetches those files, installs them
+//! ([`install_shard`]) and renders again; one it could not fetch is [`Shard::Unavailable`], which
+//! the checks say.
 
 use std::sync::{Mutex, OnceLock};
 
@@ -65,7 +67,9 @@ static WANTED: Mutex<Vec<String>> = Mutex::new(Vec::new());
 pub enum Shard {
     /// The shard's text; empty when the table has no such key.
     Found(&'static str),
-    /// Not there yet (the page fetches it and runs again) or could not be fetched.
+    /// Not there yet: the page fetches it and runs again.
+    Pending,
+    /// The page could not fetch it.
     Unavailable,
 }
 
@@ -106,7 +110,7 @@ impl Sharded {
                 if !wanted.contains(&file) {
                     wanted.push(file);
                 }
-                Shard::Unavailable
+                Shard::Pending
             }
         }
     }
@@ -134,7 +138,7 @@ mod tests {
     #[test]
     fn installed_shards_are_found_and_missing_ones_wanted() {
         let table = Sharded::in_folder("things", "");
-        assert_eq!(table.get("AWS::Thing"), Shard::Unavailable);
+        assert_eq!(table.get("AWS::Thing"), Shard::Pending);
         assert!(wanted().contains(&"things/AWS-Thing.txt".to_string()));
         assert!(wanted().is_empty(), "read once");
         install_shard("things/AWS-Thing.txt", Some("{}".into()));

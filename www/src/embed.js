@@ -22,7 +22,7 @@ function sharedEngine() {
   engine ??= new Engine((reason, { timedOut }) => elements.forEach((el) => {
     if (timedOut) el.status.textContent = `The engine stopped (${reason}).`;
     else el.update();
-  }));
+  }), () => elements.forEach((el) => el.update()));
   return engine;
 }
 

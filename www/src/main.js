@@ -64,7 +64,7 @@ const engine = new Engine((reason, { timedOut }) => {
     status(engineNotice);
     update();
   }
-});
+}, () => update());
 
 setUpSplitters($('workbench'));
 const panes = setUpPaneSwitcher(document.querySelector('.pane-switcher'), $('workbench'));

@@ -18,8 +18,13 @@ function subjectOf(type, payload) {
 }
 
 export class Engine {
-  constructor(onCrash) {
+  /**
+   * `onCrash(reason, {timedOut})` after a restart; `onData()` when the worker has fetched data
+   * shards a render lacked (src/engine/worker.js): render again to see those checks.
+   */
+  constructor(onCrash, onData) {
     this.onCrash = onCrash;
+    this.onData = onData;
     this.pending = new Map();
     this.nextId = 1;
     this.inFlight = null;
@@ -35,7 +40,11 @@ export class Engine {
       || startEngineWorker(new URL('./worker.js', import.meta.url), new URL('./proton_playground_bg.wasm', import.meta.url));
     window.protonPlaygroundWorker = null;
     this.worker.onmessage = (event) => {
-      const { id, ok, result, error, fatal } = event.data;
+      const { id, ok, result, error, fatal, type } = event.data;
+      if (type === 'shards') {
+        if (this.onData) this.onData();
+        return;
+      }
       const entry = this.pending.get(id);
       if (!entry) return;
       this.pending.delete(id);

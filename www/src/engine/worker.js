@@ -38,24 +38,38 @@ const ready = Promise.all([
 });
 
 /**
- * Runs `work`; when its checks asked for data shards the engine did not have yet (a service's
- * property schemas, an IAM prefix's actions: src/checks/data.rs), fetches them beside the wasm,
- * installs them and runs it again. A missing file is installed empty (no such key), a failed
- * fetch as unavailable (the checks then say what they skipped); either way it is not asked again.
+ * Fetches the data shards the engine's checks asked for and did not have (a service's property
+ * schemas, an IAM prefix's actions: src/checks/data.rs) and installs them: a missing file as
+ * empty (no such key), a failed fetch as unavailable (the checks then say what they skipped);
+ * either way it is not asked for again. False when nothing was wanted.
  */
+async function loadShards() {
+  const wanted = wantedShards();
+  if (!wanted.length) return false;
+  await Promise.all(wanted.map(async (file) => {
+    const response = await fetch(new URL(file, import.meta.url)).catch(() => null);
+    if (response && response.ok) installShard(file, await response.text());
+    else if (response && response.status === 404) installShard(file, '');
+    else installShard(file, undefined);
+  }));
+  return true;
+}
+
+/** Runs `work` until it no longer asks for data shards (exports, checks: complete answers). */
 async function withShards(work) {
   let result = await work();
-  for (let round = 0; round < 3; round += 1) {
-    const wanted = wantedShards();
-    if (!wanted.length) break;
-    await Promise.all(wanted.map(async (file) => {
-      const response = await fetch(new URL(file, import.meta.url)).catch(() => null);
-      if (response && response.ok) installShard(file, await response.text());
-      else if (response && response.status === 404) installShard(file, '');
-      else installShard(file, undefined);
-    }));
-    result = await work();
-  }
+  for (let round = 0; round < 3 && await loadShards(); round += 1) result = await work();
+  return result;
+}
+
+/**
+ * A render answers at once with the data the engine has; the shards it lacked are fetched after
+ * and the page told (`shards`), so it renders again with those checks done: a first answer never
+ * waits for them.
+ */
+async function thenShards(work) {
+  const result = await work();
+  loadShards().then((loaded) => { if (loaded) self.postMessage({ id: 0, type: 'shards' }); });
   return result;
 }
 
@@ -166,7 +180,8 @@ let queue = Promise.resolve();
 async function handle({ id, type, payload }) {
   try {
     await ready;
-    const result = await withShards(() => handlers[type](payload || {}));
+    const run = () => handlers[type](payload || {});
+    const result = await (type === 'update' ? thenShards(run) : withShards(run));
     self.postMessage({ id, ok: true, result });
   } catch (error) {
     // A trap (a Rust panic aborts) leaves the instance unusable: ask for a fresh worker.
