@@ -30,8 +30,11 @@ const $ = (id) => document.getElementById(id);
 let storageProblem = null;
 /** Why the engine was restarted: it stays in the status line until the next edit. */
 let engineNotice = null;
+/** The status line's text when a render last wrote it. */
+let renderStatus = null;
 const status = (text) => {
   const line = $('status');
+  renderStatus = null;
   line.textContent = text;
   if (engineNotice && engineNotice !== text) line.append(' ', engineNotice);
   if (storageProblem) {
@@ -64,7 +67,7 @@ const engine = new Engine((reason, { timedOut }) => {
     status(engineNotice);
     update();
   }
-}, () => update());
+}, () => update({ quiet: true }));
 
 setUpSplitters($('workbench'));
 const panes = setUpPaneSwitcher(document.querySelector('.pane-switcher'), $('workbench'));
@@ -143,7 +146,11 @@ function persist() {
 const shownKey = () => JSON.stringify([workspace.id, workspace.selection.root, workspace.selection.target]);
 
 /** Re-renders with the current state (latest wins) and refreshes every panel. */
-async function update() {
+/**
+ * Re-renders with the current state. `quiet` (the engine re-rendering because data arrived, not
+ * because the user did something) leaves the status line to what else it says (an export's count).
+ */
+async function update({ quiet = false } = {}) {
   persist();
   const asked = shownKey();
   const started = performance.now();
@@ -159,14 +166,14 @@ async function update() {
   if (asked !== shownKey()) return;
   engineAnswered ??= performance.now();
   renderMs = performance.now() - started;
-  show(result);
+  show(result, { quiet });
 }
 
 /**
  * Refreshes every panel with an engine answer (engine/answer.js). `shipped` marks the gallery's
  * answer, shown before the engine is up: the engine's own follows.
  */
-function show(result, { shipped = false } = {}) {
+function show(result, { shipped = false, quiet = false } = {}) {
   summary = result.summary;
   report = result.report;
   workspace.selection.root = result.root;
@@ -204,7 +211,10 @@ function show(result, { shipped = false } = {}) {
   }
   const errors = all.filter((d) => d.severity === 'error').length;
   const staleNote = stale.length ? ` (${stale.length} shown from the last good render)` : '';
-  status(report ? `Rendered ${report.outputs.length} file${report.outputs.length === 1 ? '' : 's'}${errors ? `, ${errors} error${errors === 1 ? '' : 's'}` : ''}${staleNote}` : 'No bundle found');
+  const said = report ? `Rendered ${report.outputs.length} file${report.outputs.length === 1 ? '' : 's'}${errors ? `, ${errors} error${errors === 1 ? '' : 's'}` : ''}${staleNote}` : 'No bundle found';
+  if (quiet && renderStatus === null && $('status').textContent) return;
+  status(said);
+  renderStatus = said;
 }
 
 /**

@@ -37,6 +37,9 @@ const ready = Promise.all([
   return exports;
 });
 
+/** Shard files fetched or being fetched, by name. */
+const loading = new Map();
+
 /**
  * Fetches the data shards the engine's checks asked for and did not have (a service's property
  * schemas, an IAM prefix's actions: src/checks/data.rs) and installs them: a missing file as
@@ -46,11 +49,16 @@ const ready = Promise.all([
 async function loadShards() {
   const wanted = wantedShards();
   if (!wanted.length) return false;
-  await Promise.all(wanted.map(async (file) => {
-    const response = await fetch(new URL(file, import.meta.url)).catch(() => null);
-    if (response && response.ok) installShard(file, await response.text());
-    else if (response && response.status === 404) installShard(file, '');
-    else installShard(file, undefined);
+  await Promise.all(wanted.map((file) => {
+    // A file another answer is already fetching is fetched once.
+    if (!loading.has(file)) {
+      loading.set(file, fetch(new URL(file, import.meta.url)).catch(() => null).then(async (response) => {
+        if (response && response.ok) installShard(file, await response.text());
+        else if (response && response.status === 404) installShard(file, '');
+        else installShard(file, undefined);
+      }));
+    }
+    return loading.get(file);
   }));
   return true;
 }
