@@ -391,3 +391,54 @@ fn the_page_renders_a_missing_required_input_with_an_example() {
     assert!(example.message.contains("a real spec must set it"));
     assert_eq!(example.file.as_deref(), Some("schema/schema.yaml"));
 }
+
+/// The CloudFormation checks judge the template's text and the spec's inputs, never the values
+/// mocked outputs or the page's example inputs put there (issue #19's "no noise from mocks").
+#[test]
+fn values_from_mocks_and_examples_are_not_judged_the_inputs_are() {
+    let schema = "schema:\n  format: {openapi: 3.0.0}\n  service_input_type: S\n  types:\n    S:\n      type: object\n      required: [group]\n      properties:\n        group: {type: string}\n";
+    let template = "Resources:\n  G:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n      GroupDescription: g\n      VpcId: '{{ environment.outputs.VpcId }}'\n      SecurityGroupEgress:\n        - IpProtocol: '-1'\n          DestinationSecurityGroupId: '{{ service_instance.inputs.group }}'\n";
+    let ws = workspace(&[
+        ("schema/schema.yaml", schema),
+        ("instance_infrastructure/manifest.yaml", MANIFEST),
+        ("instance_infrastructure/cloudformation.yaml", template),
+    ]);
+    let mut mocks = proton_playground::Mocks::default();
+    mocks
+        .environment
+        .outputs
+        .insert("VpcId".into(), "mock-VpcId".into());
+    let formats = |request: &Request| -> Vec<String> {
+        let report = run(&ws.bundles[0], request);
+        assert!(
+            report.outputs[0].content.contains("VpcId: 'mock-VpcId'"),
+            "{}",
+            report.outputs[0].content
+        );
+        report
+            .diagnostics
+            .into_iter()
+            .filter(|d| d.code == "cfn-value-format")
+            .map(|d| d.message)
+            .collect()
+    };
+    // The page: the mocked VPC and the example security group are placeholders.
+    let page = Request {
+        mocks: mocks.clone(),
+        fill_required: true,
+        ..Default::default()
+    };
+    assert_eq!(formats(&page), Vec::<String>::new());
+    // A spec's own value is judged (the mocked VPC still is not).
+    let spec = Request {
+        mocks,
+        spec: Some(SpecSource {
+            path: "spec.yaml".into(),
+            text: "proton: ServiceSpec\ninstances:\n  - name: a\n    environment: e\n    spec:\n      group: web-servers\n".into(),
+        }),
+        ..Default::default()
+    };
+    let found = formats(&spec);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].contains("web-servers"), "{found:?}");
+}

@@ -3,24 +3,15 @@
 //! template ("Circular dependency between resources").
 
 use super::references::sub_variables;
-use super::template::{intrinsic, Template};
+use super::template::{intrinsic, referenced_name, Template};
 use super::Finding;
 use crate::yaml::{Node, NodeValue};
 
 /// Every resource a node reads: `Ref`, `Fn::GetAtt` and `Fn::Sub` variables (by name).
 fn references(node: &Node, add: &mut dyn FnMut(&str)) {
     match intrinsic(node) {
-        Some(("Ref", arg)) => {
-            if let Some(name) = arg.as_str() {
-                add(name);
-            }
-        }
-        Some(("Fn::GetAtt", arg)) => {
-            let target = match &arg.value {
-                NodeValue::Seq(items) => items.first().and_then(Node::as_str),
-                _ => arg.as_str().and_then(|s| s.split('.').next()),
-            };
-            if let Some(name) = target {
+        Some(("Ref" | "Fn::GetAtt", _)) => {
+            if let Some(name) = referenced_name(node) {
                 add(name);
             }
         }

@@ -4,7 +4,7 @@
 
 use regex::Regex;
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 
 const FORMATS: &str = include_str!("../../data/cfn-formats.tsv");
 
@@ -13,25 +13,30 @@ const FORMATS: &str = include_str!("../../data/cfn-formats.tsv");
 pub fn search(pattern: &str, text: &str) -> Option<bool> {
     static COMPILED: Mutex<Option<HashMap<String, Option<Regex>>>> = Mutex::new(None);
     let mut compiled = COMPILED.lock().unwrap();
-    let regex = compiled
-        .get_or_insert_with(HashMap::new)
-        .entry(pattern.to_string())
+    let compiled = compiled.get_or_insert_with(HashMap::new);
+    if !compiled.contains_key(pattern) {
         // Python's `\Z` is the end of the text.
-        .or_insert_with(|| crate::schema::pattern::compile(&pattern.replace("\\Z", "$")).ok());
-    regex.as_ref().map(|r| r.is_match(text))
+        let regex = crate::schema::pattern::compile(&pattern.replace("\\Z", "$")).ok();
+        compiled.insert(pattern.to_string(), regex);
+    }
+    compiled[pattern].as_ref().map(|r| r.is_match(text))
 }
 
 /// For a format cfn-lint checks (`AWS::EC2::VPC.Id`): whether `text` is one, and cfn-lint's rule.
 pub fn check(format: &str, text: &str) -> Option<(bool, &'static str)> {
-    let (pattern, rule) = FORMATS
-        .lines()
-        .filter(|l| !l.starts_with('#'))
-        .filter_map(|l| {
-            let mut fields = l.split('\t');
-            Some((fields.next()?, fields.next()?, fields.next()?))
-        })
-        .find(|(name, _, _)| *name == format)
-        .map(|(_, pattern, rule)| (pattern, rule))?;
+    /// `(format, pattern, rule)` rows of the table, read once.
+    static ROWS: OnceLock<Vec<(&str, &str, &str)>> = OnceLock::new();
+    let rows = ROWS.get_or_init(|| {
+        FORMATS
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .filter_map(|l| {
+                let mut fields = l.split('\t');
+                Some((fields.next()?, fields.next()?, fields.next()?))
+            })
+            .collect()
+    });
+    let (_, pattern, rule) = rows.iter().find(|(name, _, _)| *name == format)?;
     Some((search(pattern, text)?, rule))
 }
 

@@ -22,7 +22,8 @@ pub fn check(template: &Template, mocked: &Mocked, findings: &mut Vec<Finding>) 
     if template.is_sam() {
         return;
     }
-    let mut unavailable: Vec<String> = Vec::new();
+    // Prefixes whose actions could not be fetched, said once each.
+    let mut said: Vec<String> = Vec::new();
     for (name, _, resource) in template.entries("Resources") {
         let type_name = resource
             .get("Type")
@@ -42,8 +43,16 @@ pub fn check(template: &Template, mocked: &Mocked, findings: &mut Vec<Finding>) 
             };
             match judge(text, own) {
                 Judgement::Fine => {}
-                Judgement::Unavailable(prefix) if !unavailable.contains(&prefix) => {
-                    unavailable.push(prefix);
+                Judgement::Unavailable(prefix) if !said.contains(&prefix) => {
+                    let what = format!("the IAM actions of `{prefix}` were not checked");
+                    findings.push(
+                        super::unavailable(&IAM_ACTIONS, &prefix, what, action.pos).about(
+                            "Resources",
+                            &name,
+                            Some(text),
+                        ),
+                    );
+                    said.push(prefix);
                 }
                 Judgement::Unavailable(_) => {}
                 Judgement::Malformed => findings.push(
@@ -66,13 +75,6 @@ pub fn check(template: &Template, mocked: &Mocked, findings: &mut Vec<Finding>) 
                 ),
             }
         }
-    }
-    if !unavailable.is_empty() {
-        findings.push(super::unavailable(
-            &IAM_ACTIONS,
-            "IAM actions of the prefixes",
-            &unavailable,
-        ));
     }
 }
 
@@ -111,7 +113,8 @@ fn judge(action: &str, own: Option<&str>) -> Judgement {
     }
     let mut actions = known.split(',');
     let found = if permission.contains(['*', '?']) {
-        actions.any(|a| wildcard(&permission, a))
+        // IAM's wildcards are the shell's `*` and `?`.
+        actions.any(|a| crate::bundle::manifest::glob_match(&permission, a))
     } else {
         actions.any(|a| a == permission)
     };
@@ -126,25 +129,6 @@ fn judge(action: &str, own: Option<&str>) -> Judgement {
             suggestion.map_or(String::new(), |s| format!("the closest is `{prefix}:{s}`; "))
         ),
     )
-}
-
-/// IAM's wildcards: `*` any run of characters, `?` one.
-fn wildcard(pattern: &str, text: &str) -> bool {
-    match pattern.split_once('*') {
-        None => {
-            pattern.len() == text.len()
-                && pattern
-                    .chars()
-                    .zip(text.chars())
-                    .all(|(p, t)| p == '?' || p == t)
-        }
-        Some((head, rest)) => {
-            head.len() <= text.len()
-                && wildcard(head, &text[..head.len()])
-                && (head.len()..=text.len())
-                    .any(|i| text.is_char_boundary(i) && wildcard(rest, &text[i..]))
-        }
-    }
 }
 
 /// The action nodes of every policy statement under `node`.

@@ -187,21 +187,16 @@ pub fn check_rendered(
         .collect()
 }
 
-/// The info that checks needing `table`'s shards for `keys` were skipped (the page could not
-/// fetch them).
-fn unavailable(table: &data::Sharded, what: &str, keys: &[String]) -> Finding {
-    let list: Vec<&str> = keys.iter().map(String::as_str).collect();
-    let first = table.file_name(list[0]);
+/// The info that `what` was not checked: the page could not fetch `table`'s shard for `key`.
+/// Located at the first place that needed it; the caller names the element.
+fn unavailable(table: &data::Sharded, key: &str, what: String, pos: Pos) -> Finding {
     Finding {
         severity: Severity::Info,
         ..Finding::error(
             "cfn-data-unavailable",
-            Pos { line: 1, column: 1 },
-            format!(
-                "not checked: the {what} {} could not be loaded",
-                list.join(", ")
-            ),
-            format!("the page loads them beside the engine (`{first}`, …); reload when online"),
+            pos,
+            format!("{what}: `{}` could not be loaded", table.file_name(key)),
+            "the page fetches it beside the engine when a template first needs it; reload when online",
         )
     }
 }

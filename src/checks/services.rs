@@ -44,19 +44,11 @@ pub fn check(template: &Template, findings: &mut Vec<Finding>) {
     }
 }
 
-/// The resource a `Ref`/`Fn::GetAtt` names, with its type.
+/// The resource a `Ref`/`Fn::GetAtt` reads, with its name.
 fn referenced<'t>(template: &'t Template, node: &Node) -> Option<(String, &'t Node)> {
-    let (function, argument) = super::template::intrinsic(node)?;
-    let name = match function {
-        "Ref" => argument.as_str()?.to_string(),
-        "Fn::GetAtt" => match argument.as_seq() {
-            Some([first, ..]) => first.as_str()?.to_string(),
-            _ => argument.as_str()?.split('.').next()?.to_string(),
-        },
-        _ => return None,
-    };
-    let resource = template.section("Resources")?.get(&name)?;
-    Some((name, resource))
+    let name = super::template::referenced_name(node)?;
+    let resource = template.section("Resources")?.get(name)?;
+    Some((name.to_string(), resource))
 }
 
 fn health_check_port(template: &Template, name: &str, service: &Node, findings: &mut Vec<Finding>) {

@@ -119,15 +119,16 @@ impl ServiceSchemas {
     }
 }
 
-/// A service's compiled schemas; `None` while its shard is unavailable.
-pub fn of_service(service: &str) -> Option<Arc<ServiceSchemas>> {
+/// A service's compiled schemas, or why its shard is not there (pending or unavailable).
+pub fn of_service(service: &str) -> Result<Arc<ServiceSchemas>, Shard> {
     static COMPILED: Mutex<Vec<(String, Arc<ServiceSchemas>)>> = Mutex::new(Vec::new());
     let mut compiled = COMPILED.lock().unwrap();
     if let Some((_, found)) = compiled.iter().find(|(s, _)| s == service) {
-        return Some(found.clone());
+        return Ok(found.clone());
     }
-    let Shard::Found(text) = SCHEMAS.get(service) else {
-        return None;
+    let text = match SCHEMAS.get(service) {
+        Shard::Found(text) => text,
+        missing => return Err(missing),
     };
     let types: Map<String, Json> = serde_json::from_str(text).unwrap_or_default();
     let schemas = ServiceSchemas(
@@ -138,7 +139,7 @@ pub fn of_service(service: &str) -> Option<Arc<ServiceSchemas>> {
     );
     let schemas = Arc::new(schemas);
     compiled.push((service.to_string(), schemas.clone()));
-    Some(schemas)
+    Ok(schemas)
 }
 
 /// The service part of a type name (`AWS::S3::Bucket` → `AWS::S3`).

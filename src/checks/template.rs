@@ -116,6 +116,18 @@ pub fn intrinsic(node: &Node) -> Option<(&str, &Node)> {
     }
 }
 
+/// The logical name a `Ref` or `Fn::GetAtt` reads (`!GetAtt Queue.Arn` → `Queue`).
+pub fn referenced_name(node: &Node) -> Option<&str> {
+    match intrinsic(node)? {
+        ("Ref", arg) => arg.as_str(),
+        ("Fn::GetAtt", arg) => match &arg.value {
+            NodeValue::Seq(items) => items.first().and_then(Node::as_str),
+            _ => arg.as_str().and_then(|s| s.split('.').next()),
+        },
+        _ => None,
+    }
+}
+
 /// Rewrites short-form tags to long form, recursively; unknown tags are findings.
 fn long_form(node: Node, findings: &mut Vec<Finding>) -> Node {
     let Node {

@@ -4,6 +4,7 @@
 //! functions stand for any value (both branches of an `Fn::If` are checked); values that came
 //! from mocks or placeholders are not judged ([`Mocked`]).
 
+use super::data::{Shard, SCHEMAS};
 use super::formats;
 use super::shapes::{self, Shape, TypeSchema, Types};
 use super::structure::suggest;
@@ -37,10 +38,11 @@ const PACKAGED: &[(&str, &str)] = &[
     ("AWS::CloudFormation::Stack", "TemplateURL"),
 ];
 
-/// Checks every resource's property values; says once per service when its schemas could not
-/// be loaded (the page fetches them on first use).
+/// Checks every resource's property values; says once per service, at its first resource, when
+/// its schemas could not be fetched (the page fetches them on first use).
 pub fn check(template: &Template, mocked: &Mocked, findings: &mut Vec<Finding>) {
-    let mut unavailable: Vec<String> = Vec::new();
+    // Services whose schemas could not be fetched, said once each.
+    let mut said: Vec<String> = Vec::new();
     for (name, _, resource) in template.entries("Resources") {
         let Some(type_name) = resource.get("Type").and_then(Node::as_str) else {
             continue;
@@ -54,12 +56,24 @@ pub fn check(template: &Template, mocked: &Mocked, findings: &mut Vec<Finding>) 
             continue;
         }
         let service = shapes::service_of(type_name);
-        let Some(schemas) = shapes::of_service(service) else {
-            let failed = super::data::SCHEMAS.get(service) == super::data::Shard::Unavailable;
-            if failed && !unavailable.iter().any(|s| s == service) {
-                unavailable.push(service.to_string());
+        let schemas = match shapes::of_service(service) {
+            Ok(schemas) => schemas,
+            Err(Shard::Unavailable) if !said.iter().any(|s| s == service) => {
+                said.push(service.to_string());
+                let type_pos = resource.get("Type").map_or(properties.pos, |t| t.pos);
+                findings.push(
+                    super::unavailable(
+                        &SCHEMAS,
+                        service,
+                        format!("the property values of {service} resources were not checked"),
+                        type_pos,
+                    )
+                    .about("Resources", &name, Some("Type")),
+                );
+                continue;
             }
-            continue;
+            // Pending: the page renders again once it has fetched them.
+            Err(_) => continue,
         };
         let Some(schema) = schemas.get(type_name) else {
             continue;
@@ -75,14 +89,6 @@ pub fn check(template: &Template, mocked: &Mocked, findings: &mut Vec<Finding>) 
         walk.value(properties, schema.root, true);
         findings.extend(walk.findings);
     }
-    if !unavailable.is_empty() {
-        let what = "property schemas of the services";
-        findings.push(super::unavailable(
-            &super::data::SCHEMAS,
-            what,
-            &unavailable,
-        ));
-    }
 }
 
 struct Walk<'a> {
@@ -95,8 +101,9 @@ struct Walk<'a> {
     findings: Vec<Finding>,
 }
 
-impl Walk<'_> {
-    fn shape(&self, index: usize) -> &Shape {
+impl<'a> Walk<'a> {
+    /// Shape `index`, borrowed from the schema (not from the walk, which goes on changing).
+    fn shape(&self, index: usize) -> &'a Shape {
         &self.schema.shapes[index]
     }
 
@@ -134,7 +141,6 @@ impl Walk<'_> {
             return;
         }
         let shape = self.shape(index);
-        let (alternatives, all) = (shape.alternatives.clone(), shape.all.clone());
         if !self.fits_type(node, index) {
             return;
         }
@@ -143,11 +149,11 @@ impl Walk<'_> {
             NodeValue::Seq(items) => self.array(node, items, index),
             _ => self.scalar(node, index),
         }
-        for part in all {
+        for &part in &shape.all {
             self.value(node, part, root);
         }
-        if !alternatives.is_empty() {
-            self.alternatives(node, &alternatives, root);
+        if !shape.alternatives.is_empty() {
+            self.alternatives(node, &shape.alternatives, root);
         }
     }
 
@@ -166,9 +172,9 @@ impl Walk<'_> {
             }
         }
         // Alternative formats (`Key.Arn`, `Key.Id` or `Alias.AliasName`) are one finding.
-        let formats: Option<Vec<String>> = alternatives
+        let formats: Option<Vec<&str>> = alternatives
             .iter()
-            .map(|&a| self.shape(a).format.clone())
+            .map(|&a| self.shape(a).format.as_deref())
             .collect();
         if let (Some(formats), Some(text)) = (formats, scalar_text(node)) {
             let message = format!(
@@ -249,13 +255,11 @@ impl Walk<'_> {
         if root {
             return;
         }
-        let missing: Vec<String> = self
-            .shape(index)
+        let shape = self.shape(index);
+        let missing = shape
             .required
             .iter()
-            .filter(|r| !entries.iter().any(|(k, _)| k.key_text() == **r))
-            .cloned()
-            .collect();
+            .filter(|r| !entries.iter().any(|(k, _)| k.key_text() == **r));
         for required in missing {
             let message = format!("{} needs property `{required}`", self.place());
             self.report(
@@ -361,12 +365,10 @@ impl Walk<'_> {
             self.report("cfn-value-allowed", node.pos, message, hint);
             return;
         }
-        let shape = self.shape(index);
-        let (pattern, format) = (shape.pattern.clone(), shape.format.clone());
         let (min, max) = (shape.min_length, shape.max_length);
         let (minimum, maximum) = (shape.minimum, shape.maximum);
-        if let Some(format) = format {
-            if let Some((false, rule)) = formats::check(&format, &text) {
+        if let Some(format) = &shape.format {
+            if let Some((false, rule)) = formats::check(format, &text) {
                 let message = format!(
                     "{} is `{text}`, which is not a valid {format}",
                     self.place()
@@ -375,8 +377,8 @@ impl Walk<'_> {
                 return;
             }
         }
-        if let Some(pattern) = pattern {
-            if formats::search(&pattern, &text) == Some(false) {
+        if let Some(pattern) = &shape.pattern {
+            if formats::search(pattern, &text) == Some(false) {
                 let message = format!(
                     "{} is `{text}`, which does not match the pattern `{pattern}`",
                     self.place()
@@ -494,8 +496,7 @@ fn scalar_text(node: &Node) -> Option<String> {
         NodeValue::Str(s) => Some(s.clone()),
         NodeValue::Bool(b) => Some(if *b { "True" } else { "False" }.into()),
         NodeValue::Int(i) => Some(i.to_string()),
-        NodeValue::Float(f) if f.fract() == 0.0 && f.is_finite() => Some(format!("{f:.1}")),
-        NodeValue::Float(f) => Some(f.to_string()),
+        NodeValue::Float(f) => Some(crate::render::pyrepr::float_repr(*f)),
         _ => None,
     }
 }

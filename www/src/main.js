@@ -145,9 +145,8 @@ function persist() {
 /** What an answer is shown for: the workspace, template and target. */
 const shownKey = () => JSON.stringify([workspace.id, workspace.selection.root, workspace.selection.target]);
 
-/** Re-renders with the current state (latest wins) and refreshes every panel. */
 /**
- * Re-renders with the current state. `quiet` (the engine re-rendering because data arrived, not
+ * Re-renders with the current state (latest wins) and refreshes every panel. `quiet` (the engine re-rendering because data arrived, not
  * because the user did something) leaves the status line to what else it says (an export's count).
  */
 async function update({ quiet = false } = {}) {

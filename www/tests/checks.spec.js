@@ -34,7 +34,10 @@ test('schemas that cannot be fetched are said, not silently skipped', async ({ p
   await page.route('**/cfn-schemas/**', (route) => route.abort());
   await open(page);
   await load(page, 'offline', { 'schema/schema.yaml': schema, 'infrastructure/manifest.yaml': manifest, 'infrastructure/cloudformation.yaml': bucket });
-  await expect(diagnostics(page).locator('li', { hasText: 'cfn-data-unavailable' })).toContainText('AWS::S3');
+  const unavailable = diagnostics(page).locator('li', { hasText: 'cfn-data-unavailable' });
+  await expect(unavailable).toContainText('AWS::S3');
+  // Located at the resource whose checks were skipped.
+  await expect(unavailable).toContainText('cloudformation.yaml:3');
   await expect(diagnostics(page).locator('li', { hasText: 'cfn-value-type' })).toHaveCount(0);
 });
 
