@@ -2,12 +2,13 @@
 """Generates the data behind the deep CloudFormation checks, from what cfn-lint ships on PyPI:
 
 - data/cfn-schemas.tsv: one line per service (`AWS::S3`), a tab, then a JSON object with each of
-  the service's resource types: its property schema (`s`) and named definitions (`d`), cut down
+  the service's resource types: its property schema (`s`), named definitions (`d`), cut down
   to what the checks read (type, properties, required, closed objects, items, enum, pattern,
   format, lengths, item counts, bounds, uniqueItems, oneOf/anyOf/allOf, `$ref` by definition
-  name). The page splits it into one file per service (www/build.mjs) and fetches a service's
-  file when a template first uses it; native builds carry it whole.
-- data/cfn-formats.tsv: the ID/ARN formats cfn-lint checks (`AWS::EC2::VPC.Id` → pattern).
+  name), and the ID/ARN formats it uses as cfn-lint checks them (`f`: `AWS::EC2::VPC.Id` →
+  [pattern, rule]), so a shard carries all its checks read. The page splits it into one file
+  per service (www/build.mjs) and fetches a service's file when a template first uses it;
+  native builds carry it whole.
 - data/iam-actions.tsv: per IAM service prefix (`s3`), its actions, lower case.
 
 Usage (needs network access to PyPI once):
@@ -37,14 +38,16 @@ SCHEMA_LISTS = {"oneOf", "anyOf", "allOf"}
 SCHEMA_MAPS = {"properties", "patternProperties"}
 
 
-def cut(schema, formats):
-    """The schema with only the keywords the checks read."""
+def cut(schema, formats, used):
+    """The schema with only the keywords the checks read; the formats it uses go to `used`."""
     if not isinstance(schema, dict):
         return {}
     out = {}
     for key, value in schema.items():
-        if key == "format" and value not in formats:
-            continue
+        if key == "format":
+            if value not in formats:
+                continue
+            used[value] = formats[value]
         if key in VALUES:
             out[key] = value
         elif key == "$ref" and value.startswith("#/definitions/"):
@@ -52,11 +55,11 @@ def cut(schema, formats):
         elif key == "additionalProperties" and value is False:
             out[key] = False
         elif key in SCHEMAS:
-            out[key] = cut(value, formats)
+            out[key] = cut(value, formats, used)
         elif key in SCHEMA_LISTS:
-            out[key] = [cut(v, formats) for v in value]
+            out[key] = [cut(v, formats, used) for v in value]
         elif key in SCHEMA_MAPS:
-            out[key] = {name: cut(v, formats) for name, v in value.items()}
+            out[key] = {name: cut(v, formats, used) for name, v in value.items()}
     return out
 
 
@@ -89,25 +92,25 @@ def header(out, what):
 def main():
     data = Path(sys.argv[1] if len(sys.argv) > 1 else "data")
     formats = format_patterns()
-    with open(data / "cfn-formats.tsv", "w") as out:
-        header(out, "format\tpattern (Python syntax)\tcfn-lint rule")
-        for name, (pattern, rule) in sorted(formats.items()):
-            out.write(f"{name}\t{pattern}\t{rule}\n")
-
     services = defaultdict(dict)
     for type_name in sorted(PROVIDER_SCHEMA_MANAGER.get_resource_types(REGION)):
         body = PROVIDER_SCHEMA_MANAGER.get_resource_schema(REGION, type_name).schema
         read_only = {p.split("/")[2] for p in body.get("readOnlyProperties", [])
                      if len(p.split("/")) == 3}
         required = set(body.get("required", []))
+        used = {}
         top = cut({k: body[k] for k in ("properties", "required", "additionalProperties",
-                                        "oneOf", "anyOf", "allOf") if k in body}, formats)
+                                        "oneOf", "anyOf", "allOf") if k in body}, formats, used)
         top["properties"] = {name: value for name, value in top.get("properties", {}).items()
                              if name not in read_only or name in required}
-        definitions = {name: cut(d, formats) for name, d in body.get("definitions", {}).items()}
+        definitions = {name: cut(d, formats, used)
+                       for name, d in body.get("definitions", {}).items()}
         entry = {"s": top}
         if definitions:
             entry["d"] = definitions
+        if used:
+            # The format's pattern (Python syntax) and the cfn-lint rule that checks it.
+            entry["f"] = {name: list(pattern_rule) for name, pattern_rule in used.items()}
         services["::".join(type_name.split("::")[:2])][type_name] = entry
     with open(data / "cfn-schemas.tsv", "w") as out:
         header(out, "service\tits resource types' property schemas (JSON)")

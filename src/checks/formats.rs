@@ -1,43 +1,26 @@
-//! Patterns: the schemas' `pattern`s and the ID/ARN formats cfn-lint checks
-//! (`data/cfn-formats.tsv`), each compiled once. A pattern the `regex` crate cannot run
+//! Patterns: the schemas' `pattern`s and the ID/ARN formats cfn-lint checks (each shard carries
+//! the formats its types use), each compiled once. A pattern the `regex` crate cannot run
 //! (look-around) is not judged.
 
 use regex::Regex;
-use std::collections::HashMap;
-use std::sync::{Mutex, OnceLock};
-
-const FORMATS: &str = include_str!("../../data/cfn-formats.tsv");
+use std::sync::Mutex;
 
 /// `Some(true)` when `text` contains a match of `pattern` (an unanchored search, as JSON Schema
 /// does), `Some(false)` when it does not, `None` when the pattern cannot be run here.
 pub fn search(pattern: &str, text: &str) -> Option<bool> {
-    static COMPILED: Mutex<Option<HashMap<String, Option<Regex>>>> = Mutex::new(None);
+    // Compiled patterns in pattern order (a template uses tens to hundreds).
+    static COMPILED: Mutex<Vec<(String, Option<Regex>)>> = Mutex::new(Vec::new());
     let mut compiled = COMPILED.lock().unwrap();
-    let compiled = compiled.get_or_insert_with(HashMap::new);
-    if !compiled.contains_key(pattern) {
-        // Python's `\Z` is the end of the text.
-        let regex = crate::schema::pattern::compile(&pattern.replace("\\Z", "$")).ok();
-        compiled.insert(pattern.to_string(), regex);
-    }
-    compiled[pattern].as_ref().map(|r| r.is_match(text))
-}
-
-/// For a format cfn-lint checks (`AWS::EC2::VPC.Id`): whether `text` is one, and cfn-lint's rule.
-pub fn check(format: &str, text: &str) -> Option<(bool, &'static str)> {
-    /// `(format, pattern, rule)` rows of the table, read once.
-    static ROWS: OnceLock<Vec<(&str, &str, &str)>> = OnceLock::new();
-    let rows = ROWS.get_or_init(|| {
-        FORMATS
-            .lines()
-            .filter(|l| !l.starts_with('#'))
-            .filter_map(|l| {
-                let mut fields = l.split('\t');
-                Some((fields.next()?, fields.next()?, fields.next()?))
-            })
-            .collect()
-    });
-    let (_, pattern, rule) = rows.iter().find(|(name, _, _)| *name == format)?;
-    Some((search(pattern, text)?, rule))
+    let at = match compiled.binary_search_by(|(p, _)| p.as_str().cmp(pattern)) {
+        Ok(at) => at,
+        Err(at) => {
+            // Python's `\Z` is the end of the text.
+            let regex = crate::schema::pattern::compile(&pattern.replace("\\Z", "$")).ok();
+            compiled.insert(at, (pattern.to_string(), regex));
+            at
+        }
+    };
+    compiled[at].1.as_ref().map(|r| r.is_match(text))
 }
 
 #[cfg(test)]
@@ -45,18 +28,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn formats_judge_ids() {
-        assert_eq!(
-            check("AWS::EC2::VPC.Id", "vpc-0123abcd"),
-            Some((true, "E1151"))
-        );
-        assert_eq!(check("AWS::EC2::VPC.Id", "my-vpc"), Some((false, "E1151")));
-        assert_eq!(
-            check("AWS::Logs::LogGroup.Name", "/aws/x"),
-            Some((true, "E1155"))
-        );
+    fn patterns_search_as_json_schema_does() {
+        assert_eq!(search("^vpc-[0-9a-f]+\\Z", "vpc-0123abcd"), Some(true));
+        assert_eq!(search("^vpc-[0-9a-f]+\\Z", "vpc-0123abcd\n"), Some(false));
+        assert_eq!(search("[0-9]", "a1b"), Some(true), "unanchored");
         // Look-around: not judged.
-        assert_eq!(check("AWS::S3::Bucket.Name", "Bad..Name"), None);
-        assert_eq!(check("no-such-format", "x"), None);
+        assert_eq!(search("^(?!xn--).+$", "xn--a"), None);
     }
 }

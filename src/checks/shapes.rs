@@ -4,7 +4,7 @@
 
 use super::data::{Shard, SCHEMAS};
 use serde_json::{Map, Value as Json};
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 
 /// The JSON types a value may have (`type` in the schema); empty: any.
 #[derive(Debug, Default, Clone, Copy, PartialEq)]
@@ -76,10 +76,12 @@ pub struct Shape {
     pub closed: bool,
     pub required: Vec<String>,
     pub items: Option<usize>,
-    pub allowed: Vec<Json>,
+    /// The `enum`, each value as text (`true`, `5`, `Enabled`).
+    pub allowed: Vec<String>,
     pub case_insensitive: bool,
     pub pattern: Option<String>,
-    pub format: Option<String>,
+    /// An ID/ARN format cfn-lint checks: an index into [`TypeSchema::formats`].
+    pub format: Option<usize>,
     pub min_length: Option<u64>,
     pub max_length: Option<u64>,
     pub min_items: Option<u64>,
@@ -102,11 +104,20 @@ impl Shape {
     }
 }
 
+/// An ID/ARN format (`AWS::EC2::VPC.Id`), its pattern and the cfn-lint rule that checks it.
+#[derive(Debug)]
+pub struct Format {
+    pub name: String,
+    pub pattern: String,
+    pub rule: String,
+}
+
 /// One resource type's compiled schema: `shapes[root]` is its `Properties`.
 #[derive(Debug)]
 pub struct TypeSchema {
     pub shapes: Vec<Shape>,
     pub root: usize,
+    pub formats: Vec<Format>,
 }
 
 /// One service's compiled schemas, by resource type (a service has tens of types).
@@ -120,25 +131,28 @@ impl ServiceSchemas {
 }
 
 /// A service's compiled schemas, or why its shard is not there (pending or unavailable).
-pub fn of_service(service: &str) -> Result<Arc<ServiceSchemas>, Shard> {
-    static COMPILED: Mutex<Vec<(String, Arc<ServiceSchemas>)>> = Mutex::new(Vec::new());
+pub fn of_service(service: &str) -> Result<&'static ServiceSchemas, Shard> {
+    // Compiled once and kept for the process's life, like the shard texts they come from.
+    static COMPILED: Mutex<Vec<(String, &'static ServiceSchemas)>> = Mutex::new(Vec::new());
     let mut compiled = COMPILED.lock().unwrap();
     if let Some((_, found)) = compiled.iter().find(|(s, _)| s == service) {
-        return Ok(found.clone());
+        return Ok(found);
     }
     let text = match SCHEMAS.get(service) {
         Shard::Found(text) => text,
         missing => return Err(missing),
     };
-    let types: Map<String, Json> = serde_json::from_str(text).unwrap_or_default();
+    let types: Json = serde_json::from_str(text).unwrap_or_default();
     let schemas = ServiceSchemas(
         types
-            .iter()
+            .as_object()
+            .into_iter()
+            .flatten()
             .map(|(name, entry)| (name.clone(), compile(entry)))
             .collect(),
     );
-    let schemas = Arc::new(schemas);
-    compiled.push((service.to_string(), schemas.clone()));
+    let schemas: &'static ServiceSchemas = Box::leak(Box::new(schemas));
+    compiled.push((service.to_string(), schemas));
     Ok(schemas)
 }
 
@@ -147,15 +161,27 @@ pub fn service_of(type_name: &str) -> &str {
     type_name.rsplit_once("::").map_or(type_name, |(s, _)| s)
 }
 
-/// Compiles `{"s": schema, "d": {name: schema}}`.
+/// Compiles `{"s": schema, "d": {name: schema}, "f": {format: [pattern, rule]}}`.
 fn compile(entry: &Json) -> TypeSchema {
     let empty = Map::new();
     let definitions = entry.get("d").and_then(Json::as_object).unwrap_or(&empty);
+    let formats = entry.get("f").and_then(Json::as_object).unwrap_or(&empty);
     // Definitions first, each at a known index (its place in `definitions`), so references
     // (also recursive ones) resolve.
     let mut compiler = Compiler {
         shapes: definitions.keys().map(|_| Shape::default()).collect(),
         definitions: definitions.keys().cloned().collect(),
+        formats: formats
+            .iter()
+            .map(|(name, pattern_rule)| {
+                let field = |i: usize| pattern_rule[i].as_str().unwrap_or_default().to_string();
+                Format {
+                    name: name.clone(),
+                    pattern: field(0),
+                    rule: field(1),
+                }
+            })
+            .collect(),
     };
     for (index, schema) in definitions.values().enumerate() {
         compiler.shapes[index] = compiler.shape(schema);
@@ -164,6 +190,7 @@ fn compile(entry: &Json) -> TypeSchema {
     TypeSchema {
         shapes: compiler.shapes,
         root,
+        formats: compiler.formats,
     }
 }
 
@@ -171,6 +198,7 @@ struct Compiler {
     shapes: Vec<Shape>,
     /// Definition names; definition `i` is `shapes[i]`.
     definitions: Vec<String>,
+    formats: Vec<Format>,
 }
 
 impl Compiler {
@@ -217,10 +245,14 @@ impl Compiler {
         let mut all = listed(self, "allOf");
         all.extend(self.reference(schema));
         let (allowed, case_insensitive) = match (map.get("enum"), map.get("enumCaseInsensitive")) {
-            (Some(Json::Array(values)), _) => (values.clone(), false),
-            (_, Some(Json::Array(values))) => (values.clone(), true),
-            _ => (Vec::new(), false),
+            (Some(Json::Array(values)), _) => (values, false),
+            (_, Some(Json::Array(values))) => (values, true),
+            _ => (&Vec::new(), false),
         };
+        let allowed = allowed
+            .iter()
+            .map(|v| v.as_str().map_or_else(|| v.to_string(), String::from))
+            .collect();
         Shape {
             types: map.get("type").map(Types::of).unwrap_or_default(),
             properties,
@@ -239,7 +271,10 @@ impl Compiler {
             allowed,
             case_insensitive,
             pattern: map.get("pattern").and_then(Json::as_str).map(String::from),
-            format: map.get("format").and_then(Json::as_str).map(String::from),
+            format: map
+                .get("format")
+                .and_then(Json::as_str)
+                .and_then(|name| self.formats.iter().position(|f| f.name == name)),
             min_length: count("minLength"),
             max_length: count("maxLength"),
             min_items: count("minItems"),
@@ -267,7 +302,28 @@ mod tests {
         assert!(versioning.types.has(Types::OBJECT));
         assert_eq!(versioning.required, ["Status"]);
         let status = &bucket.shapes[versioning.property("Status").unwrap()];
-        assert!(status.allowed.contains(&Json::from("Enabled")));
+        assert!(status.allowed.iter().any(|a| a == "Enabled"));
+    }
+
+    #[test]
+    fn formats_come_with_the_types_that_use_them() {
+        let ec2 = of_service("AWS::EC2").unwrap();
+        let subnet = ec2.get("AWS::EC2::Subnet").unwrap();
+        let root = &subnet.shapes[subnet.root];
+        let vpc_id = &subnet.shapes[root.property("VpcId").unwrap()];
+        let format = &subnet.formats[vpc_id.format.unwrap()];
+        assert_eq!(
+            (format.name.as_str(), format.rule.as_str()),
+            ("AWS::EC2::VPC.Id", "E1151")
+        );
+        assert_eq!(
+            super::super::formats::search(&format.pattern, "vpc-0123abcd"),
+            Some(true)
+        );
+        assert_eq!(
+            super::super::formats::search(&format.pattern, "my-vpc"),
+            Some(false)
+        );
     }
 
     #[test]

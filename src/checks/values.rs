@@ -11,7 +11,6 @@ use super::structure::suggest;
 use super::template::{intrinsic, Template};
 use super::{Finding, Mocked};
 use crate::yaml::{Node, NodeValue, Pos};
-use serde_json::Value as Json;
 
 /// Properties `aws cloudformation package` fills from a local path: a string stands there for
 /// the object (as cfn-lint allows).
@@ -107,22 +106,19 @@ impl<'a> Walk<'a> {
         &self.schema.shapes[index]
     }
 
-    fn report(&mut self, code: &'static str, pos: Pos, message: String, hint: String) {
+    /// Reports `what` of the value at the current path: ``  `A.B` of resource `R` <what>``.
+    fn report(&mut self, code: &'static str, pos: Pos, what: std::fmt::Arguments, hint: &str) {
         let detail = self.path.join(".");
+        let message = match detail.is_empty() {
+            true => format!("the properties of resource `{}` {what}", self.resource),
+            false => format!("`{detail}` of resource `{}` {what}", self.resource),
+        };
         let finding = Finding::error(code, pos, message, hint).about(
             "Resources",
             self.resource,
             (!detail.is_empty()).then_some(detail.as_str()),
         );
         self.findings.push(finding);
-    }
-
-    /// Where the value is, for messages: `VersioningConfiguration.Status of resource `B``.
-    fn place(&self) -> String {
-        match self.path.is_empty() {
-            true => format!("the properties of resource `{}`", self.resource),
-            false => format!("`{}` of resource `{}`", self.path.join("."), self.resource),
-        }
     }
 
     /// Checks `node` against shape `index`; `root` is the resource's `Properties`, whose names
@@ -174,16 +170,15 @@ impl<'a> Walk<'a> {
         // Alternative formats (`Key.Arn`, `Key.Id` or `Alias.AliasName`) are one finding.
         let formats: Option<Vec<&str>> = alternatives
             .iter()
-            .map(|&a| self.shape(a).format.as_deref())
+            .map(|&a| Some(self.schema.formats[self.shape(a).format?].name.as_str()))
             .collect();
         if let (Some(formats), Some(text)) = (formats, scalar_text(node)) {
-            let message = format!(
-                "{} is `{text}`, which is none of {}",
-                self.place(),
-                formats.join(", ")
+            self.report(
+                "cfn-value-format",
+                node.pos,
+                format_args!("is `{text}`, which is none of {}", formats.join(", ")),
+                "write a real value; values from mocked outputs are not judged",
             );
-            let hint = "write a real value; values from mocked outputs are not judged".into();
-            self.report("cfn-value-format", node.pos, message, hint);
             return;
         }
         self.findings.extend(closest.unwrap_or_default());
@@ -200,21 +195,18 @@ impl<'a> Walk<'a> {
         if packaged || lenient_type(node, types) {
             return true;
         }
+        let expected = types.describe();
+        let write = format!("write {expected}");
         let hint = match (node.is_null(), types.has(Types::OBJECT), types.has(Types::ARRAY)) {
-            (true, _, _) => "write a value or leave the property out (an empty Jinja expression renders nothing here)".to_string(),
-            (_, true, _) => "write a mapping of its properties".to_string(),
-            (_, _, true) => "write a list (`- item` lines or `[a, b]`)".to_string(),
-            _ => format!("write {}", types.describe()),
+            (true, _, _) => "write a value or leave the property out (an empty Jinja expression renders nothing here)",
+            (_, true, _) => "write a mapping of its properties",
+            (_, _, true) => "write a list (`- item` lines or `[a, b]`)",
+            _ => write.as_str(),
         };
         self.report(
             "cfn-value-type",
             node.pos,
-            format!(
-                "{} must be {}, not {}",
-                self.place(),
-                types.describe(),
-                kind_of(node)
-            ),
+            format_args!("must be {expected}, not {}", kind_of(node)),
             hint,
         );
         false
@@ -244,9 +236,13 @@ impl<'a> Walk<'a> {
                         Some(s) => format!("did you mean `{s}`?"),
                         None => format!("it takes {}", known.join(", ")),
                     };
-                    let message = format!("`{name}` is not a property of {}", self.place());
                     self.path.push(name);
-                    self.report("cfn-property", key.pos, message, hint);
+                    self.report(
+                        "cfn-property",
+                        key.pos,
+                        format_args!("is not a property CloudFormation knows"),
+                        &hint,
+                    );
                     self.path.pop();
                 }
                 None => {}
@@ -261,12 +257,11 @@ impl<'a> Walk<'a> {
             .iter()
             .filter(|r| !entries.iter().any(|(k, _)| k.key_text() == **r));
         for required in missing {
-            let message = format!("{} needs property `{required}`", self.place());
             self.report(
                 "cfn-required-property",
                 node.pos,
-                message,
-                "CloudFormation rejects the resource without it".into(),
+                format_args!("needs property `{required}`"),
+                "CloudFormation rejects the resource without it",
             );
         }
     }
@@ -284,16 +279,11 @@ impl<'a> Walk<'a> {
             .iter()
             .any(|i| intrinsic(i).is_some_and(|(f, _)| f == "Fn::If"));
         if counted && (min.is_some_and(|m| count < m) || max.is_some_and(|m| count > m)) {
-            let message = format!(
-                "{} has {count} items; {}",
-                self.place(),
-                bounds_text(min, max, "items")
-            );
             self.report(
                 "cfn-value-length",
                 node.pos,
-                message,
-                "add or remove items".into(),
+                format_args!("has {count} items; {}", bounds_text(min, max, "items")),
+                "add or remove items",
             );
         }
         if unique {
@@ -301,16 +291,14 @@ impl<'a> Walk<'a> {
             for entry in items {
                 let json = entry.to_json();
                 if seen.contains(&json) && !self.is_mocked(entry) {
-                    let message = format!(
-                        "{} lists {} twice; items must be unique",
-                        self.place(),
-                        crate::yaml::node_text(entry)
-                    );
                     self.report(
                         "cfn-value-unique",
                         entry.pos,
-                        message,
-                        "remove the repeated item".into(),
+                        format_args!(
+                            "lists {} twice; items must be unique",
+                            crate::yaml::node_text(entry)
+                        ),
+                        "remove the repeated item",
                     );
                 } else {
                     seen.push(json);
@@ -341,16 +329,12 @@ impl<'a> Walk<'a> {
             && !shape
                 .allowed
                 .iter()
-                .any(|a| same_value(node, &text, a, shape.case_insensitive))
+                .any(|a| same_value(&text, a, shape.case_insensitive))
         {
-            let names: Vec<String> = shape
-                .allowed
-                .iter()
-                .map(|a| a.as_str().map_or_else(|| a.to_string(), String::from))
-                .collect();
-            let hint = match suggest(&text, names.iter().map(String::as_str)) {
-                Some(s) => format!("did you mean `{s}`? Allowed: {}", names.join(", ")),
-                None => format!("allowed: {}", names.join(", ")),
+            let names = shape.allowed.join(", ");
+            let hint = match suggest(&text, shape.allowed.iter().map(String::as_str)) {
+                Some(s) => format!("did you mean `{s}`? Allowed: {names}"),
+                None => format!("allowed: {names}"),
             };
             let written = match (&node.value, &node.raw) {
                 (NodeValue::Bool(_), Some(raw)) if raw != &text => {
@@ -358,36 +342,38 @@ impl<'a> Walk<'a> {
                 }
                 _ => format!("`{text}`"),
             };
-            let message = format!(
-                "{} is {written}, which is not an allowed value",
-                self.place()
+            self.report(
+                "cfn-value-allowed",
+                node.pos,
+                format_args!("is {written}, which is not an allowed value"),
+                &hint,
             );
-            self.report("cfn-value-allowed", node.pos, message, hint);
             return;
         }
         let (min, max) = (shape.min_length, shape.max_length);
         let (minimum, maximum) = (shape.minimum, shape.maximum);
-        if let Some(format) = &shape.format {
-            if let Some((false, rule)) = formats::check(format, &text) {
-                let message = format!(
-                    "{} is `{text}`, which is not a valid {format}",
-                    self.place()
+        if let Some(format) = shape.format.map(|f| &self.schema.formats[f]) {
+            if formats::search(&format.pattern, &text) == Some(false) {
+                let hint = format!(
+                    "write a real value (cfn-lint {}); values from mocked outputs are not judged",
+                    format.rule
                 );
-                self.report("cfn-value-format", node.pos, message, format!("write a real value (cfn-lint {rule}); values from mocked outputs are not judged"));
+                self.report(
+                    "cfn-value-format",
+                    node.pos,
+                    format_args!("is `{text}`, which is not a valid {}", format.name),
+                    &hint,
+                );
                 return;
             }
         }
         if let Some(pattern) = &shape.pattern {
             if formats::search(pattern, &text) == Some(false) {
-                let message = format!(
-                    "{} is `{text}`, which does not match the pattern `{pattern}`",
-                    self.place()
-                );
                 self.report(
                     "cfn-value-pattern",
                     node.pos,
-                    message,
-                    "CloudFormation's resource schema rejects it".into(),
+                    format_args!("is `{text}`, which does not match the pattern `{pattern}`"),
+                    "CloudFormation's resource schema rejects it",
                 );
                 return;
             }
@@ -395,16 +381,14 @@ impl<'a> Walk<'a> {
         if matches!(node.value, NodeValue::Str(_)) {
             let length = text.chars().count() as u64;
             if min.is_some_and(|m| length < m) || max.is_some_and(|m| length > m) {
-                let message = format!(
-                    "{} is {length} characters long; {}",
-                    self.place(),
-                    bounds_text(min, max, "characters")
-                );
                 self.report(
                     "cfn-value-length",
                     node.pos,
-                    message,
-                    "shorten or lengthen the value".into(),
+                    format_args!(
+                        "is {length} characters long; {}",
+                        bounds_text(min, max, "characters")
+                    ),
+                    "shorten or lengthen the value",
                 );
             }
         }
@@ -422,12 +406,11 @@ impl<'a> Walk<'a> {
                     (_, Some(b)) => format!("at most {b}"),
                     _ => String::new(),
                 };
-                let message = format!("{} is {text}; it must be {range}", self.place());
                 self.report(
                     "cfn-value-range",
                     node.pos,
-                    message,
-                    "CloudFormation's resource schema rejects it".into(),
+                    format_args!("is {text}; it must be {range}"),
+                    "CloudFormation's resource schema rejects it",
                 );
             }
         }
@@ -501,24 +484,14 @@ fn scalar_text(node: &Node) -> Option<String> {
     }
 }
 
-/// cfn-lint's enum equality: booleans and `"true"`/`"false"` alike, else compared as text.
-fn same_value(node: &Node, text: &str, allowed: &Json, case_insensitive: bool) -> bool {
-    let booleanish = |s: &str| matches!(s.to_ascii_lowercase().as_str(), "true" | "false");
-    let allowed_text = match allowed {
-        Json::String(s) => s.clone(),
-        Json::Bool(b) => b.to_string(),
-        other => other.to_string(),
-    };
-    if matches!(node.value, NodeValue::Bool(_))
-        || matches!(allowed, Json::Bool(_))
-        || (booleanish(text) && booleanish(&allowed_text))
-    {
-        return text.eq_ignore_ascii_case(&allowed_text);
+/// cfn-lint's enum equality on texts: booleans (`True`, `"false"`) alike in any case, else
+/// compared as text.
+fn same_value(text: &str, allowed: &str, case_insensitive: bool) -> bool {
+    let booleanish = |s: &str| s.eq_ignore_ascii_case("true") || s.eq_ignore_ascii_case("false");
+    if (booleanish(text) && booleanish(allowed)) || case_insensitive {
+        return text.to_lowercase() == allowed.to_lowercase();
     }
-    if case_insensitive {
-        return text.to_lowercase() == allowed_text.to_lowercase();
-    }
-    text == allowed_text
+    text == allowed
 }
 
 fn bounds_text(min: Option<u64>, max: Option<u64>, unit: &str) -> String {
