@@ -3,16 +3,19 @@
 
 - data/cfn-schemas.tsv: one line per service (`AWS::S3`), a tab, then a JSON object with each of
   the service's resource types: its property schema (`s`), named definitions (`d`), cut down
-  to what the checks read (type, properties, required, closed objects, items, enum, pattern,
+  to what the checks read (type, properties, required, closed objects or the schema of other
+  properties, items, enum, pattern,
   format, lengths, item counts, bounds, uniqueItems, oneOf/anyOf/allOf, `$ref` by definition
   name), and the ID/ARN formats it uses as cfn-lint checks them (`f`: `AWS::EC2::VPC.Id` →
   [pattern, rule]), so a shard carries all its checks read. The page splits it into one file
   per service (www/build.mjs) and fetches a service's file when a template first uses it;
-  native builds carry it whole.
+  native builds carry it whole. SAM's types are cfn-lint's too (`AWS::Serverless`), and that line
+  also holds the schema of SAM's `Globals` section under the key `Globals` (the sections and
+  properties aws-sam-translator takes).
 - data/iam-actions.tsv: per IAM service prefix (`s3`), its actions, lower case.
 
 Usage (needs network access to PyPI once):
-    python3 -m venv /tmp/cfn && /tmp/cfn/bin/pip install cfn-lint==VERSION
+    python3 -m venv /tmp/cfn && /tmp/cfn/bin/pip install cfn-lint==VERSION aws-sam-translator==VERSION
     /tmp/cfn/bin/python scripts/gen-cfn-schemas.py data
 """
 
@@ -54,6 +57,9 @@ def cut(schema, formats, used):
             out[key] = value[len("#/definitions/"):]
         elif key == "additionalProperties" and value is False:
             out[key] = False
+        elif key == "additionalProperties" and isinstance(value, dict) and value:
+            # The schema of every other property (SAM's `Events`: a map of event sources).
+            out[key] = cut(value, formats, used)
         elif key in SCHEMAS:
             out[key] = cut(value, formats, used)
         elif key in SCHEMA_LISTS:
@@ -89,6 +95,20 @@ def header(out, what):
               f"(resource schemas of {schema_date}, region {REGION}); {LICENCE}\n")
 
 
+def sam_globals_schema():
+    """SAM's `Globals` section: the properties the SAM transform takes in each section (its own
+    list, which cfn-lint's globals.json lags behind). Their values are checked against their
+    resource type's schema."""
+    from samtranslator.plugins.globals.globals import Globals
+
+    sections = {}
+    for type_name, names in Globals.supported_properties.items():
+        sections[type_name.split("::")[-1]] = {
+            "type": "object", "additionalProperties": False,
+            "properties": {name: {} for name in names}}
+    return {"type": "object", "additionalProperties": False, "properties": sections}
+
+
 def main():
     data = Path(sys.argv[1] if len(sys.argv) > 1 else "data")
     formats = format_patterns()
@@ -112,8 +132,15 @@ def main():
             # The format's pattern (Python syntax) and the cfn-lint rule that checks it.
             entry["f"] = {name: list(pattern_rule) for name, pattern_rule in used.items()}
         services["::".join(type_name.split("::")[:2])][type_name] = entry
+    globals_schema = sam_globals_schema()
+    used = {}
+    services["AWS::Serverless"]["Globals"] = {"s": cut(globals_schema, formats, used)}
+    if used:
+        services["AWS::Serverless"]["Globals"]["f"] = {n: list(p) for n, p in used.items()}
     with open(data / "cfn-schemas.tsv", "w") as out:
         header(out, "service\tits resource types' property schemas (JSON)")
+        out.write(f"# The SAM Globals sections from aws-sam-translator "
+                  f"{metadata.version('aws-sam-translator')} (Apache License 2.0)\n")
         for service, types in sorted(services.items()):
             text = json.dumps(types, separators=(",", ":"), sort_keys=True, ensure_ascii=False)
             out.write(f"{service}\t{text}\n")

@@ -115,23 +115,31 @@ fn judge(runtime: &str, today: &str, node: &Node) -> Option<Finding> {
     } else {
         format!("move to `{}`", life.successor)
     };
-    if life.create_block <= today {
+    // An empty date: AWS has not set one.
+    let reached = |date: &str| !date.is_empty() && date <= today;
+    let shown = |date: &'static str| match date {
+        "" => "a date AWS has not set",
+        date => date,
+    };
+    if reached(life.create_block) {
         Some(Finding::error(
             "cfn-runtime",
             node.pos,
             format!(
                 "`{runtime}` is blocked: AWS stopped the creation of Lambda functions with it on {} (their update on {}), so the stack fails",
-                life.create_block, life.update_block
+                life.create_block,
+                shown(life.update_block)
             ),
             move_to,
         ))
-    } else if life.deprecated <= today {
+    } else if reached(life.deprecated) {
         Some(Finding::warning(
             "cfn-runtime",
             node.pos,
             format!(
                 "`{runtime}` is deprecated since {}: creating functions with it is blocked from {}",
-                life.deprecated, life.create_block
+                life.deprecated,
+                shown(life.create_block)
             ),
             move_to,
         ))
@@ -208,12 +216,20 @@ mod tests {
         let deprecated = found("dotnet8", "2026-11-29");
         assert_eq!(deprecated[0].0, Warning);
         assert!(
-            deprecated[0].1.contains("blocked from 2026-12-10"),
+            deprecated[0].1.contains("blocked from 2027-02-01"),
             "{deprecated:?}"
+        );
+        let unscheduled = found("dotnet9", "2026-11-29");
+        assert_eq!(unscheduled[0].0, Warning, "a block AWS has not dated");
+        assert!(
+            unscheduled[0]
+                .1
+                .contains("blocked from a date AWS has not set"),
+            "{unscheduled:?}"
         );
         assert!(found("python3.12", "2026-11-29").is_empty());
         assert!(
-            found("dotnet9", "2026-11-29").is_empty(),
+            found("dotnet10", "2026-11-29").is_empty(),
             "a successor is a runtime"
         );
         assert!(

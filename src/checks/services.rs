@@ -10,7 +10,7 @@
 //!   gets, every target turns unhealthy and the service never stabilizes (`cfn-health-check-port`;
 //!   absent, the port is `traffic-port`, the right one).
 
-use super::template::Template;
+use super::template::{intrinsic, Template};
 use super::Finding;
 use crate::yaml::Node;
 
@@ -52,7 +52,6 @@ fn referenced<'t>(template: &'t Template, node: &Node) -> Option<(String, &'t No
 }
 
 fn health_check_port(template: &Template, name: &str, service: &Node, findings: &mut Vec<Finding>) {
-    let text = |node: Option<&Node>| node.map(crate::yaml::node_text);
     let Some((_, task)) = service
         .get("TaskDefinition")
         .and_then(|t| referenced(template, t))
@@ -64,47 +63,44 @@ fn health_check_port(template: &Template, name: &str, service: &Node, findings: 
         .and_then(|p| p.get("ContainerDefinitions"))
         .and_then(Node::as_seq)
         .unwrap_or_default();
-    for balancer in service
-        .get("LoadBalancers")
-        .and_then(Node::as_seq)
-        .unwrap_or_default()
-    {
-        let (container, port) = (
-            text(balancer.get("ContainerName")),
-            text(balancer.get("ContainerPort")),
-        );
+    // Both written and the same scalar (`80` and `'80'` alike).
+    let same = |a: Option<&Node>, b: Option<&Node>| {
+        a.zip(b).is_some_and(|(a, b)| a.key_text() == b.key_text())
+    };
+    let balancers = service.get("LoadBalancers").and_then(Node::as_seq);
+    for balancer in balancers.unwrap_or_default() {
         let Some((group_name, group)) = balancer
             .get("TargetGroupArn")
             .and_then(|t| referenced(template, t))
         else {
             continue;
         };
-        let dynamic = containers
-            .iter()
-            .filter(|c| container.is_some() && text(c.get("Name")) == container)
-            .flat_map(|c| {
-                c.get("PortMappings")
-                    .and_then(Node::as_seq)
-                    .unwrap_or_default()
-            })
-            .any(|m| {
-                text(m.get("ContainerPort")) == port
-                    && text(m.get("HostPort")).as_deref() == Some("0")
-            });
-        let health = group
+        let Some(health) = group
             .get("Properties")
-            .and_then(|p| p.get("HealthCheckPort"));
-        let fixed = health.filter(|h| {
-            h.as_str() != Some("traffic-port") && super::template::intrinsic(h).is_none()
-        });
-        if let (true, Some(health)) = (dynamic, fixed) {
+            .and_then(|p| p.get("HealthCheckPort"))
+            .filter(|h| h.as_str() != Some("traffic-port") && intrinsic(h).is_none())
+        else {
+            continue;
+        };
+        let mut dynamic = false;
+        for container in containers {
+            if !same(container.get("Name"), balancer.get("ContainerName")) {
+                continue;
+            }
+            let mappings = container.get("PortMappings").and_then(Node::as_seq);
+            for mapping in mappings.unwrap_or_default() {
+                dynamic |= same(mapping.get("ContainerPort"), balancer.get("ContainerPort"))
+                    && mapping.get("HostPort").is_some_and(|h| h.key_text() == "0");
+            }
+        }
+        if dynamic {
             findings.push(
                 Finding::error(
                     "cfn-health-check-port",
                     health.pos,
                     format!(
                         "target group `{group_name}` checks port {} but ECS service `{name}` gives its container a dynamic host port (HostPort: 0)",
-                        crate::yaml::node_text(health)
+                        health.key_text()
                     ),
                     "write `HealthCheckPort: traffic-port` (or leave it out: that is the default)",
                 )

@@ -17,27 +17,31 @@ impl Types {
     pub const INTEGER: u8 = 8;
     pub const NUMBER: u8 = 16;
     pub const BOOLEAN: u8 = 32;
-    const NAMES: [(u8, &'static str); 6] = [
-        (Types::OBJECT, "object"),
-        (Types::ARRAY, "array"),
-        (Types::STRING, "string"),
-        (Types::INTEGER, "integer"),
-        (Types::NUMBER, "number"),
-        (Types::BOOLEAN, "boolean"),
+    /// Each type's bit, its name in schemas and in messages.
+    const NAMES: [(u8, &'static str, &'static str); 6] = [
+        (Types::OBJECT, "object", "a mapping"),
+        (Types::ARRAY, "array", "a list"),
+        (Types::STRING, "string", "a string"),
+        (Types::INTEGER, "integer", "an integer"),
+        (Types::NUMBER, "number", "a number"),
+        (Types::BOOLEAN, "boolean", "a boolean"),
     ];
 
     fn of(value: &Json) -> Types {
-        let names: Vec<&str> = match value {
-            Json::String(s) => vec![s],
-            Json::Array(items) => items.iter().filter_map(Json::as_str).collect(),
-            _ => Vec::new(),
-        };
-        Types(
+        let bit = |name: &str| {
             Types::NAMES
                 .iter()
-                .filter(|(_, n)| names.contains(n))
-                .fold(0, |bits, (bit, _)| bits | bit),
-        )
+                .find(|(_, n, _)| *n == name)
+                .map_or(0, |(bit, _, _)| *bit)
+        };
+        Types(match value {
+            Json::String(name) => bit(name),
+            Json::Array(names) => names
+                .iter()
+                .filter_map(Json::as_str)
+                .fold(0, |bits, name| bits | bit(name)),
+            _ => 0,
+        })
     }
 
     pub fn any(self) -> bool {
@@ -50,19 +54,14 @@ impl Types {
 
     /// `a string`, `a mapping or a list`, … for messages.
     pub fn describe(self) -> String {
-        let names: Vec<&str> = Types::NAMES
-            .iter()
-            .filter(|(bit, _)| self.has(*bit))
-            .map(|(bit, _)| match *bit {
-                Types::OBJECT => "a mapping",
-                Types::ARRAY => "a list",
-                Types::STRING => "a string",
-                Types::INTEGER => "an integer",
-                Types::NUMBER => "a number",
-                _ => "a boolean",
-            })
-            .collect();
-        names.join(" or ")
+        let mut text = String::new();
+        for (_, _, words) in Types::NAMES.iter().filter(|(bit, _, _)| self.has(*bit)) {
+            if !text.is_empty() {
+                text.push_str(" or ");
+            }
+            text.push_str(words);
+        }
+        text
     }
 }
 
@@ -74,6 +73,8 @@ pub struct Shape {
     pub pattern_properties: Vec<(String, usize)>,
     /// `additionalProperties: false`: names outside `properties` are errors.
     pub closed: bool,
+    /// `additionalProperties: {schema}`: the shape of names outside `properties`.
+    pub additional: Option<usize>,
     pub required: Vec<String>,
     pub items: Option<usize>,
     /// The `enum`, each value as text (`true`, `5`, `Enabled`).
@@ -240,6 +241,10 @@ impl Compiler {
         let properties = named(self, "properties");
         let pattern_properties = named(self, "patternProperties");
         let items = map.get("items").map(|i| self.add(i));
+        let additional = map
+            .get("additionalProperties")
+            .filter(|a| a.is_object())
+            .map(|a| self.add(a));
         let mut alternatives = listed(self, "oneOf");
         alternatives.extend(listed(self, "anyOf"));
         let mut all = listed(self, "allOf");
@@ -258,6 +263,7 @@ impl Compiler {
             properties,
             pattern_properties,
             closed: map.get("additionalProperties") == Some(&Json::Bool(false)),
+            additional,
             required: map
                 .get("required")
                 .and_then(Json::as_array)

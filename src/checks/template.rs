@@ -103,6 +103,18 @@ impl Template {
     }
 }
 
+impl Template {
+    /// The `Globals` section that applies to a SAM resource of `type_name` (`Globals.Function`
+    /// for `AWS::Serverless::Function`), unless the resource ignores it all (`IgnoreGlobals: '*'`).
+    pub fn sam_globals(&self, type_name: &str, resource: &Node) -> Option<&Node> {
+        let section = type_name.strip_prefix("AWS::Serverless::")?;
+        let ignores_all = resource.get("IgnoreGlobals").and_then(Node::as_str) == Some("*");
+        self.section("Globals")?
+            .get(section)
+            .filter(|_| !ignores_all)
+    }
+}
+
 /// `(function name, argument)` when `node` is an intrinsic function call in long form:
 /// a mapping with the single key `Ref`, `Condition` or `Fn::…`.
 pub fn intrinsic(node: &Node) -> Option<(&str, &Node)> {

@@ -555,3 +555,72 @@ fn a_dynamic_host_port_needs_the_traffic_port_health_check() {
     // Absent, the port is `traffic-port`.
     assert_eq!(found(&template("")), []);
 }
+
+#[test]
+fn sam_values_with_their_globals() {
+    let sam = "Transform: AWS::Serverless-2016-10-31\n";
+    let function = |name: &str, extra: &str| {
+        format!("  {name}:\n    Type: AWS::Serverless::Function\n    Properties:\n      Runtime: python3.12\n      Handler: app.handler\n      CodeUri: s3://b/k.zip\n{extra}")
+    };
+    // Clean: event sources, and a `VpcConfig` whose halves come from `Globals` and the function.
+    let clean = format!(
+        "{sam}Globals:\n  Function:\n    Timeout: 30\n    VpcConfig:\n      SecurityGroupIds: [sg-12345678]\nResources:\n  Queue:\n    Type: AWS::SQS::Queue\n{}",
+        function(
+            "Fn",
+            "      VpcConfig:\n        SubnetIds: [subnet-12345678]\n      Events:\n        FromQueue:\n          Type: SQS\n          Properties:\n            Queue: !GetAtt Queue.Arn\n            BatchSize: 10\n"
+        )
+    );
+    assert_eq!(check(&clean), vec![]);
+
+    // A bad value in `Globals` is said once, where it is written, for the two functions it
+    // reaches; a property `Globals` cannot hold; an event source's missing and misspelt ones.
+    let broken = format!(
+        "{sam}Globals:\n  Function:\n    Timeout: thirty\n    Nonsense: 1\nResources:\n{}{}",
+        function(
+            "One",
+            "      Tracing: Sometimes\n      Events:\n        FromQueue:\n          Type: SQS\n          Properties:\n            Qeue: arn:aws:sqs:us-east-1:123456789012:q\n"
+        ),
+        function("Two", "")
+    );
+    let d = check(&broken);
+    let found: Vec<(&str, Option<u32>)> = d.iter().map(|d| (d.code.as_str(), d.line)).collect();
+    assert_eq!(
+        found,
+        [
+            ("cfn-value-type", Some(4)),
+            ("cfn-property", Some(5)),
+            ("cfn-value-allowed", Some(13)),
+            ("cfn-property", Some(18)),
+            ("cfn-required-property", Some(18)),
+        ],
+        "{d:#?}"
+    );
+    assert!(
+        d[1].message.starts_with("`Function.Nonsense` of `Globals`"),
+        "{}",
+        d[1].message
+    );
+    assert!(
+        d[2].hint.as_deref().unwrap().contains("Active"),
+        "an enum beside `type: object`"
+    );
+    assert_eq!(d[3].hint.as_deref(), Some("did you mean `Queue`?"));
+
+    // `Globals` may complete a mapping the function starts (the transform merges them), unless
+    // the function ignores `Globals`.
+    let completed = |ignore: &str| {
+        format!(
+            "{sam}Globals:\n  Function:\n    FunctionUrlConfig:\n      AuthType: NONE\nResources:\n{}{ignore}",
+            function("Fn", "      FunctionUrlConfig:\n        InvokeMode: BUFFERED\n")
+        )
+    };
+    assert_eq!(check(&completed("")), vec![]);
+    let ignoring = check(&completed("    IgnoreGlobals: '*'\n"));
+    assert_eq!(ignoring.len(), 1, "{ignoring:#?}");
+    assert_eq!(ignoring[0].code, "cfn-required-property");
+    assert!(
+        ignoring[0].message.contains("`AuthType`"),
+        "{}",
+        ignoring[0].message
+    );
+}

@@ -37,63 +37,123 @@ const PACKAGED: &[(&str, &str)] = &[
     ("AWS::CloudFormation::Stack", "TemplateURL"),
 ];
 
-/// Checks every resource's property values; says once per service, at its first resource, when
-/// its schemas could not be fetched (the page fetches them on first use).
+/// Checks every resource's property values and SAM's `Globals` section (its names, and each
+/// section's values against its resource type's schema); says once per service, at its first
+/// resource, when its schemas could not be fetched (the page fetches them on first use).
 pub fn check(template: &Template, mocked: &Mocked, findings: &mut Vec<Finding>) {
-    // Services whose schemas could not be fetched, said once each.
-    let mut said: Vec<String> = Vec::new();
+    let sam = template.is_sam();
+    let mut targets: Vec<Target> = Vec::new();
+    if let Some(globals) = template.section("Globals").filter(|_| sam) {
+        // Its names against what SAM takes, then each section's values as its type's.
+        let sections = globals.as_map().unwrap_or_default().iter();
+        let kinds = sections.map(|(kind, section)| (Some(kind.key_text()), section));
+        for (kind, properties) in [(None, globals)].into_iter().chain(kinds) {
+            targets.push(Target {
+                section: "Globals",
+                name: "Globals".into(),
+                type_name: match &kind {
+                    Some(kind) => format!("{SAM}::{kind}"),
+                    None => "Globals".into(),
+                },
+                service: SAM,
+                properties,
+                at: globals.pos,
+                kind,
+                globals: None,
+            });
+        }
+    }
     for (name, _, resource) in template.entries("Resources") {
-        let Some(type_name) = resource.get("Type").and_then(Node::as_str) else {
+        let Some(type_node) = resource.get("Type") else {
             continue;
         };
-        let Some(properties) = resource.get("Properties") else {
+        let (Some(type_name), Some(properties)) = (type_node.as_str(), resource.get("Properties"))
+        else {
             continue;
         };
-        if super::resources::is_sam_type(type_name)
-            || super::resource_types::lookup(type_name).is_none()
-        {
+        // A SAM type without the transform is the resource check's finding.
+        let sam_type = super::resources::is_sam_type(type_name);
+        if (sam_type && !sam) || super::resource_types::lookup(type_name).is_none() {
             continue;
         }
-        let service = shapes::service_of(type_name);
+        targets.push(Target {
+            section: "Resources",
+            name,
+            type_name: type_name.into(),
+            service: shapes::service_of(type_name),
+            properties,
+            at: type_node.pos,
+            kind: None,
+            globals: template.sam_globals(type_name, resource),
+        });
+    }
+    // Services whose schemas could not be fetched, said once each.
+    let mut said: Vec<&str> = Vec::new();
+    for target in &targets {
+        let service = target.service;
         let schemas = match shapes::of_service(service) {
             Ok(schemas) => schemas,
-            Err(Shard::Unavailable) if !said.iter().any(|s| s == service) => {
-                said.push(service.to_string());
-                let type_pos = resource.get("Type").map_or(properties.pos, |t| t.pos);
-                findings.push(
-                    super::unavailable(
-                        &SCHEMAS,
-                        service,
-                        format!("the property values of {service} resources were not checked"),
-                        type_pos,
-                    )
-                    .about("Resources", &name, Some("Type")),
-                );
+            Err(Shard::Unavailable) if !said.contains(&service) => {
+                said.push(service);
+                let what = format!("the property values of {service} resources were not checked");
+                let finding = super::unavailable(&SCHEMAS, service, what, target.at);
+                findings.push(finding.about(target.section, &target.name, None));
                 continue;
             }
             // Pending: the page renders again once it has fetched them.
             Err(_) => continue,
         };
-        let Some(schema) = schemas.get(type_name) else {
+        let Some(schema) = schemas.get(&target.type_name) else {
             continue;
         };
         let mut walk = Walk {
             schema,
             mocked,
-            resource: &name,
-            type_name,
-            path: Vec::new(),
+            section: target.section,
+            name: &target.name,
+            type_name: &target.type_name,
+            globals: target.globals,
+            path: target.kind.iter().cloned().collect(),
             findings: Vec::new(),
         };
-        walk.value(properties, schema.root, true);
+        // The top-level names and required properties of a resource are the resource check's;
+        // a `Globals` section holds some of its type's properties.
+        let root = target.section == "Resources" || target.kind.is_some();
+        walk.value(target.properties, schema.root, root);
         findings.extend(walk.findings);
     }
+}
+
+/// The service of SAM's types, whose shard also holds the `Globals` section's schema.
+const SAM: &str = "AWS::Serverless";
+
+/// What the value check walks: a resource's properties, SAM's `Globals` section, or one of its
+/// sections (`Globals.Function`) as properties of its resource type.
+struct Target<'t> {
+    /// `Resources` or `Globals`.
+    section: &'static str,
+    name: String,
+    /// The schema's key in its service's shard (`AWS::S3::Bucket`, `Globals`).
+    type_name: String,
+    service: &'t str,
+    properties: &'t Node,
+    /// Where the type is written (said when the schemas could not be fetched).
+    at: Pos,
+    /// The `Globals` section walked (`Function`).
+    kind: Option<String>,
+    /// For a SAM resource, the `Globals` section merged into it.
+    globals: Option<&'t Node>,
 }
 
 struct Walk<'a> {
     schema: &'a TypeSchema,
     mocked: &'a Mocked,
-    resource: &'a str,
+    /// `Resources` (then `name` is the resource's) or `Globals`.
+    section: &'a str,
+    name: &'a str,
+    /// A SAM resource's `Globals` section: a property it also sets may be completed from there
+    /// (the transform merges mappings), so its required properties are not judged.
+    globals: Option<&'a Node>,
     type_name: &'a str,
     /// Property names and list indices down to the value being checked.
     path: Vec<String>,
@@ -109,13 +169,18 @@ impl<'a> Walk<'a> {
     /// Reports `what` of the value at the current path: ``  `A.B` of resource `R` <what>``.
     fn report(&mut self, code: &'static str, pos: Pos, what: std::fmt::Arguments, hint: &str) {
         let detail = self.path.join(".");
+        // `Globals` is named as a section, anything else as a resource.
+        let owner = match self.section {
+            "Globals" => "",
+            _ => "resource ",
+        };
         let message = match detail.is_empty() {
-            true => format!("the properties of resource `{}` {what}", self.resource),
-            false => format!("`{detail}` of resource `{}` {what}", self.resource),
+            true => format!("the properties of {owner}`{}` {what}", self.name),
+            false => format!("`{detail}` of {owner}`{}` {what}", self.name),
         };
         let finding = Finding::error(code, pos, message, hint).about(
-            "Resources",
-            self.resource,
+            self.section,
+            self.name,
             (!detail.is_empty()).then_some(detail.as_str()),
         );
         self.findings.push(finding);
@@ -163,7 +228,14 @@ impl<'a> Walk<'a> {
             if found.is_empty() {
                 return;
             }
-            if closest.as_ref().is_none_or(|c| found.len() < c.len()) {
+            // The fewest findings; at a tie, rather a wrong value than a wrong type (an enum
+            // beside `type: object` says more).
+            let only_types = |f: &[Finding]| f.iter().all(|f| f.code == "cfn-value-type");
+            let closer = closest.as_ref().is_none_or(|c| {
+                found.len() < c.len()
+                    || (found.len() == c.len() && only_types(c) && !only_types(&found))
+            });
+            if closer {
                 closest = Some(found);
             }
         }
@@ -222,6 +294,7 @@ impl<'a> Walk<'a> {
                     .iter()
                     .find(|(pattern, _)| formats::search(pattern, &name) != Some(false))
                     .map(|(_, i)| *i)
+                    .or(shape.additional)
             });
             match target {
                 Some(target) => {
@@ -240,7 +313,7 @@ impl<'a> Walk<'a> {
                     self.report(
                         "cfn-property",
                         key.pos,
-                        format_args!("is not a property CloudFormation knows"),
+                        format_args!("is not a known property"),
                         &hint,
                     );
                     self.path.pop();
@@ -248,7 +321,11 @@ impl<'a> Walk<'a> {
                 None => {}
             }
         }
-        if root {
+        let completed = self
+            .globals
+            .zip(self.path.first())
+            .is_some_and(|(globals, top)| globals.get(top).is_some());
+        if root || completed {
             return;
         }
         let shape = self.shape(index);

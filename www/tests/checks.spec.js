@@ -65,3 +65,23 @@ test('ID formats judge the template\'s own text, never mocked outputs', async ({
   });
   await expect(diagnostics(page).locator('li', { hasText: 'cfn-value-format' })).toContainText('AWS::EC2::VPC.Id');
 });
+
+test('a SAM template: its own types and Globals are judged from the Serverless shard', async ({ page }) => {
+  const fetched = [];
+  page.on('request', (r) => { if (r.url().includes('/cfn-schemas/')) fetched.push(r.url().split('/assets/')[1]); });
+  await open(page);
+  const sam = 'Transform: AWS::Serverless-2016-10-31\nGlobals:\n  Function:\n    Timeout: {{ environment.inputs.versioning }}\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Runtime: python3.12\n      Handler: app.handler\n      CodeUri: s3://bucket/key.zip\n      Events:\n        Nightly:\n          Type: Schedule\n          Properties:\n            Schedul: rate(1 day)\n';
+  await load(page, 'sam', { 'schema/schema.yaml': schema, 'infrastructure/manifest.yaml': manifest, 'infrastructure/cloudformation.yaml': sam });
+  const globals = diagnostics(page).locator('li', { hasText: 'cfn-value-type' });
+  await expect(globals).toContainText('Function.Timeout');
+  await expect(globals).toContainText('cloudformation.yaml:4');
+  const misspelt = diagnostics(page).locator('li', { hasText: 'cfn-property' });
+  await expect(misspelt).toContainText('Events.Nightly.Properties.Schedul');
+  await expect(misspelt).toContainText('did you mean `Schedule`?');
+  expect(fetched).toContain('cfn-schemas/AWS-Serverless.txt');
+  await page.screenshot({ path: `${SHOTS}/checks-sam.png` });
+  // The input fixed: only the event source's misspelt property is left.
+  await page.getByLabel('versioning').fill('30');
+  await expect(diagnostics(page).locator('li', { hasText: 'cfn-value-type' })).toHaveCount(0);
+  await expect(misspelt).toHaveCount(1);
+});
