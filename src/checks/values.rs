@@ -166,7 +166,7 @@ impl<'a> Walk<'a> {
         &self.schema.shapes[index]
     }
 
-    /// Reports `what` of the value at the current path: ``  `A.B` of resource `R` <what>``.
+    /// Reports the value at the current path: `` `A.B` of resource `R` `` followed by `what`.
     fn report(&mut self, code: &'static str, pos: Pos, what: std::fmt::Arguments, hint: &str) {
         let detail = self.path.join(".");
         // `Globals` is named as a section, anything else as a resource.
