@@ -36,6 +36,19 @@ fn references(node: &Node, add: &mut dyn FnMut(&str)) {
     }
 }
 
+/// Properties of a SAM resource the transform moves into resources it generates that depend on
+/// the resource (event source mappings and permissions for `Events`, the CodeDeploy group and
+/// the alias's update policy for `DeploymentPreference`): what they read is not the resource's
+/// own dependency. A SAM API's definition pointing at its function and the function's `Api`
+/// event pointing at the API is no loop.
+fn moved_by_sam(type_name: Option<&str>) -> &'static [&'static str] {
+    match type_name {
+        Some("AWS::Serverless::Function") => &["Events", "DeploymentPreference"],
+        Some("AWS::Serverless::StateMachine") => &["Events"],
+        _ => &[],
+    }
+}
+
 /// Each dependency loop once, as a finding on its first resource (in template order).
 pub fn check(template: &Template, findings: &mut Vec<Finding>) {
     let resources = template.entries("Resources");
@@ -58,8 +71,15 @@ pub fn check(template: &Template, findings: &mut Vec<Finding>) {
                     _ => depends.as_str().into_iter().for_each(&mut add),
                 }
             }
-            if let Some(properties) = resource.get("Properties") {
-                references(properties, &mut add);
+            let sam_moved = moved_by_sam(resource.get("Type").and_then(Node::as_str));
+            for (key, value) in resource
+                .get("Properties")
+                .and_then(Node::as_map)
+                .unwrap_or_default()
+            {
+                if !sam_moved.contains(&key.key_text().as_str()) {
+                    references(value, &mut add);
+                }
             }
             needs
         })

@@ -31,6 +31,10 @@ pub struct Names {
     sam_prefixes: Vec<String>,
 }
 
+/// What SAM generates for the functions with a `DeploymentPreference`: one CodeDeploy
+/// application and the role it deploys with.
+const SAM_DEPLOYMENT: [&str; 2] = ["ServerlessDeploymentApplication", "CodeDeployServiceRole"];
+
 impl Names {
     pub fn of(template: &Template) -> Names {
         let sam = template.is_sam();
@@ -45,6 +49,20 @@ impl Names {
                 let type_name = resource.get("Type").and_then(Node::as_str);
                 if sam && type_name.is_some_and(resources::is_sam_type) {
                     sam_prefixes.push(name.clone());
+                }
+                // A function's `DeploymentPreference` makes SAM generate the CodeDeploy
+                // application (and its role) all such functions share.
+                let disabled = |d: &Node| {
+                    d.get("Enabled")
+                        .is_some_and(|e| e.key_text().eq_ignore_ascii_case("false"))
+                };
+                let deploys = type_name == Some("AWS::Serverless::Function")
+                    && resource
+                        .get("Properties")
+                        .and_then(|p| p.get("DeploymentPreference"))
+                        .is_some_and(|d| !disabled(d));
+                if sam && deploys && !sam_prefixes.iter().any(|p| p == SAM_DEPLOYMENT[0]) {
+                    sam_prefixes.extend(SAM_DEPLOYMENT.map(String::from));
                 }
                 let kind = type_name.and_then(|t| resources::kind(t, sam).ok());
                 (name, kind)

@@ -624,3 +624,56 @@ fn sam_values_with_their_globals() {
         ignoring[0].message
     );
 }
+
+#[test]
+fn sam_moves_events_and_deployments_out_of_the_function() {
+    let sam = "Transform: AWS::Serverless-2016-10-31\nResources:\n";
+    let function = |name: &str, extra: &str| {
+        format!("  {name}:\n    Type: AWS::Serverless::Function\n    Properties:\n      Runtime: python3.12\n      Handler: app.handler\n      CodeUri: s3://b/k.zip\n{extra}")
+    };
+    // An API whose definition invokes the function, the function's event on that API: the
+    // transform puts the event on the API's side, so no loop.
+    let api = format!(
+        "{sam}  Api:\n    Type: AWS::Serverless::Api\n    Properties:\n      StageName: prod\n      DefinitionBody:\n        paths:\n          /:\n            get:\n              x-amazon-apigateway-integration:\n                uri: !Sub 'arn:aws:apigateway:${{AWS::Region}}:lambda:path/2015-03-31/functions/${{Fn.Arn}}/invocations'\n{}",
+        function(
+            "Fn",
+            "      Events:\n        Get:\n          Type: Api\n          Properties:\n            RestApiId: !Ref Api\n            Path: /\n            Method: get\n"
+        )
+    );
+    assert_eq!(check(&api), vec![]);
+    // A traffic hook that reads the function it guards, and the CodeDeploy application SAM
+    // generates for a deployment preference.
+    let hooked = format!(
+        "{sam}{}{}",
+        function(
+            "Guarded",
+            "      AutoPublishAlias: live\n      DeploymentPreference:\n        Type: Linear10PercentEvery1Minute\n        Hooks:\n          PreTraffic: !Ref Hook\n"
+        ),
+        function(
+            "Hook",
+            "      DeploymentPreference:\n        Enabled: false\n      Environment:\n        Variables:\n          APP: !Ref ServerlessDeploymentApplication\n          VERSION: !Ref Guarded.Version\n"
+        )
+    );
+    assert_eq!(check(&hooked), vec![]);
+    // Without any deployment preference there is no such application.
+    let unhooked = hooked.replace("Type: Linear10PercentEvery1Minute", "Enabled: false");
+    let d = check(&unhooked);
+    assert!(
+        d.iter()
+            .any(|d| d.code == "cfn-ref" && d.message.contains("ServerlessDeploymentApplication")),
+        "{d:#?}"
+    );
+    // Two functions reading each other in their environment: a loop after the transform too.
+    let real = format!(
+        "{sam}{}{}",
+        function(
+            "A",
+            "      Environment:\n        Variables:\n          B: !Ref B\n"
+        ),
+        function(
+            "B",
+            "      Environment:\n        Variables:\n          A: !GetAtt A.Arn\n"
+        )
+    );
+    assert!(check(&real).iter().any(|d| d.code == "cfn-cycle"));
+}

@@ -5,39 +5,127 @@ use super::scalars::resolve_plain;
 use super::{Document, Node, NodeValue, Notice, Pos, YamlError, MAX_DEPTH, MAX_NODES};
 use std::collections::{HashMap, HashSet};
 use yaml_rust2::parser::{Event, Parser, Tag};
-use yaml_rust2::scanner::{Marker, TScalarStyle};
+use yaml_rust2::scanner::{Marker, Scanner, TScalarStyle, Token, TokenType};
 
-fn pos_of(m: &Marker) -> Pos {
-    Pos {
-        line: m.line() as u32,
-        column: m.col() as u32 + 1,
+/// Lines the loader indented to get past yaml-rust2's indentation rule inside flow collections:
+/// `(line, spaces added)`, so positions are reported in the text as written.
+#[derive(Default)]
+struct Padding(Vec<(u32, u32)>);
+
+impl Padding {
+    fn pos(&self, m: &Marker) -> Pos {
+        let line = m.line() as u32;
+        let added = self
+            .0
+            .iter()
+            .find(|(l, _)| *l == line)
+            .map_or(0, |(_, n)| *n);
+        Pos {
+            line,
+            column: (m.col() as u32 + 1).saturating_sub(added).max(1),
+        }
     }
 }
 
+/// How many lines the loader indents before it reports the error as it is, and how much text
+/// it parses again in all (a hostile document must not make it parse for long).
+const MAX_FLOW_REPAIRS: usize = 256;
+const MAX_REPARSED_BYTES: usize = 32 << 20;
+
 /// Parses the first document of `text`. An empty document gives a `Null` root.
+///
+/// Inside a flow collection (`[…]`, `{…}`) indentation means nothing to PyYAML, which Proton
+/// and CloudFormation's tooling read YAML with; yaml-rust2 rejects a continuation line indented
+/// less than a key it saw in the collection ("invalid indentation"). Such a line is indented
+/// (the collection's meaning does not change) and the text parsed again.
 pub fn parse(text: &str) -> Result<Document, YamlError> {
     // YAML allows a byte-order mark at the start (PyYAML skips it); yaml-rust2 does not.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut padding = Padding::default();
+    let mut lines: Option<Vec<String>> = None;
+    let mut repairs = 0;
+    loop {
+        let joined;
+        let current = match &lines {
+            Some(lines) => {
+                joined = lines.join("\n");
+                joined.as_str()
+            }
+            None => text,
+        };
+        let error = match parse_once(current, &padding) {
+            Err((error, marker)) if error.message == "invalid indentation" => (error, marker),
+            done => return done.map_err(|(error, _)| error),
+        };
+        let (error, marker) = error;
+        let line = marker.line() as u32;
+        let over_budget =
+            repairs >= MAX_FLOW_REPAIRS || (repairs + 1) * text.len() > MAX_REPARSED_BYTES;
+        if over_budget || !in_flow_collection(current, &marker) {
+            return Err(error);
+        }
+        let lines = lines.get_or_insert_with(|| text.split('\n').map(String::from).collect());
+        let index = (line as usize).saturating_sub(1);
+        if index >= lines.len() {
+            return Err(error);
+        }
+        let indent = |l: &str| l.len() - l.trim_start_matches(' ').len();
+        // The line above parsed: its indentation first, then two more at each try.
+        let above = lines[..index]
+            .iter()
+            .rev()
+            .find(|l| !l.trim().is_empty())
+            .map_or(0, |l| indent(l));
+        let own = indent(&lines[index]);
+        let add = if above > own { above - own } else { 2 };
+        lines[index].insert_str(0, &" ".repeat(add));
+        match padding.0.iter_mut().find(|(l, _)| *l == line) {
+            Some((_, added)) => *added += add as u32,
+            None => padding.0.push((line, add as u32)),
+        }
+        repairs += 1;
+    }
+}
+
+/// True when the scanner is inside a flow collection where it stopped with an error.
+fn in_flow_collection(text: &str, at: &Marker) -> bool {
+    let mut level = 0i32;
+    for Token(marker, token) in Scanner::new(text.chars()) {
+        if marker.index() >= at.index() {
+            break;
+        }
+        match token {
+            TokenType::FlowSequenceStart | TokenType::FlowMappingStart => level += 1,
+            TokenType::FlowSequenceEnd | TokenType::FlowMappingEnd => level -= 1,
+            _ => {}
+        }
+    }
+    level > 0
+}
+
+fn parse_once(text: &str, padding: &Padding) -> Result<Document, (YamlError, Marker)> {
     let mut builder = Builder::default();
     let mut parser = Parser::new_from_str(text);
     let mut documents = 0;
     loop {
-        let (event, marker) = parser.next_token().map_err(|e| YamlError {
-            message: e.info().to_string(),
-            pos: pos_of(e.marker()),
+        let (event, marker) = parser.next_token().map_err(|e| {
+            let error = YamlError {
+                message: e.info().to_string(),
+                pos: padding.pos(e.marker()),
+            };
+            (error, *e.marker())
         })?;
+        let pos = padding.pos(&marker);
         match event {
             Event::StreamEnd => break,
             Event::DocumentStart => {
                 documents += 1;
                 if documents > 1 {
-                    builder.notices.push(Notice::ExtraDocuments {
-                        pos: pos_of(&marker),
-                    });
+                    builder.notices.push(Notice::ExtraDocuments { pos });
                     break;
                 }
             }
-            other => builder.event(other, &marker)?,
+            other => builder.event(other, pos).map_err(|e| (e, marker))?,
         }
     }
     let root = builder.root.take().unwrap_or(Node {
@@ -75,8 +163,7 @@ struct Builder {
 }
 
 impl Builder {
-    fn event(&mut self, event: Event, marker: &Marker) -> Result<(), YamlError> {
-        let pos = pos_of(marker);
+    fn event(&mut self, event: Event, pos: Pos) -> Result<(), YamlError> {
         let budget_error = || YamlError {
             message: format!("document too large (more than {MAX_NODES} nodes)"),
             pos,

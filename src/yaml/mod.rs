@@ -271,6 +271,34 @@ mod tests {
     }
 
     #[test]
+    fn flow_collections_ignore_indentation_as_pyyaml_does() {
+        // A nested mapping inside a flow list, closed at the key's column (AWS's SAM examples
+        // write policies so); yaml-rust2 alone says "invalid indentation".
+        let text = "R:\n  CS: [{\n    \"P\": {\n      \"S\": \"l\"\n    },\n    \"A\": \"s\"\n  }]\n  Next: 1\n";
+        let root = parse(text).unwrap().root;
+        let r = root.get("R").unwrap();
+        assert_eq!(
+            r.get("CS").unwrap().to_json(),
+            serde_json::json!([{"P": {"S": "l"}, "A": "s"}])
+        );
+        // Positions are those of the text as written, also on the lines indented to parse it.
+        let next = r
+            .as_map()
+            .unwrap()
+            .iter()
+            .find(|(k, _)| k.key_text() == "Next")
+            .unwrap();
+        assert_eq!((next.0.pos.line, next.0.pos.column), (8, 3));
+        // A value on a line indented to parse: located where it is written.
+        let text = "R:\n  CS: [{\n    \"P\": {\n      \"S\": \"l\"\n    },\n  \"A\": \"s\"}]\n";
+        let root = parse(text).unwrap().root;
+        let entry = &root.get("R").unwrap().get("CS").unwrap().as_seq().unwrap()[0];
+        assert_eq!(entry.get("A").unwrap().pos, Pos { line: 6, column: 8 });
+        // Block indentation still matters: PyYAML rejects this too.
+        assert!(parse("a:\n  b: 1\n c: 2\n").is_err());
+    }
+
+    #[test]
     fn a_byte_order_mark_is_skipped() {
         let doc = parse("\u{feff}schema:\n  a: 1\n").unwrap();
         let (key, _) = &doc.root.as_map().unwrap()[0];
