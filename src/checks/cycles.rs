@@ -77,7 +77,7 @@ pub fn check(template: &Template, findings: &mut Vec<Finding>) {
                 .and_then(Node::as_map)
                 .unwrap_or_default()
             {
-                if !sam_moved.contains(&key.key_text().as_str()) {
+                if !key.as_str().is_some_and(|k| sam_moved.contains(&k)) {
                     references(value, &mut add);
                 }
             }

@@ -111,14 +111,9 @@ fn judge(action: &str, own: Option<&str>) -> Judgement {
             "see the service's entry in the IAM Service Authorization Reference".into(),
         );
     }
-    let mut actions = known.split(',');
-    let found = if permission.contains(['*', '?']) {
-        // IAM's wildcards are the shell's `*` and `?`.
-        actions.any(|a| crate::bundle::manifest::glob_match(&permission, a))
-    } else {
-        actions.any(|a| a == permission)
-    };
-    if found {
+    // IAM's wildcards are the shell's `*` and `?`.
+    let glob_match = crate::bundle::manifest::glob_match;
+    if known.split(',').any(|a| glob_match(&permission, a)) {
         return Judgement::Fine;
     }
     let suggestion = super::structure::suggest(&permission, known.split(','));

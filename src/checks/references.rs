@@ -52,15 +52,13 @@ impl Names {
                 }
                 // A function's `DeploymentPreference` makes SAM generate the CodeDeploy
                 // application (and its role) all such functions share.
-                let disabled = |d: &Node| {
-                    d.get("Enabled")
-                        .is_some_and(|e| e.key_text().eq_ignore_ascii_case("false"))
-                };
                 let deploys = type_name == Some("AWS::Serverless::Function")
                     && resource
                         .get("Properties")
                         .and_then(|p| p.get("DeploymentPreference"))
-                        .is_some_and(|d| !disabled(d));
+                        .is_some_and(|d| {
+                            d.get("Enabled").map(|e| &e.value) != Some(&NodeValue::Bool(false))
+                        });
                 if sam && deploys && !sam_prefixes.iter().any(|p| p == SAM_DEPLOYMENT[0]) {
                     sam_prefixes.extend(SAM_DEPLOYMENT.map(String::from));
                 }

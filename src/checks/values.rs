@@ -525,16 +525,10 @@ fn lenient_type(node: &Node, types: Types) -> bool {
         }
         _ => false,
     };
-    [
-        Types::OBJECT,
-        Types::ARRAY,
-        Types::STRING,
-        Types::INTEGER,
-        Types::NUMBER,
-        Types::BOOLEAN,
-    ]
-    .into_iter()
-    .any(|bit| types.has(bit) && fits(bit))
+    // Each type's bit, `Types::OBJECT` (1) to `Types::BOOLEAN` (32).
+    (0..6)
+        .map(|shift| 1 << shift)
+        .any(|bit| types.has(bit) && fits(bit))
 }
 
 fn kind_of(node: &Node) -> String {
