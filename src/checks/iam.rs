@@ -111,18 +111,23 @@ fn judge(action: &str, own: Option<&str>) -> Judgement {
             "see the service's entry in the IAM Service Authorization Reference".into(),
         );
     }
-    // IAM's wildcards are the shell's `*` and `?`.
-    let glob_match = crate::bundle::manifest::glob_match;
-    if known.split(',').any(|a| glob_match(&permission, a)) {
+    let mut actions = known.split(',');
+    let found = if permission.contains(['*', '?']) {
+        // IAM's wildcards are the shell's `*` and `?`.
+        actions.any(|a| crate::bundle::manifest::glob_match(&permission, a))
+    } else {
+        actions.any(|a| a == permission)
+    };
+    if found {
         return Judgement::Fine;
     }
-    let suggestion = super::structure::suggest(&permission, known.split(','));
+    let hint = match super::structure::suggest(&permission, known.split(',')) {
+        Some(s) => format!("did you mean `{prefix}:{s}`?"),
+        None => format!("the Service Authorization Reference lists `{prefix}`'s actions"),
+    };
     Judgement::Wrong(
-        format!("`{action}` is not an action of `{prefix}`"),
-        format!(
-            "{}not every API operation has an action of its name (the Service Authorization Reference lists `{prefix}`'s); IAM keeps an unknown action and it grants nothing",
-            suggestion.map_or(String::new(), |s| format!("the closest is `{prefix}:{s}`; "))
-        ),
+        format!("`{action}` is not an action of `{prefix}`: IAM keeps it, and it grants nothing"),
+        hint,
     )
 }
 
