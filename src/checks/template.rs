@@ -101,9 +101,7 @@ impl Template {
             .iter()
             .any(|t| t != SAM_TRANSFORM && t != "AWS::LanguageExtensions")
     }
-}
 
-impl Template {
     /// The `Globals` section that applies to a SAM resource of `type_name` (`Globals.Function`
     /// for `AWS::Serverless::Function`), unless the resource ignores it all (`IgnoreGlobals: '*'`).
     pub fn sam_globals(&self, type_name: &str, resource: &Node) -> Option<&Node> {

@@ -556,16 +556,18 @@ fn a_dynamic_host_port_needs_the_traffic_port_health_check() {
     assert_eq!(found(&template("")), []);
 }
 
+/// A SAM function resource named `name`, with more properties in `extra`.
+fn sam_function(name: &str, extra: &str) -> String {
+    format!("  {name}:\n    Type: AWS::Serverless::Function\n    Properties:\n      Runtime: python3.12\n      Handler: app.handler\n      CodeUri: s3://b/k.zip\n{extra}")
+}
+
 #[test]
 fn sam_values_with_their_globals() {
     let sam = "Transform: AWS::Serverless-2016-10-31\n";
-    let function = |name: &str, extra: &str| {
-        format!("  {name}:\n    Type: AWS::Serverless::Function\n    Properties:\n      Runtime: python3.12\n      Handler: app.handler\n      CodeUri: s3://b/k.zip\n{extra}")
-    };
     // Clean: event sources, and a `VpcConfig` whose halves come from `Globals` and the function.
     let clean = format!(
         "{sam}Globals:\n  Function:\n    Timeout: 30\n    VpcConfig:\n      SecurityGroupIds: [sg-12345678]\nResources:\n  Queue:\n    Type: AWS::SQS::Queue\n{}",
-        function(
+        sam_function(
             "Fn",
             "      VpcConfig:\n        SubnetIds: [subnet-12345678]\n      Events:\n        FromQueue:\n          Type: SQS\n          Properties:\n            Queue: !GetAtt Queue.Arn\n            BatchSize: 10\n"
         )
@@ -576,11 +578,11 @@ fn sam_values_with_their_globals() {
     // reaches; a property `Globals` cannot hold; an event source's missing and misspelt ones.
     let broken = format!(
         "{sam}Globals:\n  Function:\n    Timeout: thirty\n    Nonsense: 1\nResources:\n{}{}",
-        function(
+        sam_function(
             "One",
             "      Tracing: Sometimes\n      Events:\n        FromQueue:\n          Type: SQS\n          Properties:\n            Qeue: arn:aws:sqs:us-east-1:123456789012:q\n"
         ),
-        function("Two", "")
+        sam_function("Two", "")
     );
     let d = check(&broken);
     let found: Vec<(&str, Option<u32>)> = d.iter().map(|d| (d.code.as_str(), d.line)).collect();
@@ -611,7 +613,7 @@ fn sam_values_with_their_globals() {
     let completed = |ignore: &str| {
         format!(
             "{sam}Globals:\n  Function:\n    FunctionUrlConfig:\n      AuthType: NONE\nResources:\n{}{ignore}",
-            function("Fn", "      FunctionUrlConfig:\n        InvokeMode: BUFFERED\n")
+            sam_function("Fn", "      FunctionUrlConfig:\n        InvokeMode: BUFFERED\n")
         )
     };
     assert_eq!(check(&completed("")), vec![]);
@@ -628,14 +630,11 @@ fn sam_values_with_their_globals() {
 #[test]
 fn sam_moves_events_and_deployments_out_of_the_function() {
     let sam = "Transform: AWS::Serverless-2016-10-31\nResources:\n";
-    let function = |name: &str, extra: &str| {
-        format!("  {name}:\n    Type: AWS::Serverless::Function\n    Properties:\n      Runtime: python3.12\n      Handler: app.handler\n      CodeUri: s3://b/k.zip\n{extra}")
-    };
     // An API whose definition invokes the function, the function's event on that API: the
     // transform puts the event on the API's side, so no loop.
     let api = format!(
         "{sam}  Api:\n    Type: AWS::Serverless::Api\n    Properties:\n      StageName: prod\n      DefinitionBody:\n        paths:\n          /:\n            get:\n              x-amazon-apigateway-integration:\n                uri: !Sub 'arn:aws:apigateway:${{AWS::Region}}:lambda:path/2015-03-31/functions/${{Fn.Arn}}/invocations'\n{}",
-        function(
+        sam_function(
             "Fn",
             "      Events:\n        Get:\n          Type: Api\n          Properties:\n            RestApiId: !Ref Api\n            Path: /\n            Method: get\n"
         )
@@ -645,11 +644,11 @@ fn sam_moves_events_and_deployments_out_of_the_function() {
     // generates for a deployment preference.
     let hooked = format!(
         "{sam}{}{}",
-        function(
+        sam_function(
             "Guarded",
             "      AutoPublishAlias: live\n      DeploymentPreference:\n        Type: Linear10PercentEvery1Minute\n        Hooks:\n          PreTraffic: !Ref Hook\n"
         ),
-        function(
+        sam_function(
             "Hook",
             "      DeploymentPreference:\n        Enabled: false\n      Environment:\n        Variables:\n          APP: !Ref ServerlessDeploymentApplication\n          VERSION: !Ref Guarded.Version\n"
         )
@@ -666,11 +665,11 @@ fn sam_moves_events_and_deployments_out_of_the_function() {
     // Two functions reading each other in their environment: a loop after the transform too.
     let real = format!(
         "{sam}{}{}",
-        function(
+        sam_function(
             "A",
             "      Environment:\n        Variables:\n          B: !Ref B\n"
         ),
-        function(
+        sam_function(
             "B",
             "      Environment:\n        Variables:\n          A: !GetAtt A.Arn\n"
         )
