@@ -71,7 +71,7 @@ pub fn check(template: &Template, today: &str, findings: &mut Vec<Finding>) {
                 .into_iter()
                 .collect(),
             // A SAM function may take its runtime from `Globals.Function` (said once, there).
-            "AWS::Serverless::Function" => super::services::runtime(template, properties, true)
+            "AWS::Serverless::Function" => super::services::runtime(template, type_name, resource)
                 .filter(|node| seen.insert((node.pos.line, node.pos.column)))
                 .into_iter()
                 .collect(),

@@ -27,12 +27,14 @@ pub fn check(template: &Template, findings: &mut Vec<Finding>) {
                 let code = properties
                     .and_then(|p| p.get("Code"))
                     .and_then(|c| c.entry("ZipFile"));
-                inline_code(&name, code, runtime(template, properties, false), findings)
+                let runtime = runtime(template, "AWS::Lambda::Function", resource);
+                inline_code(&name, code, runtime, findings)
             }
             // SAM's `InlineCode` becomes `Code.ZipFile`; the runtime may come from `Globals`.
             Some("AWS::Serverless::Function") => {
                 let code = properties.and_then(|p| p.entry("InlineCode"));
-                inline_code(&name, code, runtime(template, properties, true), findings)
+                let runtime = runtime(template, "AWS::Serverless::Function", resource);
+                inline_code(&name, code, runtime, findings)
             }
             Some("AWS::ECS::Service") => {
                 if let Some(properties) = properties {
@@ -110,18 +112,15 @@ fn health_check_port(template: &Template, name: &str, service: &Node, findings: 
     }
 }
 
-/// A function's runtime: its own, or for a SAM function the one `Globals.Function` gives.
+/// A function's runtime: its own, or for a SAM function the one its `Globals` section gives
+/// (unless it ignores them).
 pub fn runtime<'t>(
     template: &'t Template,
-    properties: Option<&'t Node>,
-    sam: bool,
+    type_name: &str,
+    resource: &'t Node,
 ) -> Option<&'t Node> {
-    properties.and_then(|p| p.get("Runtime")).or_else(|| {
-        sam.then(|| template.section("Globals"))
-            .flatten()
-            .and_then(|g| g.get("Function"))
-            .and_then(|f| f.get("Runtime"))
-    })
+    let own = resource.get("Properties").and_then(|p| p.get("Runtime"));
+    own.or_else(|| template.sam_globals(type_name, resource)?.get("Runtime"))
 }
 
 fn bucket_acl(name: &str, acl: &Node, properties: Option<&Node>, findings: &mut Vec<Finding>) {

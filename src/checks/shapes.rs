@@ -143,12 +143,17 @@ pub fn of_service(service: &str) -> Result<&'static ServiceSchemas, Shard> {
         Shard::Found(text) => text,
         missing => return Err(missing),
     };
-    let types: Json = serde_json::from_str(text).unwrap_or_default();
+    // No text: the table has no such service. Text that is not the generator's JSON (a
+    // damaged file) is said like a failed fetch.
+    let types: Json = match text {
+        "" => Json::Object(Map::new()),
+        text => serde_json::from_str(text).map_err(|_| Shard::Unavailable)?,
+    };
     let schemas = ServiceSchemas(
         types
             .as_object()
-            .into_iter()
-            .flatten()
+            .ok_or(Shard::Unavailable)?
+            .iter()
             .map(|(name, entry)| (name.clone(), compile(entry)))
             .collect(),
     );

@@ -368,6 +368,12 @@ fn a_sam_function_takes_its_runtime_from_globals() {
             ("cfn-inline-code".to_string(), Some(10))
         ]
     );
+    // A function that ignores `Globals` does not run on their runtime.
+    let ignoring = t("ruby2.7").replace(
+        "    Properties:\n",
+        "    IgnoreGlobals: '*'\n    Properties:\n",
+    );
+    assert_eq!(check(&ignoring), vec![]);
 }
 
 /// `(code, line)` of the errors and warnings of `rendered`.

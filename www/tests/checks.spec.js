@@ -41,6 +41,18 @@ test('schemas that cannot be fetched are said, not silently skipped', async ({ p
   await expect(diagnostics(page).locator('li', { hasText: 'cfn-value-type' })).toHaveCount(0);
 });
 
+for (const [what, contentType, body] of [
+  ['a host\'s HTML page (a single-page app fallback)', 'text/html', '<!doctype html><title>app</title>'],
+  ['a damaged file', 'text/plain', '{"AWS::S3::Bucket": '],
+]) {
+  test(`schemas answered with ${what} are said, not silently skipped`, async ({ page }) => {
+    await page.route('**/cfn-schemas/**', (route) => route.fulfill({ status: 200, contentType, body }));
+    await open(page);
+    await load(page, 'not-data', { 'schema/schema.yaml': schema, 'infrastructure/manifest.yaml': manifest, 'infrastructure/cloudformation.yaml': bucket });
+    await expect(diagnostics(page).locator('li', { hasText: 'cfn-data-unavailable' })).toContainText('AWS::S3');
+  });
+}
+
 test('ID formats judge the template\'s own text, never mocked outputs', async ({ page }) => {
   await open(page);
   const serviceSchema = 'schema:\n  format: {openapi: 3.0.0}\n  service_input_type: S\n  types:\n    S:\n      type: object\n      properties:\n        name: {type: string, default: web}\n';

@@ -43,7 +43,8 @@ const loading = new Map();
 /**
  * Fetches the data shards the engine's checks asked for and did not have (a service's property
  * schemas, an IAM prefix's actions: src/checks/data.rs) and installs them: a missing file as
- * empty (no such key), a failed fetch as unavailable (the checks then say what they skipped);
+ * empty (no such key), a failed fetch or an HTML page as unavailable (the checks then say what
+ * they skipped);
  * either way it is not asked for again. False when nothing was wanted.
  */
 async function loadShards() {
@@ -53,7 +54,10 @@ async function loadShards() {
     // A file another answer is already fetching is fetched once.
     if (!loading.has(file)) {
       loading.set(file, fetch(new URL(file, import.meta.url)).catch(() => null).then(async (response) => {
-        if (response && response.ok) installShard(file, await response.text());
+        // A host that answers every path with its HTML page (a single-page app fallback) has
+        // no such file: that is not data.
+        const html = response && (response.headers.get('content-type') || '').includes('html');
+        if (response && response.ok && !html) installShard(file, await response.text());
         else if (response && response.status === 404) installShard(file, '');
         else installShard(file, undefined);
       }));
