@@ -14,8 +14,10 @@ lint:
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --locked --all-targets -- -D warnings
 
+# The hostile-input tests bound time, so they run optimized (an unoptimized build skips them).
 unit: oracle
 	$(CARGO) test --locked
+	$(CARGO) test --locked --release --test hostile
 
 # The differential test's oracle is CPython Jinja2; the test skips with a message without it.
 oracle:

@@ -382,9 +382,8 @@ mod tests {
         assert!(!glob_match("[!m]*", "main.tf"));
         assert!(glob_match("a[b", "a[b"));
         assert!(glob_match("[a-c]x", "bx"));
-        // Backtracking took exponential time on this (hostile-inputs issue).
-        let start = std::time::Instant::now();
+        // Backtracking took exponential time on this (hostile-inputs issue): about 2^60 steps, so
+        // a matcher that backtracks never ends here; the linear one answers at once.
         assert!(!glob_match("*a*a*a*a*a*a*a*a*a*a*a*a*b", &"a".repeat(60)));
-        assert!(start.elapsed().as_secs() < 2);
     }
 }

@@ -16,6 +16,10 @@ pub const MAX_RENDER_TIME: std::time::Duration = std::time::Duration::from_secs(
 /// CloudFormation takes templates of at most 1 MB).
 pub const MAX_TEXT: usize = 16 << 20;
 
+/// Widest padding or precision a filter or method may build: `center(10**9)` would take a
+/// gigabyte before the fuel ran out (a whole bundle is at most 5 MB).
+pub const MAX_WIDTH: usize = 1 << 20;
+
 thread_local! {
     /// Set once the render went past the budget; read by the renderer when it ends.
     static OVER: Cell<bool> = const { Cell::new(false) };
@@ -88,6 +92,24 @@ pub(crate) fn check(len: usize, what: &str) -> Result<(), Error> {
             MAX_TEXT >> 20
         ),
     ))
+}
+
+/// Refuses a padding width or precision over [`MAX_WIDTH`], before anything is built.
+pub(crate) fn check_width(width: usize, what: &str) -> Result<(), Error> {
+    check_time()?;
+    if width <= MAX_WIDTH {
+        return Ok(());
+    }
+    OVER.set(true);
+    Err(Error::new(
+        ErrorKind::InvalidOperation,
+        format!("{what}: width {width} is over the playground's limit of {MAX_WIDTH}"),
+    ))
+}
+
+/// [`check`] and [`check_width`] for the formatters whose errors are text.
+pub(crate) fn detail(err: Error) -> String {
+    err.detail().unwrap_or_default().to_string()
 }
 
 /// Counts `len` more bytes printed by the template.

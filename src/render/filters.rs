@@ -460,7 +460,7 @@ fn center(
         }
         None => 80,
     };
-    super::check_padding(width.max(0) as usize, "center")?;
+    super::budget::check_width(width.max(0) as usize, "center")?;
     let len = s.chars().count() as i64;
     let pad = width - len;
     if pad <= 0 {
@@ -748,7 +748,7 @@ fn tojson(value: &Value, indent: Option<Value>, kwargs: Kwargs) -> Result<Value,
         Some(i) if i.kind() == ValueKind::Bool => Some(" ".repeat(i.is_true() as usize)),
         Some(i) if i.is_integer() => {
             let n = i.as_i64().unwrap_or(0).max(0) as usize;
-            super::check_padding(n, "tojson")?;
+            super::budget::check_width(n, "tojson")?;
             Some(" ".repeat(n))
         }
         Some(i) => match i.as_str() {
@@ -867,7 +867,7 @@ fn indent(
         }
         Some(w) => {
             let width = w.as_usize().unwrap_or(0);
-            super::check_padding(width, "indent")?;
+            super::budget::check_width(width, "indent")?;
             " ".repeat(width)
         }
     };

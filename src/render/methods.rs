@@ -2,7 +2,8 @@
 //! §7.6), through minijinja's unknown-method callback. Mutating list/dict methods get a located
 //! error with the portable rewrite instead (minijinja values are immutable).
 
-use super::pyrepr::{py_repr, py_str};
+use super::budget;
+use super::pyrepr::{fixed, py_repr, py_str, scientific};
 use super::python_types::python_type;
 use super::views::dict_view;
 use minijinja::value::{Tuple, Value, ValueKind};
@@ -366,7 +367,7 @@ fn string_method(
         "translate" => translate(s, &args[0])?,
         "zfill" => {
             let width = arg_int(args, 0, 0).max(0) as usize;
-            super::check_padding(width, "zfill")?;
+            super::budget::check_width(width, "zfill")?;
             let len = s.chars().count();
             if len >= width {
                 Value::from(s)
@@ -380,7 +381,7 @@ fn string_method(
         }
         "ljust" | "rjust" => {
             let width = arg_int(args, 0, 0).max(0) as usize;
-            super::check_padding(width, method)?;
+            super::budget::check_width(width, method)?;
             let fill = arg_str(args, 1, method)?
                 .and_then(|f| f.chars().next())
                 .unwrap_or(' ');
@@ -394,7 +395,7 @@ fn string_method(
         }
         "center" => {
             let width = arg_int(args, 0, 0).max(0) as usize;
-            super::check_padding(width, "center")?;
+            super::budget::check_width(width, "center")?;
             let fill = arg_str(args, 1, method)?
                 .and_then(|f| f.chars().next())
                 .unwrap_or(' ');
@@ -407,13 +408,14 @@ fn string_method(
         }
         "expandtabs" => {
             let size = arg_int(args, 0, 8).max(0) as usize;
-            super::check_padding(size, "expandtabs")?;
+            super::budget::check_width(size, "expandtabs")?;
             let mut out = String::new();
             let mut column = 0usize;
             for c in s.chars() {
                 match c {
                     '\t' => {
                         let spaces = if size == 0 { 0 } else { size - column % size };
+                        super::budget::check(out.len().saturating_add(spaces), "expandtabs")?;
                         out.extend(std::iter::repeat_n(' ', spaces));
                         column += spaces;
                     }
@@ -673,7 +675,9 @@ fn python_format(
                     "" => None,
                     other => return Err(err(&format!("unknown conversion specifier {other}"))),
                 };
-                out.push_str(&format_spec(&value, text, spec).map_err(|m| err(&m))?);
+                let field = format_spec(&value, text, spec).map_err(|m| err(&m))?;
+                budget::check(out.len().saturating_add(field.len()), "str.format")?;
+                out.push_str(&field);
             }
             '}' => return Err(err("single '}' encountered in format string")),
             c => out.push(c),
@@ -717,12 +721,7 @@ fn format_spec(value: &Value, converted: Option<String>, spec: &str) -> Result<S
         .collect::<String>()
         .parse()
         .unwrap_or(0);
-    if width > super::MAX_PADDING {
-        return Err(format!(
-            "width {width} is over the playground's limit of {}",
-            super::MAX_PADDING
-        ));
-    }
+    budget::check_width(width, "format").map_err(budget::detail)?;
     let mut grouping = false;
     if i < chars.len() && chars[i] == ',' {
         grouping = true;
@@ -740,6 +739,7 @@ fn format_spec(value: &Value, converted: Option<String>, spec: &str) -> Result<S
             .collect::<String>()
             .parse::<usize>()
             .ok();
+        budget::check_width(precision.unwrap_or(0), "format").map_err(budget::detail)?;
     }
     let ty: String = chars[i..].iter().collect();
     let is_number = value.kind() == ValueKind::Number || value.kind() == ValueKind::Bool;
@@ -758,15 +758,15 @@ fn format_spec(value: &Value, converted: Option<String>, spec: &str) -> Result<S
         (None, "d") if value.is_integer() || value.kind() == ValueKind::Bool => {
             split_sign(value.as_i64().unwrap_or(value.is_true() as i64).to_string())
         }
-        (None, "f" | "F") => split_sign(format!("{:.*}", precision.unwrap_or(6), as_f64()?)),
+        (None, "f" | "F") => split_sign(fixed(as_f64()?, precision.unwrap_or(6))),
         (None, "e" | "E") => {
-            let s = format!("{:.*e}", precision.unwrap_or(6), as_f64()?);
+            let s = scientific(as_f64()?, precision.unwrap_or(6));
             let (m, e) = s.split_once('e').unwrap_or((&s, "0"));
             let e: i32 = e.parse().unwrap_or(0);
             let s = format!("{m}e{}{:02}", if e < 0 { '-' } else { '+' }, e.abs());
             split_sign(if ty == "E" { s.to_uppercase() } else { s })
         }
-        (None, "%") => split_sign(format!("{:.*}%", precision.unwrap_or(6), as_f64()? * 100.0)),
+        (None, "%") => split_sign(fixed(as_f64()? * 100.0, precision.unwrap_or(6)) + "%"),
         (None, "g" | "G") => {
             let text = format_general(as_f64()?, precision.unwrap_or(6).max(1));
             split_sign(if ty == "G" { text.to_uppercase() } else { text })
@@ -830,7 +830,7 @@ fn split_sign(s: String) -> (bool, String) {
 }
 
 pub(super) fn format_general(f: f64, precision: usize) -> String {
-    let s = format!("{:.*e}", precision - 1, f);
+    let s = scientific(f, precision - 1);
     let (_, e) = s.split_once('e').unwrap_or((&s, "0"));
     let exp: i32 = e.parse().unwrap_or(0);
     if exp < -4 || exp >= precision as i32 {
@@ -842,7 +842,7 @@ pub(super) fn format_general(f: f64, precision: usize) -> String {
         };
         format!("{m}e{}{:02}", if exp < 0 { '-' } else { '+' }, exp.abs())
     } else {
-        let fixed = format!("{:.*}", (precision as i32 - 1 - exp).max(0) as usize, f);
+        let fixed = fixed(f, (precision as i64 - 1 - i64::from(exp)).max(0) as usize);
         if fixed.contains('.') {
             fixed
                 .trim_end_matches('0')

@@ -27,21 +27,6 @@ use std::sync::Arc;
 pub const FUEL: u64 = 500_000;
 /// Nested macro calls / includes allowed.
 pub const RECURSION_LIMIT: usize = 100;
-/// Widest padding a filter or method may build: `center(10**9)` would take a gigabyte before the
-/// fuel ran out (a whole bundle is at most 5 MB).
-pub const MAX_PADDING: usize = 1 << 20;
-
-/// Refuses a padding width over [`MAX_PADDING`].
-pub(crate) fn check_padding(width: usize, what: &str) -> Result<(), Error> {
-    if width > MAX_PADDING {
-        return Err(Error::new(
-            ErrorKind::InvalidOperation,
-            format!("{what}: width {width} is over the playground's limit of {MAX_PADDING}"),
-        ));
-    }
-    Ok(())
-}
-
 /// What happens when a template reads a missing value (docs/proton-semantics.md §7.2).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

@@ -2,8 +2,9 @@
 //! b)` is `'%s-%05.1f' % (a, b)`): `%[(key)][flags][width][.precision]type` with the types
 //! `s r a d i u o x X e E f F g G c %`, as CPython writes them.
 
+use super::budget;
 use super::methods::format_general;
-use super::pyrepr::{py_repr, py_str};
+use super::pyrepr::{fixed, py_repr, py_str, scientific};
 use super::python_types::python_type;
 use minijinja::value::{Value, ValueKind};
 
@@ -134,12 +135,8 @@ fn format_with(
         } else {
             None
         };
-        if width > super::MAX_PADDING || precision.is_some_and(|p| p > super::MAX_PADDING) {
-            return Err(format!(
-                "a width or precision over the playground's limit of {}",
-                super::MAX_PADDING
-            ));
-        }
+        budget::check_width(width.max(precision.unwrap_or(0)), "%-format")
+            .map_err(budget::detail)?;
         while chars.peek().is_some_and(|c| matches!(c, 'h' | 'l' | 'L')) {
             chars.next();
         }
@@ -161,6 +158,8 @@ fn format_with(
         };
         let len = sign.chars().count() + body.chars().count();
         let pad = width.saturating_sub(len);
+        let size = out.len() + sign.len() + body.len() + pad;
+        budget::check(size, "%-format").map_err(budget::detail)?;
         if flags.contains('-') {
             out.push_str(sign);
             out.push_str(&body);
@@ -263,9 +262,9 @@ fn convert(
             }
             let p = precision.unwrap_or(6);
             let text = match kind.to_ascii_lowercase() {
-                'f' => format!("{:.*}", p, f),
+                'f' => fixed(f, p),
                 'e' => {
-                    let s = format!("{:.*e}", p, f);
+                    let s = scientific(f, p);
                     let (mantissa, exp) = s.split_once('e').unwrap_or((&s, "0"));
                     let exp: i32 = exp.parse().unwrap_or(0);
                     let mantissa = if alternate && p == 0 {

@@ -4,6 +4,34 @@
 use minijinja::value::{Value, ValueKind};
 use std::fmt::Write;
 
+/// Digits after the point past which an `f64`'s exact decimal expansion is all zeros (its
+/// smallest step is 2^-1074); Rust's formatter panics past 65,535 where Python prints them.
+const EXACT_DIGITS: usize = 1100;
+
+/// Python's `'%.*f' % (precision, f)`, exact at any precision.
+pub(crate) fn fixed(f: f64, precision: usize) -> String {
+    let mut text = format!("{:.*}", precision.min(EXACT_DIGITS), f);
+    if f.is_finite() {
+        text.extend(std::iter::repeat_n(
+            '0',
+            precision.saturating_sub(EXACT_DIGITS),
+        ));
+    }
+    text
+}
+
+/// Rust's `{:.*e}` of `f` (mantissa digits, then `e` and the exponent), exact at any precision.
+pub(crate) fn scientific(f: f64, precision: usize) -> String {
+    let text = format!("{:.*e}", precision.min(EXACT_DIGITS), f);
+    match text.split_once('e') {
+        Some((mantissa, exponent)) if precision > EXACT_DIGITS => {
+            let zeros = "0".repeat(precision - EXACT_DIGITS);
+            format!("{mantissa}{zeros}e{exponent}")
+        }
+        _ => text,
+    }
+}
+
 /// Python `repr(float)`: shortest round-trip digits, fixed notation when the decimal exponent is
 /// in −4..16 (with `.0` on integral values), else scientific with a signed two-digit exponent.
 pub fn float_repr(f: f64) -> String {

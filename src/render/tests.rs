@@ -233,11 +233,10 @@ fn errors_are_located() {
 
 #[test]
 fn runaway_templates_stop() {
-    let start = std::time::Instant::now();
+    // 10^10 iterations: the fuel (a count of steps, not a clock) is what stops them.
     let e =
         err("{% for a in range(100000) %}{% for b in range(100000) %}x{% endfor %}{% endfor %}");
     assert_eq!(e.code, "template-fuel");
-    assert!(start.elapsed().as_secs() < 5);
     let e = err("{% macro f(n) %}{{ f(n + 1) }}{% endmacro %}{{ f(0) }}");
     assert!(
         e.code == "template-recursion" || e.code == "template-error",
