@@ -95,6 +95,9 @@ pub enum Subject {
         template: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         other: Option<String>,
+        /// Why, in words that stand without the template's name (for a list that names it).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
     },
     /// A named element of a rendered CloudFormation template (`cfn-*`): its section
     /// (`Resources`, `Parameters`, …), logical name, and the property, attribute or reference

@@ -1,24 +1,31 @@
 //! Proton Playground core: load an AWS Proton template bundle, validate its inputs, build
 //! Proton's rendering context and render it byte for byte as Proton (CPython Jinja2) did.
 //!
-//! The modules follow the data path, one stage each (docs/architecture.md):
-//! bundle → schema (schema, spec, inputs) → context → render → checks → report, then `assist`
-//! (the editor's completion, hover and definitions over a report's context),
-//! and `workspace` for what spans templates (versions, repository checks, upgrade check,
-//! export, suggestions). `diagnostic` and `yaml` serve every stage.
+//! The data path is bundle → schema → inputs → context → render → checks → report; the modules
+//! are listed here in their layers, bottom up (docs/architecture.md, "Layers"): each uses only
+//! modules listed before it, and `tests/architecture.rs` holds every use to that.
 
 pub mod diagnostic;
+
+// Python's text and Jinja2's rendering rules, with Proton's filters.
+pub mod render;
+
 pub mod yaml;
 
-pub mod bundle;
-pub mod checks;
 pub mod context;
-pub mod render;
+pub mod schema;
+
+pub mod bundle;
+
+pub mod checks;
+
 pub mod report;
+
+// What spans templates: versions, repository checks, the fleet check, export, the page's summary.
+pub mod workspace;
+
 // The editor's questions, answered from a report's context.
 pub mod assist;
-pub mod schema;
-pub mod workspace;
 // Off Proton: a Git Sync repository of parameterized templates, proven against the renders.
 pub mod migrate;
 

@@ -2,7 +2,7 @@
 //! of its own beyond caching the analyzed workspace between keystrokes.
 
 use crate::bundle::FileTree;
-use crate::report::{run, Request};
+use crate::report::{run_in_workspace, Request};
 use crate::workspace::summary::summarize;
 use crate::workspace::Workspace;
 use serde::Serialize;
@@ -124,16 +124,9 @@ pub fn analyze(files: JsValue, name: &str) -> Result<JsValue, JsValue> {
 pub fn render(root: &str, request: JsValue) -> Result<JsValue, JsValue> {
     let request: Request = from_js(request, "request")?;
     with_workspace(|ws| {
-        let bundle = bundle_at(ws, root)?;
-        let mut report = run(bundle, &request);
-        // Findings with workspace paths, as the CLI shows them: the page's file editor and
+        // Findings with workspace paths, as `check` prints them: the page's file editor and
         // diagnostics list use them as they are.
-        let spec_file = request.spec.as_ref().map(|s| s.path.as_str());
-        report.diagnostics = std::mem::take(&mut report.diagnostics)
-            .into_iter()
-            .map(|d| bundle.in_workspace(d, spec_file))
-            .collect();
-        to_js(&report)
+        to_js(&run_in_workspace(bundle_at(ws, root)?, &request))
     })
 }
 

@@ -1,12 +1,13 @@
-//! The module graph of `src/` has no import cycles (docs/architecture.md, "No import cycles").
+//! The module graph of `src/` (docs/architecture.md, "Layers"): every module uses only modules
+//! below it in the declared order, and nothing makes a cycle.
 //!
 //! Every `crate::…` and `super::…` path in a source file (use declarations, `{…}` groups and
 //! paths written inline) is an arrow from the file's module to the module that path names. A
 //! folder's `mod.rs` and the files inside it may name each other (the folder's face re-exports
 //! them and they use the types it defines), so arrows between a module and its ancestors do not
 //! count; any other cycle fails this test with the arrows that make it. Unit tests (`mod tests`
-//! blocks and `tests.rs` files), `lib.rs` (the crate's face) and `main.rs` (the CLI, outside the
-//! library) are left out.
+//! blocks and `tests.rs` files) and `lib.rs` (the crate's face) are left out, and so is `cli/`
+//! (the CLI is its own crate over the library's public API).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -43,6 +44,86 @@ fn src_has_no_import_cycles() {
     };
     let report: Vec<String> = cycles.iter().map(explain).collect();
     assert!(cycles.is_empty(), "{}", report.join("\n"));
+}
+
+/// The top-level modules of `src/`, bottom up: each may use only those of lower layers (and its
+/// own files). Names on one layer do not use each other.
+const LAYERS: &[&[&str]] = &[
+    &["diagnostic"],
+    // Python's text and Jinja2's rendering rules: the YAML reader prints scalars with them.
+    &["render"],
+    &["yaml"],
+    &["schema", "context"],
+    &["bundle"],
+    &["checks"],
+    &["report"],
+    &["workspace"],
+    &["assist", "migrate"],
+    // Faces and harnesses over everything.
+    &["wasm", "fuzzing"],
+];
+
+/// Every arrow that goes up or across the declared layers, as `from → to (file:line)`.
+fn uses_against_the_layers(graph: &Graph) -> Vec<String> {
+    let layer_of = |module: &str| {
+        let top = module.split("::").nth(1)?;
+        LAYERS.iter().position(|layer| layer.contains(&top))
+    };
+    let mut wrong = Vec::new();
+    for (from, arrows) in graph {
+        let Some(from_layer) = layer_of(from) else {
+            wrong.push(format!("{from} is on no layer: add it to LAYERS"));
+            continue;
+        };
+        for (to, arrow) in arrows {
+            let same_module = from.split("::").nth(1) == to.split("::").nth(1);
+            match layer_of(to) {
+                Some(to_layer) if to_layer < from_layer || same_module => {}
+                _ => wrong.push(format!("{from} → {to} ({}:{})", arrow.file, arrow.line)),
+            }
+        }
+    }
+    wrong
+}
+
+#[test]
+fn src_uses_only_modules_below() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let wrong = uses_against_the_layers(&module_graph(&src));
+    assert!(
+        wrong.is_empty(),
+        "uses that go up or across the layers of docs/architecture.md:\n{}",
+        wrong.join("\n")
+    );
+}
+
+#[test]
+fn the_check_sees_a_use_going_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path();
+    std::fs::create_dir_all(src.join("render")).unwrap();
+    std::fs::write(src.join("lib.rs"), "pub mod render;\npub mod report;\n").unwrap();
+    std::fs::write(src.join("render/mod.rs"), "pub mod budget;\n").unwrap();
+    // Down (report → render) is fine; up (render::budget → report) is not, nor across.
+    std::fs::write(src.join("render/budget.rs"), "use crate::report::run;\n").unwrap();
+    std::fs::write(src.join("report.rs"), "use crate::render::budget;\n").unwrap();
+    let wrong = uses_against_the_layers(&module_graph(src));
+    assert_eq!(wrong.len(), 1, "{wrong:?}");
+    assert!(
+        wrong[0].starts_with("crate::render::budget → crate::report (src/render/budget.rs:1)"),
+        "{wrong:?}"
+    );
+    std::fs::write(src.join("report.rs"), "use crate::assist::x;\n").unwrap();
+    std::fs::create_dir_all(src.join("assist")).unwrap();
+    std::fs::write(src.join("assist/mod.rs"), "use crate::migrate::y;\n").unwrap();
+    std::fs::write(src.join("migrate.rs"), "").unwrap();
+    let wrong = uses_against_the_layers(&module_graph(src));
+    assert!(
+        wrong
+            .iter()
+            .any(|w| w.starts_with("crate::assist → crate::migrate")),
+        "{wrong:?}"
+    );
 }
 
 #[test]
@@ -101,7 +182,7 @@ fn module_graph(src: &Path) -> Graph {
     let mut graph = Graph::new();
     for (module, file) in &modules {
         let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        if matches!(name, "lib.rs" | "main.rs" | "tests.rs") {
+        if matches!(name, "lib.rs" | "tests.rs") {
             continue;
         }
         let arrows = graph.entry(module.clone()).or_default();
@@ -138,6 +219,9 @@ fn rust_files(dir: &Path) -> Vec<PathBuf> {
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
         if path.is_dir() {
+            if path.file_name().is_some_and(|n| n == "cli") {
+                continue;
+            }
             out.extend(rust_files(&path));
         } else if path.extension().is_some_and(|e| e == "rs") {
             out.push(path);

@@ -241,6 +241,7 @@ fn template_subject(bundle: &Bundle) -> Subject {
     Subject::Template {
         template: bundle.label(),
         other: None,
+        reason: None,
     }
 }
 
@@ -337,6 +338,7 @@ fn template_for<'a>(
                 .about(Subject::Template {
                     template: several[0].label(),
                     other: Some(several[1].label()),
+                    reason: None,
                 })
                 .with_hint(format!(
                     "name its template: --specs {}={}",

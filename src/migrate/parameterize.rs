@@ -7,7 +7,7 @@ use super::merge::{self, merge, InputInfo, Oracle, StackRender};
 use super::trace::{Sites, Traced};
 use super::{cfn, prove, template_subject, Planned, MAX_PARAMETERS};
 use crate::bundle::Bundle;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Subject};
 use crate::schema::InputKind;
 use serde_json::{Map, Value as Json};
 use std::collections::HashMap;
@@ -33,7 +33,11 @@ pub fn parameterize(bundle: &Bundle, members: &[&Planned]) -> Result<Parameteriz
                 members[0].target.name()
             ),
         )
-        .about(template_subject(bundle));
+        .about(Subject::Template {
+            template: label.clone(),
+            other: None,
+            reason: Some(reason),
+        });
         // At the construct when known, else on the target's template file.
         let d = match at {
             Some((file, line)) => d.in_file(file).at(line as u32, 1),

@@ -13,6 +13,8 @@ use std::ops::Range;
 pub const MARK_OPEN: char = '\u{E010}';
 pub const MARK_SEP: char = '\u{E011}';
 pub const MARK_CLOSE: char = '\u{E012}';
+/// Stands for the loop value in a `Fn::ForEach` key pattern while the merge builds it.
+pub const MARK_LOOP_VALUE: char = '\u{E013}';
 
 /// One `{{ … }}` of a template (the same site in every stack).
 #[derive(Debug, Clone, PartialEq)]

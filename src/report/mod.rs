@@ -121,6 +121,18 @@ pub fn run(bundle: &Bundle, request: &Request) -> Report {
     }
 }
 
+/// [`run`] with the findings under their workspace paths (`bundle.root/…`; the spec file's as
+/// given): what the CLI prints, the page's editor marks and a language server publishes.
+pub fn run_in_workspace(bundle: &Bundle, request: &Request) -> Report {
+    let mut report = run(bundle, request);
+    let spec_file = request.spec.as_ref().map(|s| s.path.as_str());
+    report.diagnostics = std::mem::take(&mut report.diagnostics)
+        .into_iter()
+        .map(|d| bundle.in_workspace(d, spec_file))
+        .collect();
+    report
+}
+
 /// Steps 1–3 alone: the context a render of `request` would use (the editor's completion and
 /// hover read it), without rendering.
 pub fn context_of(bundle: &Bundle, request: &Request) -> Json {

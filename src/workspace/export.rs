@@ -98,6 +98,7 @@ pub fn migration(workspace: &Workspace, selected: Option<(&str, &Request)>) -> E
                         .about(Subject::Template {
                             template: bundle.label(),
                             other: None,
+                            reason: None,
                         }),
                     );
                     continue;

@@ -3,6 +3,7 @@
 //! upgrade check, the migration export, the page's summary and the suggestions (plausible mocks,
 //! placeholder specs) they share.
 
+pub mod check;
 pub mod declared_outputs;
 pub mod export;
 pub mod fleet;
@@ -14,7 +15,7 @@ pub mod versions;
 use crate::bundle::{self, files, Bundle, FileTree, Kind};
 use crate::diagnostic::Diagnostic;
 use declared_outputs::Declared;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::sync::Mutex;
 
@@ -141,6 +142,22 @@ impl Workspace {
                     .any(|(name, major)| &b.name == name && b.major == Some(*major))
             })
             .collect()
+    }
+
+    /// Every file of every bundle under its workspace path (what findings quote).
+    pub fn sources(&self) -> BTreeMap<String, String> {
+        let mut map = BTreeMap::new();
+        for bundle in &self.bundles {
+            for (path, text) in bundle.files.iter() {
+                let key = if bundle.root.is_empty() {
+                    path.clone()
+                } else {
+                    format!("{}/{path}", bundle.root)
+                };
+                map.insert(key, text.clone());
+            }
+        }
+        map
     }
 
     /// Every diagnostic with repository-relative paths.

@@ -211,6 +211,7 @@ pub fn check_repository(ws: &Workspace) -> Vec<Diagnostic> {
                     .about(Subject::Template {
                         template: pair[1].label(),
                         other: Some(pair[0].label()),
+                        reason: None,
                     }),
                 );
             }
@@ -231,6 +232,7 @@ pub fn check_repository(ws: &Workspace) -> Vec<Diagnostic> {
                 .about(Subject::Template {
                     template: service.label(),
                     other: None,
+                    reason: None,
                 }),
             );
             continue;
@@ -251,6 +253,7 @@ pub fn check_repository(ws: &Workspace) -> Vec<Diagnostic> {
             let pairing = |env: &str| Subject::Template {
                 template: service.label(),
                 other: Some(env.to_string()),
+                reason: None,
             };
             if envs.is_empty() {
                 if ws.bundles.iter().any(|b| &b.name == name) {

@@ -44,7 +44,7 @@ export function setUpMigration(page) {
         h('td', {}, `${t.template} v${t.version}`),
         h('td', {}, t.target),
         h('td', {}, h('span', { class: `badge ${t.status}` }, t.status)),
-        h('td', {}, detail, why.map((d) => h('div', { class: 'reason' }, d.message.replace(/^.*? stays one rendered template per stack: /, ''), ' ',
+        h('td', {}, detail, why.map((d) => h('div', { class: 'reason' }, d.subject.reason, ' ',
           d.file && d.line ? h('button', { type: 'button', class: 'link', onclick: () => reveal(d.file, d.line) }, `${d.file.split('/').pop()} line ${d.line}`) : null)))));
     }
   };

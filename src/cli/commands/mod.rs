@@ -1,0 +1,8 @@
+//! One module per command: its arguments and its run, over the core.
+
+pub mod check;
+pub mod compare;
+pub mod export;
+pub mod fleet;
+pub mod migrate;
+pub mod render;
