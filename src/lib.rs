@@ -29,8 +29,11 @@ pub mod assist;
 // Off Proton: a Git Sync repository of parameterized templates, proven against the renders.
 pub mod migrate;
 
+// One owner of a session's state (the page's worker, a language server).
+pub mod engine;
 #[doc(hidden)]
 pub mod fuzzing;
+
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 

@@ -1,22 +1,13 @@
-//! The WebAssembly facade: a thin wasm-bindgen layer over the core for the page's worker. No logic
-//! of its own beyond caching the analyzed workspace between keystrokes.
+//! The WebAssembly face: a thin wasm-bindgen layer over the core for the page's worker. The
+//! worker holds one [`Engine`] (the core's `engine::Engine`, which owns the analyzed workspace);
+//! requests and answers cross as typed JSON. The free functions are stateless helpers and the
+//! installation of check data the worker fetches.
 
-use crate::bundle::FileTree;
-use crate::report::{run_in_workspace, Request};
-use crate::workspace::summary::summarize;
-use crate::workspace::Workspace;
+use crate::engine::{self, AssistRequest, CompareRequest, CompatibilityRequest, MigrateRequest};
+use crate::report::{Request, SpecSource};
 use serde::Serialize;
-use std::cell::RefCell;
-use std::collections::{hash_map::DefaultHasher, BTreeMap};
-use std::hash::{Hash, Hasher};
+use std::collections::BTreeMap;
 use wasm_bindgen::prelude::*;
-
-thread_local! {
-    /// The last analyzed workspace and the hash of the files it came from: form and mock edits
-    /// re-render without re-parsing schemas or recompiling validators, and a file edit
-    /// re-analyzes only the bundle it touches.
-    static CACHE: RefCell<Option<(u64, Workspace, JsValue)>> = const { RefCell::new(None) };
-}
 
 #[wasm_bindgen(start)]
 pub fn start() {
@@ -29,59 +20,94 @@ fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
         .map_err(|e| JsValue::from_str(&e.to_string()))
 }
 
-fn files_from_js(files: JsValue) -> Result<BTreeMap<String, String>, JsValue> {
-    from_js(files, "files")
-}
-
 /// Reads a JS argument into `T`, naming the argument in the error.
 fn from_js<T: serde::de::DeserializeOwned>(value: JsValue, what: &str) -> Result<T, JsValue> {
     serde_wasm_bindgen::from_value(value).map_err(|e| JsValue::from_str(&format!("{what}: {e}")))
 }
 
-/// The bundle at `root` of a workspace.
-fn bundle_at<'w>(ws: &'w Workspace, root: &str) -> Result<&'w crate::Bundle, JsValue> {
-    ws.bundles
-        .iter()
-        .find(|b| b.root == root)
-        .ok_or_else(|| JsValue::from_str(&format!("no bundle at `{root}`")))
+/// A core answer as JS, its error as a JS string.
+fn answered<T: Serialize>(result: Result<T, String>) -> Result<JsValue, JsValue> {
+    to_js(&result.map_err(|e| JsValue::from_str(&e))?)
 }
 
-fn hash_files(files: &impl Hash) -> u64 {
-    let mut hasher = DefaultHasher::new();
-    files.hash(&mut hasher);
-    hasher.finish()
+/// The engine of one page: its workspace and every answer about it. Answers that run checks are
+/// `{value, pending_data}`: `pending_data` lists the data shard files to fetch, install
+/// ([`install_shard`]) and ask again for.
+#[wasm_bindgen]
+pub struct Engine {
+    core: engine::Engine,
 }
 
-/// Makes the workspace of `files` (loaded as `name`) the current one, analyzing only when the
-/// files changed, and returns its summary.
-fn load_workspace(files: BTreeMap<String, String>, name: &str) -> JsValue {
-    let hash = hash_files(&(&files, name));
-    CACHE.with(|cache| {
-        let mut cache = cache.borrow_mut();
-        let fresh = match cache.take() {
-            Some(entry) if entry.0 == hash => entry,
-            previous => {
-                let (tree, diags) =
-                    FileTree::from_texts(files.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-                let mut workspace =
-                    Workspace::reanalyze(previous.map(|(_, ws, _)| ws), tree, diags);
-                workspace.name_after(name);
-                let summary = to_js(&summarize(&workspace)).unwrap_or(JsValue::NULL);
-                (hash, workspace, summary)
-            }
-        };
-        let summary = fresh.2.clone();
-        *cache = Some(fresh);
-        summary
-    })
-}
+#[wasm_bindgen]
+impl Engine {
+    #[wasm_bindgen(constructor)]
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Engine {
+        Engine {
+            core: engine::Engine::new(),
+        }
+    }
 
-/// Runs `f` on the current workspace (the last one given to [`analyze`]).
-fn with_workspace<R>(f: impl FnOnce(&Workspace) -> Result<R, JsValue>) -> Result<R, JsValue> {
-    CACHE.with(|cache| match cache.borrow().as_ref() {
-        Some((_, workspace, _)) => f(workspace),
-        None => Err(JsValue::from_str("no workspace: call analyze(files) first")),
-    })
+    /// Makes the workspace of `files` (`{path: text}`, loaded as `name`) the current one and
+    /// describes it: bundles, kinds, input types, targets.
+    pub fn analyze(&mut self, files: JsValue, name: &str) -> Result<JsValue, JsValue> {
+        let files: BTreeMap<String, String> = from_js(files, "files")?;
+        to_js(self.core.analyze(&files, name))
+    }
+
+    /// Renders the bundle at `root` for `request` (a `Request`).
+    pub fn render(&self, root: &str, request: JsValue) -> Result<JsValue, JsValue> {
+        let request: Request = from_js(request, "request")?;
+        answered(self.core.render(root, &request))
+    }
+
+    /// Compares two bundles: `{old_root, new_root, declared: "minor" | "major" | null}`.
+    pub fn compare(&self, request: JsValue) -> Result<JsValue, JsValue> {
+        let request: CompareRequest = from_js(request, "compare")?;
+        answered(self.core.compare(&request))
+    }
+
+    /// Repository-level findings (honest bumps, pairings, output contracts).
+    #[wasm_bindgen(js_name = checkRepository)]
+    pub fn check_repository(&self) -> Result<JsValue, JsValue> {
+        answered(self.core.check_repository())
+    }
+
+    /// Compatibility per service instance: `{root, declared: ["name:major"], instances:
+    /// [[instance, "env-template:major"]]}`.
+    #[wasm_bindgen(js_name = instanceCompatibility)]
+    pub fn instance_compatibility(&self, request: JsValue) -> Result<JsValue, JsValue> {
+        let request: CompatibilityRequest = from_js(request, "compatibility")?;
+        answered(self.core.instance_compatibility(&request))
+    }
+
+    /// The fleet check of the bundle at `root` for `specs` (`[{path, text}]`).
+    #[wasm_bindgen(js_name = fleetCheck)]
+    pub fn fleet_check(&self, root: &str, specs: JsValue) -> Result<JsValue, JsValue> {
+        let specs: Vec<SpecSource> = from_js(specs, "specs")?;
+        answered(self.core.fleet_check(root, &specs))
+    }
+
+    /// Every rendered file of every bundle, target and instance, plus specs: `{files,
+    /// diagnostics}`; the bundle at `root` renders with `request`, the others with defaults.
+    pub fn export(&self, root: &str, request: JsValue) -> Result<JsValue, JsValue> {
+        let request: Request = from_js(request, "request")?;
+        answered(self.core.export(root, &request))
+    }
+
+    /// Off Proton (src/migrate): `{specs: [{template?, path, text}], mocks, outputs:
+    /// "parameters" | "import"}` → `{templates, stacks, files, diagnostics}`.
+    pub fn migrate(&self, request: JsValue) -> Result<JsValue, JsValue> {
+        let request: MigrateRequest = from_js(request, "migrate")?;
+        answered(self.core.migrate(&request))
+    }
+
+    /// An editor question: `{question: "complete" | "hover" | "definition", path, text, offset,
+    /// request}` (src/assist); null when the file is in no bundle.
+    pub fn assist(&self, request: JsValue) -> Result<JsValue, JsValue> {
+        let request: AssistRequest = from_js(request, "assist")?;
+        answered(self.core.assist(&request))
+    }
 }
 
 /// Unpacks a `.tar.gz`/`.tgz`/`.zip`: `{files: {path: text}, skipped: [path], diagnostics}`.
@@ -110,136 +136,10 @@ pub fn load_archive(name: &str, bytes: &[u8]) -> Result<JsValue, JsValue> {
     to_js(&loaded)
 }
 
-/// Makes the workspace of `files` (`{path: text}`, loaded as `name`: a lone bundle without a
-/// name of its own is named after it) the current one and describes it: bundles, kinds, input
-/// types, targets. The other functions work on the current workspace: the files are read from
-/// JS once per request, not once per function.
-#[wasm_bindgen]
-pub fn analyze(files: JsValue, name: &str) -> Result<JsValue, JsValue> {
-    Ok(load_workspace(files_from_js(files)?, name))
-}
-
-/// Renders the bundle at `root` of the current workspace for `request` (a [`Request`]).
-#[wasm_bindgen]
-pub fn render(root: &str, request: JsValue) -> Result<JsValue, JsValue> {
-    let request: Request = from_js(request, "request")?;
-    with_workspace(|ws| {
-        // Findings with workspace paths, as `check` prints them: the page's file editor and
-        // diagnostics list use them as they are.
-        to_js(&run_in_workspace(bundle_at(ws, root)?, &request))
-    })
-}
-
-/// Compares two bundles of the current workspace (docs/proton-semantics.md §11.2); `declared` is
-/// `minor`, `major` or empty (implied by their `vN` folders).
-#[wasm_bindgen]
-pub fn compare(old_root: &str, new_root: &str, declared: &str) -> Result<JsValue, JsValue> {
-    let declared = match declared {
-        "minor" => Some(crate::workspace::versions::Bump::Minor),
-        "major" => Some(crate::workspace::versions::Bump::Major),
-        _ => None,
-    };
-    with_workspace(|ws| {
-        to_js(&crate::workspace::versions::compare(
-            bundle_at(ws, old_root)?,
-            bundle_at(ws, new_root)?,
-            declared,
-        ))
-    })
-}
-
-/// Repository-level findings (honest bumps, pairings, output contracts) of the current workspace.
-#[wasm_bindgen(js_name = checkRepository)]
-pub fn check_repository() -> Result<JsValue, JsValue> {
-    with_workspace(|ws| to_js(&crate::workspace::repository::check_repository(ws)))
-}
-
-/// Compatibility per service instance: `instances` is `[[name, "env-template:major"], …]`,
-/// `declared` the compatible list the user gives a loose service bundle (`["name:major", …]`).
-#[wasm_bindgen(js_name = instanceCompatibility)]
-pub fn instance_compatibility(
-    root: &str,
-    declared: JsValue,
-    instances: JsValue,
-) -> Result<JsValue, JsValue> {
-    let declared: Vec<String> = from_js(declared, "declared")?;
-    let declared: Vec<(String, u32)> = declared
-        .iter()
-        .filter_map(|d| crate::workspace::repository::parse_template_ref(d))
-        .collect();
-    let instances: Vec<(String, String)> = from_js(instances, "instances")?;
-    with_workspace(|ws| {
-        to_js(&crate::workspace::repository::instance_verdicts(
-            ws,
-            bundle_at(ws, root)?,
-            &declared,
-            &instances,
-        ))
-    })
-}
-
-/// The fleet check of the bundle at `root` for `specs` (`[{path, text}, …]`).
-#[wasm_bindgen(js_name = fleetCheck)]
-pub fn fleet_check(root: &str, specs: JsValue) -> Result<JsValue, JsValue> {
-    let specs: Vec<crate::report::SpecSource> = from_js(specs, "specs")?;
-    with_workspace(|ws| {
-        to_js(&crate::workspace::fleet::check(
-            bundle_at(ws, root)?,
-            &specs,
-            &Default::default(),
-        ))
-    })
-}
-
-/// Every rendered file of every bundle, target and instance, plus specs (the migration export):
-/// `{files, diagnostics}`; the bundle at `root` renders with `request`, the others with defaults.
-#[wasm_bindgen(js_name = exportAll)]
-pub fn export_all(root: &str, request: JsValue) -> Result<JsValue, JsValue> {
-    let request: Request = from_js(request, "request")?;
-    with_workspace(|ws| {
-        to_js(&crate::workspace::export::migration(
-            ws,
-            Some((root, &request)),
-        ))
-    })
-}
-
-/// Off Proton (src/migrate): the CloudFormation Git Sync repository for the stacks `specs`
-/// (`[{template?, path, text}]`) describe, with `mocks`, services reading environment outputs
-/// through imports when `import_outputs`: `{templates, stacks, files, diagnostics}`.
-#[wasm_bindgen]
-pub fn migrate(specs: JsValue, mocks: JsValue, import_outputs: bool) -> Result<JsValue, JsValue> {
-    #[derive(serde::Deserialize)]
-    struct SpecFile {
-        #[serde(default)]
-        template: Option<String>,
-        path: String,
-        text: String,
-    }
-    let specs: Vec<SpecFile> = from_js(specs, "specs")?;
-    let specs: Vec<crate::migrate::SpecInput> = specs
-        .into_iter()
-        .map(|s| crate::migrate::SpecInput {
-            template: s.template,
-            source: crate::SpecSource {
-                path: s.path,
-                text: s.text,
-            },
-        })
-        .collect();
-    let mocks: crate::Mocks = from_js(mocks, "mocks")?;
-    let outputs = if import_outputs {
-        crate::migrate::OutputsMode::Import
-    } else {
-        crate::migrate::OutputsMode::Parameters
-    };
-    with_workspace(|ws| to_js(&crate::migrate::migrate(ws, &specs, &mocks, outputs)))
-}
-
 /// The files as a `.tar.gz` (bytes).
 #[wasm_bindgen(js_name = packArchive)]
 pub fn pack_archive(files: JsValue) -> Result<Vec<u8>, JsValue> {
-    let files = files_from_js(files)?;
+    let files: BTreeMap<String, String> = from_js(files, "files")?;
     Ok(crate::bundle::files::pack_tar_gz(
         files.iter().map(|(k, v)| (k.as_str(), v.as_str())),
     ))
@@ -255,33 +155,6 @@ pub fn parse_yaml(text: &str) -> Result<JsValue, JsValue> {
             e.pos.line, e.message
         ))),
     }
-}
-
-/// An editor question about workspace file `path`, whose current text is `text` (it may be ahead
-/// of the analyzed files), at UTF-16 `offset`, under `request` (the page's inputs and mocks):
-/// `complete`, `hover` or `definition` (src/assist). Null when the file is in no bundle.
-#[wasm_bindgen]
-pub fn assist(
-    question: &str,
-    path: &str,
-    text: &str,
-    offset: u32,
-    request: JsValue,
-) -> Result<JsValue, JsValue> {
-    use crate::assist::{complete, definition, hover, Site};
-    let request: Request = from_js(request, "request")?;
-    let offset = offset as usize;
-    with_workspace(|ws| {
-        let Some(site) = Site::of(ws, path) else {
-            return Ok(JsValue::NULL);
-        };
-        match question {
-            "complete" => to_js(&complete(&site, &request, text, offset)),
-            "hover" => to_js(&hover(&site, &request, text, offset)),
-            "definition" => to_js(&definition(&site, &request, text, offset)),
-            other => Err(JsValue::from_str(&format!("no question `{other}`"))),
-        }
-    })
 }
 
 /// For each line of `rendered`, the 1-based line of `template` that produced it (0: unknown).
@@ -301,13 +174,6 @@ pub fn load_resource_types(text: String) {
 #[wasm_bindgen(js_name = loadLambdaRuntimes)]
 pub fn load_lambda_runtimes(text: String) {
     crate::checks::install_lambda_runtimes(text);
-}
-
-/// The shard files (`cfn-schemas/AWS-S3.txt`, `iam-actions/s3.txt`) the checks asked for since
-/// the last call and did not have: the worker fetches them, installs them and runs again.
-#[wasm_bindgen(js_name = wantedShards)]
-pub fn wanted_shards() -> Vec<String> {
-    crate::checks::data::wanted()
 }
 
 /// Installs a shard file the worker fetched (`text` empty: the server has no such file; absent:

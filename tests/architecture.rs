@@ -59,8 +59,10 @@ const LAYERS: &[&[&str]] = &[
     &["report"],
     &["workspace"],
     &["assist", "migrate"],
-    // Faces and harnesses over everything.
-    &["wasm", "fuzzing"],
+    // The owner of a session's state; the fuzz targets' entry points.
+    &["engine", "fuzzing"],
+    // The page's face.
+    &["wasm"],
 ];
 
 /// Every arrow that goes up or across the declared layers, as `from → to (file:line)`.

@@ -2,7 +2,7 @@
 //! `cargo test --target wasm32-unknown-unknown --no-default-features --test web`.
 #![cfg(target_arch = "wasm32")]
 
-use proton_playground::wasm::{analyze, load_archive, parse_yaml, render};
+use proton_playground::wasm::{load_archive, parse_yaml, Engine};
 use serde_json::{json, Value};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::wasm_bindgen_test;
@@ -31,7 +31,7 @@ fn files() -> Value {
 
 #[wasm_bindgen_test]
 fn analyze_describes_every_bundle() {
-    let summary = rust(analyze(js(&files()), "").unwrap());
+    let summary = rust(Engine::new().analyze(js(&files()), "").unwrap());
     assert_eq!(summary["repository"], true);
     let labels: Vec<&str> = summary["bundles"]
         .as_array()
@@ -51,8 +51,10 @@ fn analyze_describes_every_bundle() {
 #[wasm_bindgen_test]
 fn render_returns_outputs_spec_and_located_diagnostics() {
     let request = json!({"target": "environment", "spec": {"path": "spec.yaml", "text": "proton: EnvironmentSpec\nspec:\n  log_retention_days: 5\n"}});
-    analyze(js(&files()), "").unwrap();
-    let report = rust(render("env/v1", js(&request)).unwrap());
+    let mut engine = Engine::new();
+    engine.analyze(js(&files()), "").unwrap();
+    let answer = rust(engine.render("env/v1", js(&request)).unwrap());
+    let report = &answer["value"];
     assert!(report["outputs"][0]["content"]
         .as_str()
         .unwrap()
@@ -69,10 +71,10 @@ fn render_returns_outputs_spec_and_located_diagnostics() {
     let mut broken = files();
     broken["env/v1/infrastructure/cloudformation.yaml"] =
         json!("A: {{ environment.inputs.nope }}\n");
-    analyze(js(&broken), "").unwrap();
-    let report = rust(render("env/v1", js(&json!({}))).unwrap());
+    engine.analyze(js(&broken), "").unwrap();
+    let report = rust(engine.render("env/v1", js(&json!({}))).unwrap())["value"].take();
     assert_eq!(report["diagnostics"][0]["code"], "template-undefined");
-    assert!(render("missing", js(&json!({}))).is_err());
+    assert!(engine.render("missing", js(&json!({}))).is_err());
 }
 
 #[wasm_bindgen_test]

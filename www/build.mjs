@@ -3,7 +3,7 @@
 import * as esbuild from 'esbuild';
 import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { initSync, parseYaml, packArchive, analyze, render, loadResourceTypes, loadLambdaRuntimes, installShard } from '../target/wasm-pkg/proton_playground.js';
+import { initSync, Engine, parseYaml, packArchive, loadResourceTypes, loadLambdaRuntimes, installShard } from '../target/wasm-pkg/proton_playground.js';
 import { exampleWorkspace, newWorkspace, fillSuggestedMocks } from './src/workspace.js';
 import { answer, answerState } from './src/engine/answer.js';
 
@@ -19,6 +19,9 @@ if (!existsSync(join(pkg, 'proton_playground_bg.wasm'))) {
 
 // The engine itself parses the examples' specs and mocks (YAML 1.1, as the page would).
 initSync({ module: readFileSync(join(pkg, 'proton_playground_bg.wasm')) });
+// The build's own engine: it has every data shard installed, so its answers lack none.
+const engine = new Engine();
+const render = (root, request) => engine.render(root, request).value;
 
 rmSync(dist, { recursive: true, force: true });
 mkdirSync(join(dist, 'assets'), { recursive: true });
@@ -100,7 +103,7 @@ if (examples.length) {
   loadLambdaRuntimes(readFileSync(join(root, 'data', 'lambda-runtimes.tsv'), 'utf8'));
   const workspace = exampleWorkspace(examples[0]);
   const state = answerState(workspace);
-  examples[0].firstAnswer = { state, answer: answer(render, analyze(workspace.files, workspace.templateName || ''), state) };
+  examples[0].firstAnswer = { state, answer: answer(render, engine.analyze(workspace.files, workspace.templateName || ''), state) };
 }
 writeFileSync(join(dist, 'examples.json'), JSON.stringify(examples));
 
@@ -135,7 +138,7 @@ function prerender(html) {
       workspace = newWorkspace({ id: `docs:${id}`, name: id, files });
     }
     workspace.selection.target = attribute('target') || null;
-    const summary = analyze(workspace.files, workspace.templateName || '');
+    const summary = engine.analyze(workspace.files, workspace.templateName || '');
     const first = answer(render, summary, answerState(workspace));
     const bundle = summary.bundles.find((b) => b.root === first.root);
     if (!bundle) return whole;

@@ -67,9 +67,16 @@ pub struct Bundle {
     pub source_hash: u64,
     /// Renderers by options: a keystroke re-renders without recompiling the templates.
     renderers: Mutex<Vec<(RenderOptions, Arc<Renderer>)>>,
+    /// The last spec parsed for this bundle, by the hash of its path and text: an export or a
+    /// fleet check renders one spec once per instance and target, and parsing a large spec each
+    /// time would make that quadratic.
+    last_spec: Mutex<Option<ParsedSpec>>,
     /// What single files gave the analysis, for the next analysis of this root to reuse.
     file_analyses: FileAnalyses,
 }
+
+/// A spec document as parsed, its findings, and the hash of what it was parsed from.
+type ParsedSpec = (u64, Arc<schema::spec::Spec>, Vec<Diagnostic>);
 
 /// Results of analyzing one file each. After an edit, the bundle is analyzed again and takes
 /// these from its earlier analysis for every file whose text did not change: a keystroke in a
@@ -315,6 +322,7 @@ impl Bundle {
             diagnostics: diags,
             source_hash,
             renderers: Mutex::new(Vec::new()),
+            last_spec: Mutex::new(None),
             file_analyses,
         }
     }
@@ -329,6 +337,29 @@ impl Bundle {
         let renderer = Arc::new(Renderer::new(self.files.clone(), options));
         renderers.push((options.clone(), renderer.clone()));
         renderer
+    }
+
+    /// The spec document at `path` with `text`, parsed as the document this bundle takes
+    /// (`expected`), and its findings; parsed once while it is the last one asked for.
+    pub fn parse_spec(
+        &self,
+        path: &str,
+        text: &str,
+        expected: Option<schema::spec::SpecKind>,
+    ) -> (Arc<schema::spec::Spec>, Vec<Diagnostic>) {
+        let mut hasher = DefaultHasher::new();
+        (path, text, expected).hash(&mut hasher);
+        let key = hasher.finish();
+        let mut last = self.last_spec.lock().unwrap_or_else(|e| e.into_inner());
+        match last.as_ref() {
+            Some((k, spec, found)) if *k == key => (spec.clone(), found.clone()),
+            _ => {
+                let (spec, found) = schema::spec::parse(text, path, expected, self.has_pipeline());
+                let spec = Arc::new(spec);
+                *last = Some((key, spec.clone(), found.clone()));
+                (spec, found)
+            }
+        }
     }
 
     /// The variables each CloudFormation template reads (by bundle-relative file), from its

@@ -4,11 +4,13 @@
 //! Native builds carry every table. The WebAssembly build leaves them out so the wasm stays
 //! small: the page fetches the whole small tables beside the wasm ([`Table::install`]) and the
 //! large sharded ones — a service's property schemas, an IAM prefix's actions — one shard at a
-//! time, when a check first asks for it: [`Sharded::get`] records what it missed (the check is
-//! skipped meanwhile), the worker reads [`wanted`], fetches those files, installs them
-//! ([`install_shard`]) and renders again; one it could not fetch is [`Shard::Unavailable`], which
-//! the checks say.
+//! time, when a check first asks for it: [`Sharded::get`] notes what it missed (the check is
+//! skipped meanwhile) and the engine's answer lists those files ([`noting_pending`]); the worker
+//! fetches them, installs them ([`install_shard`]) and asks again; one it could not fetch is
+//! [`Shard::Unavailable`], which the checks say. Installed shards are immutable data, kept for
+//! the process like the embedded tables.
 
+use std::cell::RefCell;
 use std::sync::{Mutex, OnceLock};
 
 /// A whole table: embedded natively, installed once by the page.
@@ -62,8 +64,10 @@ pub static IAM_ACTIONS: Sharded = Sharded::in_folder("iam-actions", "");
 /// Shards the page installed (a few dozen at most), by file name; an empty text is a shard that
 /// does not exist (404), `None` one that could not be fetched.
 static INSTALLED: Mutex<Vec<(String, Option<&'static str>)>> = Mutex::new(Vec::new());
-/// File names of shards asked for and not installed since [`wanted`] was last read.
-static WANTED: Mutex<Vec<String>> = Mutex::new(Vec::new());
+thread_local! {
+    /// File names of shards asked for and not installed, while [`noting_pending`] runs.
+    static PENDING: RefCell<Option<Vec<String>>> = const { RefCell::new(None) };
+}
 
 /// What a shard lookup found.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -111,10 +115,11 @@ impl Sharded {
             Some((_, Some(text))) => Shard::Found(text),
             Some((_, None)) => Shard::Unavailable,
             None => {
-                let mut wanted = WANTED.lock().unwrap();
-                if !wanted.contains(&file) {
-                    wanted.push(file);
-                }
+                PENDING.with_borrow_mut(|pending| {
+                    if let Some(pending) = pending.as_mut().filter(|p| !p.contains(&file)) {
+                        pending.push(file);
+                    }
+                });
                 Shard::Pending
             }
         }
@@ -128,12 +133,15 @@ pub fn install_shard(file: &str, text: Option<String>) {
     let mut installed = INSTALLED.lock().unwrap();
     installed.retain(|(f, _)| f != file);
     installed.push((file.to_string(), text));
-    WANTED.lock().unwrap().retain(|f| f != file);
 }
 
-/// The shard files checks asked for and did not have since the last call (then forgotten).
-pub fn wanted() -> Vec<String> {
-    std::mem::take(&mut *WANTED.lock().unwrap())
+/// Runs `work`, and returns with its result the shard files its checks asked for and did not
+/// have (the answer to the page says which to fetch).
+pub fn noting_pending<R>(work: impl FnOnce() -> R) -> (R, Vec<String>) {
+    let outer = PENDING.with_borrow_mut(|pending| pending.replace(Vec::new()));
+    let result = work();
+    let pending = PENDING.with_borrow_mut(|pending| std::mem::replace(pending, outer));
+    (result, pending.unwrap_or_default())
 }
 
 #[cfg(test)]
@@ -143,17 +151,19 @@ mod tests {
     #[test]
     fn installed_shards_are_found_and_missing_ones_wanted() {
         let table = Sharded::in_folder("things", "");
-        assert_eq!(table.get("AWS::Thing"), Shard::Pending);
-        assert!(wanted().contains(&"things/AWS-Thing.txt".to_string()));
-        assert!(wanted().is_empty(), "read once");
+        let (found, pending) =
+            noting_pending(|| (table.get("AWS::Thing"), table.get("AWS::Thing")));
+        assert_eq!(found, (Shard::Pending, Shard::Pending));
+        assert_eq!(pending, ["things/AWS-Thing.txt"], "noted once");
+        assert!(
+            noting_pending(|| ()).1.is_empty(),
+            "each answer notes its own"
+        );
         install_shard("things/AWS-Thing.txt", Some("{}".into()));
         install_shard("things/AWS-Gone.txt", None);
-        assert_eq!(table.get("AWS::Thing"), Shard::Found("{}"));
-        assert_eq!(table.get("AWS::Gone"), Shard::Unavailable);
-        assert!(
-            wanted().is_empty(),
-            "failed fetches are not asked for again"
-        );
+        let (found, pending) = noting_pending(|| (table.get("AWS::Thing"), table.get("AWS::Gone")));
+        assert_eq!(found, (Shard::Found("{}"), Shard::Unavailable));
+        assert!(pending.is_empty(), "failed fetches are not asked for again");
     }
 
     #[test]

@@ -33,9 +33,11 @@ pub const MAX_PARAMETERS: usize = 200;
 
 /// A spec file given to the migration, optionally naming its template (its name, label
 /// `name:major` or folder).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct SpecInput {
+    #[serde(default)]
     pub template: Option<String>,
+    #[serde(flatten)]
     pub source: SpecSource,
 }
 
@@ -111,7 +113,8 @@ struct Planned<'a> {
 }
 
 /// How a service reads the outputs of its environment.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum OutputsMode {
     /// A parameter per output holding what Proton passed at render time (no coupling).
     #[default]

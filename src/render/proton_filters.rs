@@ -122,7 +122,7 @@ fn dict_entries(filter: &str, v: &Value, raw: bool) -> Result<Vec<(String, Strin
     }
     let mut entries = Vec::new();
     for key in v.try_iter()? {
-        // REFERENCE §8: values through str(), None as "".
+        // docs/proton-semantics.md §8: values through str(), None as "".
         let value = match v.get_item(&key)? {
             none if none.is_none() => String::new(),
             value => py_str(&value),

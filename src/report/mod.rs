@@ -156,34 +156,13 @@ fn build_context(target: Target, inputs: &Sections, request: &Request) -> Json {
     )
 }
 
-/// Step 1: the request's spec document, parsed and checked (empty when none is given). The last
-/// spec parsed is kept: an export or a fleet check renders one spec once per instance and
-/// target, and parsing a large spec each time would make that quadratic.
+/// Step 1: the request's spec document, parsed and checked (empty when none is given; the
+/// bundle keeps the last one parsed).
 fn read_spec(bundle: &Bundle, request: &Request, diagnostics: &mut Vec<Diagnostic>) -> Arc<Spec> {
-    use std::hash::{Hash, Hasher};
-    /// A parsed spec and its findings, by the hash of what it was parsed from.
-    type Parsed = (u64, Arc<Spec>, Vec<Diagnostic>);
-    thread_local! {
-        static LAST: std::cell::RefCell<Option<Parsed>> = const { std::cell::RefCell::new(None) };
-    }
     let Some(source) = &request.spec else {
         return Arc::default();
     };
-    let kind = spec_kind(bundle);
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    (&source.path, &source.text, kind, bundle.has_pipeline()).hash(&mut hasher);
-    let key = hasher.finish();
-    let cached = LAST.with_borrow(|last| {
-        last.as_ref()
-            .filter(|(k, _, _)| *k == key)
-            .map(|(_, spec, found)| (spec.clone(), found.clone()))
-    });
-    let (spec, found) = cached.unwrap_or_else(|| {
-        let (spec, found) = spec::parse(&source.text, &source.path, kind, bundle.has_pipeline());
-        let spec = Arc::new(spec);
-        LAST.with_borrow_mut(|last| *last = Some((key, spec.clone(), found.clone())));
-        (spec, found)
-    });
+    let (spec, found) = bundle.parse_spec(&source.path, &source.text, spec_kind(bundle));
     diagnostics.extend(found);
     spec
 }

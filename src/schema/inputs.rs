@@ -12,7 +12,7 @@ use serde_json::{Map, Value as Json};
 /// spec-only keys in spec order. Optional inputs without default stay absent.
 pub fn merge(input_type: &InputType, spec: &Map<String, Json>) -> Map<String, Json> {
     // Defaulted properties first, in schema order (a spec value overrides in place), then the
-    // spec's other keys in spec order (REFERENCE §4 (3)): templates print the dict in this order.
+    // spec's other keys in spec order (docs/proton-semantics.md §4 (3)): templates print the dict in this order.
     let mut merged = Map::new();
     for prop in &input_type.properties {
         if let Some(default) = &prop.default {

@@ -28,6 +28,14 @@ pub struct BundleSummary {
     pub major: Option<u32>,
     pub label: String,
     pub kind: Kind,
+    /// An environment (standard or customer-managed): it takes an EnvironmentSpec.
+    pub is_environment: bool,
+    /// The roots of every version of this template in the workspace, oldest major first.
+    pub versions: Vec<String>,
+    /// The comparison a version check starts from, `[old_root, new_root]`: this version against
+    /// its previous major, or for the first major the next one (the upgrade it would take);
+    /// none when the template has one version here.
+    pub default_comparison: Option<(String, String)>,
     pub method: Option<Method>,
     pub targets: Vec<Target>,
     pub default_target: Target,
@@ -117,12 +125,29 @@ pub fn summarize_bundle(workspace: &Workspace, b: &Bundle) -> BundleSummary {
     let consumed_component_outputs = consumed(b, COMPONENT_OUTPUTS);
     let schema = b.schema.as_ref();
     let kind_type = |k: InputKind| schema.and_then(|s| s.input_type(k));
+    let mut versions: Vec<&Bundle> = workspace
+        .bundles
+        .iter()
+        .filter(|other| other.name == b.name)
+        .collect();
+    versions.sort_by_key(|v| v.major.unwrap_or(0));
+    let major = b.major.unwrap_or(0);
+    let earlier = versions.iter().rfind(|v| v.major.unwrap_or(0) < major);
+    let later = versions.iter().find(|v| v.major.unwrap_or(0) > major);
+    let default_comparison = match (earlier, later) {
+        (Some(old), _) => Some((old.root.clone(), b.root.clone())),
+        (None, Some(new)) => Some((b.root.clone(), new.root.clone())),
+        (None, None) => None,
+    };
     BundleSummary {
         root: b.root.clone(),
         name: b.name.clone(),
         major: b.major,
         label: b.label(),
         kind: b.kind,
+        is_environment: matches!(b.kind, Kind::Environment | Kind::CustomerManagedEnvironment),
+        versions: versions.iter().map(|v| v.root.clone()).collect(),
+        default_comparison,
         method: b.method(),
         targets: b.targets(),
         default_target: b.default_target(),
@@ -193,5 +218,36 @@ mod tests {
             "task_cpu"
         );
         assert!(svc.targets.contains(&Target::Pipeline));
+        assert!(!svc.is_environment);
+        assert_eq!(
+            svc.default_comparison,
+            Some((
+                "ecs-fargate-service/v1".to_string(),
+                "ecs-fargate-service/v2".to_string()
+            )),
+            "its first major compares with the next"
+        );
+    }
+
+    #[test]
+    fn versions_compare_with_the_previous_major_else_the_next() {
+        let schema = "schema:\n  format: {openapi: 3.0.0}\n  environment_input_type: E\n  types:\n    E:\n      type: object\n      properties: {}\n";
+        let manifest = "infrastructure:\n  templates:\n    - file: cloudformation.yaml\n      rendering_engine: jinja\n      template_language: cloudformation\n";
+        let template = "Resources:\n  Q:\n    Type: AWS::SQS::Queue\n";
+        let mut files = Vec::new();
+        for v in ["env/v1", "env/v2", "env/v3"] {
+            files.push((format!("{v}/schema/schema.yaml"), schema));
+            files.push((format!("{v}/infrastructure/manifest.yaml"), manifest));
+            files.push((format!("{v}/infrastructure/cloudformation.yaml"), template));
+        }
+        let (tree, d) =
+            crate::bundle::FileTree::from_texts(files.iter().map(|(p, t)| (p.as_str(), *t)));
+        let summary = summarize(&Workspace::from_tree(tree, d));
+        let of = |root: &str| summary.bundles.iter().find(|b| b.root == root).unwrap();
+        let pair = |a: &str, b: &str| Some((a.to_string(), b.to_string()));
+        assert_eq!(of("env/v1").default_comparison, pair("env/v1", "env/v2"));
+        assert_eq!(of("env/v3").default_comparison, pair("env/v2", "env/v3"));
+        assert_eq!(of("env/v2").versions, ["env/v1", "env/v2", "env/v3"]);
+        assert!(of("env/v2").is_environment);
     }
 }

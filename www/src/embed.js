@@ -167,7 +167,7 @@ class ProtonPlayground extends HTMLElement {
       this.update();
       return;
     }
-    this.form.render(bundle, ws);
+    this.form.show({ bundle, workspace: ws, report });
     this.prerendered.hidden = true;
     this.live.hidden = false;
     const output = report && report.outputs[0];
@@ -179,7 +179,6 @@ class ProtonPlayground extends HTMLElement {
       const where = d.file ? `${d.file}${d.line ? `:${d.line}` : ''} ` : '';
       this.diagnostics.append(h('li', { class: `sev-${d.severity}` }, `${where}${d.severity}[${d.code}]: ${d.message}`));
     }
-    this.form.showErrors(report ? report.diagnostics : []);
     const errors = diagnostics.filter((d) => d.severity === 'error').length;
     this.status.textContent = `${bundle ? bundle.label : 'No bundle'} · ${target || ''}${errors ? ` · ${errors} error${errors === 1 ? '' : 's'}` : ''}`;
   }

@@ -26,45 +26,69 @@ import { setUpHelp } from './help.js';
 import { linkLines } from './line-links.js';
 
 const $ = (id) => document.getElementById(id);
-/** The last save's failure (storage full): it stays in the status line until a save works. */
-let storageProblem = null;
-/** Why the engine was restarted: it stays in the status line until the next edit. */
-let engineNotice = null;
-/** The status line's text when a render last wrote it. */
-let renderStatus = null;
+/**
+ * Everything the page knows between answers, in one place: the panels are shown views of it
+ * (`view()`), and only this controller changes it.
+ */
+const state = {
+  /** The gallery. */
+  examples: [],
+  workspace: null,
+  /** The engine's description of the workspace, its selected bundle, and its render. */
+  summary: null,
+  bundle: null,
+  report: null,
+  /** The workspace's findings and the render's, with workspace paths. */
+  diagnostics: [],
+  /** The render with files that fail now kept from the last good render (`stale` names them). */
+  shown: null,
+  stale: [],
+  /** The last good render of each file of the shown template and target (keepLastGood). */
+  lastGood: { key: null, outputs: new Map() },
+  /** The last save's failure (storage full): it stays in the status line until a save works. */
+  storageProblem: null,
+  /** Why the engine was restarted: it stays in the status line until the next edit. */
+  engineNotice: null,
+  /** The status line's text when a render last wrote it. */
+  renderStatus: null,
+  firstRenderMs: null,
+  /** How long the last engine answer took, round trip (shown in the status line). */
+  renderMs: null,
+  /** When the engine's first answer was shown (after the shipped one, on a first visit). */
+  engineAnswered: null,
+  lastCrash: -Infinity,
+  /** The Versions panel's own engine (started on first use) and its refresh timer. */
+  versionsEngine: null,
+  versionsTimer: null,
+};
+
+/** What every panel shows (the page's `view()`: workspace, summary, bundle, report, diagnostics, shown, stale). */
+function view() {
+  const { workspace, summary, bundle, report, diagnostics, shown, stale } = state;
+  return { workspace, summary, bundle, report, diagnostics, shown, stale };
+}
+
 const status = (text) => {
   const line = $('status');
-  renderStatus = null;
+  state.renderStatus = null;
   line.textContent = text;
-  if (engineNotice && engineNotice !== text) line.append(' ', engineNotice);
-  if (storageProblem) {
-    line.append(' ', storageProblem, ' ', h('button', { type: 'button', onclick: () => download(`${workspace.name || 'workspace'}.json`, JSON.stringify(persisted(workspace), null, 2), 'application/json') }, 'Download workspace'));
+  if (state.engineNotice && state.engineNotice !== text) line.append(' ', state.engineNotice);
+  if (state.storageProblem) {
+    line.append(' ', state.storageProblem, ' ', h('button', { type: 'button', onclick: () => download(`${state.workspace.name || 'workspace'}.json`, JSON.stringify(persisted(state.workspace), null, 2), 'application/json') }, 'Download workspace'));
   }
 };
 
-let examples = [];
-let workspace = null;
-let summary = null;
-let bundle = null;
-let report = null;
-let firstRenderMs = null;
-/** How long the last engine answer took, round trip (shown in the status line). */
-let renderMs = null;
-/** When the engine's first answer was shown (after the shipped one, on a first visit). */
-let engineAnswered = null;
-
-let lastCrash = -Infinity;
 const engine = new Engine((reason, { timedOut }) => {
   // A second crash soon after the first is the same input failing again, and a render that ran
   // past the deadline would run past it again: both wait for an edit.
-  const again = performance.now() - lastCrash < 5000;
-  lastCrash = performance.now();
+  const again = performance.now() - state.lastCrash < 5000;
+  state.lastCrash = performance.now();
   if (timedOut || again) {
-    engineNotice = `The engine stopped${again ? ' again' : ''} (${reason}) and was restarted: change what you last edited to render again. Your edits are kept.`;
-    status(engineNotice);
+    state.engineNotice = `The engine stopped${again ? ' again' : ''} (${reason}) and was restarted: change what you last edited to render again. Your edits are kept.`;
+    status(state.engineNotice);
   } else {
-    engineNotice = `The engine stopped (${reason}) and was restarted: your edits are kept.`;
-    status(engineNotice);
+    state.engineNotice = `The engine stopped (${reason}) and was restarted: your edits are kept.`;
+    status(state.engineNotice);
     update();
   }
 }, () => update({ quiet: true }));
@@ -75,7 +99,7 @@ const panelTabs = setUpTabs(document.querySelector('.panel-tabs'));
 
 /** The editor's questions, answered by the engine from the analyzed workspace (src/assist). */
 const assist = {
-  ask: (question, path, text, offset) => engine.call('assist', { files: workspace.files, name: workspace.templateName || '', state: answerState(workspace), question, path, text, offset }).catch(() => null),
+  ask: (question, path, text, offset) => engine.call('assist', { files: state.workspace.files, name: state.workspace.templateName || '', state: answerState(state.workspace), question, path, text, offset }).catch(() => null),
   onDefinition(location, from) {
     if (!location) {
       status(`No definition found at the cursor in ${from}`);
@@ -102,48 +126,45 @@ const links = linkLines({
   files,
   outputs,
   status,
-  get workspace() { return workspace; },
-  get report() { return report; },
-  get bundle() { return bundle; },
+  get workspace() { return state.workspace; },
+  get report() { return state.report; },
+  get bundle() { return state.bundle; },
 });
 const diagnosticsPanel = new DiagnosticsPanel($('diagnostics'), $('diagnostic-counts'), jump, jumpRendered);
 // Comparing versions and checking a fleet render many templates: they run in a worker of their
 // own, started after the first render, so typing never waits behind them.
-let versionsEngine = null;
 const versions = new VersionsPanel($('versions'), () => {
-  versionsEngine ??= new Engine(() => {
-    versions.signature = null;
+  state.versionsEngine ??= new Engine(() => {
+    versions.forget();
     update();
   });
-  return versionsEngine;
+  return state.versionsEngine;
 }, (findings) => {
   const serious = findings.filter((d) => d.severity !== 'info').length;
   $('count-versions').textContent = serious ? String(serious) : '';
 });
 const workshop = new WorkshopPanel($('workshop-panel'));
-let lastDiagnostics = [];
-const evaluateWorkshop = () => workshop.evaluate({ workspace, report, diagnostics: lastDiagnostics, versionsText: $('versions').textContent });
+const evaluateWorkshop = () => workshop.show({ ...view(), versionsText: $('versions').textContent });
 // Version verdicts arrive after the render: a workshop step may be waiting for one.
-new MutationObserver(() => { if (workspace) evaluateWorkshop(); }).observe($('versions'), { childList: true, subtree: true, characterData: true });
-let versionsTimer = null;
+new MutationObserver(() => { if (state.workspace) evaluateWorkshop(); }).observe($('versions'), { childList: true, subtree: true, characterData: true });
 const spec = new SpecPanel({ spec: $('spec'), command: $('spec-command'), copy: $('copy-spec'), downloadButton: $('download-spec') }, status);
 
 function changed({ structure = false, force = false } = {}) {
-  engineNotice = null;
+  state.engineNotice = null;
   if (structure) {
-    form.render(bundle, workspace, true);
-    mocks.render(bundle, workspace, force);
+    form.show(view(), { force: true });
+    mocks.show(view(), { force });
   }
   update();
 }
 
 function persist() {
   if (conflicts.blocksSaving() || sharing.blocksSaving()) return;
-  storageProblem = store.saveCurrent(workspace);
+  state.storageProblem = store.saveCurrent(state.workspace);
 }
 
 /** What an answer is shown for: the workspace, template and target. */
-const shownKey = () => JSON.stringify([workspace.id, workspace.selection.root, workspace.selection.target]);
+const shownKey = () => JSON.stringify([state.workspace.id, state.workspace.selection.root, state.workspace.selection.target]);
 
 /**
  * Re-renders with the current state (latest wins) and refreshes every panel. `quiet` (the engine re-rendering because data arrived, not
@@ -155,7 +176,7 @@ async function update({ quiet = false } = {}) {
   const started = performance.now();
   let result;
   try {
-    result = await engine.update({ files: workspace.files, name: workspace.templateName || '', state: answerState(workspace) });
+    result = await engine.update({ files: state.workspace.files, name: state.workspace.templateName || '', state: answerState(state.workspace) });
   } catch (error) {
     if (!error.restarted) status(`Engine error: ${error.message}`);
     return;
@@ -163,8 +184,8 @@ async function update({ quiet = false } = {}) {
   if (!result) return; // superseded by a newer edit
   // The user picked another workspace, template or target meanwhile: a newer update answers.
   if (asked !== shownKey()) return;
-  engineAnswered ??= performance.now();
-  renderMs = performance.now() - started;
+  state.engineAnswered ??= performance.now();
+  state.renderMs = performance.now() - started;
   show(result, { quiet });
 }
 
@@ -173,65 +194,58 @@ async function update({ quiet = false } = {}) {
  * answer, shown before the engine is up: the engine's own follows.
  */
 function show(result, { shipped = false, quiet = false } = {}) {
-  summary = result.summary;
-  report = result.report;
-  workspace.selection.root = result.root;
-  workspace.selection.target = result.target;
-  bundle = summary.bundles.find((b) => b.root === result.root) || null;
-  if (bundle && fillSuggestedMocks(workspace, bundle)) {
-    mocks.render(bundle, workspace, true);
+  state.summary = result.summary;
+  state.report = result.report;
+  state.workspace.selection.root = result.root;
+  state.workspace.selection.target = result.target;
+  state.bundle = state.summary.bundles.find((b) => b.root === result.root) || null;
+  if (state.bundle && fillSuggestedMocks(state.workspace, state.bundle)) {
+    mocks.show(view(), { force: true });
     update();
     return;
   }
+  state.diagnostics = [...state.summary.diagnostics, ...(state.report ? state.report.diagnostics : [])];
+  Object.assign(state, keepLastGood(state.report));
   refreshSelectors();
   openBundleFile();
-  labelOpenFile(workspace.selection.file);
-  form.render(bundle, workspace);
-  mocks.render(bundle, workspace);
-  const { shown, stale } = keepLastGood(report);
-  outputs.show(shown, workspace.selection.output, stale);
+  labelOpenFile(state.workspace.selection.file);
+  const shownView = view();
+  for (const panel of [form, mocks, outputs, diagnosticsPanel, files, spec]) panel.show(shownView);
   links.refresh();
-  const all = allDiagnostics();
-  diagnosticsPanel.show(all);
-  showCounts(all);
-  files.showDiagnostics(all);
-  outputs.showDiagnostics(report ? report.diagnostics : []);
-  lastDiagnostics = all;
+  showCounts(state.diagnostics);
   evaluateWorkshop();
-  form.showErrors(report ? report.diagnostics : []);
-  spec.show(report, bundle, workspace);
   // The comparison renders two versions: it waits for the engine's own answer, and lets typing
   // in a file settle first (a change of template or workspace refreshes at once).
-  clearTimeout(versionsTimer);
+  clearTimeout(state.versionsTimer);
   if (!shipped) {
-    const refreshVersions = () => versions.refresh(workspace, summary, workspace.selection.root);
-    if (workspace.selection.root !== versions.followed) refreshVersions();
-    else versionsTimer = setTimeout(refreshVersions, 250);
+    const refreshVersions = () => versions.show(view());
+    if (state.workspace.selection.root !== versions.followed) refreshVersions();
+    else state.versionsTimer = setTimeout(refreshVersions, 250);
   }
+  const all = state.diagnostics;
   const errors = all.filter((d) => d.severity === 'error').length;
-  const staleNote = stale.length ? ` (${stale.length} shown from the last good render)` : '';
-  const said = report ? `Rendered ${report.outputs.length} file${report.outputs.length === 1 ? '' : 's'}${errors ? `, ${errors} error${errors === 1 ? '' : 's'}` : ''}${staleNote}` : 'No bundle found';
-  if (quiet && renderStatus === null && $('status').textContent) return;
+  const staleNote = state.stale.length ? ` (${state.stale.length} shown from the last good render)` : '';
+  const said = state.report ? `Rendered ${state.report.outputs.length} file${state.report.outputs.length === 1 ? '' : 's'}${errors ? `, ${errors} error${errors === 1 ? '' : 's'}` : ''}${staleNote}` : 'No bundle found';
+  if (quiet && state.renderStatus === null && $('status').textContent) return;
   status(said);
-  renderStatus = said;
+  state.renderStatus = said;
 }
 
 /**
  * The last good render of each file of the shown template and target: a file whose render fails
  * now (a half-typed edit) stays on screen from it, marked stale, until it renders again.
  */
-let lastGood = { key: null, outputs: new Map() };
 function keepLastGood(current) {
   if (!current) return { shown: current, stale: [] };
   const key = shownKey();
-  if (lastGood.key !== key) lastGood = { key, outputs: new Map() };
-  const prefix = bundle && bundle.root ? `${bundle.root}/` : '';
+  if (state.lastGood.key !== key) state.lastGood = { key, outputs: new Map() };
+  const prefix = state.bundle && state.bundle.root ? `${state.bundle.root}/` : '';
   const failing = new Set(current.diagnostics.filter((d) => d.severity === 'error' && d.code.startsWith('template-') && d.file).map((d) => d.file));
   const rendered = new Map(current.outputs.map((o) => [o.path, o]));
-  const stale = [...lastGood.outputs.keys()].filter((path) => !rendered.has(path) && failing.has(prefix + path));
-  const order = [...new Set([...lastGood.outputs.keys(), ...rendered.keys()])];
-  const outputsShown = order.filter((path) => rendered.has(path) || stale.includes(path)).map((path) => rendered.get(path) || lastGood.outputs.get(path));
-  for (const o of current.outputs) lastGood.outputs.set(o.path, o);
+  const stale = [...state.lastGood.outputs.keys()].filter((path) => !rendered.has(path) && failing.has(prefix + path));
+  const order = [...new Set([...state.lastGood.outputs.keys(), ...rendered.keys()])];
+  const outputsShown = order.filter((path) => rendered.has(path) || stale.includes(path)).map((path) => rendered.get(path) || state.lastGood.outputs.get(path));
+  for (const o of current.outputs) state.lastGood.outputs.set(o.path, o);
   return { shown: { ...current, outputs: outputsShown }, stale };
 }
 
@@ -242,7 +256,7 @@ function showCounts(all) {
   $('count-diagnostics').textContent = errors + warnings ? String(errors + warnings) : '';
   $('count-diagnostics').title = `${errors} errors, ${warnings} warnings`;
   $('status-counts').textContent = `${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`;
-  $('render-time').textContent = renderMs === null ? '' : `engine ${renderMs.toFixed(0)} ms`;
+  $('render-time').textContent = state.renderMs === null ? '' : `engine ${state.renderMs.toFixed(0)} ms`;
 }
 
 /**
@@ -251,12 +265,12 @@ function showCounts(all) {
  * editor arriving, a template's first file) never change the selection.
  */
 function openedFile(path, chosen) {
-  const owner = summary && path ? bundleOfPath(summary, path) : null;
-  if (chosen && owner && workspace && owner.root !== workspace.selection.root) {
-    workspace.selection.root = owner.root;
-    workspace.selection.target = null;
-    form.signature = null;
-    mocks.signature = null;
+  const owner = state.summary && path ? bundleOfPath(state.summary, path) : null;
+  if (chosen && owner && state.workspace && owner.root !== state.workspace.selection.root) {
+    state.workspace.selection.root = owner.root;
+    state.workspace.selection.target = null;
+    form.forget();
+    mocks.forget();
     update();
   }
   labelOpenFile(path);
@@ -268,37 +282,32 @@ function labelOpenFile(path) {
   const cut = path ? path.lastIndexOf('/') + 1 : 0;
   clear($('editor-path')).append(h('span', { class: 'folders' }, path ? path.slice(0, cut) : ''), h('span', { class: 'name' }, path ? path.slice(cut) : '(no file)'));
   $('editor-path').title = path || '';
-  const owner = summary && path ? bundleOfPath(summary, path) : null;
+  const owner = state.summary && path ? bundleOfPath(state.summary, path) : null;
   const rel = owner && owner.root ? path.slice(owner.root.length + 1) : path;
   const infra = owner && owner.infrastructure.find((i) => i.files.includes(rel));
   $('editor-role').textContent = infra ? `${infra.target} template of ${owner.label}` : owner ? owner.label : '';
 }
 
-/** The workspace's findings and the render's, all with workspace paths (the engine puts them there). */
-function allDiagnostics() {
-  return [...summary.diagnostics, ...(report ? report.diagnostics : [])];
-}
-
 /** When the open file is not in the selected bundle, opens the bundle's first template. */
 function openBundleFile() {
-  if (!bundle) return;
-  const prefix = bundle.root ? `${bundle.root}/` : '';
-  const open = workspace.selection.file;
-  if (open && open.startsWith(prefix) && open in workspace.files) return;
-  const infra = bundle.infrastructure.find((i) => i.target === workspace.selection.target) || bundle.infrastructure[0];
-  const first = infra && infra.files[0] ? `${prefix}${infra.files[0]}` : Object.keys(workspace.files).find((p) => p.startsWith(prefix));
+  if (!state.bundle) return;
+  const prefix = state.bundle.root ? `${state.bundle.root}/` : '';
+  const open = state.workspace.selection.file;
+  if (open && open.startsWith(prefix) && open in state.workspace.files) return;
+  const infra = state.bundle.infrastructure.find((i) => i.target === state.workspace.selection.target) || state.bundle.infrastructure[0];
+  const first = infra && infra.files[0] ? `${prefix}${infra.files[0]}` : Object.keys(state.workspace.files).find((p) => p.startsWith(prefix));
   if (first) files.open(first);
 }
 
 function refreshSelectors() {
   const templatePicker = $('template-picker');
   const templateSelect = $('template');
-  templatePicker.hidden = summary.bundles.length < 2;
+  templatePicker.hidden = state.summary.bundles.length < 2;
   clear(templateSelect);
-  for (const b of summary.bundles) templateSelect.append(h('option', { value: b.root, selected: b.root === workspace.selection.root }, `${b.label} (${b.kind})`));
+  for (const b of state.summary.bundles) templateSelect.append(h('option', { value: b.root, selected: b.root === state.workspace.selection.root }, `${b.label} (${b.kind})`));
   const targetSelect = $('target');
   clear(targetSelect);
-  for (const t of bundle ? bundle.targets : []) targetSelect.append(h('option', { value: t, selected: t === workspace.selection.target }, t));
+  for (const t of state.bundle ? state.bundle.targets : []) targetSelect.append(h('option', { value: t, selected: t === state.workspace.selection.target }, t));
 }
 
 function jump(d) {
@@ -317,18 +326,18 @@ function jumpRendered(at) {
 }
 
 function attach(ws) {
-  workspace = ws;
-  summary = null; // the last one described the previous workspace
-  files.attach(workspace);
-  form.signature = null;
-  mocks.signature = null;
+  state.workspace = ws;
+  state.summary = null; // the last one described the previous workspace
+  files.attach(state.workspace);
+  form.forget();
+  mocks.forget();
   const example = $('example');
-  example.value = workspace.id.startsWith('example:') ? workspace.id.slice(8) : '';
+  example.value = state.workspace.id.startsWith('example:') ? state.workspace.id.slice(8) : '';
   refreshRecent();
 }
 
 async function switchTo(ws) {
-  store.remember(workspace);
+  store.remember(state.workspace);
   attach(ws);
   await update();
 }
@@ -338,39 +347,39 @@ function refreshRecent() {
   clear(select);
   select.append(h('option', { value: '' }, '—'));
   for (const w of store.recentList()) {
-    if (w.id === workspace.id) continue;
+    if (w.id === state.workspace.id) continue;
     select.append(h('option', { value: w.id }, w.name));
   }
 }
 
 /** After a switch of target, the editor shows that target's template if it showed another's. */
 function openTargetFile() {
-  if (!bundle) return;
-  const prefix = bundle.root ? `${bundle.root}/` : '';
-  const open = workspace.selection.file || '';
+  if (!state.bundle) return;
+  const prefix = state.bundle.root ? `${state.bundle.root}/` : '';
+  const open = state.workspace.selection.file || '';
   const rel = open.startsWith(prefix) ? open.slice(prefix.length) : null;
-  const target = bundle.infrastructure.find((i) => i.target === workspace.selection.target);
-  const elsewhere = bundle.infrastructure.some((i) => i !== target && i.files.includes(rel));
+  const target = state.bundle.infrastructure.find((i) => i.target === state.workspace.selection.target);
+  const elsewhere = state.bundle.infrastructure.some((i) => i !== target && i.files.includes(rel));
   if (target && target.files[0] && (rel === null || elsewhere)) files.open(`${prefix}${target.files[0]}`);
 }
 
 function setUpSelectors() {
   $('example').addEventListener('change', async (event) => {
-    const ex = examples.find((e) => e.id === event.target.value);
+    const ex = state.examples.find((e) => e.id === event.target.value);
     if (!ex) return;
     const saved = store.findRecent(`example:${ex.id}`);
     await switchTo(saved || exampleWorkspace(ex));
   });
   $('template').addEventListener('change', (event) => {
-    workspace.selection.root = event.target.value;
-    workspace.selection.target = null;
-    form.signature = null;
-    mocks.signature = null;
+    state.workspace.selection.root = event.target.value;
+    state.workspace.selection.target = null;
+    form.forget();
+    mocks.forget();
     update();
   });
   $('target').addEventListener('change', (event) => {
-    workspace.selection.target = event.target.value;
-    mocks.signature = null;
+    state.workspace.selection.target = event.target.value;
+    mocks.forget();
     openTargetFile();
     update();
   });
@@ -394,7 +403,7 @@ function setUpSelectors() {
 /** The saved workspace, else the gallery's first example. */
 function savedOrFirstExample() {
   const saved = store.loadCurrent();
-  return saved && saved.files ? saved : exampleWorkspace(examples[0]);
+  return saved && saved.files ? saved : exampleWorkspace(state.examples[0]);
 }
 
 /**
@@ -402,17 +411,17 @@ function savedOrFirstExample() {
  * untouched: a first visit.
  */
 function shippedAnswer() {
-  const first = examples[0] && examples[0].firstAnswer;
-  if (!first || workspace.id !== `example:${examples[0].id}`) return null;
-  const shipped = examples[0].files;
-  const sameFiles = Object.keys(workspace.files).length === Object.keys(shipped).length
-    && Object.keys(shipped).every((path) => workspace.files[path] === shipped[path]);
-  return sameFiles && JSON.stringify(answerState(workspace)) === JSON.stringify(first.state) ? first.answer : null;
+  const first = state.examples[0] && state.examples[0].firstAnswer;
+  if (!first || state.workspace.id !== `example:${state.examples[0].id}`) return null;
+  const shipped = state.examples[0].files;
+  const sameFiles = Object.keys(state.workspace.files).length === Object.keys(shipped).length
+    && Object.keys(shipped).every((path) => state.workspace.files[path] === shipped[path]);
+  return sameFiles && JSON.stringify(answerState(state.workspace)) === JSON.stringify(first.state) ? first.answer : null;
 }
 
 /** What the page's parts (loading, sharing, export, tab conflicts, hooks) work with. */
 const page = {
-  get workspace() { return workspace; },
+  get workspace() { return state.workspace; },
   engine,
   outputs,
   status,
@@ -438,11 +447,11 @@ async function main() {
   setUpExport(page);
   setUpMigration(page);
   setUpSelectors();
-  examples = await (window.protonPlaygroundExamples || fetch('examples.json').then((r) => r.json()));
+  state.examples = await (window.protonPlaygroundExamples || fetch('examples.json').then((r) => r.json()));
   const exampleSelect = $('example');
   // Shown while the workspace is not a gallery example (a bundle of the user's).
   exampleSelect.append(h('option', { value: '', disabled: true }, 'Choose an example…'));
-  for (const ex of examples) exampleSelect.append(h('option', { value: ex.id }, ex.title));
+  for (const ex of state.examples) exampleSelect.append(h('option', { value: ex.id }, ex.title));
   attach(sharing.sharedWorkspace() || savedOrFirstExample());
   engine.call('version').then((v) => { $('version').textContent = `Engine ${v}.`; });
   // On a first visit the gallery's answer is on screen at once; the editor (CodeMirror) loads
@@ -455,8 +464,8 @@ async function main() {
     await update();
     loadEditor();
   }
-  firstRenderMs = performance.now();
-  exposeHooks(page, { firstRenderMs, shipped: !!shipped, engineAnsweredMs: () => engineAnswered, loadFiles });
+  state.firstRenderMs = performance.now();
+  exposeHooks(page, { firstRenderMs: state.firstRenderMs, shipped: !!shipped, engineAnsweredMs: () => state.engineAnswered, loadFiles });
 }
 
 main();

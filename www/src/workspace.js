@@ -100,7 +100,7 @@ function stringMap(map) {
 /** The spec document for the current inputs, as the engine reads it. */
 export function specDocument(workspace, bundle) {
   if (!bundle) return null;
-  if (bundle.kind === 'environment' || bundle.kind === 'customer-managed-environment') {
+  if (bundle.is_environment) {
     return { proton: 'EnvironmentSpec', spec: workspace.inputs.environment };
   }
   const doc = { proton: 'ServiceSpec' };

@@ -1,6 +1,6 @@
 // The engine worker: the Rust core compiled to WebAssembly, off the main thread so typing never
 // waits for a render.
-import init, { loadResourceTypes, loadLambdaRuntimes, wantedShards, installShard, analyze, render, loadArchive, parseYaml, version, compare, checkRepository, instanceCompatibility, fleetCheck, exportAll, migrate, packArchive, assist, lineMap } from '../../../target/wasm-pkg/proton_playground.js';
+import init, { Engine, loadResourceTypes, loadLambdaRuntimes, installShard, loadArchive, parseYaml, version, packArchive, lineMap } from '../../../target/wasm-pkg/proton_playground.js';
 import { buildRequest } from '../workspace.js';
 import { answer, selectedBundle, bundleOfPath } from './answer.js';
 
@@ -27,6 +27,9 @@ async function compiled({ module, url }) {
   return fresh;
 }
 
+/** The engine of this worker: it owns the analyzed workspace (src/engine.rs). */
+let engine = null;
+
 const ready = Promise.all([
   initMessage.then(compiled).then((module) => init({ module_or_path: module })),
   table,
@@ -34,6 +37,7 @@ const ready = Promise.all([
 ]).then(([exports, types, lifecycle]) => {
   if (types) loadResourceTypes(types);
   if (lifecycle) loadLambdaRuntimes(lifecycle);
+  engine = new Engine();
   return exports;
 });
 
@@ -41,16 +45,13 @@ const ready = Promise.all([
 const loading = new Map();
 
 /**
- * Fetches the data shards the engine's checks asked for and did not have (a service's property
+ * Fetches the data shards an answer's checks lacked (`pending_data`: a service's property
  * schemas, an IAM prefix's actions: src/checks/data.rs) and installs them: a missing file as
  * empty (no such key), a failed fetch or an HTML page as unavailable (the checks then say what
- * they skipped);
- * either way it is not asked for again. False when nothing was wanted.
+ * they skipped); either way it is not asked for again.
  */
-async function loadShards() {
-  const wanted = wantedShards();
-  if (!wanted.length) return false;
-  await Promise.all(wanted.map((file) => {
+function loadShards(files) {
+  return Promise.all(files.map((file) => {
     // A file another answer is already fetching is fetched once.
     if (!loading.has(file)) {
       loading.set(file, fetch(new URL(file, import.meta.url)).catch(() => null).then(async (response) => {
@@ -64,14 +65,19 @@ async function loadShards() {
     }
     return loading.get(file);
   }));
-  return true;
 }
 
-/** Runs `work` until it no longer asks for data shards (exports, checks: complete answers). */
-async function withShards(work) {
-  let result = await work();
-  for (let round = 0; round < 3 && await loadShards(); round += 1) result = await work();
-  return result;
+/**
+ * Runs `work` (an engine call answering `{value, pending_data}`) until its checks lack no data
+ * (exports, checks: complete answers), and gives the value.
+ */
+async function complete(work) {
+  let answer = work();
+  for (let round = 0; round < 3 && answer.pending_data.length; round += 1) {
+    await loadShards(answer.pending_data);
+    answer = work();
+  }
+  return answer.value;
 }
 
 /**
@@ -79,10 +85,11 @@ async function withShards(work) {
  * and the page told (`shards`), so it renders again with those checks done: a first answer never
  * waits for them.
  */
-async function thenShards(work) {
-  const result = await work();
-  loadShards().then((loaded) => { if (loaded) self.postMessage({ id: 0, type: 'shards' }); });
-  return result;
+function atOnce(answer) {
+  if (answer.pending_data.length) {
+    loadShards(answer.pending_data).then(() => self.postMessage({ id: 0, type: 'shards' }));
+  }
+  return answer.value;
 }
 
 /**
@@ -104,34 +111,36 @@ function filesOf({ files, name }) {
  */
 function summaryOf(payload) {
   const files = filesOf(payload);
-  held.summary ??= analyze(files, held.name);
+  held.summary ??= engine.analyze(files, held.name);
   return held.summary;
 }
 
 const handlers = {
   // Analyze the files (when they changed) and render the selected bundle in one round trip.
   update(payload) {
-    return answer(render, summaryOf(payload), payload.state);
+    return answer((root, request) => atOnce(engine.render(root, request)), summaryOf(payload), payload.state);
   },
   /** Analyzes a workspace ahead of its first render (the result is cached by the engine). */
   prepare(payload) {
     summaryOf(payload);
     return null;
   },
-  versions(payload) {
+  async versions(payload) {
     summaryOf(payload);
     const { oldRoot, newRoot, declared, service, compatible, instances } = payload;
     return {
-      comparison: oldRoot && newRoot ? compare(oldRoot, newRoot, declared || '') : null,
-      findings: checkRepository(),
-      instances: service !== null && service !== undefined ? instanceCompatibility(service, compatible || [], instances || []) : [],
+      comparison: oldRoot && newRoot ? await complete(() => engine.compare({ old_root: oldRoot, new_root: newRoot, declared: declared || null })) : null,
+      findings: await complete(() => engine.checkRepository()),
+      instances: service !== null && service !== undefined
+        ? await complete(() => engine.instanceCompatibility({ root: service, declared: compatible || [], instances: instances || [] }))
+        : [],
     };
   },
   /** Every rendered file of every bundle, target and instance, plus the specs, and the findings. */
   exportAll(payload) {
     const bundle = selectedBundle(summaryOf(payload), payload.state.selection);
     if (!bundle) return { files: [], diagnostics: [] };
-    return exportAll(bundle.root, buildRequest(payload.state, bundle));
+    return complete(() => engine.export(bundle.root, buildRequest(payload.state, bundle)));
   },
   /**
    * Off Proton: the Git Sync repository for the stacks of `specs` (`[{path, text}]`), plus the
@@ -144,7 +153,8 @@ const handlers = {
     if (payload.useForm && request && request.spec) {
       specs.unshift({ template: bundle.root || bundle.name, path: `${bundle.name}.yaml`, text: request.spec.text });
     }
-    return migrate(specs, request ? request.mocks : {}, !!payload.importOutputs);
+    const outputs = payload.importOutputs ? 'import' : 'parameters';
+    return complete(() => engine.migrate({ specs, mocks: request ? request.mocks : {}, outputs }));
   },
   /**
    * The editor's question (`complete`, `hover`, `definition`) about file `path` at `offset` of
@@ -155,7 +165,7 @@ const handlers = {
     const bundle = bundleOfPath(summaryOf(payload), payload.path);
     if (!bundle) return null;
     const request = bundle.root === payload.state.selection.root ? buildRequest(payload.state, bundle) : { fill_required: true };
-    return assist(payload.question, payload.path, payload.text, payload.offset, request);
+    return engine.assist({ question: payload.question, path: payload.path, text: payload.text, offset: payload.offset, request });
   },
   /** For each rendered line, the template line that produced it (0: unknown). */
   lineMap({ template, rendered }) {
@@ -166,7 +176,7 @@ const handlers = {
   },
   fleetCheck(payload) {
     summaryOf(payload);
-    return fleetCheck(payload.root, payload.specs);
+    return complete(() => engine.fleetCheck(payload.root, payload.specs));
   },
   loadArchive({ name, bytes }) {
     return loadArchive(name, new Uint8Array(bytes));
@@ -184,16 +194,15 @@ const handlers = {
 };
 
 /**
- * One message at a time, in order: a message waiting for data shards (withShards) must not let the
- * next one change the held files under it.
+ * One message at a time, in order: a message waiting for data shards (`complete`) must not let
+ * the next one change the held files under it.
  */
 let queue = Promise.resolve();
 
 async function handle({ id, type, payload }) {
   try {
     await ready;
-    const run = () => handlers[type](payload || {});
-    const result = await (type === 'update' ? thenShards(run) : withShards(run));
+    const result = await handlers[type](payload || {});
     self.postMessage({ id, ok: true, result });
   } catch (error) {
     // A trap (a Rust panic aborts) leaves the instance unusable: ask for a fresh worker.

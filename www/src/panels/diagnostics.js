@@ -11,7 +11,8 @@ export class DiagnosticsPanel {
     this.onJumpRendered = onJumpRendered;
   }
 
-  show(diagnostics) {
+  /** Shows the page's view (main.js `view()`): every finding of the workspace and the render. */
+  show({ diagnostics }) {
     clear(this.list);
     const n = (s) => diagnostics.filter((d) => d.severity === s).length;
     this.counts.textContent = `(${n('error')} errors, ${n('warning')} warnings)`;

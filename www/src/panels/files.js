@@ -170,6 +170,11 @@ export class FilesPanel {
     }
   }
 
+  /** Shows the page's view (main.js `view()`): its findings in the editor's gutter and the tree. */
+  show({ diagnostics }) {
+    this.showDiagnostics(diagnostics);
+  }
+
   showDiagnostics(diagnostics) {
     this.lastDiagnostics = diagnostics;
     if (this.view) this.cm.showDiagnostics(this.view, diagnostics.filter((d) => d.file === this.path));

@@ -45,8 +45,21 @@ export class InputsForm {
     this.errorSlots = new Map();
   }
 
-  /** Rebuilds the form when the bundle, its schema or the selected instance changed. */
-  render(bundle, workspace, force = false) {
+  /** Drops what the form was built for: the next `show` rebuilds it. */
+  forget() {
+    this.signature = null;
+  }
+
+  /**
+   * Shows the page's view (main.js `view()`): rebuilds the form when the bundle, its schema or the selected
+   * instance changed (or `force`), then places the render's input findings.
+   */
+  show({ bundle, workspace, report }, { force = false } = {}) {
+    this.build(bundle, workspace, force);
+    if (report !== undefined) this.showErrors(report ? report.diagnostics : []);
+  }
+
+  build(bundle, workspace, force) {
     const signature = JSON.stringify([
       bundle && bundle.root,
       bundle && [bundle.environment_inputs, bundle.service_inputs, bundle.pipeline_inputs, bundle.kind],

@@ -62,7 +62,13 @@ export class MocksPanel {
     this.signature = null;
   }
 
-  render(bundle, workspace, force = false) {
+  /** Drops what the fields were built for: the next `show` rebuilds them. */
+  forget() {
+    this.signature = null;
+  }
+
+  /** Shows the page's view (main.js `view()`): the mock fields of its bundle and target. */
+  show({ bundle, workspace }, { force = false } = {}) {
     const signature = JSON.stringify([bundle && bundle.root, bundle && bundle.kind, workspace.selection.target, Object.keys(workspace.mocks.environment.outputs), workspace.mocks.component.attached]);
     if (!force && signature === this.signature) return;
     this.signature = signature;
@@ -71,7 +77,7 @@ export class MocksPanel {
     const m = workspace.mocks;
     const changed = () => this.onChange({});
     const target = workspace.selection.target || bundle.default_target;
-    const env = bundle.kind === 'environment' || bundle.kind === 'customer-managed-environment';
+    const env = bundle.is_environment;
     this.root.append(h('fieldset', {}, h('legend', {}, 'Environment'),
       textField(env ? 'Environment name' : 'Environment name (when the spec has none)', m.environment.name, (v) => { m.environment.name = v; changed(); }, 'my-env'),
       textField('Account ID', m.environment.account_id, (v) => { m.environment.account_id = v; changed(); }, '123456789012')));

@@ -30,7 +30,12 @@ export class OutputsPanel {
    * Shows a render's files. `stale` names files shown from the last good render because the
    * current one failed on them (a half-typed edit): they stay, dimmed, until the next good one.
    */
-  show(report, preferred, stale = []) {
+  show({ shown: report, stale, workspace }) {
+    this.showFiles(report, workspace.selection.output, stale);
+    this.showDiagnostics(report ? report.diagnostics : []);
+  }
+
+  showFiles(report, preferred, stale) {
     const outputs = report ? [...report.outputs, ...report.extras] : [];
     this.stale = stale;
     this.views.classList.toggle('stale', stale.length > 0);

@@ -21,7 +21,8 @@ export class SpecPanel {
     downloadButton.addEventListener('click', () => download('spec.yaml', this.text || ''));
   }
 
-  show(report, bundle, workspace) {
+  /** Shows the page's view (main.js `view()`): the spec for the current inputs and its create command. */
+  show({ report, bundle, workspace }) {
     this.text = report ? report.spec : '';
     this.specEl.textContent = this.text;
     if (!bundle || !report) {
@@ -33,7 +34,7 @@ export class SpecPanel {
     const name = bundle.name;
     const m = workspace.mocks;
     let command;
-    if (bundle.kind === 'environment' || bundle.kind === 'customer-managed-environment') {
+    if (bundle.is_environment) {
       command = `aws proton create-environment \\\n  --name ${m.environment.name || 'my-env'} \\\n  --template-name ${name} \\\n  --template-major-version ${major} \\\n  --proton-service-role-arn arn:aws:iam::${m.environment.account_id || '123456789012'}:role/ProtonServiceRole \\\n  --spec ${shellQuote(this.text)}`;
     } else if (bundle.kind === 'service') {
       const repo = bundle.has_pipeline

@@ -17,35 +17,35 @@ export class VersionsPanel {
     this.signature = null;
   }
 
-  /** Refreshes when the files or the bundle list changed (the comparison uses default inputs). */
+  /** Drops what the panel last compared: the next `show` asks the engine again. */
+  forget() {
+    this.signature = null;
+  }
+
+  /**
+   * Shows the page's view (main.js `view()`): refreshes when the files or the bundle list changed (the
+   * comparison uses default inputs).
+   */
+  show({ workspace, summary }, { force = false } = {}) {
+    return this.refresh(workspace, summary, workspace.selection.root, force);
+  }
+
   async refresh(workspace, summary, selectedRoot, force = false) {
     if (!summary) return;
     const bundles = summary.bundles;
     const roots = bundles.map((b) => b.root);
-    // Follow the template picked at the top: compare it with its previous major by default, or,
-    // for its first major, with the next one (the upgrade it would take).
-    if (selectedRoot !== this.followed) {
-      this.followed = selectedRoot;
-      this.newRoot = selectedRoot;
-      this.oldRoot = null;
-    }
-    if (!roots.includes(this.newRoot)) this.newRoot = selectedRoot;
-    // With one version of the template there is nothing to compare (unless any two are asked for).
     const followedBundle = bundles.find((b) => b.root === selectedRoot);
-    this.versionsOfFollowed = followedBundle ? bundles.filter((b) => b.name === followedBundle.name) : [];
-    if (!roots.includes(this.oldRoot)) {
-      const current = bundles.find((b) => b.root === this.newRoot);
-      const major = (b) => b.major || 0;
-      const others = current ? bundles.filter((b) => b.name === current.name && b !== current).sort((a, b) => major(a) - major(b)) : [];
-      const earlier = others.filter((b) => major(b) < major(current));
-      const later = others.filter((b) => major(b) > major(current));
-      if (earlier.length) this.oldRoot = earlier[earlier.length - 1].root;
-      else if (later.length) [this.oldRoot, this.newRoot] = [this.newRoot, later[0].root];
-      else this.oldRoot = this.newRoot;
+    // Follow the template picked at the top, from the comparison the engine proposes for it
+    // (its previous major, or for the first major the next one).
+    if (selectedRoot !== this.followed || !roots.includes(this.oldRoot) || !roots.includes(this.newRoot)) {
+      this.followed = selectedRoot;
+      [this.oldRoot, this.newRoot] = (followedBundle && followedBundle.default_comparison) || [selectedRoot, selectedRoot];
     }
+    // With one version of the template there is nothing to compare (unless any two are asked for).
+    this.versionsOfFollowed = followedBundle ? followedBundle.versions : [];
     const selected = bundles.find((b) => b.root === selectedRoot);
     const service = selected && selected.kind === 'service' ? selected : null;
-    const environments = bundles.filter((b) => b.kind === 'environment' || b.kind === 'customer-managed-environment').map((b) => b.label);
+    const environments = bundles.filter((b) => b.is_environment).map((b) => b.label);
     // Workspaces saved before these fields existed lack them.
     workspace.instanceEnvironments ??= {};
     const instances = service

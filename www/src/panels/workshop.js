@@ -110,8 +110,11 @@ export class WorkshopPanel {
     this.done = 0;
   }
 
-  /** Shows the workshop of `workspace` (or hides the panel) and evaluates it. */
-  evaluate(state) {
+  /**
+   * Shows the page's view (main.js `view()`, with the Versions panel's text): the workshop of its workspace
+   * (or hides the panel), its steps evaluated.
+   */
+  show(state) {
     const text = state.workspace.files[WORKSHOP_FILE];
     if (typeof text !== 'string') {
       this.root.hidden = true;
@@ -169,7 +172,7 @@ export class WorkshopPanel {
       this.done = 0;
       try {
         localStorage.setItem(this.key, '0');
-      } catch { /* see evaluate */ }
+      } catch { /* see show */ }
       this.draw();
     });
     body.append(restart);
