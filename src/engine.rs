@@ -86,13 +86,17 @@ pub enum Question {
 }
 
 /// An editor question about workspace file `path`, whose current `text` may be ahead of the
-/// analyzed files, at UTF-16 `offset`, under `request` (inputs and mocks).
+/// analyzed files, at UTF-16 `offset`. A file of the `selected` bundle is answered under
+/// `request` (the inputs and mocks being edited); another bundle's file under its defaults, with
+/// examples for required inputs.
 #[derive(Debug, Deserialize)]
 pub struct AssistRequest {
     pub question: Question,
     pub path: String,
     pub text: String,
     pub offset: usize,
+    #[serde(default)]
+    pub selected: Option<String>,
     #[serde(default)]
     pub request: Request,
 }
@@ -223,7 +227,15 @@ impl Engine {
         let Some(site) = Site::of(self.workspace()?, &request.path) else {
             return Ok(None);
         };
-        let (text, offset, inputs) = (&request.text, request.offset, &request.request);
+        let defaults = Request {
+            fill_required: true,
+            ..Request::default()
+        };
+        let inputs = match &request.selected {
+            Some(root) if *root != site.bundle.root => &defaults,
+            _ => &request.request,
+        };
+        let (text, offset) = (&request.text, request.offset);
         Ok(Some(match request.question {
             Question::Complete => {
                 Assisted::Completions(assist::complete(&site, inputs, text, offset))

@@ -10,6 +10,8 @@ use minijinja::value::{Kwargs, Rest, Value, ValueKind, ValueOrKwargs};
 use minijinja::{Environment, Error, ErrorKind, State};
 use std::borrow::Cow;
 
+/// Registers Python's type rules: each test and filter below checks its value as Python would,
+/// then runs minijinja's builtin.
 pub fn register(env: &mut Environment<'_>) {
     // Comparison tests order as Python does: like with like.
     for (name, op) in [
@@ -20,364 +22,404 @@ pub fn register(env: &mut Environment<'_>) {
         ("greaterthan", ">"),
         ("ge", ">="),
     ] {
-        env.add_test(name, move |a: &Value, b: &Value| -> Result<bool, Error> {
-            compare(a, b, op)
-        });
+        env.add_test(name, move |a: &Value, b: &Value| compare(a, b, op));
     }
-    env.add_test(
-        "in",
-        |item: &Value, container: &Value| -> Result<bool, Error> { contained(item, container) },
-    );
-    // `value % num == 0`: Python's `%` on numbers only (on a string it formats).
-    env.add_test(
-        "divisibleby",
-        |v: &Value, n: &Value| -> Result<bool, Error> { Ok(remainder(v, n)? == 0.0) },
-    );
-    env.add_test("even", |v: &Value| -> Result<bool, Error> {
-        Ok(remainder(v, &Value::from(2))? == 0.0)
-    });
-    env.add_test("odd", |v: &Value| -> Result<bool, Error> {
-        Ok(remainder(v, &Value::from(2))? == 1.0)
-    });
-    // `str(value).islower()` / `isupper()`: a cased character, and none of the other case.
-    env.add_test("lower", |v: &Value| {
-        let text = super::pyrepr::py_str(v);
-        text.chars().any(char::is_lowercase) && !text.chars().any(char::is_uppercase)
-    });
-    env.add_test("upper", |v: &Value| {
-        let text = super::pyrepr::py_str(v);
-        text.chars().any(char::is_uppercase) && !text.chars().any(char::is_lowercase)
-    });
-    // Python's `callable()`: functions, macros and (Jinja2's) undefined; no data value.
-    env.add_test("callable", |v: &Value| {
-        !matches!(
-            v.kind(),
-            ValueKind::String
-                | ValueKind::Number
-                | ValueKind::Bool
-                | ValueKind::None
-                | ValueKind::Seq
-                | ValueKind::Map
-                | ValueKind::Bytes
-                | ValueKind::Iterable
-        )
-    });
-    // `iter(value)` works: not for None, numbers or booleans.
-    env.add_test("iterable", |v: &Value| {
-        !matches!(
-            v.kind(),
-            ValueKind::None | ValueKind::Number | ValueKind::Bool
-        )
-    });
-    // Python's sequences: what has a length and items by index (strings and dicts too).
-    env.add_test("sequence", |v: &Value| {
-        matches!(
-            v.kind(),
-            ValueKind::String | ValueKind::Seq | ValueKind::Map | ValueKind::Iterable
-        )
-    });
-    // `getattr(value, name)`: the name must be a string.
-    env.add_filter(
-        "attr",
-        |s: &State, v: &Value, name: &Value| -> Result<Value, Error> {
-            defined(s, v)?;
-            if name.kind() != ValueKind::String {
-                return Err(type_error(format!(
-                    "attribute name must be string, not '{}'",
-                    python_type(name)
-                )));
-            }
-            // Python finds the methods of text, lists and dicts (`'a' | attr('upper')`).
-            let method = name.as_str().unwrap_or_default();
-            if is_python_method(v, method) {
-                return Err(type_error(format!(
-                    "attr('{method}') reads a Python method of {}: not reproduced",
-                    python_type(v)
-                )));
-            }
-            builtin::attr(v, name)
-        },
-    );
-    env.add_filter("list", |s: &State, v: Value| {
-        iterable(s, &v)?;
-        builtin::list(s, v)
-    });
-    env.add_filter("first", |s: &State, v: &Value| {
-        iterable(s, v)?;
-        builtin::first(v)
-    });
-    env.add_filter("last", |s: &State, v: Value| {
-        iterable(s, &v)?;
-        if is_generator(&v) {
-            return Err(type_error("'generator' object is not reversible".into()));
+    env.add_test("in", contained);
+    env.add_test("divisibleby", is_divisible_by);
+    env.add_test("even", is_even);
+    env.add_test("odd", is_odd);
+    env.add_test("lower", is_lower);
+    env.add_test("upper", is_upper);
+    env.add_test("callable", is_callable);
+    env.add_test("iterable", is_iterable);
+    env.add_test("sequence", is_sequence);
+    env.add_filter("attr", attr);
+    env.add_filter("list", list);
+    env.add_filter("first", first);
+    env.add_filter("last", last);
+    env.add_filter("reverse", reverse);
+    env.add_filter("length", length);
+    env.add_filter("count", length);
+    env.add_filter("sort", sort);
+    env.add_filter("min", min);
+    env.add_filter("max", max);
+    env.add_filter("unique", unique);
+    env.add_filter("sum", sum);
+    env.add_filter("dictsort", dictsort);
+    env.add_filter("map", map);
+    env.add_filter("select", select);
+    env.add_filter("reject", reject);
+    env.add_filter("selectattr", selectattr);
+    env.add_filter("rejectattr", rejectattr);
+    env.add_filter("items", items);
+    env.add_filter("groupby", groupby);
+    env.add_filter("batch", batch);
+    env.add_filter("slice", slice);
+}
+
+/// `value % num == 0`: Python's `%` on numbers only (on a string it formats).
+fn is_divisible_by(v: &Value, n: &Value) -> Result<bool, Error> {
+    Ok(remainder(v, n)? == 0.0)
+}
+
+/// `value % 2 == 0`, numbers only.
+fn is_even(v: &Value) -> Result<bool, Error> {
+    Ok(remainder(v, &Value::from(2))? == 0.0)
+}
+
+/// `value % 2 == 1`, numbers only.
+fn is_odd(v: &Value) -> Result<bool, Error> {
+    Ok(remainder(v, &Value::from(2))? == 1.0)
+}
+
+/// `str(value).islower()`: a cased character, and none of the other case.
+fn is_lower(v: &Value) -> bool {
+    let text = super::pyrepr::py_str(v);
+    text.chars().any(char::is_lowercase) && !text.chars().any(char::is_uppercase)
+}
+
+/// `str(value).isupper()`: a cased character, and none of the other case.
+fn is_upper(v: &Value) -> bool {
+    let text = super::pyrepr::py_str(v);
+    text.chars().any(char::is_uppercase) && !text.chars().any(char::is_lowercase)
+}
+
+/// Python's `callable()`: functions, macros and (Jinja2's) undefined; no data value.
+fn is_callable(v: &Value) -> bool {
+    !matches!(
+        v.kind(),
+        ValueKind::String
+            | ValueKind::Number
+            | ValueKind::Bool
+            | ValueKind::None
+            | ValueKind::Seq
+            | ValueKind::Map
+            | ValueKind::Bytes
+            | ValueKind::Iterable
+    )
+}
+
+/// `iter(value)` works: not for None, numbers or booleans.
+fn is_iterable(v: &Value) -> bool {
+    !matches!(
+        v.kind(),
+        ValueKind::None | ValueKind::Number | ValueKind::Bool
+    )
+}
+
+/// Python's sequences: what has a length and items by index (strings and dicts too).
+fn is_sequence(v: &Value) -> bool {
+    matches!(
+        v.kind(),
+        ValueKind::String | ValueKind::Seq | ValueKind::Map | ValueKind::Iterable
+    )
+}
+
+/// `getattr(value, name)`: the name must be a string; a Python method is not reproduced.
+fn attr(s: &State, v: &Value, name: &Value) -> Result<Value, Error> {
+    defined(s, v)?;
+    if name.kind() != ValueKind::String {
+        return Err(type_error(format!(
+            "attribute name must be string, not '{}'",
+            python_type(name)
+        )));
+    }
+    // Python finds the methods of text, lists and dicts (`'a' | attr('upper')`).
+    let method = name.as_str().unwrap_or_default();
+    if is_python_method(v, method) {
+        return Err(type_error(format!(
+            "attr('{method}') reads a Python method of {}: not reproduced",
+            python_type(v)
+        )));
+    }
+    builtin::attr(v, name)
+}
+
+/// `list(value)`: only what Python can iterate.
+fn list(s: &State, v: Value) -> Result<Value, Error> {
+    iterable(s, &v)?;
+    builtin::list(s, v)
+}
+
+/// The first item of what Python can iterate.
+fn first(s: &State, v: &Value) -> Result<Value, Error> {
+    iterable(s, v)?;
+    builtin::first(v)
+}
+
+/// The last item: a generator is not reversible.
+fn last(s: &State, v: Value) -> Result<Value, Error> {
+    iterable(s, &v)?;
+    if is_generator(&v) {
+        return Err(type_error("'generator' object is not reversible".into()));
+    }
+    builtin::last(v)
+}
+
+/// A string reverses to a string, a generator to a list (Jinja2 lists what `reversed` refuses);
+/// anything else to Python's reverse iterator.
+fn reverse(s: &State, v: &Value) -> Result<Value, Error> {
+    iterable(s, v)?;
+    // A string reverses to a string, a generator to a list (Jinja2 lists what `reversed`
+    // refuses); anything else to Python's reverse iterator.
+    let reversed = builtin::reverse(v)?;
+    if v.kind() == ValueKind::String {
+        Ok(reversed)
+    } else if is_generator(v) {
+        Ok(Value::from(reversed.try_iter()?.collect::<Vec<_>>()))
+    } else {
+        generator(reversed)
+    }
+}
+
+/// `len(value)`: only what has a length (also registered as `count`).
+fn length(s: &State, v: &Value) -> Result<usize, Error> {
+    sized(s, v)?;
+    builtin::length(v)
+}
+
+/// Jinja2's `sort(reverse, case_sensitive, attribute)`: the items must order as Python's do.
+fn sort(s: &State, v: Value, args: Rest<Value>, k: Kwargs) -> Result<Value, Error> {
+    let k = keywords(args, &["reverse", "case_sensitive", "attribute"], k)?;
+    let reverse = if k.has("reverse") {
+        Some(k.peek::<Value>("reverse")?)
+    } else {
+        None
+    };
+    if reverse.is_some_and(|r| !(r.is_integer() || r.kind() == ValueKind::Bool)) {
+        return Err(type_error("reverse must be a boolean or an integer".into()));
+    }
+    ordered(s, &v, &k, true)?;
+    builtin::sort(s, v, k)
+}
+
+/// Jinja2's `min(case_sensitive, attribute)`: the items must order.
+fn min(s: &State, v: Value, args: Rest<Value>, k: Kwargs) -> Result<Value, Error> {
+    let k = keywords(args, &["case_sensitive", "attribute"], k)?;
+    ordered(s, &v, &k, false)?;
+    builtin::min(s, v, k)
+}
+
+/// Jinja2's `max(case_sensitive, attribute)`: the items must order.
+fn max(s: &State, v: Value, args: Rest<Value>, k: Kwargs) -> Result<Value, Error> {
+    let k = keywords(args, &["case_sensitive", "attribute"], k)?;
+    ordered(s, &v, &k, false)?;
+    builtin::max(s, v, k)
+}
+
+/// Jinja2's `unique(case_sensitive, attribute)`, a generator: the items must hash.
+fn unique(s: &State, v: Value, args: Rest<Value>, k: Kwargs) -> Result<Value, Error> {
+    lazily((|| {
+        let k = keywords(args, &["case_sensitive", "attribute"], k)?;
+        let items = items_of(s, &v, &k)?;
+        if let Some(item) = items.iter().find(|i| !hashable(i)) {
+            return Err(type_error(format!(
+                "unhashable type: '{}'",
+                python_type(item)
+            )));
         }
-        builtin::last(v)
-    });
-    env.add_filter("reverse", |s: &State, v: &Value| {
-        iterable(s, v)?;
-        // A string reverses to a string, a generator to a list (Jinja2 lists what `reversed`
-        // refuses); anything else to Python's reverse iterator.
-        let reversed = builtin::reverse(v)?;
-        if v.kind() == ValueKind::String {
-            Ok(reversed)
-        } else if is_generator(v) {
-            Ok(Value::from(reversed.try_iter()?.collect::<Vec<_>>()))
-        } else {
-            generator(reversed)
+        generator(builtin::unique(s, v, k)?)
+    })())
+}
+
+/// `sum` adds to `start` (0): numbers only, unless a start of another type says otherwise.
+fn sum(
+    s: &State,
+    v: Value,
+    attribute: Option<&str>,
+    start: Option<Value>,
+    k: Kwargs,
+) -> Result<Value, Error> {
+    iterable(s, &v)?;
+    // `sum` adds to `start` (0): numbers only, unless a start of another type says otherwise.
+    let total_kind = start.as_ref().map_or("int", python_type);
+    if total_kind == "str" {
+        return Err(type_error(
+            "sum() can't sum strings [use ''.join(seq) instead]".into(),
+        ));
+    }
+    let named = k.peek::<Option<&str>>("attribute")?;
+    let path = attribute.or(named).map(str::to_string);
+    if !matches!(total_kind, "int" | "float" | "bool") && v.try_iter()?.next().is_some() {
+        return Err(type_error(format!(
+            "sum with a start of type '{total_kind}': the playground adds numbers only"
+        )));
+    }
+    for item in v.try_iter()? {
+        let item = match &path {
+            Some(path) => attribute_of(&item, path),
+            None => item,
+        };
+        defined(s, &item)?;
+        if !is_number(&item) {
+            return Err(type_error(format!(
+                "unsupported operand type(s) for +: '{total_kind}' and '{}'",
+                python_type(&item)
+            )));
         }
-    });
-    env.add_filter("length", |s: &State, v: &Value| {
-        sized(s, v)?;
-        builtin::length(v)
-    });
-    env.add_filter("count", |s: &State, v: &Value| {
-        sized(s, v)?;
-        builtin::length(v)
-    });
-    // Jinja2's positional signatures: `sort(reverse, case_sensitive, attribute)`, …
-    env.add_filter(
-        "sort",
-        |s: &State, v: Value, args: Rest<Value>, k: Kwargs| {
-            let k = keywords(args, &["reverse", "case_sensitive", "attribute"], k)?;
-            let reverse = if k.has("reverse") {
-                Some(k.peek::<Value>("reverse")?)
-            } else {
-                None
-            };
-            if reverse.is_some_and(|r| !(r.is_integer() || r.kind() == ValueKind::Bool)) {
-                return Err(type_error("reverse must be a boolean or an integer".into()));
-            }
-            ordered(s, &v, &k, true)?;
-            builtin::sort(s, v, k)
-        },
-    );
-    env.add_filter(
-        "min",
-        |s: &State, v: Value, args: Rest<Value>, k: Kwargs| {
-            let k = keywords(args, &["case_sensitive", "attribute"], k)?;
-            ordered(s, &v, &k, false)?;
-            builtin::min(s, v, k)
-        },
-    );
-    env.add_filter(
-        "max",
-        |s: &State, v: Value, args: Rest<Value>, k: Kwargs| {
-            let k = keywords(args, &["case_sensitive", "attribute"], k)?;
-            ordered(s, &v, &k, false)?;
-            builtin::max(s, v, k)
-        },
-    );
-    env.add_filter(
-        "unique",
-        |s: &State, v: Value, args: Rest<Value>, k: Kwargs| {
-            lazily((|| {
-                let k = keywords(args, &["case_sensitive", "attribute"], k)?;
-                let items = items_of(s, &v, &k)?;
-                if let Some(item) = items.iter().find(|i| !hashable(i)) {
-                    return Err(type_error(format!(
-                        "unhashable type: '{}'",
-                        python_type(item)
-                    )));
-                }
-                generator(builtin::unique(s, v, k)?)
-            })())
-        },
-    );
-    env.add_filter(
-        "sum",
-        |s: &State, v: Value, attribute: Option<&str>, start: Option<Value>, k: Kwargs| {
-            iterable(s, &v)?;
-            // `sum` adds to `start` (0): numbers only, unless a start of another type says otherwise.
-            let total_kind = start.as_ref().map_or("int", python_type);
-            if total_kind == "str" {
-                return Err(type_error(
-                    "sum() can't sum strings [use ''.join(seq) instead]".into(),
-                ));
-            }
-            let named = k.peek::<Option<&str>>("attribute")?;
-            let path = attribute.or(named).map(str::to_string);
-            if !matches!(total_kind, "int" | "float" | "bool") && v.try_iter()?.next().is_some() {
-                return Err(type_error(format!(
-                    "sum with a start of type '{total_kind}': the playground adds numbers only"
-                )));
-            }
-            for item in v.try_iter()? {
-                let item = match &path {
-                    Some(path) => attribute_of(&item, path),
-                    None => item,
-                };
-                defined(s, &item)?;
-                if !is_number(&item) {
-                    return Err(type_error(format!(
-                        "unsupported operand type(s) for +: '{total_kind}' and '{}'",
-                        python_type(&item)
-                    )));
-                }
-            }
-            builtin::sum(s, v, attribute, start, k)
-        },
-    );
-    env.add_filter(
-        "dictsort",
-        |s: &State, v: &Value, args: Rest<Value>, k: Kwargs| {
-            let k = keywords(args, &["case_sensitive", "by", "reverse"], k)?;
+    }
+    builtin::sum(s, v, attribute, start, k)
+}
+
+/// Jinja2's `dictsort(case_sensitive, by, reverse)`: a mapping, by `key` or `value` (whose values
+/// must order).
+fn dictsort(s: &State, v: &Value, args: Rest<Value>, k: Kwargs) -> Result<Value, Error> {
+    let k = keywords(args, &["case_sensitive", "by", "reverse"], k)?;
+    defined(s, v)?;
+    if v.kind() != ValueKind::Map {
+        return Err(type_error(format!(
+            "'{}' object has no attribute 'items'",
+            python_type(v)
+        )));
+    }
+    // `by=none` is given too (an Option would read it as absent).
+    let given = if k.has("by") {
+        Some(k.peek::<Value>("by")?)
+    } else {
+        None
+    };
+    if given
+        .as_ref()
+        .is_some_and(|by| !matches!(by.as_str(), Some("key" | "value")))
+    {
+        return Err(type_error(
+            "You can only sort by either \"key\" or \"value\"".into(),
+        ));
+    }
+    let by = given.as_ref().and_then(Value::as_str);
+    if by == Some("value") {
+        let values: Vec<Value> = v
+            .try_iter()?
+            .map(|key| v.get_item(&key).unwrap_or_default())
+            .collect();
+        orderable(&values, false)?;
+    }
+    builtin::dictsort(v, k)
+}
+
+/// Jinja2's `map`, a generator over what Python can iterate.
+fn map(s: &mut State, v: Value, args: Rest<ValueOrKwargs>) -> Result<Value, Error> {
+    lazily((|| {
+        iterable(s, &v)?;
+        generator(Value::from(builtin::map(s, v, args)?))
+    })())
+}
+
+/// Jinja2's `select`, a generator.
+fn select(s: &mut State, v: Value, args: Rest<ValueOrKwargs>) -> Result<Value, Error> {
+    select_or_reject(s, v, args, false)
+}
+
+/// Jinja2's `reject`, a generator.
+fn reject(s: &mut State, v: Value, args: Rest<ValueOrKwargs>) -> Result<Value, Error> {
+    select_or_reject(s, v, args, true)
+}
+
+/// Jinja2's `selectattr`, a generator.
+fn selectattr(s: &mut State, v: Value, args: Rest<ValueOrKwargs>) -> Result<Value, Error> {
+    by_attribute(s, v, args, false)
+}
+
+/// Jinja2's `rejectattr`, a generator.
+fn rejectattr(s: &mut State, v: Value, args: Rest<ValueOrKwargs>) -> Result<Value, Error> {
+    by_attribute(s, v, args, true)
+}
+
+/// Jinja2's `items`, a generator over a mapping's pairs (an undefined value gives none, unless
+/// strict).
+fn items(s: &State, v: &Value) -> Result<Value, Error> {
+    lazily((|| {
+        if v.is_undefined() {
             defined(s, v)?;
-            if v.kind() != ValueKind::Map {
-                return Err(type_error(format!(
-                    "'{}' object has no attribute 'items'",
-                    python_type(v)
-                )));
-            }
-            // `by=none` is given too (an Option would read it as absent).
-            let given = if k.has("by") {
-                Some(k.peek::<Value>("by")?)
-            } else {
-                None
-            };
-            if given
-                .as_ref()
-                .is_some_and(|by| !matches!(by.as_str(), Some("key" | "value")))
-            {
-                return Err(type_error(
-                    "You can only sort by either \"key\" or \"value\"".into(),
-                ));
-            }
-            let by = given.as_ref().and_then(Value::as_str);
-            if by == Some("value") {
-                let values: Vec<Value> = v
-                    .try_iter()?
-                    .map(|key| v.get_item(&key).unwrap_or_default())
-                    .collect();
-                orderable(&values, false)?;
-            }
-            builtin::dictsort(v, k)
-        },
-    );
-    env.add_filter(
-        "map",
-        |s: &mut State, v: Value, args: Rest<ValueOrKwargs>| {
-            lazily((|| {
-                iterable(s, &v)?;
-                generator(Value::from(builtin::map(s, v, args)?))
-            })())
-        },
-    );
-    env.add_filter(
-        "select",
-        |s: &mut State, v: Value, args: Rest<ValueOrKwargs>| select_or_reject(s, v, args, false),
-    );
-    env.add_filter(
-        "reject",
-        |s: &mut State, v: Value, args: Rest<ValueOrKwargs>| select_or_reject(s, v, args, true),
-    );
-    env.add_filter(
-        "selectattr",
-        |s: &mut State, v: Value, args: Rest<ValueOrKwargs>| by_attribute(s, v, args, false),
-    );
-    env.add_filter(
-        "rejectattr",
-        |s: &mut State, v: Value, args: Rest<ValueOrKwargs>| by_attribute(s, v, args, true),
-    );
-    env.add_filter("items", |s: &State, v: &Value| -> Result<Value, Error> {
-        lazily((|| {
-            if v.is_undefined() {
-                defined(s, v)?;
-                return generator(Value::from(Vec::<Value>::new()));
-            }
-            if v.kind() != ValueKind::Map {
-                return Err(type_error("Can only get item pairs from a mapping.".into()));
-            }
-            generator(builtin::items(v)?)
-        })())
-    });
-    env.add_filter(
-        "groupby",
-        |s: &State, v: Value, args: Rest<Value>, k: Kwargs| {
-            iterable(s, &v)?;
-            let k = keywords(args, &["attribute", "default", "case_sensitive"], k)?;
-            let attribute = match k.get::<Option<Value>>("attribute")? {
-                None => None,
-                Some(a) if a.is_none() => None,
-                Some(a) if a.kind() == ValueKind::String => {
-                    Some(a.as_str().unwrap_or_default().to_string())
-                }
-                // An index into text items (within their length, attribute_of_text checks).
-                Some(a)
-                    if a.is_integer()
-                        && v.try_iter().is_ok_and(|mut items| {
-                            items.all(|i| i.kind() == ValueKind::String)
-                        }) =>
-                {
-                    attribute_of_text(&v, &a)?;
-                    Some(a.to_string())
-                }
-                // Python looks a boolean, float or structure up as an item; not reproduced.
-                Some(a) => {
-                    return Err(type_error(format!(
-                    "groupby by the attribute {}: Jinja2 looks it up as an item, not reproduced",
-                    super::pyrepr::py_repr(&a)
-                )))
-                }
-            };
-            let attribute = attribute.as_deref();
-            // Jinja2 sorts by the grouper first: its keys must order, and exist when strict.
-            if let Some(path) = attribute {
-                attribute_of_text(&v, &Value::from(path))?;
-                let default = k.peek::<Option<Value>>("default")?;
-                let keys: Vec<Value> = v
-                    .try_iter()?
-                    .map(|i| match (attribute_of(&i, path), &default) {
-                        (key, Some(d)) if key.is_undefined() => d.clone(),
-                        (key, _) => key,
-                    })
-                    .collect();
-                missing_attribute(s, &keys, Some(path), false)?;
-                if keys.iter().all(|key| !key.is_undefined()) {
-                    orderable(&keys, false)?;
-                }
-            }
-            let groups = builtin::groupby(v, attribute, k)?;
-            let groups: Vec<Value> = groups
-                .try_iter()?
-                .map(|g| {
-                    let list = g.get_item(&Value::from(1)).unwrap_or_default();
-                    let list: Vec<Value> =
-                        list.try_iter().map(Iterator::collect).unwrap_or_default();
-                    Value::from_object(super::views::Group {
-                        grouper: g.get_item(&Value::from(0)).unwrap_or_default(),
-                        list: Value::from(list),
-                    })
-                })
-                .collect();
-            Ok(Value::from(groups))
-        },
-    );
-    // Generators: Python binds the arguments at the call and judges their values only when the
-    // generator runs (`{% if x | batch('a') %}` is true).
-    env.add_filter(
-        "batch",
-        |s: &State, v: Value, args: Rest<Value>, k: Kwargs| {
-            let k = keywords(args, &["linecount", "fill_with"], k)?;
-            required(&k, "do_batch", "linecount")?;
-            lazily((|| {
-                iterable(s, &v)?;
-                let fill = k.get::<Option<Value>>("fill_with")?;
-                generator(builtin::batch(s, v, k.get::<usize>("linecount")?, fill)?)
-            })())
-        },
-    );
-    env.add_filter(
-        "slice",
-        |s: &State, v: Value, args: Rest<Value>, k: Kwargs| {
-            let k = keywords(args, &["slices", "fill_with"], k)?;
-            required(&k, "do_slice", "slices")?;
-            lazily((|| {
-                iterable(s, &v)?;
-                let fill = k.get::<Option<Value>>("fill_with")?;
-                generator(builtin::slice(s, v, k.get::<usize>("slices")?, fill)?)
-            })())
-        },
-    );
+            return generator(Value::from(Vec::<Value>::new()));
+        }
+        if v.kind() != ValueKind::Map {
+            return Err(type_error("Can only get item pairs from a mapping.".into()));
+        }
+        generator(builtin::items(v)?)
+    })())
+}
+
+/// Jinja2's `groupby(attribute, default, case_sensitive)`: the groupers must exist and order.
+fn groupby(s: &State, v: Value, args: Rest<Value>, k: Kwargs) -> Result<Value, Error> {
+    iterable(s, &v)?;
+    let k = keywords(args, &["attribute", "default", "case_sensitive"], k)?;
+    let attribute = match k.get::<Option<Value>>("attribute")? {
+        None => None,
+        Some(a) if a.is_none() => None,
+        Some(a) if a.kind() == ValueKind::String => {
+            Some(a.as_str().unwrap_or_default().to_string())
+        }
+        // An index into text items (within their length, attribute_of_text checks).
+        Some(a)
+            if a.is_integer()
+                && v.try_iter()
+                    .is_ok_and(|mut items| items.all(|i| i.kind() == ValueKind::String)) =>
+        {
+            attribute_of_text(&v, &a)?;
+            Some(a.to_string())
+        }
+        // Python looks a boolean, float or structure up as an item; not reproduced.
+        Some(a) => {
+            return Err(type_error(format!(
+                "groupby by the attribute {}: Jinja2 looks it up as an item, not reproduced",
+                super::pyrepr::py_repr(&a)
+            )))
+        }
+    };
+    let attribute = attribute.as_deref();
+    // Jinja2 sorts by the grouper first: its keys must order, and exist when strict.
+    if let Some(path) = attribute {
+        attribute_of_text(&v, &Value::from(path))?;
+        let default = k.peek::<Option<Value>>("default")?;
+        let keys: Vec<Value> = v
+            .try_iter()?
+            .map(|i| match (attribute_of(&i, path), &default) {
+                (key, Some(d)) if key.is_undefined() => d.clone(),
+                (key, _) => key,
+            })
+            .collect();
+        missing_attribute(s, &keys, Some(path), false)?;
+        if keys.iter().all(|key| !key.is_undefined()) {
+            orderable(&keys, false)?;
+        }
+    }
+    let groups = builtin::groupby(v, attribute, k)?;
+    let groups: Vec<Value> = groups
+        .try_iter()?
+        .map(|g| {
+            let list = g.get_item(&Value::from(1)).unwrap_or_default();
+            let list: Vec<Value> = list.try_iter().map(Iterator::collect).unwrap_or_default();
+            Value::from_object(super::views::Group {
+                grouper: g.get_item(&Value::from(0)).unwrap_or_default(),
+                list: Value::from(list),
+            })
+        })
+        .collect();
+    Ok(Value::from(groups))
+}
+
+/// Jinja2's `batch(linecount, fill_with)`: Python binds the arguments at the call and judges their
+/// values only when the generator runs (`{% if x | batch('a') %}` is true).
+fn batch(s: &State, v: Value, args: Rest<Value>, k: Kwargs) -> Result<Value, Error> {
+    let k = keywords(args, &["linecount", "fill_with"], k)?;
+    required(&k, "do_batch", "linecount")?;
+    lazily((|| {
+        iterable(s, &v)?;
+        let fill = k.get::<Option<Value>>("fill_with")?;
+        generator(builtin::batch(s, v, k.get::<usize>("linecount")?, fill)?)
+    })())
+}
+
+/// Jinja2's `slice(slices, fill_with)`, judged when the generator runs as `batch` is.
+fn slice(s: &State, v: Value, args: Rest<Value>, k: Kwargs) -> Result<Value, Error> {
+    let k = keywords(args, &["slices", "fill_with"], k)?;
+    required(&k, "do_slice", "slices")?;
+    lazily((|| {
+        iterable(s, &v)?;
+        let fill = k.get::<Option<Value>>("fill_with")?;
+        generator(builtin::slice(s, v, k.get::<usize>("slices")?, fill)?)
+    })())
 }
 
 /// Under StrictUndefined every use of an undefined value but `default`, `is defined` and

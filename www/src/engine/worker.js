@@ -2,7 +2,7 @@
 // waits for a render.
 import init, { Engine, loadResourceTypes, loadLambdaRuntimes, installShard, loadArchive, parseYaml, version, packArchive, lineMap } from '../../../target/wasm-pkg/proton_playground.js';
 import { buildRequest } from '../workspace.js';
-import { answer, selectedBundle, bundleOfPath } from './answer.js';
+import { answer, selectedBundle } from './answer.js';
 
 // The CloudFormation resource type table and the Lambda runtime lifecycle are fetched beside the
 // wasm, in parallel with it.
@@ -158,14 +158,13 @@ const handlers = {
   },
   /**
    * The editor's question (`complete`, `hover`, `definition`) about file `path` at `offset` of
-   * its current `text`: the selected bundle's files see the page's inputs and mocks, another
-   * bundle's its defaults (and examples for required inputs).
+   * its current `text`: the engine answers the selected bundle's files with the page's inputs
+   * and mocks, another bundle's with its defaults (and examples for required inputs).
    */
   assist(payload) {
-    const bundle = bundleOfPath(summaryOf(payload), payload.path);
-    if (!bundle) return null;
-    const request = bundle.root === payload.state.selection.root ? buildRequest(payload.state, bundle) : { fill_required: true };
-    return engine.assist({ question: payload.question, path: payload.path, text: payload.text, offset: payload.offset, request });
+    const selected = selectedBundle(summaryOf(payload), payload.state.selection);
+    const request = selected ? buildRequest(payload.state, selected) : {};
+    return engine.assist({ question: payload.question, path: payload.path, text: payload.text, offset: payload.offset, selected: selected ? selected.root : null, request });
   },
   /** For each rendered line, the template line that produced it (0: unknown). */
   lineMap({ template, rendered }) {
