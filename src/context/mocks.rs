@@ -60,6 +60,12 @@ pub struct Mocks {
     pub instance: InstanceMock,
     /// Every pipeline `service_instances[i].outputs`.
     pub instance_outputs: Map<String, Json>,
+    /// One instance's outputs in a pipeline's `service_instances`, by instance name (winning over
+    /// `instance_outputs`): each instance stack has its own.
+    pub outputs_by_instance: Map<String, Json>,
+    /// The environment an instance runs in, by environment name (winning over `environment`'s
+    /// account and outputs for the instances in it): a pipeline's instances may run in several.
+    pub environments: std::collections::BTreeMap<String, EnvironmentMock>,
     pub component: ComponentMock,
 }
 

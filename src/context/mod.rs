@@ -78,10 +78,11 @@ fn service(mocks: &Mocks) -> Json {
 }
 
 fn environment_of(instance: &Instance, mocks: &Mocks) -> Json {
+    let own = mocks.environments.get(&instance.environment);
     json!({
         "name": instance.environment,
-        "account_id": mocks.account_id(),
-        "outputs": string_outputs(&mocks.environment.outputs),
+        "account_id": own.and_then(|e| e.account_id.as_deref()).unwrap_or(mocks.account_id()),
+        "outputs": string_outputs(own.map_or(&mocks.environment.outputs, |e| &e.outputs)),
     })
 }
 
@@ -149,7 +150,12 @@ pub fn build(
                         "name": i.name,
                         "inputs": i.inputs,
                         "environment": environment_of(i, mocks),
-                        "outputs": string_outputs(&mocks.instance_outputs),
+                        "outputs": string_outputs(
+                            match mocks.outputs_by_instance.get(&i.name) {
+                                Some(Json::Object(own)) => own,
+                                _ => &mocks.instance_outputs,
+                            },
+                        ),
                     })
                 })
                 .collect();

@@ -39,6 +39,26 @@ pub struct SpecInput {
     pub template: Option<String>,
     #[serde(flatten)]
     pub source: SpecSource,
+    /// The running stacks this spec's targets already are (adoption names them from the
+    /// account): each keeps its name, its own mocks and its tags.
+    #[serde(default)]
+    pub stacks: Vec<KnownStack>,
+}
+
+/// A running stack a spec's target (and instance) is.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct KnownStack {
+    pub target: Target,
+    #[serde(default)]
+    pub instance: Option<String>,
+    pub name: String,
+    /// What Proton knew for this stack (its environment's outputs, names, repository).
+    #[serde(default)]
+    pub mocks: Mocks,
+    /// The stack's tags as deployed: its deployment file keeps them, so connecting Git Sync
+    /// changes no tag (Proton's tags propagate to every resource).
+    #[serde(default)]
+    pub tags: Map<String, Json>,
 }
 
 /// The whole migration: the repository's files and what they hold.
@@ -99,6 +119,9 @@ pub struct Stack {
     /// Parameter values (CloudFormation) or variables (Terraform).
     #[serde(skip)]
     pub parameters: Map<String, Json>,
+    /// The running stack's tags, kept as they are; none: the migration's own `proton:*` tags.
+    #[serde(skip)]
+    pub tags: Option<Map<String, Json>>,
 }
 
 /// A stack to be: its bundle, target, instance, spec, and the render Proton produced.
@@ -108,6 +131,8 @@ struct Planned<'a> {
     instance: Option<String>,
     spec: &'a SpecInput,
     name: String,
+    /// The running stack's tags, when it is known.
+    tags: Option<Map<String, Json>>,
     request: Request,
     report: crate::Report,
 }
@@ -144,11 +169,15 @@ pub fn migrate(
             stack_mocks.environment.name = Some(file_stem(&spec.source.path));
         }
         for (target, instance) in stacks_of(bundle, spec) {
+            let known = spec
+                .stacks
+                .iter()
+                .find(|k| k.target == target && k.instance == instance);
             let request = Request {
                 target: Some(target),
                 instance: instance.clone(),
                 spec: Some(spec.source.clone()),
-                mocks: stack_mocks.clone(),
+                mocks: known.map_or_else(|| stack_mocks.clone(), |k| k.mocks.clone()),
                 skip_checks: true,
                 ..Default::default()
             };
@@ -183,13 +212,17 @@ pub fn migrate(
                 );
                 continue;
             }
-            let name = stack_name(target, instance.as_deref(), spec, mocks, &planned);
+            let name = match known {
+                Some(k) => k.name.clone(),
+                None => stack_name(target, instance.as_deref(), spec, mocks, &planned),
+            };
             planned.push(Planned {
                 bundle,
                 target,
                 instance,
                 spec,
                 name,
+                tags: known.map(|k| k.tags.clone()),
                 request,
                 report,
             });
@@ -474,6 +507,7 @@ fn write_group(outcome: Outcome, migration: &mut Migration) {
         instance: p.instance.clone(),
         spec: p.spec.source.path.clone(),
         parameters,
+        tags: p.tags.clone(),
     };
     match (bundle.method(), result) {
         (Some(Method::Terraform), _) => {

@@ -21,20 +21,24 @@ pub fn write(migration: &mut Migration) {
             continue;
         }
         let mut tags = Map::new();
-        tags.insert(
-            "proton:template".into(),
-            Json::String(stack.template.clone()),
-        );
-        tags.insert(
-            "proton:template-version".into(),
-            Json::String(stack.version.clone()),
-        );
-        tags.insert("proton:target".into(), Json::String(stack.target.clone()));
-        if let Some(instance) = &stack.instance {
+        if let Some(kept) = &stack.tags {
+            tags.clone_from(kept);
+        } else {
             tags.insert(
-                "proton:service-instance".into(),
-                Json::String(instance.clone()),
+                "proton:template".into(),
+                Json::String(stack.template.clone()),
             );
+            tags.insert(
+                "proton:template-version".into(),
+                Json::String(stack.version.clone()),
+            );
+            tags.insert("proton:target".into(), Json::String(stack.target.clone()));
+            if let Some(instance) = &stack.instance {
+                tags.insert(
+                    "proton:service-instance".into(),
+                    Json::String(instance.clone()),
+                );
+            }
         }
         let mut document = Map::new();
         document.insert(

@@ -10,6 +10,7 @@ fn example(path: &str) -> SpecInput {
             path: path.rsplit('/').next().unwrap().to_string(),
             text: std::fs::read_to_string(root.join(path)).unwrap(),
         },
+        stacks: Vec::new(),
     }
 }
 
@@ -20,6 +21,7 @@ fn spec(name: &str, text: &str) -> SpecInput {
             path: name.into(),
             text: text.into(),
         },
+        stacks: Vec::new(),
     }
 }
 

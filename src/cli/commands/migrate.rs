@@ -54,6 +54,7 @@ pub fn run(args: Args) -> Result<ExitCode, Fatal> {
             inputs.push(SpecInput {
                 template: template.clone(),
                 source,
+                stacks: Vec::new(),
             });
         }
     }
