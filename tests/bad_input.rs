@@ -442,3 +442,53 @@ fn values_from_mocks_and_examples_are_not_judged_the_inputs_are() {
     assert_eq!(found.len(), 1, "{found:?}");
     assert!(found[0].contains("web-servers"), "{found:?}");
 }
+
+#[test]
+fn a_default_breaking_its_own_constraints_is_a_warning() {
+    // sample-template-aws-proton's ec2-autoscaling/service: optional account ids with
+    // `minLength: 12` and `default: ""` (docs/proton-semantics.md §4 (5)).
+    let schema = "schema:\n  format: {openapi: 3.0.0}\n  environment_input_type: E\n  types:\n    E:\n      type: object\n      properties:\n        account: {type: string, minLength: 12, maxLength: 12, default: ''}\n";
+    let ws = workspace(&[
+        ("schema/schema.yaml", schema),
+        ("infrastructure/manifest.yaml", MANIFEST),
+        (
+            "infrastructure/cloudformation.yaml",
+            "Resources:\n  Q:\n    Type: AWS::SQS::Queue\n# [{{ environment.inputs.account }}]\n",
+        ),
+    ]);
+    let d = render(&ws, None);
+    assert_eq!(
+        find(&d, "schema-default").severity,
+        proton_playground::Severity::Warning
+    );
+    assert!(!d.iter().any(Diagnostic::is_error), "{d:#?}");
+    let report = run(&ws.bundles[0], &Request::default());
+    assert!(report.outputs[0].content.contains("# []"));
+    // A value the spec sets is still judged.
+    let d = render(
+        &ws,
+        Some("proton: EnvironmentSpec\nspec:\n  account: '123'\n"),
+    );
+    assert!(find(&d, "input-length").is_error(), "{d:#?}");
+    // No command stops on it: `check` passes, with the warning.
+    let dir = tempfile::tempdir().unwrap();
+    for (path, text) in [
+        ("schema/schema.yaml", schema),
+        ("infrastructure/manifest.yaml", MANIFEST),
+        (
+            "infrastructure/cloudformation.yaml",
+            "Resources:\n  Q:\n    Type: AWS::SQS::Queue\n",
+        ),
+    ] {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_proton-playground"))
+        .args(["check", dir.path().to_str().unwrap()])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(err.contains("warning[schema-default]"), "{err}");
+}

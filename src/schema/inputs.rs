@@ -103,6 +103,11 @@ pub fn validate(
                 describe(&error),
             ),
         };
+        // A default's own violation is the schema's `schema-default` warning: a render does not
+        // stop on it (docs/proton-semantics.md §4 (5)); a value the spec sets is judged here.
+        if code != "input-required" && !spec.contains_key(&top) {
+            continue;
+        }
         let (file, pos) = if code == "input-required" {
             (site.spec_file.or(Some(site.schema_file)), None)
         } else {

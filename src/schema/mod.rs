@@ -520,7 +520,9 @@ fn pattern_pos(
     None
 }
 
-/// A default must satisfy its own constraints (AWS samples ship `type: boolean, default: public`).
+/// A default should satisfy its own constraints (AWS samples ship `type: boolean, default:
+/// public`). It is a warning, not an error (docs/proton-semantics.md §4 (5)): published bundles
+/// Proton ran declare `minLength: 12` with `default: ""`, and nothing may stop on it.
 fn check_defaults(input_type: &InputType, path: &str, diags: &mut Vec<Diagnostic>) {
     // One validation of all defaults with the type's own validator (no extra compile).
     let defaults: serde_json::Map<String, Json> = input_type
@@ -537,13 +539,13 @@ fn check_defaults(input_type: &InputType, path: &str, diags: &mut Vec<Diagnostic
         let field = error.field();
         let message = explain::describe(&error);
         diags.push(
-            Diagnostic::error(
+            Diagnostic::warning(
                 "schema-default",
                 format!("default of {field} breaks its own schema: {message}"),
             )
             .in_file(path)
             .at_pos(prop.default_pos.or(Some(prop.pos)))
-            .with_hint("fix the default or the constraint: Proton renders the default as given")
+            .with_hint("fix the default or the constraint: Proton renders the default as given, and a spec that sets such a value is refused")
             .about(Subject::SchemaInput {
                 input_type: input_type.name.clone(),
                 input: prop.name.clone(),
