@@ -29,6 +29,9 @@ pub mod assist;
 // Off Proton: a Git Sync repository of parameterized templates, proven against the renders.
 pub mod migrate;
 
+// Off Proton from the running stacks: what Proton knew, read back from the deployed templates.
+pub mod adopt;
+
 // One owner of a session's state (the page's worker, a language server).
 pub mod engine;
 #[doc(hidden)]

@@ -59,6 +59,8 @@ const LAYERS: &[&[&str]] = &[
     &["report"],
     &["workspace"],
     &["assist", "migrate"],
+    // Adoption reads deployed stacks back and hands the proven ones to the migration.
+    &["adopt"],
     // The owner of a session's state; the fuzz targets' entry points.
     &["engine", "fuzzing"],
     // The page's face.

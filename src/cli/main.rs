@@ -41,6 +41,10 @@ enum Command {
     Migrate(commands::migrate::Args),
     /// Validate and render every target of a bundle or repository; report all diagnostics.
     Check(commands::check::Args),
+    /// Off Proton from the running stacks: read each stack's deployed template back into a
+    /// template version and spec that render it byte for byte, prove it, and write a Git Sync
+    /// repository with the stacks' real names and tags (docs/adoption.md).
+    Adopt(commands::adopt::Args),
 }
 
 fn main() -> ExitCode {
@@ -51,6 +55,7 @@ fn main() -> ExitCode {
         Command::Export(args) => commands::export::run(args),
         Command::Migrate(args) => commands::migrate::run(args),
         Command::Check(args) => commands::check::run(args),
+        Command::Adopt(args) => commands::adopt::run(args),
     };
     result.unwrap_or_else(|Fatal(message)| {
         eprintln!("error: {message}");

@@ -12,7 +12,7 @@ mod merge;
 mod parameterize;
 mod prove;
 mod repository;
-mod trace;
+pub(crate) mod trace;
 
 pub use parameterize::verify;
 

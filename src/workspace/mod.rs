@@ -58,6 +58,42 @@ impl Workspace {
         Ok(workspace)
     }
 
+    /// Loads several folders or archives as one workspace (each as [`Workspace::load_path`]
+    /// does); a bundle at the top of its load is placed under the load's name, so every bundle
+    /// keeps a root of its own.
+    pub fn load_paths(paths: &[std::path::PathBuf]) -> Result<Workspace, String> {
+        if let [path] = paths {
+            return Workspace::load_path(path);
+        }
+        let mut combined = Workspace::from_tree(FileTree::new(), Vec::new());
+        for path in paths {
+            let loaded = Workspace::load_path(path)?;
+            let place = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or("bundle")
+                .to_string();
+            combined.diagnostics.extend(loaded.diagnostics);
+            for mut bundle in loaded.bundles {
+                let mut root = if bundle.root.is_empty() {
+                    place.clone()
+                } else {
+                    bundle.root.clone()
+                };
+                let base = root.clone();
+                let mut n = 2;
+                while combined.bundles.iter().any(|b| b.root == root) {
+                    root = format!("{base}-{n}");
+                    n += 1;
+                }
+                bundle.root = root;
+                combined.bundles.push(bundle);
+            }
+        }
+        combined.repository = combined.bundles.len() > 1;
+        Ok(combined)
+    }
+
     /// Names a lone bundle that has no name of its own (the load's root, or a lone `vN/` folder
     /// at the top of an archive) after what was loaded: `x.tgz` → `x`, keeping its major.
     pub fn name_after(&mut self, source: &str) {

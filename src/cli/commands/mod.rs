@@ -1,5 +1,6 @@
 //! One module per command: its arguments and its run, over the core.
 
+pub mod adopt;
 pub mod check;
 pub mod compare;
 pub mod export;
