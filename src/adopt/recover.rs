@@ -126,11 +126,21 @@ impl Frame<'_> {
     }
 }
 
-/// The render of `known`, if it renders one file without errors.
+/// Whether a finding means the render is not what Proton deployed: the template failed, or
+/// Proton would have refused the spec. Findings about the bundle itself (a pre-GA manifest key
+/// the stacks were deployed with) or about CloudFormation today do not change the bytes.
+pub fn refutes(d: &crate::Diagnostic) -> bool {
+    d.is_error()
+        && ["template-", "input-", "spec-", "target-"]
+            .iter()
+            .any(|p| d.code.starts_with(p))
+}
+
+/// The render of `known`, if it renders one file that can be what Proton deployed.
 pub fn render(frame: &Frame, known: &Known) -> Option<(String, Request, crate::Report)> {
     let request = frame.request(known, true);
     let report = run(frame.bundle, &request);
-    if report.has_errors() {
+    if report.diagnostics.iter().any(refutes) {
         return None;
     }
     let [output] = report.outputs.as_slice() else {
