@@ -3,7 +3,7 @@
 //! Every stack claimed exact must pass both proofs; every edited one must drift. Skips with a
 //! message when `../shared/corpus` is absent. The CLI's contract is tested on `examples/`.
 
-use proton_playground::adopt::account::Account;
+use proton_playground::adopt::account::{Account, Texts};
 use proton_playground::adopt::{adopt, Adoption, Status};
 use proton_playground::migrate::{verify, OutputsMode};
 use proton_playground::{run, Mocks, Request, SpecSource, Target, Workspace};
@@ -35,7 +35,7 @@ fn tags(pairs: &[(&str, String)]) -> Vec<(String, String)> {
 }
 
 /// describe-stacks and get-template output for `stacks`.
-fn print_account(stacks: &[Made]) -> (Vec<(String, String)>, Vec<(String, String)>) {
+fn print_account(stacks: &[Made]) -> (Texts, Texts) {
     let list: Vec<Value> = stacks
         .iter()
         .map(|s| {
