@@ -443,6 +443,8 @@ pub(super) fn write(
             spec.bundle.label()
         )];
         let mut instances = Vec::new();
+        let mut adopted_inputs: std::collections::BTreeMap<usize, Map<String, Json>> =
+            std::collections::BTreeMap::new();
         for &m in &spec.members {
             let case = &cases[m];
             let found = case.found.as_ref().expect("exact cases are found");
@@ -464,20 +466,52 @@ pub(super) fn write(
                     document.insert("proton".into(), json!("EnvironmentSpec"));
                     document.insert("spec".into(), Json::Object(values));
                 }
-                Role::ServiceInstance {
-                    instance,
-                    environment,
-                    ..
-                } => instances.push(json!({
-                    "name": instance,
-                    "environment": environment.clone().unwrap_or_default(),
-                    "spec": values,
-                })),
+                Role::ServiceInstance { .. } => {
+                    adopted_inputs.insert(m, values);
+                }
                 Role::Pipeline { .. } => {
                     document.insert("pipeline".into(), Json::Object(values));
                 }
                 Role::Component { .. } => {}
             }
+        }
+        // Every instance of the service on this version, in the order its pipeline rendered
+        // them; one drifted since keeps its inputs as read off its body (not adopted).
+        for (i, case) in cases.iter().enumerate() {
+            let (
+                Role::ServiceInstance {
+                    instance,
+                    environment,
+                    ..
+                },
+                Some(found),
+            ) = (&case.mapped.role, case.found.as_ref())
+            else {
+                continue;
+            };
+            let of_this = std::ptr::eq(found.bundle, spec.bundle)
+                && spec
+                    .members
+                    .iter()
+                    .any(|&m| cases[m].service() == case.service());
+            if !of_this || document.contains_key("proton") {
+                continue;
+            }
+            let values = match adopted_inputs.remove(&i) {
+                Some(values) => values,
+                None => {
+                    header.push(format!(
+                        "  instance {instance}: its stack {} drifted (edited since Proton deployed it); its inputs as read off its body, for the pipeline — not adopted",
+                        case.deployed.name
+                    ));
+                    found.known.inputs.clone()
+                }
+            };
+            instances.push(json!({
+                "name": instance,
+                "environment": environment.clone().unwrap_or_default(),
+                "spec": values,
+            }));
         }
         if !document.contains_key("proton") {
             let mut service = Map::new();

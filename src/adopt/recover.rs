@@ -220,8 +220,9 @@ fn read_off(
     changed
 }
 
-/// For each printed piece, the deployed text in its place and its 1-based line, as far as the
-/// literal text around them agrees. Values printed side by side (`{{ a }}{{ b }}`) cannot be told
+/// For each printed piece, the deployed text in its place and its 1-based line. Where the
+/// literal text parts ways with the body, the reading resumes at the next value's line. Values
+/// printed side by side (`{{ a }}{{ b }}`) cannot be told
 /// apart: the reading goes past them without taking either.
 fn values_in_place(pieces: &[Piece], deployed: &str) -> Vec<(usize, String, usize)> {
     let mut out = Vec::new();
@@ -230,10 +231,17 @@ fn values_in_place(pieces: &[Piece], deployed: &str) -> Vec<(usize, String, usiz
     while i < pieces.len() {
         match &pieces[i] {
             Piece::Text(text) => {
-                if !deployed[at..].starts_with(text.as_str()) {
-                    break;
+                if deployed[at..].starts_with(text.as_str()) {
+                    at += text.len();
+                } else {
+                    // The body parts ways here (a branch not taken, a hand edit): pick the
+                    // reading up again where the literal line before the next value reappears.
+                    let tail = &text[text.rfind('\n').unwrap_or(0)..];
+                    match deployed[at..].find(tail).filter(|_| tail.trim().len() > 2) {
+                        Some(k) => at += k + tail.len(),
+                        None => break,
+                    }
                 }
-                at += text.len();
                 i += 1;
             }
             Piece::Printed(site, _) => {
@@ -469,7 +477,11 @@ mod tests {
                 (1, "10.9.0.0/16".to_string(), 2)
             ]
         );
-        // The literal text parts ways: what follows is not read.
+        // The literal text parts ways: the reading resumes at the next value's line.
+        assert_eq!(
+            values_in_place(&pieces, "Other: x\nCidr: 10.1.0.0/16\n"),
+            [(1, "10.1.0.0/16".to_string(), 2)]
+        );
         assert_eq!(values_in_place(&pieces, "Other: x\n"), []);
     }
 

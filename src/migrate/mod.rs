@@ -173,6 +173,10 @@ pub fn migrate(
                 .stacks
                 .iter()
                 .find(|k| k.target == target && k.instance == instance);
+            // A spec that names its running stacks migrates those only.
+            if known.is_none() && !spec.stacks.is_empty() {
+                continue;
+            }
             let request = Request {
                 target: Some(target),
                 instance: instance.clone(),
