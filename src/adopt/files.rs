@@ -494,7 +494,16 @@ pub(super) fn write(
                     .members
                     .iter()
                     .any(|&m| cases[m].service() == case.service());
-            if !of_this || document.contains_key("proton") {
+            // With a pipeline, the instances it rendered; else those adopted.
+            let pipeline = spec.members.iter().find_map(|&m| {
+                let f = cases[m].found.as_ref()?;
+                (f.target == Target::Pipeline).then_some(f)
+            });
+            let wanted = match pipeline {
+                Some(p) => p.companions.contains(instance),
+                None => adopted_inputs.contains_key(&i),
+            };
+            if !of_this || !wanted || document.contains_key("proton") {
                 continue;
             }
             let values = match adopted_inputs.remove(&i) {

@@ -82,6 +82,8 @@ struct Found<'a> {
     known: Known,
     target: Target,
     instance: Option<String>,
+    /// The instances a pipeline rendered (their names).
+    companions: Vec<String>,
     exact: bool,
     render: Option<recover::Rendered>,
 }
@@ -250,6 +252,7 @@ fn known_from_account(
     bundle: &Bundle,
     cases: &[Case],
     account: &Account,
+    with_drifted: bool,
 ) -> (Known, recover::Instances) {
     let mut known = Known::default();
     let mocks: &mut Mocks = &mut known.mocks;
@@ -288,7 +291,10 @@ fn known_from_account(
                 };
                 // A drifted instance counts with the inputs read off its body: the pipeline
                 // rendered it too, and the pipeline's own proof decides.
-                if s != service || !std::ptr::eq(bundle, found.bundle) {
+                if s != service
+                    || !std::ptr::eq(bundle, found.bundle)
+                    || !(found.exact || with_drifted)
+                {
                     continue;
                 }
                 let env = environment.clone().unwrap_or_default();
@@ -337,11 +343,19 @@ fn recover_case<'a>(case: &Case<'a>, cases: &[Case], account: &Account) -> Optio
     };
     let deployed = case.body.text();
     let mut best: Option<(f32, Found)> = None;
-    for bundle in &case.versions {
-        let (start, instances) = known_from_account(case, bundle, cases, account);
+    let pipeline = matches!(case.mapped.role, Role::Pipeline { .. });
+    // A pipeline renders the service's instances: those read back (a drifted one too, it
+    // existed when the pipeline was deployed), else only those adopted exactly.
+    let instance_sets: &[bool] = if pipeline { &[true, false] } else { &[true] };
+    let attempts = case
+        .versions
+        .iter()
+        .flat_map(|b| instance_sets.iter().map(move |&drifted| (*b, drifted)));
+    for (bundle, with_drifted) in attempts {
+        let (start, instances) = known_from_account(case, bundle, cases, account, with_drifted);
         // A ServiceSpec has at least one instance: a pipeline is read back on the version its
         // instances were.
-        if matches!(case.mapped.role, Role::Pipeline { .. }) && instances.is_empty() {
+        if pipeline && instances.is_empty() {
             continue;
         }
         let frame = Frame {
@@ -361,6 +375,7 @@ fn recover_case<'a>(case: &Case<'a>, cases: &[Case], account: &Account) -> Optio
             known,
             target: case.target(),
             instance: instance.clone(),
+            companions: instances.iter().map(|(name, _, _)| name.clone()).collect(),
             exact,
             render,
         };

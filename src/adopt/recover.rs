@@ -210,40 +210,65 @@ fn read_off(
     let Some(pieces) = pieces(&traced.marked) else {
         return false;
     };
-    let mut changed = false;
-    for (site, value, line) in values_in_place(&pieces, deployed) {
-        let Some(site) = sites.0.get(site) else {
-            continue;
-        };
-        changed |= assign(frame, known, &site.expression, &value, line);
+    let apply = |known: &mut Known, resume: bool| {
+        let mut changed = false;
+        for (site, value, line) in values_in_place(&pieces, deployed, resume) {
+            if let Some(site) = sites.0.get(site) {
+                changed |= assign(frame, known, &site.expression, &value, line);
+            }
+        }
+        changed
+    };
+    if apply(known, false) {
+        return true;
     }
-    changed
+    // Past where the body parts ways, a value read may be wrong: it is kept only when the render
+    // comes closer to the body.
+    let mut trial = known.clone();
+    if !apply(&mut trial, true) {
+        return false;
+    }
+    let score = |k: &Known| render(frame, k).map_or(0.0, |(text, _, _)| closeness(&text, deployed));
+    if score(&trial) > score(known) {
+        *known = trial;
+        return true;
+    }
+    false
 }
 
 /// For each printed piece, the deployed text in its place and its 1-based line. Where the
-/// literal text parts ways with the body, the reading resumes at the next value's line. Values
+/// literal text parts ways with the body, the reading stops, or with `resume` goes on at the next
+/// value's line. Values
 /// printed side by side (`{{ a }}{{ b }}`) cannot be told
 /// apart: the reading goes past them without taking either.
-fn values_in_place(pieces: &[Piece], deployed: &str) -> Vec<(usize, String, usize)> {
+fn values_in_place(pieces: &[Piece], deployed: &str, resume: bool) -> Vec<(usize, String, usize)> {
     let mut out = Vec::new();
     let mut at = 0;
     let mut i = 0;
+    // Set while the reading has lost its place (values are skipped until it finds it again).
+    let mut lost = false;
     while i < pieces.len() {
         match &pieces[i] {
             Piece::Text(text) => {
-                if deployed[at..].starts_with(text.as_str()) {
+                if !lost && deployed[at..].starts_with(text.as_str()) {
                     at += text.len();
+                } else if !resume {
+                    break;
                 } else {
                     // The body parts ways here (a branch not taken, a hand edit): pick the
                     // reading up again where the literal line before the next value reappears.
                     let tail = &text[text.rfind('\n').unwrap_or(0)..];
                     match deployed[at..].find(tail).filter(|_| tail.trim().len() > 2) {
-                        Some(k) => at += k + tail.len(),
-                        None => break,
+                        Some(k) => {
+                            at += k + tail.len();
+                            lost = false;
+                        }
+                        None => lost = true,
                     }
                 }
                 i += 1;
             }
+            Piece::Printed(..) if lost => i += 1,
             Piece::Printed(site, _) => {
                 let run = pieces[i..]
                     .iter()
@@ -469,7 +494,7 @@ mod tests {
             Piece::Printed(1, "10.0.0.0/16".into()),
             Piece::Text("\n".into()),
         ];
-        let found = values_in_place(&pieces, "Name: prod-eu-vpc\nCidr: 10.9.0.0/16\n");
+        let found = values_in_place(&pieces, "Name: prod-eu-vpc\nCidr: 10.9.0.0/16\n", false);
         assert_eq!(
             found,
             [
@@ -479,10 +504,14 @@ mod tests {
         );
         // The literal text parts ways: the reading resumes at the next value's line.
         assert_eq!(
-            values_in_place(&pieces, "Other: x\nCidr: 10.1.0.0/16\n"),
+            values_in_place(&pieces, "Other: x\nCidr: 10.1.0.0/16\n", true),
             [(1, "10.1.0.0/16".to_string(), 2)]
         );
-        assert_eq!(values_in_place(&pieces, "Other: x\n"), []);
+        assert_eq!(
+            values_in_place(&pieces, "Other: x\nCidr: 10.1.0.0/16\n", false),
+            []
+        );
+        assert_eq!(values_in_place(&pieces, "Other: x\n", true), []);
     }
 
     #[test]
