@@ -404,3 +404,122 @@ fn accounts_made_from_the_corpus() {
         missed.join("\n")
     );
 }
+
+/// The CLI on a small account made from `examples/`: its exit codes, its files, its proofs.
+#[test]
+fn the_cli_adopts_an_account_made_from_the_examples() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let bin = env!("CARGO_BIN_EXE_proton-playground");
+    let work = tempfile::tempdir().unwrap();
+    let templates = work.path().join("templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    // Two environments and one service, rendered by the CLI itself.
+    let render = |args: &[&str], spec: &str, mocks: &Value| {
+        let spec_path = work.path().join("spec.json");
+        let mocks_path = work.path().join("mocks.json");
+        std::fs::write(&spec_path, spec).unwrap();
+        std::fs::write(&mocks_path, mocks.to_string()).unwrap();
+        let out = std::process::Command::new(bin)
+            .arg("render")
+            .args(args)
+            .arg("--spec")
+            .arg(&spec_path)
+            .arg("--mocks")
+            .arg(&mocks_path)
+            .current_dir(root)
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let env_body = render(
+        &["examples/templates/ecs-shared-env/v1"],
+        "proton: EnvironmentSpec\nspec:\n  vpc_cidr: 10.42.0.0/16\n  nat_gateway_count: 2\n",
+        &json!({"environment": {"name": "dev", "account_id": "111122223333"}}),
+    );
+    assert!(env_body.contains("10.42.0.0/16"));
+    let stacks = json!({"Stacks": [
+        {"StackName": "AWSProton-dev-cloudformation-1", "Tags": [
+            {"Key": "proton:account", "Value": "111122223333"},
+            {"Key": "proton:template", "Value": format!("{ARN}:environment-template/ecs-shared-env")},
+            {"Key": "proton:environment", "Value": format!("{ARN}:environment/dev")}]},
+        {"StackName": "someone-elses", "Tags": []},
+    ]});
+    std::fs::write(work.path().join("stacks.json"), stacks.to_string()).unwrap();
+    std::fs::write(
+        templates.join("AWSProton-dev-cloudformation-1.json"),
+        json!({"TemplateBody": env_body}).to_string(),
+    )
+    .unwrap();
+    std::fs::write(templates.join("someone-elses.yaml"), "Resources: {}\n").unwrap();
+    let out_dir = work.path().join("repo");
+    let adopt = |format: &str| {
+        std::process::Command::new(bin)
+            .args(["adopt", "examples/templates", "--stacks"])
+            .arg(work.path().join("stacks.json"))
+            .arg("--templates")
+            .arg(&templates)
+            .arg("--out")
+            .arg(&out_dir)
+            .args(["--format", format])
+            .current_dir(root)
+            .output()
+            .unwrap()
+    };
+    let out = adopt("text");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout
+            .contains("exact      AWSProton-dev-cloudformation-1 ecs-shared-env v1 (environment)"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("unmatched  someone-elses"), "{stdout}");
+    for file in [
+        "adoption.json",
+        "README.md",
+        "specs/dev.yaml",
+        "mocks/AWSProton-dev-cloudformation-1.yaml",
+        "deployments/AWSProton-dev-cloudformation-1.yaml",
+        "iam/git-sync-role.json",
+    ] {
+        assert!(out_dir.join(file).is_file(), "{file} written");
+    }
+    let spec = std::fs::read_to_string(out_dir.join("specs/dev.yaml")).unwrap();
+    assert!(
+        spec.contains("vpc_cidr: 10.42.0.0/16") && spec.contains("nat_gateway_count: 2"),
+        "{spec}"
+    );
+    // `render` with the files written gives the deployed body.
+    let again = std::process::Command::new(bin)
+        .args(["render", "examples/templates/ecs-shared-env/v1", "--spec"])
+        .arg(out_dir.join("specs/dev.yaml"))
+        .arg("--mocks")
+        .arg(out_dir.join("mocks/AWSProton-dev-cloudformation-1.yaml"))
+        .current_dir(root)
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&again.stdout), env_body);
+    // JSON for CI; a drifted stack makes the exit code 1.
+    let json_out: Value = serde_json::from_slice(&adopt("json").stdout).unwrap();
+    assert_eq!(json_out["stacks"].as_array().unwrap().len(), 2);
+    std::fs::write(
+        templates.join("AWSProton-dev-cloudformation-1.json"),
+        json!({"TemplateBody": env_body.replace("Resources:", "Resources:\n  Extra:\n    Type: AWS::SNS::Topic\n")}).to_string(),
+    )
+    .unwrap();
+    let out = adopt("text");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("drift      AWSProton-dev-cloudformation-1")
+    );
+    // A malformed describe-stacks file is a located diagnostic, not a crash.
+    std::fs::write(work.path().join("stacks.json"), "{\"Stacks\": [").unwrap();
+    let out = adopt("text");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("error[adopt-stacks]"));
+}
