@@ -110,6 +110,15 @@ fn section(
                 "{}: the deployed template takes the `{{% if %}}` branch this value decides",
                 property.name
             )),
+            None if found.pinned(property) => notes.push(format!(
+                "{}: {} — the deployed template has it (another value renders otherwise)",
+                property.name,
+                if found.known.inputs.contains_key(&property.name) {
+                    "as found"
+                } else {
+                    "its default"
+                }
+            )),
             None => {
                 undetermined.push(property.name.clone());
                 if property.required
@@ -121,12 +130,12 @@ fn section(
                         crate::schema::examples::example_value(&property.schema),
                     );
                     notes.push(format!(
-                        "{}: UNDETERMINED — required, and the templates never print it: an example value stands in; write Proton's value",
+                        "{}: UNDETERMINED — required, and nothing in the deployed template depends on it: an example value stands in; write Proton's value",
                         property.name
                     ));
                 } else {
                     notes.push(format!(
-                        "{}: undetermined — the templates never print it; {}",
+                        "{}: undetermined — nothing in the deployed template depends on it; {}",
                         property.name,
                         if inputs.contains_key(&property.name) {
                             "kept as found"
@@ -500,7 +509,7 @@ pub(super) fn write(
                 (f.target == Target::Pipeline).then_some(f)
             });
             let wanted = match pipeline {
-                Some(p) => p.companions.contains(instance),
+                Some(p) => p.renders_instance(instance),
                 None => adopted_inputs.contains_key(&i),
             };
             if !of_this || !wanted || document.contains_key("proton") {

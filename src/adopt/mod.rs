@@ -82,10 +82,50 @@ struct Found<'a> {
     known: Known,
     target: Target,
     instance: Option<String>,
-    /// The instances a pipeline rendered (their names).
-    companions: Vec<String>,
+    /// The environment an instance runs in.
+    environment: Option<String>,
+    /// The instances a pipeline rendered.
+    instances: recover::Instances,
     exact: bool,
     render: Option<recover::Rendered>,
+}
+
+impl Found<'_> {
+    /// What this stack renders as.
+    fn frame(&self) -> Frame<'_> {
+        Frame {
+            bundle: self.bundle,
+            target: self.target,
+            instance: self.instance.clone(),
+            environment: self.environment.clone(),
+            instances: self.instances.clone(),
+        }
+    }
+
+    /// The instances a pipeline rendered, by name.
+    fn renders_instance(&self, name: &str) -> bool {
+        self.instances.iter().any(|(n, _, _)| n == name)
+    }
+
+    /// Whether the render depends on `input`: another value for it renders otherwise, so the
+    /// proven render pins the value it has.
+    fn pinned(&self, input: &crate::schema::Property) -> bool {
+        let (Some(current), Some(rendered)) = (
+            self.known
+                .inputs
+                .get(&input.name)
+                .or(input.default.as_ref()),
+            &self.render,
+        ) else {
+            return false;
+        };
+        let Some(other) = recover::another_value(current, &input.schema) else {
+            return false;
+        };
+        let mut trial = self.known.clone();
+        trial.inputs.insert(input.name.clone(), other);
+        recover::render(&self.frame(), &trial).is_some_and(|(text, _, _)| text != rendered.text)
+    }
 }
 
 impl Case<'_> {
@@ -375,7 +415,8 @@ fn recover_case<'a>(case: &Case<'a>, cases: &[Case], account: &Account) -> Optio
             known,
             target: case.target(),
             instance: instance.clone(),
-            companions: instances.iter().map(|(name, _, _)| name.clone()).collect(),
+            environment: environment.clone(),
+            instances: instances.clone(),
             exact,
             render,
         };

@@ -352,6 +352,25 @@ fn typed(schema: &Json, text: &str) -> Option<Json> {
     }
 }
 
+/// A value of `schema`'s type other than `value` (another allowed value when it has a list).
+pub fn another_value(value: &Json, schema: &Json) -> Option<Json> {
+    if let Some(Json::Array(allowed)) = schema.get("enum") {
+        return allowed.iter().find(|v| *v != value).cloned();
+    }
+    match value {
+        Json::Bool(b) => Some(Json::Bool(!b)),
+        Json::Number(n) => match n.as_i64() {
+            Some(i) => Some(Json::from(if i > i64::MIN { i - 1 } else { i + 1 })),
+            None => n
+                .as_f64()
+                .and_then(|f| serde_json::Number::from_f64(f + 1.0))
+                .map(Json::Number),
+        },
+        Json::String(s) => Some(Json::String(format!("{s}0"))),
+        _ => None,
+    }
+}
+
 /// Sets what `expression` reads to `value` (read at `line`); true when it changed anything.
 fn assign(frame: &Frame, known: &mut Known, expression: &str, value: &str, line: usize) -> bool {
     let Some(path) = plain_path(expression) else {
