@@ -4,6 +4,7 @@
 //! the bundle it touches — and answers typed requests. Every answer lists the check data it
 //! lacked (the shard files to fetch), so nothing is polled from the side.
 
+use crate::adopt::{self, account::Account, Adoption};
 use crate::assist::{self, Site};
 use crate::bundle::{Bundle, FileTree};
 use crate::checks::data::noting_pending;
@@ -72,6 +73,16 @@ pub struct MigrateRequest {
     pub specs: Vec<SpecInput>,
     #[serde(default)]
     pub mocks: Mocks,
+    #[serde(default)]
+    pub outputs: OutputsMode,
+}
+
+/// The account's files to adopt (docs/adoption.md): describe-stacks pages and get-template files
+/// (or raw bodies), each `(name, text)`.
+#[derive(Debug, Deserialize)]
+pub struct AdoptRequest {
+    pub stacks: Vec<(String, String)>,
+    pub templates: Vec<(String, String)>,
     #[serde(default)]
     pub outputs: OutputsMode,
 }
@@ -219,6 +230,19 @@ impl Engine {
         let workspace = self.workspace()?;
         Ok(answer(|| {
             migrate::migrate(workspace, &request.specs, &request.mocks, request.outputs)
+        }))
+    }
+
+    /// The running stacks of an account read back against the workspace's templates; what the
+    /// account files themselves got wrong comes first among the findings.
+    pub fn adopt(&self, request: &AdoptRequest) -> Result<Answer<Adoption>, String> {
+        let workspace = self.workspace()?;
+        Ok(answer(|| {
+            let (account, mut diagnostics) = Account::read(&request.stacks, &request.templates);
+            let mut adoption = adopt::adopt(workspace, &account, request.outputs);
+            diagnostics.append(&mut adoption.diagnostics);
+            adoption.diagnostics = diagnostics;
+            adoption
         }))
     }
 

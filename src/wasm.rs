@@ -3,7 +3,9 @@
 //! requests and answers cross as typed JSON. The free functions are stateless helpers and the
 //! installation of check data the worker fetches.
 
-use crate::engine::{self, AssistRequest, CompareRequest, CompatibilityRequest, MigrateRequest};
+use crate::engine::{
+    self, AdoptRequest, AssistRequest, CompareRequest, CompatibilityRequest, MigrateRequest,
+};
 use crate::report::{Request, SpecSource};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -100,6 +102,13 @@ impl Engine {
     pub fn migrate(&self, request: JsValue) -> Result<JsValue, JsValue> {
         let request: MigrateRequest = from_js(request, "migrate")?;
         answered(self.core.migrate(&request))
+    }
+
+    /// Off Proton from the running stacks (src/adopt): `{stacks: [[name, text]], templates:
+    /// [[name, text]], outputs}` → `{stacks, files, diagnostics}`.
+    pub fn adopt(&self, request: JsValue) -> Result<JsValue, JsValue> {
+        let request: AdoptRequest = from_js(request, "adopt")?;
+        answered(self.core.adopt(&request))
     }
 
     /// An editor question: `{question: "complete" | "hover" | "definition", path, text, offset,

@@ -432,6 +432,10 @@ const page = {
   persist,
   refreshRecent,
   savedOrFirstExample,
+  /** The workspace's bundle of template `name` at major `version` (as adoption names it). */
+  bundleNamed(name, version) {
+    return (state.summary ? state.summary.bundles : []).find((b) => b.name === name && String(b.major ?? 1) === String(version)) || null;
+  },
   /** Opens a workspace file at a line in the editor. */
   reveal(path, line) {
     panes.show('editor');

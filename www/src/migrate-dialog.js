@@ -1,9 +1,12 @@
 // *Migrate…*, the way off Proton (docs/migration.md): the CloudFormation Git Sync repository for
 // the stacks of the form's inputs and of the spec files the user adds — per template whether it
 // became one parameterized template or stayed per stack (with a jump to the construct), a
-// stack's template beside its deployment file, and the repository as a .zip.
+// stack's template beside its deployment file, and the repository as a .zip. *From running
+// stacks* adopts an account's stacks instead (docs/adoption.md): each stack's status, a drifted
+// one's differences, an exact one's recovered inputs loaded into the form.
 import { zipSync, strToU8 } from 'fflate';
 import { answerState } from './engine/answer.js';
+import { applySpec, applyMocks } from './workspace.js';
 import { h, clear, download } from './dom.js';
 
 const $ = (id) => document.getElementById(id);
@@ -92,12 +95,100 @@ export function setUpMigration(page) {
     $('migrate-download').disabled = migration.files.length === 0;
   };
 
+  /** The account's files the user picked: `[[name, text]]`. */
+  const account = { stacks: [], templates: [] };
+  let adoption = null;
+
+  const zip = (files, name) => {
+    const entries = {};
+    for (const f of files) entries[f.path] = strToU8(f.content);
+    download(name, new Blob([zipSync(entries)], { type: 'application/zip' }));
+    page.status(`Downloaded the Git Sync repository: ${files.length} files`);
+  };
+
+  /** Loads an exact stack's recovered spec and mocks into the form, on its template and target. */
+  const loadStack = async (stack) => {
+    const text = (path) => (adoption.files.find((f) => f.path === path) || {}).content || '';
+    const bundle = page.bundleNamed(stack.template, stack.version);
+    if (!bundle) return;
+    const ws = page.workspace;
+    ws.selection.root = bundle.root;
+    ws.selection.target = stack.target;
+    applySpec(ws, await page.engine.call('parseYaml', { text: text(stack.spec_file) }));
+    applyMocks(ws, await page.engine.call('parseYaml', { text: text(stack.mocks_file) }));
+    const index = ws.inputs.instances.findIndex((i) => i.name === stack.instance);
+    ws.selection.instance = Math.max(index, 0);
+    dialog.close();
+    page.changed({ structure: true, force: true });
+    page.status(`Loaded the inputs ${stack.stack} was deployed with (${stack.spec_file})`);
+  };
+
+  const drawAdoption = () => {
+    const body = clear($('adopt-table').tBodies[0]);
+    $('adopt-table').hidden = !adoption;
+    if (!adoption) return;
+    for (const stack of adoption.stacks) {
+      const shown = stack.diagnostics.filter((d) => d.severity !== 'info' || stack.status === 'unmatched');
+      const details = stack.status === 'exact'
+        ? [stack.undetermined.length ? `undetermined: ${stack.undetermined.join(', ')}` : 'every input read back',
+          ' ', h('button', { type: 'button', class: 'link', onclick: () => loadStack(stack) }, 'Load in the form')]
+        : shown.map((d) => h('div', { class: 'reason' }, d.message, ' ',
+          d.code === 'adopt-difference' && d.file && d.line ? h('button', { type: 'button', class: 'link', onclick: () => reveal(d.file, d.line) }, `${d.file.split('/').pop()} line ${d.line}`) : null));
+      body.append(h('tr', { dataset: { status: stack.status } },
+        h('td', {}, stack.stack),
+        h('td', {}, h('span', { class: `badge ${stack.status}` }, stack.status)),
+        h('td', {}, stack.template ? `${stack.template}${stack.version ? ` v${stack.version}` : ''}${stack.target ? ` (${stack.target})` : ''}` : '—'),
+        h('td', {}, details)));
+    }
+    const count = (status) => adoption.stacks.filter((s) => s.status === status).length;
+    const unreadable = adoption.diagnostics.filter((d) => d.code === 'adopt-stacks' || d.code === 'adopt-template');
+    $('adopt-summary').textContent = `${adoption.stacks.length} stack${adoption.stacks.length === 1 ? '' : 's'}: ${count('exact')} exact, ${count('drift')} drift, ${count('unmatched')} unmatched${unreadable.length ? `; ${unreadable.map((d) => `${d.file}: ${d.message}`).join('; ')}` : ''}`;
+    $('adopt-download').disabled = adoption.files.length === 0;
+  };
+
+  const adopt = async () => {
+    if (!account.stacks.length) {
+      $('adopt-summary').textContent = account.templates.length ? 'Add the describe-stacks output too.' : '';
+      return;
+    }
+    $('adopt-summary').textContent = 'Reading the stacks back…';
+    const workspace = page.workspace;
+    try {
+      adoption = await page.engine.call('adopt', {
+        files: workspace.files,
+        name: workspace.templateName || '',
+        stacks: account.stacks,
+        templates: account.templates,
+        importOutputs: $('migrate-import').checked,
+      });
+    } catch (e) {
+      adoption = null;
+      $('adopt-summary').textContent = `Adoption failed: ${e.message || e}`;
+      return;
+    }
+    drawAdoption();
+  };
+
+  const pick = (kind) => async (event) => {
+    for (const file of event.target.files) account[kind].push([file.name, await file.text()]);
+    event.target.value = '';
+    adopt();
+  };
+  $('adopt-stacks').addEventListener('change', pick('stacks'));
+  $('adopt-templates').addEventListener('change', pick('templates'));
+  $('adopt-download').addEventListener('click', () => {
+    if (adoption) zip(adoption.files, `${page.workspace.templateName || 'workspace'}-adopted.zip`);
+  });
+
   $('migrate').addEventListener('click', () => {
     dialog.showModal();
     run();
   });
   $('migrate-form').addEventListener('change', run);
-  $('migrate-import').addEventListener('change', run);
+  $('migrate-import').addEventListener('change', () => {
+    run();
+    if (adoption) adopt();
+  });
   $('migrate-specs').addEventListener('change', async (event) => {
     for (const file of event.target.files) specs.push({ path: file.name, text: await file.text() });
     event.target.value = '';
@@ -106,11 +197,7 @@ export function setUpMigration(page) {
   });
   $('migrate-stack').addEventListener('change', drawStack);
   $('migrate-download').addEventListener('click', () => {
-    if (!result) return;
-    const entries = {};
-    for (const f of result.files) entries[f.path] = strToU8(f.content);
-    download(`${page.workspace.templateName || 'workspace'}-git-sync.zip`, new Blob([zipSync(entries)], { type: 'application/zip' }));
-    page.status(`Downloaded the Git Sync repository: ${result.files.length} files`);
+    if (result) zip(result.files, `${page.workspace.templateName || 'workspace'}-git-sync.zip`);
   });
   $('close-migrate').addEventListener('click', () => dialog.close());
 }

@@ -58,3 +58,50 @@ test('a template that cannot be one for every stack says why and jumps to the co
   await expect(dialog).toBeHidden();
   await expect(page.locator('.cm-activeLine').first()).toContainText('X{{ environment.inputs.log_retention_days }}: 1');
 });
+
+// An account made from examples/ by `scripts/make-account.py www/tests/fixtures/account
+// --environments 1 --services 1 --edited 1` (run it again when the examples change): an
+// environment, a service with three instances (one edited by hand since) and a pipeline, and a
+// stack Proton never made.
+const ACCOUNT = 'tests/fixtures/account';
+const accountFile = (path) => ({ name: path.split('/').pop(), mimeType: 'application/json', buffer: readFileSync(`${ACCOUNT}/${path}`) });
+
+test('running stacks are read back in the page: exact ones load into the form, a hand-edited one drifts', async ({ page }) => {
+  await open(page);
+  await page.getByRole('button', { name: 'Migrate…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Migrate off Proton' });
+  await dialog.getByLabel('Describe output files').setInputFiles([accountFile('stacks-1.json'), accountFile('stacks-2.json')]);
+  // Without the templates, no stack can be read back: each says so.
+  await expect(dialog.locator('#adopt-summary')).toHaveText('6 stacks: 0 exact, 0 drift, 6 unmatched');
+  const templates = ['AWSProton-env0-cloudformation-0000', 'AWSProton-svc0-i0-cloudformation', 'AWSProton-svc0-i1-cloudformation',
+    'AWSProton-svc0-i2-cloudformation', 'AWSProton-svc0-pipeline-cloudformation', 'hand-made-bucket'];
+  await dialog.getByLabel('Deployed body files').setInputFiles(templates.map((t) => accountFile(`templates/${t}.json`)));
+  await expect(dialog.locator('#adopt-summary')).toHaveText('6 stacks: 4 exact, 1 drift, 1 unmatched');
+  const table = dialog.getByRole('table', { name: 'Adoption results' });
+  const row = (stack) => table.getByRole('row').filter({ hasText: stack });
+  await expect(row('AWSProton-svc0-i2-cloudformation')).toContainText('drift');
+  await expect(row('AWSProton-svc0-i2-cloudformation')).toContainText('HandMadeTopic');
+  await expect(row('hand-made-bucket')).toContainText('Proton did not make it');
+  await expect(row('AWSProton-svc0-pipeline-cloudformation')).toContainText('exact');
+  await page.screenshot({ path: `${SHOTS}/adopt-dialog.png` });
+  // The repository, as the CLI writes it.
+  const [download] = await Promise.all([page.waitForEvent('download'), dialog.getByRole('button', { name: 'Download adopted repository (.zip)' }).click()]);
+  const entries = unzipSync(readFileSync(await download.path()));
+  const adoption = JSON.parse(strFromU8(entries['adoption.json']));
+  expect(Object.fromEntries(adoption.stacks.map((s) => [s.stack, s.status]))).toEqual({
+    'AWSProton-env0-cloudformation-0000': 'exact',
+    'AWSProton-svc0-i0-cloudformation': 'exact',
+    'AWSProton-svc0-i1-cloudformation': 'exact',
+    'AWSProton-svc0-i2-cloudformation': 'drift',
+    'AWSProton-svc0-pipeline-cloudformation': 'exact',
+    'hand-made-bucket': 'unmatched',
+  });
+  expect(Object.keys(entries)).toEqual(expect.arrayContaining(['specs/svc0.yaml', 'deployments/AWSProton-svc0-i0-cloudformation.yaml', 'iam/git-sync-role.json']));
+  // An exact stack's inputs as deployed, in the form: the render is the deployed template.
+  await row('AWSProton-svc0-i0-cloudformation').getByRole('button', { name: 'Load in the form' }).click();
+  await expect(dialog).toBeHidden();
+  const deployed = JSON.parse(readFileSync(`${ACCOUNT}/templates/AWSProton-svc0-i0-cloudformation.json`, 'utf8')).TemplateBody;
+  await expect.poll(() => outputText(page, 'instance_infrastructure/cloudformation.yaml')).toBe(deployed);
+  await expect(page.getByLabel('Template', { exact: true })).toHaveValue('ecs-fargate-service/v1');
+  await page.screenshot({ path: `${SHOTS}/adopt-loaded.png` });
+});

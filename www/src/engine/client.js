@@ -4,7 +4,7 @@
 import { startEngineWorker } from './start.js';
 
 /** How long a request may take before the worker is ended and restarted, by request type. */
-const DEADLINES_MS = { update: 15000, loadArchive: 30000, versions: 60000, fleetCheck: 60000, exportAll: 60000, migrate: 60000 };
+const DEADLINES_MS = { update: 15000, loadArchive: 30000, versions: 60000, fleetCheck: 60000, exportAll: 60000, migrate: 60000, adopt: 120000 };
 const DEFAULT_DEADLINE_MS = 30000;
 
 /** What a request was working on, for the message when it takes too long. */

@@ -157,6 +157,16 @@ const handlers = {
     return complete(() => engine.migrate({ specs, mocks: request ? request.mocks : {}, outputs }));
   },
   /**
+   * Off Proton from the running stacks (docs/adoption.md): `stacks` and `templates` are the
+   * account's describe-stacks and get-template files (`[[name, text]]`), read back against the
+   * workspace's templates.
+   */
+  adopt(payload) {
+    summaryOf(payload);
+    const outputs = payload.importOutputs ? 'import' : 'parameters';
+    return complete(() => engine.adopt({ stacks: payload.stacks, templates: payload.templates, outputs }));
+  },
+  /**
    * The editor's question (`complete`, `hover`, `definition`) about file `path` at `offset` of
    * its current `text`: the engine answers the selected bundle's files with the page's inputs
    * and mocks, another bundle's with its defaults (and examples for required inputs).
