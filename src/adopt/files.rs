@@ -584,6 +584,8 @@ pub(super) fn write(
             template: Some(spec.bundle.root.clone()),
             source,
             stacks: known,
+            from_form: false,
+            unconfirmed_mocks: false,
         });
     }
     // The exact stacks' repository, each deployment proven against its deployed body.

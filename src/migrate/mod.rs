@@ -7,6 +7,7 @@
 
 mod branches;
 mod cfn;
+mod guesses;
 mod imports;
 mod merge;
 mod parameterize;
@@ -14,6 +15,7 @@ mod prove;
 mod repository;
 pub(crate) mod trace;
 
+pub use guesses::Guess;
 pub use parameterize::verify;
 
 use crate::bundle::manifest::Method;
@@ -43,6 +45,13 @@ pub struct SpecInput {
     /// account): each keeps its name, its own mocks and its tags.
     #[serde(default)]
     pub stacks: Vec<KnownStack>,
+    /// The spec is the page's form, not a spec file: its inputs are guesses.
+    #[serde(default)]
+    pub from_form: bool,
+    /// The mocks are the page's (suggested or typed), not a mocks file: every value the
+    /// templates read from them is a guess.
+    #[serde(default)]
+    pub unconfirmed_mocks: bool,
 }
 
 /// A running stack a spec's target (and instance) is.
@@ -122,6 +131,8 @@ pub struct Stack {
     /// The running stack's tags, kept as they are; none: the migration's own `proton:*` tags.
     #[serde(skip)]
     pub tags: Option<Map<String, Json>>,
+    /// Values its files hold that are not known to be what Proton passed.
+    pub guesses: Vec<Guess>,
 }
 
 /// A stack to be: its bundle, target, instance, spec, and the render Proton produced.
@@ -133,6 +144,8 @@ struct Planned<'a> {
     name: String,
     /// The running stack's tags, when it is known.
     tags: Option<Map<String, Json>>,
+    /// Values of it that are guesses (none for a stack adoption proved against the account).
+    guesses: Vec<Guess>,
     request: Request,
     report: crate::Report,
 }
@@ -227,6 +240,12 @@ pub fn migrate(
                 spec,
                 name,
                 tags: known.map(|k| k.tags.clone()),
+                guesses: match known {
+                    Some(_) => Vec::new(),
+                    // Judged against the mocks given (an environment named after its spec
+                    // file is the user's naming, docs/migration.md), not the defaults.
+                    None => guesses::of_stack(bundle, target, spec, &stack_mocks, &report.context),
+                },
                 request,
                 report,
             });
@@ -263,6 +282,34 @@ pub fn migrate(
     }
     for outcome in outcomes {
         write_group(outcome, &mut migration);
+    }
+    for stack in &migration.stacks {
+        if stack.guesses.is_empty() {
+            continue;
+        }
+        let shown: Vec<String> = stack
+            .guesses
+            .iter()
+            .take(6)
+            .map(|g| format!("`{}` ({})", g.value, g.from))
+            .collect();
+        let more = stack.guesses.len().saturating_sub(shown.len());
+        migration.diagnostics.push(
+            Diagnostic::error(
+                "migrate-guess",
+                format!(
+                    "stack {}: {} value{} in its deployment {} not known to be what Proton passed: {}{}",
+                    stack.name,
+                    stack.guesses.len(),
+                    if stack.guesses.len() == 1 { "" } else { "s" },
+                    if stack.guesses.len() == 1 { "is" } else { "are" },
+                    shown.join(", "),
+                    if more > 0 { format!(" and {more} more") } else { String::new() }
+                ),
+            )
+            .in_file(&stack.deployment_file)
+            .with_hint("connected to Git Sync, these would be deployed: give the stack's spec file and a mocks file with what Proton passed (or adopt the stack from the account: docs/adoption.md)"),
+        );
     }
     repository::write(&mut migration);
     migration
@@ -512,6 +559,7 @@ fn write_group(outcome: Outcome, migration: &mut Migration) {
         spec: p.spec.source.path.clone(),
         parameters,
         tags: p.tags.clone(),
+        guesses: p.guesses.clone(),
     };
     match (bundle.method(), result) {
         (Some(Method::Terraform), _) => {

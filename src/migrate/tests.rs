@@ -11,6 +11,8 @@ fn example(path: &str) -> SpecInput {
             text: std::fs::read_to_string(root.join(path)).unwrap(),
         },
         stacks: Vec::new(),
+        from_form: false,
+        unconfirmed_mocks: false,
     }
 }
 
@@ -22,6 +24,8 @@ fn spec(name: &str, text: &str) -> SpecInput {
             text: text.into(),
         },
         stacks: Vec::new(),
+        from_form: false,
+        unconfirmed_mocks: false,
     }
 }
 
@@ -332,4 +336,75 @@ fn services_can_import_their_environments_outputs() {
         env["Outputs"]["VpcId"]["Export"]["Name"],
         serde_json::json!({"Fn::Sub": "${AWS::StackName}-VpcId"})
     );
+}
+
+#[test]
+fn guesses_are_marked_never_passed_off_as_protons() {
+    let workspace =
+        Workspace::load_path(&Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/templates"))
+            .unwrap();
+    // The service's mocks without the repository fields its pipeline prints.
+    let mut partial = mocks("examples/mocks/payment-api.yaml");
+    partial.service.repository_connection_arn = None;
+    let specs = [example("examples/specs/payment-api.yaml")];
+    let migration = migrate(&workspace, &specs, &partial, OutputsMode::Parameters);
+    let pipeline = migration
+        .stacks
+        .iter()
+        .find(|s| s.target == "pipeline")
+        .unwrap();
+    assert_eq!(
+        pipeline.guesses,
+        [Guess {
+            value: "service.repository_connection_arn".into(),
+            from: "no mocks file gave it: the playground's default stood in".into(),
+        }]
+    );
+    assert!(migration
+        .diagnostics
+        .iter()
+        .any(|d| d.code == "migrate-guess" && d.is_error()));
+    let deployment = migration
+        .files
+        .iter()
+        .find(|f| f.path == pipeline.deployment_file)
+        .unwrap();
+    assert!(deployment
+        .content
+        .contains("#   service.repository_connection_arn: no mocks file gave it"));
+    let readme = &migration
+        .files
+        .iter()
+        .find(|f| f.path == "README.md")
+        .unwrap()
+        .content;
+    assert!(readme.contains(&format!("`{}` (*guessed*: 1 value)", pipeline.name)));
+    // The page's form and mocks: every input and every mock the templates read is a guess.
+    let mut from_page = example("examples/specs/dev-environment.yaml");
+    from_page.from_form = true;
+    from_page.unconfirmed_mocks = true;
+    let migration = migrate(
+        &workspace,
+        &[from_page],
+        &Mocks::default(),
+        OutputsMode::Parameters,
+    );
+    let values: Vec<&str> = migration.stacks[0]
+        .guesses
+        .iter()
+        .map(|g| g.value.as_str())
+        .collect();
+    assert!(
+        values.contains(&"environment.inputs.vpc_cidr"),
+        "{values:?}"
+    );
+    assert!(values.contains(&"environment.name"), "{values:?}");
+    // A stack whose every value came from the spec and mocks files has none.
+    let complete = migrate(
+        &workspace,
+        &specs,
+        &mocks("examples/mocks/payment-api.yaml"),
+        OutputsMode::Parameters,
+    );
+    assert!(complete.stacks.iter().all(|s| s.guesses.is_empty()));
 }

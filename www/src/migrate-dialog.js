@@ -74,7 +74,8 @@ export function setUpMigration(page) {
         name: workspace.templateName || '',
         state: answerState(workspace),
         specs,
-        useForm: $('migrate-form').checked,
+        // The form's inputs make a stack only under the name the user gives it.
+        formStack: $('migrate-form').checked ? $('migrate-form-name').value.trim() : '',
         importOutputs: $('migrate-import').checked,
       });
     } catch (e) {
@@ -88,10 +89,13 @@ export function setUpMigration(page) {
     drawStack();
     const errors = migration.diagnostics.filter((d) => d.severity === 'error');
     const count = (status) => migration.templates.filter((t) => t.status === status).length;
-    $('migrate-summary').textContent = `${migration.stacks.length} stack${migration.stacks.length === 1 ? '' : 's'}: ${count('parameterized')} template${count('parameterized') === 1 ? '' : 's'} parameterized, ${count('per-stack')} per stack${count('module') ? `, ${count('module')} Terraform` : ''}`;
+    const unnamed = $('migrate-form').checked && !$('migrate-form-name').value.trim();
+    $('migrate-summary').textContent = `${unnamed ? 'Name the stack the form\'s inputs are for to migrate it. ' : ''}${migration.stacks.length} stack${migration.stacks.length === 1 ? '' : 's'}: ${count('parameterized')} template${count('parameterized') === 1 ? '' : 's'} parameterized, ${count('per-stack')} per stack${count('module') ? `, ${count('module')} Terraform` : ''}`;
     const problems = $('migrate-errors');
     clear(problems);
-    for (const d of errors.slice(0, 8)) problems.append(h('li', {}, `${d.file ? `${d.file}: ` : ''}${d.message}`));
+    // Guessed values first: they are what would be deployed wrongly.
+    const ordered = [...errors.filter((d) => d.code === 'migrate-guess'), ...errors.filter((d) => d.code !== 'migrate-guess')];
+    for (const d of ordered.slice(0, 8)) problems.append(h('li', {}, `${d.file ? `${d.file}: ` : ''}${d.message}`));
     $('migrate-download').disabled = migration.files.length === 0;
   };
 
@@ -185,6 +189,7 @@ export function setUpMigration(page) {
     run();
   });
   $('migrate-form').addEventListener('change', run);
+  $('migrate-form-name').addEventListener('change', run);
   $('migrate-import').addEventListener('change', () => {
     run();
     if (adoption) adopt();

@@ -8,11 +8,23 @@ import { SHOTS, open, outputText } from './helpers.js';
 
 const PROD = 'proton: EnvironmentSpec\nspec:\n  vpc_cidr: "10.20.0.0/16"\n  container_insights: true\n  log_retention_days: 90\n  nat_gateway_count: 2\n';
 
+/** Makes the form's inputs a stack named `name` (never silently: the user names it). */
+async function formStack(dialog, name) {
+  await dialog.getByLabel('Use the form\'s inputs').check();
+  await expect(dialog.getByRole('status')).toContainText('Name the stack the form\'s inputs are for to migrate it.');
+  await dialog.getByLabel('Name of the form\'s deployment').fill(name);
+  await dialog.getByLabel('Name of the form\'s deployment').press('Enter');
+}
+
 test('the form\'s stacks and added specs migrate to one proven template and a deployment file per stack', async ({ page }) => {
   await open(page);
   await page.getByRole('button', { name: 'Migrate…' }).click();
   const dialog = page.getByRole('dialog', { name: 'Migrate off Proton' });
+  await expect(dialog.getByRole('status')).toHaveText('0 stacks: 0 templates parameterized, 0 per stack');
+  await formStack(dialog, 'ecs-shared-env');
   await expect(dialog.getByRole('status')).toHaveText('1 stack: 1 template parameterized, 0 per stack');
+  // The form's inputs and the page's mocks are not known to be Proton's: said before download.
+  await expect(dialog.getByRole('list', { name: 'Migration errors' })).toContainText('not known to be what Proton passed');
   await dialog.getByLabel('Add spec files').setInputFiles({ name: 'prod.yaml', mimeType: 'text/yaml', buffer: Buffer.from(PROD) });
   await expect(dialog.getByRole('status')).toHaveText('2 stacks: 1 template parameterized, 0 per stack');
   const row = dialog.getByRole('table', { name: 'Migration results' }).getByRole('row').nth(1);
@@ -35,6 +47,9 @@ test('the form\'s stacks and added specs migrate to one proven template and a de
   const summary = JSON.parse(strFromU8(entries['migration.json']));
   expect(summary.stacks.map((s) => s.name)).toEqual(['ecs-shared-env', 'prod']);
   expect(strFromU8(entries['deployments/prod.yaml'])).toContain('template-file-path: templates/ecs-shared-env-v1/environment.yaml');
+  expect(strFromU8(entries['deployments/ecs-shared-env.yaml'])).toContain('NOT KNOWN TO BE WHAT PROTON PASSED');
+  expect(strFromU8(entries['deployments/ecs-shared-env.yaml'])).toContain("environment.inputs.vpc_cidr: the page's form, not a spec file");
+  expect(summary.stacks[0].guesses.length).toBeGreaterThan(0);
 });
 
 test('a template that cannot be one for every stack says why and jumps to the construct', async ({ page }) => {
@@ -48,6 +63,7 @@ test('a template that cannot be one for every stack says why and jumps to the co
   await expect.poll(() => outputText(page, 'infrastructure/cloudformation.yaml')).toContain('X7: 1');
   await page.getByRole('button', { name: 'Migrate…' }).click();
   const dialog = page.getByRole('dialog', { name: 'Migrate off Proton' });
+  await formStack(dialog, 'ecs-shared-env');
   await dialog.getByLabel('Add spec files').setInputFiles({ name: 'prod.yaml', mimeType: 'text/yaml', buffer: Buffer.from(PROD) });
   await expect(dialog.getByRole('status')).toHaveText('2 stacks: 0 templates parameterized, 1 per stack');
   const row = dialog.getByRole('table', { name: 'Migration results' }).getByRole('row').nth(1);

@@ -55,6 +55,8 @@ pub fn run(args: Args) -> Result<ExitCode, Fatal> {
                 template: template.clone(),
                 source,
                 stacks: Vec::new(),
+                from_form: false,
+                unconfirmed_mocks: false,
             });
         }
     }

@@ -144,14 +144,17 @@ const handlers = {
   },
   /**
    * Off Proton: the Git Sync repository for the stacks of `specs` (`[{path, text}]`), plus the
-   * selected template's stacks from the form's inputs when `useForm`, with the page's mocks.
+   * selected template's stack from the form's inputs under the name `formStack` gives it, with the
+   * page's mocks.
    */
   migrate(payload) {
     const bundle = selectedBundle(summaryOf(payload), payload.state.selection);
     const request = bundle ? buildRequest(payload.state, bundle) : null;
-    const specs = [...payload.specs];
-    if (payload.useForm && request && request.spec) {
-      specs.unshift({ template: bundle.root || bundle.name, path: `${bundle.name}.yaml`, text: request.spec.text });
+    // The page's mocks are suggested or typed, never confirmed as what Proton passed; the form's
+    // inputs are not a spec file: the migration marks what rests on them (docs/migration.md).
+    const specs = payload.specs.map((spec) => ({ ...spec, unconfirmed_mocks: true }));
+    if (payload.formStack && request && request.spec) {
+      specs.unshift({ template: bundle.root || bundle.name, path: `${payload.formStack}.yaml`, text: request.spec.text, from_form: true, unconfirmed_mocks: true });
     }
     const outputs = payload.importOutputs ? 'import' : 'parameters';
     return complete(() => engine.migrate({ specs, mocks: request ? request.mocks : {}, outputs }));
