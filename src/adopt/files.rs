@@ -1,218 +1,16 @@
-//! What an adoption writes: the recovered specs and mocks (each value with where it came from),
-//! the migration of the exact stacks (proven again against the deployed bodies), the drifted
-//! stacks' bodies as deployed with their deployment files, an IAM role for Git Sync scoped to the
-//! adopted stacks, `adoption.json` and the README.
+//! What an adoption writes: the recovered specs and mocks (`specs.rs`), the migration of the exact
+//! stacks (proven again against the deployed bodies), the drifted stacks' bodies as deployed with
+//! their deployment files, an IAM role for Git Sync scoped to the adopted stacks,
+//! `adoption.json` and the README.
 
-use super::recover::Origin;
-use super::{
-    known_stack, migrate_exact, proves, template_subject, AdoptedStack, Adoption, Case, Found,
-    Status,
-};
+use super::specs::{self, yaml_with_header};
+use super::{migrate_exact, template_subject, AdoptedStack, Adoption, Case, Found, Status};
 use crate::adopt::account::{Body, Role};
-use crate::bundle::Bundle;
-use crate::context::Target;
 use crate::diagnostic::Diagnostic;
-use crate::migrate::{self, OutputsMode, SpecInput};
+use crate::migrate::{self, OutputsMode};
 use crate::report::files::RenderedFile;
-use crate::report::SpecSource;
 use crate::workspace::Workspace;
 use serde_json::{json, Map, Value as Json};
-
-/// One spec file being written: its bundle, path, the cases it serves.
-struct SpecFile<'c> {
-    bundle: &'c Bundle,
-    path: String,
-    /// Indexes into the cases.
-    members: Vec<usize>,
-}
-
-/// A name safe as a file name.
-fn file_name(name: &str) -> String {
-    name.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                c
-            } else {
-                '-'
-            }
-        })
-        .collect()
-}
-
-/// The spec files of the exact cases: an EnvironmentSpec per environment, a ServiceSpec per
-/// service and template version.
-fn spec_files<'c>(cases: &'c [Case]) -> Vec<SpecFile<'c>> {
-    let mut specs: Vec<SpecFile> = Vec::new();
-    for (i, case) in cases.iter().enumerate() {
-        let Some(found) = case.found.as_ref().filter(|f| f.exact) else {
-            continue;
-        };
-        let stem = match &case.mapped.role {
-            Role::Environment { name } => name.clone(),
-            Role::ServiceInstance { service, .. } | Role::Pipeline { service } => service.clone(),
-            Role::Component { name } => name.clone(),
-        };
-        let is_environment = matches!(case.mapped.role, Role::Environment { .. });
-        let same = specs.iter_mut().find(|s| {
-            !is_environment
-                && std::ptr::eq(s.bundle, found.bundle)
-                && s.members
-                    .iter()
-                    .any(|&m| cases[m].service() == case.service())
-        });
-        match same {
-            Some(spec) => spec.members.push(i),
-            None => {
-                let mut path = format!("specs/{}.yaml", file_name(&stem));
-                let mut n = 2;
-                while specs.iter().any(|s| s.path == path) {
-                    path = format!("specs/{}-{n}.yaml", file_name(&stem));
-                    n += 1;
-                }
-                specs.push(SpecFile {
-                    bundle: found.bundle,
-                    path,
-                    members: vec![i],
-                });
-            }
-        }
-    }
-    specs
-}
-
-/// A section's inputs for the spec, with required inputs the body does not tell filled by their
-/// schema's example (and named, so the file says so), and each input's origin.
-fn section(
-    found: &Found,
-    frame_kind: crate::schema::InputKind,
-) -> (Map<String, Json>, Vec<String>, Vec<String>) {
-    let mut inputs = found.known.inputs.clone();
-    let mut undetermined = Vec::new();
-    let mut notes = Vec::new();
-    let properties = found
-        .bundle
-        .schema
-        .as_ref()
-        .and_then(|s| s.input_type(frame_kind))
-        .map_or(&[][..], |t| t.properties.as_slice());
-    for property in properties {
-        match found
-            .known
-            .origins
-            .iter()
-            .find(|(n, _)| *n == property.name)
-        {
-            Some((_, Origin::Deployed { line })) => notes.push(format!(
-                "{}: read off the deployed template, line {line}",
-                property.name
-            )),
-            Some((_, Origin::Branch)) => notes.push(format!(
-                "{}: the deployed template takes the `{{% if %}}` branch this value decides",
-                property.name
-            )),
-            None if found.pinned(property) => notes.push(format!(
-                "{}: {} — the deployed template has it (another value renders otherwise)",
-                property.name,
-                if found.known.inputs.contains_key(&property.name) {
-                    "as found"
-                } else {
-                    "its default"
-                }
-            )),
-            None => {
-                undetermined.push(property.name.clone());
-                if property.required
-                    && property.default.is_none()
-                    && !inputs.contains_key(&property.name)
-                {
-                    inputs.insert(
-                        property.name.clone(),
-                        crate::schema::examples::example_value(&property.schema),
-                    );
-                    notes.push(format!(
-                        "{}: UNDETERMINED — required, and nothing in the deployed template depends on it: an example value stands in; write Proton's value",
-                        property.name
-                    ));
-                } else {
-                    notes.push(format!(
-                        "{}: undetermined — nothing in the deployed template depends on it; {}",
-                        property.name,
-                        if inputs.contains_key(&property.name) {
-                            "kept as found"
-                        } else {
-                            "its default applies"
-                        }
-                    ));
-                }
-            }
-        }
-    }
-    (inputs, undetermined, notes)
-}
-
-/// YAML text of `document` under a comment header.
-fn yaml_with_header(header: &[String], document: &Map<String, Json>) -> String {
-    let mut text: String = header.iter().map(|l| format!("# {l}\n")).collect();
-    let mut body = String::new();
-    crate::yaml::write_mapping(&mut body, document, 0);
-    text.push_str(body.trim_start_matches('\n'));
-    text
-}
-
-/// The mocks file of one exact stack, each value with its origin.
-fn mocks_file(case: &Case, found: &Found) -> String {
-    let mocks = serde_json::to_value(&found.known.mocks).unwrap_or_default();
-    // Only what is known: empty and absent fields stay out (they take no part in the render).
-    fn prune(value: &Json) -> Option<Json> {
-        match value {
-            Json::Null => None,
-            Json::Object(m) => {
-                let kept: Map<String, Json> = m
-                    .iter()
-                    .filter_map(|(k, v)| Some((k.clone(), prune(v)?)))
-                    .collect();
-                (!kept.is_empty()).then_some(Json::Object(kept))
-            }
-            other => Some(other.clone()),
-        }
-    }
-    let document = match prune(&mocks) {
-        Some(Json::Object(m)) => m,
-        _ => Map::new(),
-    };
-    let mut header = vec![
-        format!(
-            "What Proton knew when it deployed stack {} (proton-playground adopt):",
-            case.deployed.name
-        ),
-        "  names and the account: the stack's proton:* tags".to_string(),
-    ];
-    if let Role::ServiceInstance {
-        environment: Some(env),
-        ..
-    } = &case.mapped.role
-    {
-        if !found.known.mocks.environment.outputs.is_empty() {
-            header.push(format!(
-                "  environment.outputs: the Outputs of environment `{env}`'s stack, as deployed"
-            ));
-        }
-    }
-    if let Role::Pipeline { .. } = case.mapped.role {
-        header.push(
-            "  outputs_by_instance, environments: the instance and environment stacks' Outputs"
-                .into(),
-        );
-    }
-    for (field, origin) in &found.known.mock_origins {
-        if let Origin::Deployed { line } = origin {
-            header.push(format!(
-                "  {field}: read off the deployed template, line {line}"
-            ));
-        }
-    }
-    yaml_with_header(&header, &document)
-}
 
 /// The located differences between the closest render and the deployed body (at most five).
 fn differences(found: &Found, body: &Body) -> Vec<Diagnostic> {
@@ -400,199 +198,93 @@ pub(super) fn write(
     outputs: OutputsMode,
     adoption: &mut Adoption,
 ) {
-    let mut entries: Vec<AdoptedStack> = cases
-        .iter()
-        .map(|case| {
-            let (environment, service, instance) = match &case.mapped.role {
-                Role::Environment { name } => (Some(name.clone()), None, None),
-                Role::ServiceInstance {
-                    service,
-                    instance,
-                    environment,
-                } => (
-                    environment.clone(),
-                    Some(service.clone()),
-                    Some(instance.clone()),
-                ),
-                Role::Pipeline { service } => (None, Some(service.clone()), None),
-                Role::Component { .. } => (None, None, None),
-            };
-            let found = case.found.as_ref();
-            AdoptedStack {
-                stack: case.deployed.name.clone(),
-                status: if found.is_some_and(|f| f.exact) {
-                    Status::Exact
-                } else {
-                    Status::Drift
-                },
-                kind: Some(kind_name(&case.mapped.role).to_string()),
-                template: Some(case.mapped.template.clone()),
-                version: found.map(|f| f.bundle.major.map_or("1".to_string(), |m| m.to_string())),
-                target: found.map(|f| f.target.name().to_string()),
-                environment,
-                service,
-                instance,
-                spec_file: None,
-                mocks_file: None,
-                deployment_file: None,
-                template_file: None,
-                undetermined: Vec::new(),
-                diagnostics: Vec::new(),
-            }
-        })
-        .collect();
-    // The recovered specs and mocks, proven by rendering them as written.
+    let mut entries: Vec<AdoptedStack> = cases.iter().map(entry_of).collect();
     let mut files: Vec<RenderedFile> = Vec::new();
-    let mut inputs: Vec<SpecInput> = Vec::new();
-    for spec in spec_files(cases) {
-        let mut document = Map::new();
-        let mut header = vec![format!(
-            "Recovered by proton-playground adopt from the deployed templates of {} (template {}); each input and where it came from:",
-            spec.members.iter().map(|&m| cases[m].deployed.name.as_str()).collect::<Vec<_>>().join(", "),
-            spec.bundle.label()
-        )];
-        let mut instances = Vec::new();
-        let mut adopted_inputs: std::collections::BTreeMap<usize, Map<String, Json>> =
-            std::collections::BTreeMap::new();
-        for &m in &spec.members {
-            let case = &cases[m];
-            let found = case.found.as_ref().expect("exact cases are found");
-            let kind = match found.target {
-                Target::Environment => crate::schema::InputKind::Environment,
-                Target::Pipeline => crate::schema::InputKind::Pipeline,
-                _ => crate::schema::InputKind::Service,
-            };
-            let (values, undetermined, notes) = section(found, kind);
-            let scope = match &case.mapped.role {
-                Role::ServiceInstance { instance, .. } => format!("instance {instance}"),
-                Role::Pipeline { .. } => "pipeline".to_string(),
-                _ => "spec".to_string(),
-            };
-            header.extend(notes.iter().map(|n| format!("  {scope}: {n}")));
-            entries[m].undetermined = undetermined;
-            match &case.mapped.role {
-                Role::Environment { .. } => {
-                    document.insert("proton".into(), json!("EnvironmentSpec"));
-                    document.insert("spec".into(), Json::Object(values));
-                }
-                Role::ServiceInstance { .. } => {
-                    adopted_inputs.insert(m, values);
-                }
-                Role::Pipeline { .. } => {
-                    document.insert("pipeline".into(), Json::Object(values));
-                }
-                Role::Component { .. } => {}
-            }
-        }
-        // Every instance of the service on this version, in the order its pipeline rendered
-        // them; one drifted since keeps its inputs as read off its body (not adopted).
-        for (i, case) in cases.iter().enumerate() {
-            let (
-                Role::ServiceInstance {
-                    instance,
-                    environment,
-                    ..
-                },
-                Some(found),
-            ) = (&case.mapped.role, case.found.as_ref())
-            else {
-                continue;
-            };
-            let of_this = std::ptr::eq(found.bundle, spec.bundle)
-                && spec
-                    .members
-                    .iter()
-                    .any(|&m| cases[m].service() == case.service());
-            // With a pipeline, the instances it rendered; else those adopted.
-            let pipeline = spec.members.iter().find_map(|&m| {
-                let f = cases[m].found.as_ref()?;
-                (f.target == Target::Pipeline).then_some(f)
-            });
-            let wanted = match pipeline {
-                Some(p) => p.renders_instance(instance),
-                None => adopted_inputs.contains_key(&i),
-            };
-            if !of_this || !wanted || document.contains_key("proton") {
-                continue;
-            }
-            let values = match adopted_inputs.remove(&i) {
-                Some(values) => values,
-                None => {
-                    header.push(format!(
-                        "  instance {instance}: its stack {} drifted (edited since Proton deployed it); its inputs as read off its body, for the pipeline — not adopted",
-                        case.deployed.name
-                    ));
-                    found.known.inputs.clone()
-                }
-            };
-            instances.push(json!({
-                "name": instance,
-                "environment": environment.clone().unwrap_or_default(),
-                "spec": values,
-            }));
-        }
-        if !document.contains_key("proton") {
-            let mut service = Map::new();
-            service.insert("proton".into(), json!("ServiceSpec"));
-            if let Some(pipeline) = document.remove("pipeline") {
-                service.insert("pipeline".into(), pipeline);
-            }
-            service.insert("instances".into(), Json::Array(instances));
-            document = service;
-        }
-        let source = SpecSource {
-            path: spec.path.clone(),
-            text: yaml_with_header(&header, &document),
-        };
-        let mut known = Vec::new();
-        for &m in &spec.members {
-            let case = &cases[m];
-            let found = case.found.as_ref().expect("exact cases are found");
-            let mocks_path = format!("mocks/{}.yaml", case.deployed.name);
-            let mocks_text = mocks_file(case, found);
-            match proves(found, &source, &mocks_text, case.body) {
-                Ok(()) => {
-                    entries[m].spec_file = Some(spec.path.clone());
-                    entries[m].mocks_file = Some(mocks_path.clone());
-                    known.push(known_stack(case, found, found.known.mocks.clone()));
-                    files.push(RenderedFile {
-                        path: mocks_path,
-                        content: mocks_text,
-                    });
-                }
-                Err(why) => {
-                    entries[m].status = Status::Drift;
-                    entries[m].diagnostics.push(
-                        Diagnostic::error(
-                            "adopt-proof",
-                            format!("stack {}: {why}", case.deployed.name),
-                        )
-                        .in_file(&spec.path)
-                        .about(template_subject(found.bundle, Some(why))),
-                    );
-                }
-            }
-        }
-        if known.is_empty() {
-            continue;
-        }
-        files.push(RenderedFile {
-            path: source.path.clone(),
-            content: source.text.clone(),
-        });
-        inputs.push(SpecInput {
-            template: Some(spec.bundle.root.clone()),
-            source,
-            stacks: known,
-            from_form: false,
-            unconfirmed_mocks: false,
-        });
-    }
-    // The exact stacks' repository, each deployment proven against its deployed body.
+    let inputs = specs::write_specs(cases, &mut entries, &mut files);
     let migration = migrate_exact(workspace, inputs, outputs);
     adoption
         .diagnostics
         .extend(migration.diagnostics.iter().cloned());
+    files.extend(prove_migration(cases, &mut entries, migration));
+    keep_drifted(cases, &mut entries, &mut files);
+    let adopted: Vec<&str> = entries
+        .iter()
+        .filter(|e| e.status != Status::Unmatched)
+        .map(|e| e.stack.as_str())
+        .collect();
+    if !adopted.is_empty() {
+        files.push(RenderedFile {
+            path: "iam/git-sync-role.json".into(),
+            content: git_sync_role(&adopted),
+        });
+    }
+    adoption.stacks.extend(entries);
+    adoption.stacks.sort_by(|a, b| a.stack.cmp(&b.stack));
+    files.push(RenderedFile {
+        path: "adoption.json".into(),
+        content: serde_json::to_string_pretty(&json!({ "stacks": adoption.stacks }))
+            .unwrap_or_default()
+            + "\n",
+    });
+    files.push(RenderedFile {
+        path: "README.md".into(),
+        content: readme(&adoption.stacks),
+    });
+    adoption.files = files;
+    for stack in &adoption.stacks {
+        adoption
+            .diagnostics
+            .extend(stack.diagnostics.iter().cloned());
+    }
+}
+
+/// What is known of a case before its files are written.
+fn entry_of(case: &Case) -> AdoptedStack {
+    let (environment, service, instance) = match &case.mapped.role {
+        Role::Environment { name } => (Some(name.clone()), None, None),
+        Role::ServiceInstance {
+            service,
+            instance,
+            environment,
+        } => (
+            environment.clone(),
+            Some(service.clone()),
+            Some(instance.clone()),
+        ),
+        Role::Pipeline { service } => (None, Some(service.clone()), None),
+        Role::Component { .. } => (None, None, None),
+    };
+    let found = case.found.as_ref();
+    AdoptedStack {
+        stack: case.deployed.name.clone(),
+        status: if found.is_some_and(|f| f.exact) {
+            Status::Exact
+        } else {
+            Status::Drift
+        },
+        kind: Some(kind_name(&case.mapped.role).to_string()),
+        template: Some(case.mapped.template.clone()),
+        version: found.map(|f| f.bundle.major.map_or("1".to_string(), |m| m.to_string())),
+        target: found.map(|f| f.target.name().to_string()),
+        environment,
+        service,
+        instance,
+        spec_file: None,
+        mocks_file: None,
+        deployment_file: None,
+        template_file: None,
+        undetermined: Vec::new(),
+        diagnostics: Vec::new(),
+    }
+}
+
+/// The exact stacks' repository, each deployment proven against its deployed body; a stack whose
+/// deployment does not resolve to it is drift. Returns the migration's files that stay.
+fn prove_migration(
+    cases: &[Case],
+    entries: &mut [AdoptedStack],
+    migration: migrate::Migration,
+) -> Vec<RenderedFile> {
     let mut dropped: Vec<String> = Vec::new();
     for (i, case) in cases.iter().enumerate() {
         if entries[i].status != Status::Exact {
@@ -626,10 +318,17 @@ pub(super) fn write(
             ));
         }
     }
-    files.extend(migration.files.into_iter().filter(|f| {
-        !dropped.contains(&f.path) && f.path != "README.md" && f.path != "migration.json"
-    }));
-    // Drift: the body as deployed, and where it parts from the closest version.
+    migration
+        .files
+        .into_iter()
+        .filter(|f| {
+            !dropped.contains(&f.path) && f.path != "README.md" && f.path != "migration.json"
+        })
+        .collect()
+}
+
+/// Drift: each drifted stack's body as deployed, and where it parts from the closest version.
+fn keep_drifted(cases: &[Case], entries: &mut [AdoptedStack], files: &mut Vec<RenderedFile>) {
     for (i, case) in cases.iter().enumerate() {
         if entries[i].status != Status::Drift {
             continue;
@@ -660,35 +359,6 @@ pub(super) fn write(
         } else {
             entries[i].diagnostics.push(d);
         }
-    }
-    let adopted: Vec<&str> = entries
-        .iter()
-        .filter(|e| e.status != Status::Unmatched)
-        .map(|e| e.stack.as_str())
-        .collect();
-    if !adopted.is_empty() {
-        files.push(RenderedFile {
-            path: "iam/git-sync-role.json".into(),
-            content: git_sync_role(&adopted),
-        });
-    }
-    adoption.stacks.extend(entries);
-    adoption.stacks.sort_by(|a, b| a.stack.cmp(&b.stack));
-    files.push(RenderedFile {
-        path: "adoption.json".into(),
-        content: serde_json::to_string_pretty(&json!({ "stacks": adoption.stacks }))
-            .unwrap_or_default()
-            + "\n",
-    });
-    files.push(RenderedFile {
-        path: "README.md".into(),
-        content: readme(&adoption.stacks),
-    });
-    adoption.files = files;
-    for stack in &adoption.stacks {
-        adoption
-            .diagnostics
-            .extend(stack.diagnostics.iter().cloned());
     }
 }
 

@@ -10,6 +10,7 @@
 pub mod account;
 mod files;
 mod recover;
+mod specs;
 
 use crate::bundle::{Bundle, Kind};
 use crate::context::{Mocks, Target};
