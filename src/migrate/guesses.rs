@@ -84,13 +84,14 @@ fn mock_read(path: &[String], target: Target) -> Option<String> {
     mock.then(|| path.iter().take(5).cloned().collect::<Vec<_>>().join("."))
 }
 
-/// The guesses among the values a stack of `bundle`'s `target` holds, rendered with `mocks` for
-/// `spec`; `context` is its render's context.
+/// The guesses among the values a stack of `bundle`'s `target` holds, rendered for `spec` with
+/// `mocks` (the mocks given, `stack_mocks` with the names the migration's rules add — an
+/// environment named after its spec file); `context` is its render's context.
 pub fn of_stack(
     bundle: &Bundle,
     target: Target,
     spec: &SpecInput,
-    mocks: &Mocks,
+    (mocks, stack_mocks): (&Mocks, &Mocks),
     context: &Json,
 ) -> Vec<Guess> {
     let mut out: Vec<Guess> = Vec::new();
@@ -129,9 +130,9 @@ pub fn of_stack(
             let Some(value) = mock_read(&reference.path, target) else {
                 continue;
             };
-            if spec.unconfirmed_mocks {
+            if spec.unconfirmed_mocks && given(mocks, &reference.path) {
                 push(value, PAGE_MOCKS);
-            } else if !given(mocks, &reference.path) && !reference.guarded {
+            } else if !given(stack_mocks, &reference.path) && !reference.guarded {
                 push(value, DEFAULT);
             }
         }

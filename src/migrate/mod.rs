@@ -244,7 +244,13 @@ pub fn migrate(
                     Some(_) => Vec::new(),
                     // Judged against the mocks given (an environment named after its spec
                     // file is the user's naming, docs/migration.md), not the defaults.
-                    None => guesses::of_stack(bundle, target, spec, &stack_mocks, &report.context),
+                    None => guesses::of_stack(
+                        bundle,
+                        target,
+                        spec,
+                        (mocks, &stack_mocks),
+                        &report.context,
+                    ),
                 },
                 request,
                 report,

@@ -398,7 +398,26 @@ fn guesses_are_marked_never_passed_off_as_protons() {
         values.contains(&"environment.inputs.vpc_cidr"),
         "{values:?}"
     );
-    assert!(values.contains(&"environment.name"), "{values:?}");
+    // Named after its spec file (the user's naming), not a guess; no mocks were given.
+    assert!(!values.contains(&"environment.name"), "{values:?}");
+    let mut with_page_mocks = example("examples/specs/dev-environment.yaml");
+    with_page_mocks.unconfirmed_mocks = true;
+    let mut page_mocks = Mocks::default();
+    page_mocks.environment.name = Some("dev".into());
+    let migration = migrate(
+        &workspace,
+        &[with_page_mocks],
+        &page_mocks,
+        OutputsMode::Parameters,
+    );
+    assert_eq!(
+        migration.stacks[0].guesses,
+        [Guess {
+            value: "environment.name".into(),
+            from: "the page's mocks (suggested or typed), not confirmed as what Proton passed"
+                .into(),
+        }]
+    );
     // A stack whose every value came from the spec and mocks files has none.
     let complete = migrate(
         &workspace,
