@@ -10,6 +10,7 @@ use crate::bundle::{Bundle, FileTree};
 use crate::checks::data::noting_pending;
 use crate::migrate::{self, Migration, OutputsMode, SpecInput};
 use crate::report::{run_in_workspace, Report, Request, SpecSource};
+use crate::schema::spec::SpecInputs;
 use crate::workspace::export::{self, Export};
 use crate::workspace::fleet::{self, FleetReport};
 use crate::workspace::repository::{self, InstanceVerdict};
@@ -71,6 +72,9 @@ pub struct CompatibilityRequest {
 #[derive(Debug, Deserialize)]
 pub struct MigrateRequest {
     pub specs: Vec<SpecInput>,
+    /// The page's form as one more stack, under the name the user gave it.
+    #[serde(default)]
+    pub form: Option<FormStack>,
     #[serde(default)]
     pub mocks: Mocks,
     #[serde(default)]
@@ -85,6 +89,14 @@ pub struct AdoptRequest {
     pub templates: Vec<(String, String)>,
     #[serde(default)]
     pub outputs: OutputsMode,
+}
+
+/// The page's form as a stack to migrate: the template it is for, the stack's name, its inputs.
+#[derive(Debug, Deserialize)]
+pub struct FormStack {
+    pub root: String,
+    pub name: String,
+    pub inputs: SpecInputs,
 }
 
 /// The editor's questions (src/assist).
@@ -225,11 +237,34 @@ impl Engine {
         }))
     }
 
-    /// The CloudFormation Git Sync repository for the stacks the request's specs describe.
+    /// The CloudFormation Git Sync repository for the stacks the request's specs (and the form's
+    /// stack) describe. The form's inputs are not a spec file: the migration marks them.
     pub fn migrate(&self, request: &MigrateRequest) -> Result<Answer<Migration>, String> {
         let workspace = self.workspace()?;
+        let mut specs = Vec::new();
+        if let Some(form) = &request.form {
+            let bundle = self.bundle(&form.root)?;
+            let source = Request {
+                inputs: Some(form.inputs.clone()),
+                ..Request::default()
+            }
+            .spec_for(bundle)
+            .map(std::borrow::Cow::into_owned)
+            .ok_or_else(|| format!("`{}` takes no spec", bundle.label()))?;
+            specs.push(SpecInput {
+                template: Some(form.root.clone()),
+                source: SpecSource {
+                    path: format!("{}.yaml", form.name),
+                    text: source.text,
+                },
+                stacks: Vec::new(),
+                from_form: true,
+                unconfirmed_mocks: true,
+            });
+        }
+        specs.extend(request.specs.iter().cloned());
         Ok(answer(|| {
-            migrate::migrate(workspace, &request.specs, &request.mocks, request.outputs)
+            migrate::migrate(workspace, &specs, &request.mocks, request.outputs)
         }))
     }
 

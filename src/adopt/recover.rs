@@ -10,6 +10,7 @@ use crate::bundle::Bundle;
 use crate::context::{Mocks, Target};
 use crate::migrate::trace::{pieces, Piece, Sites, Traced};
 use crate::report::{run, Request, SpecSource};
+use crate::schema::spec::{InstanceInputs, SpecInputs, SpecKind};
 use crate::schema::{InputKind, Property};
 use serde_json::{Map, Value as Json};
 
@@ -79,33 +80,47 @@ impl Frame<'_> {
         }
     }
 
-    /// The spec document for `inputs`, as YAML-readable JSON.
+    /// The spec document for `inputs` (the section's), with the other instances of the service
+    /// for a pipeline.
     pub fn spec_document(&self, inputs: &Map<String, Json>) -> Json {
-        match self.target {
-            Target::Environment => serde_json::json!({"proton": "EnvironmentSpec", "spec": inputs}),
-            Target::Pipeline => {
-                let instances: Vec<Json> = self
-                    .instances
-                    .iter()
-                    .map(|(name, env, spec)| serde_json::json!({"name": name, "environment": env, "spec": spec}))
-                    .collect();
-                serde_json::json!({"proton": "ServiceSpec", "pipeline": inputs, "instances": instances})
-            }
-            _ => {
-                let mut doc = serde_json::json!({
-                    "proton": "ServiceSpec",
-                    "instances": [{
-                        "name": self.instance.clone().unwrap_or_default(),
-                        "environment": self.environment.clone().unwrap_or_default(),
-                        "spec": inputs,
-                    }],
-                });
-                if self.bundle.has_pipeline() {
-                    doc["pipeline"] = Json::Object(Map::new());
-                }
-                doc
-            }
-        }
+        let instance = |name: &str, environment: &str, spec: &Map<String, Json>| InstanceInputs {
+            name: name.to_string(),
+            environment: environment.to_string(),
+            spec: spec.clone(),
+        };
+        let (kind, section) = match self.target {
+            Target::Environment => (
+                SpecKind::Environment,
+                SpecInputs {
+                    environment: inputs.clone(),
+                    ..Default::default()
+                },
+            ),
+            Target::Pipeline => (
+                SpecKind::Service,
+                SpecInputs {
+                    pipeline: inputs.clone(),
+                    instances: self
+                        .instances
+                        .iter()
+                        .map(|(n, e, s)| instance(n, e, s))
+                        .collect(),
+                    ..Default::default()
+                },
+            ),
+            _ => (
+                SpecKind::Service,
+                SpecInputs {
+                    instances: vec![instance(
+                        self.instance.as_deref().unwrap_or_default(),
+                        self.environment.as_deref().unwrap_or_default(),
+                        inputs,
+                    )],
+                    ..Default::default()
+                },
+            ),
+        };
+        section.document(kind, self.bundle.has_pipeline())
     }
 
     /// The request that renders this frame with `known` (required inputs nobody printed take

@@ -11,7 +11,8 @@ use crate::diagnostic::Diagnostic;
 use crate::migrate::SpecInput;
 use crate::report::files::RenderedFile;
 use crate::report::SpecSource;
-use serde_json::{json, Map, Value as Json};
+use crate::schema::spec::{InstanceInputs, SpecInputs, SpecKind};
+use serde_json::{Map, Value as Json};
 
 /// One spec file being written: its bundle, path, the cases it serves.
 struct SpecFile<'c> {
@@ -218,13 +219,13 @@ pub(super) fn write_specs(
 ) -> Vec<SpecInput> {
     let mut inputs: Vec<SpecInput> = Vec::new();
     for spec in spec_files(cases) {
-        let mut document = Map::new();
+        let mut written = SpecInputs::default();
+        let (mut environment_spec, mut with_pipeline) = (false, false);
         let mut header = vec![format!(
             "Recovered by proton-playground adopt from the deployed templates of {} (template {}); each input and where it came from:",
             spec.members.iter().map(|&m| cases[m].deployed.name.as_str()).collect::<Vec<_>>().join(", "),
             spec.bundle.label()
         )];
-        let mut instances = Vec::new();
         let mut adopted_inputs: std::collections::BTreeMap<usize, Map<String, Json>> =
             std::collections::BTreeMap::new();
         for &m in &spec.members {
@@ -245,14 +246,15 @@ pub(super) fn write_specs(
             entries[m].undetermined = undetermined;
             match &case.mapped.role {
                 Role::Environment { .. } => {
-                    document.insert("proton".into(), json!("EnvironmentSpec"));
-                    document.insert("spec".into(), Json::Object(values));
+                    environment_spec = true;
+                    written.environment = values;
                 }
                 Role::ServiceInstance { .. } => {
                     adopted_inputs.insert(m, values);
                 }
                 Role::Pipeline { .. } => {
-                    document.insert("pipeline".into(), Json::Object(values));
+                    with_pipeline = true;
+                    written.pipeline = values;
                 }
                 Role::Component { .. } => {}
             }
@@ -285,7 +287,7 @@ pub(super) fn write_specs(
                 Some(p) => p.renders_instance(instance),
                 None => adopted_inputs.contains_key(&i),
             };
-            if !of_this || !wanted || document.contains_key("proton") {
+            if !of_this || !wanted || environment_spec {
                 continue;
             }
             let values = match adopted_inputs.remove(&i) {
@@ -298,21 +300,21 @@ pub(super) fn write_specs(
                     found.known.inputs.clone()
                 }
             };
-            instances.push(json!({
-                "name": instance,
-                "environment": environment.clone().unwrap_or_default(),
-                "spec": values,
-            }));
+            written.instances.push(InstanceInputs {
+                name: instance.clone(),
+                environment: environment.clone().unwrap_or_default(),
+                spec: values,
+            });
         }
-        if !document.contains_key("proton") {
-            let mut service = Map::new();
-            service.insert("proton".into(), json!("ServiceSpec"));
-            if let Some(pipeline) = document.remove("pipeline") {
-                service.insert("pipeline".into(), pipeline);
-            }
-            service.insert("instances".into(), Json::Array(instances));
-            document = service;
-        }
+        let kind = if environment_spec {
+            SpecKind::Environment
+        } else {
+            SpecKind::Service
+        };
+        let document = match written.document(kind, with_pipeline) {
+            Json::Object(document) => document,
+            _ => Map::new(),
+        };
         let source = SpecSource {
             path: spec.path.clone(),
             text: yaml_with_header(&header, &document),

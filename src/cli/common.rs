@@ -109,6 +109,7 @@ pub fn request(args: &RenderArgs) -> Result<Request, Fatal> {
     Ok(Request {
         target: None,
         spec,
+        inputs: None,
         instance: None,
         mocks,
         options: RenderOptions {

@@ -11,7 +11,7 @@ use crate::checks;
 use crate::context::{self, Mocks, Target};
 use crate::diagnostic::{has_errors, Diagnostic};
 use crate::render::RenderOptions;
-use crate::schema::spec::{self, Spec, SpecInstance, SpecKind};
+use crate::schema::spec::{self, Spec, SpecInputs, SpecInstance, SpecKind};
 use crate::schema::{InputKind, InputType};
 use files::RenderedFile;
 use sections::Sections;
@@ -33,6 +33,9 @@ pub struct Request {
     /// Default: the bundle's own target (environment / service-instance / component).
     pub target: Option<Target>,
     pub spec: Option<SpecSource>,
+    /// The spec's inputs by section (the page's form): without `spec`, the render reads the
+    /// template's spec document of them as `spec.yaml`.
+    pub inputs: Option<SpecInputs>,
     /// Spec instance rendered by the instance and component targets (default: the first).
     pub instance: Option<String>,
     pub mocks: Mocks,
@@ -46,6 +49,27 @@ pub struct Request {
     /// an `input-required` error. The CLI never sets it: Proton would have refused the spec.
     pub fill_required: bool,
 }
+
+impl Request {
+    /// The spec this request renders `bundle` with: the one given, else the spec document of
+    /// its inputs (`spec.yaml`).
+    pub fn spec_for(&self, bundle: &Bundle) -> Option<std::borrow::Cow<'_, SpecSource>> {
+        if let Some(spec) = &self.spec {
+            return Some(std::borrow::Cow::Borrowed(spec));
+        }
+        let inputs = self.inputs.as_ref()?;
+        // A component renders in a service instance: its inputs come as a ServiceSpec.
+        let kind = spec_kind(bundle).unwrap_or(SpecKind::Service);
+        let document = inputs.document(kind, bundle.has_pipeline());
+        Some(std::borrow::Cow::Owned(SpecSource {
+            path: FORM_SPEC.into(),
+            text: serde_json::to_string_pretty(&document).unwrap_or_default(),
+        }))
+    }
+}
+
+/// The name the spec document of a request's inputs is reported under.
+pub const FORM_SPEC: &str = "spec.yaml";
 
 /// Everything one render produced.
 #[derive(Debug, Clone, Serialize)]
@@ -125,7 +149,8 @@ pub fn run(bundle: &Bundle, request: &Request) -> Report {
 /// given): what the CLI prints, the page's editor marks and a language server publishes.
 pub fn run_in_workspace(bundle: &Bundle, request: &Request) -> Report {
     let mut report = run(bundle, request);
-    let spec_file = request.spec.as_ref().map(|s| s.path.as_str());
+    let spec = request.spec_for(bundle);
+    let spec_file = spec.as_ref().map(|s| s.path.as_str());
     report.diagnostics = std::mem::take(&mut report.diagnostics)
         .into_iter()
         .map(|d| bundle.in_workspace(d, spec_file))
@@ -159,7 +184,7 @@ fn build_context(target: Target, inputs: &Sections, request: &Request) -> Json {
 /// Step 1: the request's spec document, parsed and checked (empty when none is given; the
 /// bundle keeps the last one parsed).
 fn read_spec(bundle: &Bundle, request: &Request, diagnostics: &mut Vec<Diagnostic>) -> Arc<Spec> {
-    let Some(source) = &request.spec else {
+    let Some(source) = request.spec_for(bundle) else {
         return Arc::default();
     };
     let (spec, found) = bundle.parse_spec(&source.path, &source.text, spec_kind(bundle));

@@ -99,8 +99,9 @@ pub fn resolve(
         .as_ref()
         .map(|s| s.path.clone())
         .unwrap_or_else(|| "schema/schema.yaml".into());
+    let spec_source = request.spec_for(bundle);
     let files = Files {
-        spec: request.spec.as_ref().map(|s| s.path.as_str()),
+        spec: spec_source.as_ref().map(|s| s.path.as_str()),
         schema: &schema_file,
         fill_required: request.fill_required,
         placeholders: Default::default(),

@@ -8,6 +8,52 @@ use serde_json::{Map, Value as Json};
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+/// A spec's inputs by section: what a spec document holds, and what the page's form edits.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct SpecInputs {
+    pub environment: Map<String, Json>,
+    pub pipeline: Map<String, Json>,
+    pub instances: Vec<InstanceInputs>,
+}
+
+/// One service instance of a spec: its name, its environment, its inputs.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct InstanceInputs {
+    pub name: String,
+    pub environment: String,
+    pub spec: Map<String, Json>,
+}
+
+impl SpecInputs {
+    /// The spec document of these inputs for a template taking `kind` (`proton:
+    /// EnvironmentSpec` with `spec`, or `ServiceSpec` with the `pipeline` when the template has
+    /// one, then `instances`): the one place the document's shape is written.
+    pub fn document(&self, kind: SpecKind, has_pipeline: bool) -> Json {
+        let mut doc = Map::new();
+        match kind {
+            SpecKind::Environment => {
+                doc.insert("proton".into(), Json::from("EnvironmentSpec"));
+                doc.insert("spec".into(), Json::Object(self.environment.clone()));
+            }
+            SpecKind::Service => {
+                doc.insert("proton".into(), Json::from("ServiceSpec"));
+                if has_pipeline {
+                    doc.insert("pipeline".into(), Json::Object(self.pipeline.clone()));
+                }
+                let instances = self
+                    .instances
+                    .iter()
+                    .map(|i| serde_json::json!({"name": i.name, "environment": i.environment, "spec": i.spec}))
+                    .collect();
+                doc.insert("instances".into(), Json::Array(instances));
+            }
+        }
+        Json::Object(doc)
+    }
+}
+
 /// Which spec document this is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SpecKind {

@@ -55,6 +55,10 @@ pub fn migration(workspace: &Workspace, selected: Option<(&str, &Request)>) -> E
                 outputs.entry(name).or_insert(value);
             }
         }
+        // The page's form inputs, as the spec document they make.
+        if request.spec.is_none() {
+            request.spec = request.spec_for(bundle).map(std::borrow::Cow::into_owned);
+        }
         let folder = export_folder(bundle, &mut export);
         let spec_file = request.spec.as_ref().map(|s| s.path.clone());
         let instances: Vec<String> = request

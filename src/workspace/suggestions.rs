@@ -7,6 +7,7 @@
 use crate::bundle::manifest::Method;
 use crate::bundle::{Bundle, Kind};
 use crate::report::SpecSource;
+use crate::schema::spec::{InstanceInputs, SpecInputs, SpecKind};
 use crate::schema::{InputKind, InputType};
 use crate::workspace::Workspace;
 use serde_json::{Map, Value as Json};
@@ -200,21 +201,20 @@ pub fn placeholder_spec(bundle: &Bundle) -> SpecSource {
         .unwrap_or_default()
     };
     let types = |k: InputKind| bundle.schema.as_ref().and_then(|s| s.input_type(k));
-    let doc = match bundle.kind {
-        Kind::Environment | Kind::CustomerManagedEnvironment => {
-            serde_json::json!({"proton": "EnvironmentSpec", "spec": fill(types(InputKind::Environment))})
-        }
-        _ => {
-            let mut doc = serde_json::json!({
-                "proton": "ServiceSpec",
-                "instances": [{"name": "check", "environment": "check-env", "spec": fill(types(InputKind::Service))}],
-            });
-            if bundle.has_pipeline() {
-                doc["pipeline"] = Json::Object(fill(types(InputKind::Pipeline)));
-            }
-            doc
-        }
+    let inputs = SpecInputs {
+        environment: fill(types(InputKind::Environment)),
+        pipeline: fill(types(InputKind::Pipeline)),
+        instances: vec![InstanceInputs {
+            name: "check".into(),
+            environment: "check-env".into(),
+            spec: fill(types(InputKind::Service)),
+        }],
     };
+    let kind = match bundle.kind {
+        Kind::Environment | Kind::CustomerManagedEnvironment => SpecKind::Environment,
+        _ => SpecKind::Service,
+    };
+    let doc = inputs.document(kind, bundle.has_pipeline());
     SpecSource {
         path: "(placeholder spec)".into(),
         text: serde_json::to_string_pretty(&doc).unwrap_or_default(),

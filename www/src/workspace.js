@@ -97,28 +97,18 @@ function stringMap(map) {
   return out;
 }
 
-/** The spec document for the current inputs, as the engine reads it. */
-export function specDocument(workspace, bundle) {
-  if (!bundle) return null;
-  if (bundle.is_environment) {
-    return { proton: 'EnvironmentSpec', spec: workspace.inputs.environment };
-  }
-  const doc = { proton: 'ServiceSpec' };
-  if (bundle.has_pipeline) doc.pipeline = workspace.inputs.pipeline;
-  doc.instances = workspace.inputs.instances.map((i) => ({ name: i.name, environment: i.environment, spec: i.spec }));
-  return doc;
-}
-
+/** The name the engine reports the form's spec document under (the core's `FORM_SPEC`). */
 export const SPEC_PATH = 'spec.yaml';
 
 /** The engine request (see the core's `Request`). */
 export function buildRequest(workspace, bundle) {
   const m = workspace.mocks;
-  const spec = specDocument(workspace, bundle);
+  const { environment, pipeline, instances } = workspace.inputs;
   const instance = workspace.inputs.instances[workspace.selection.instance];
   return {
     target: workspace.selection.target,
-    spec: spec ? { path: SPEC_PATH, text: JSON.stringify(spec, null, 2) } : null,
+    // The engine writes them as the template's spec document (`spec.yaml`: SPEC_PATH).
+    inputs: bundle ? { environment, pipeline, instances } : null,
     instance: bundle && (bundle.kind === 'service' || bundle.kind === 'component') && instance && instance.name ? instance.name : null,
     mocks: {
       environment: { name: nonEmpty(m.environment.name), account_id: nonEmpty(m.environment.account_id), outputs: stringMap(m.environment.outputs) },

@@ -153,11 +153,9 @@ const handlers = {
     // The page's mocks are suggested or typed, never confirmed as what Proton passed; the form's
     // inputs are not a spec file: the migration marks what rests on them (docs/migration.md).
     const specs = payload.specs.map((spec) => ({ ...spec, unconfirmed_mocks: true }));
-    if (payload.formStack && request && request.spec) {
-      specs.unshift({ template: bundle.root || bundle.name, path: `${payload.formStack}.yaml`, text: request.spec.text, from_form: true, unconfirmed_mocks: true });
-    }
+    const form = payload.formStack && request ? { root: bundle.root, name: payload.formStack, inputs: request.inputs } : null;
     const outputs = payload.importOutputs ? 'import' : 'parameters';
-    return complete(() => engine.migrate({ specs, mocks: request ? request.mocks : {}, outputs }));
+    return complete(() => engine.migrate({ specs, form, mocks: request ? request.mocks : {}, outputs }));
   },
   /**
    * Off Proton from the running stacks (docs/adoption.md): `stacks` and `templates` are the
