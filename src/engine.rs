@@ -192,7 +192,10 @@ impl Engine {
             self.bundle(&request.old_root)?,
             self.bundle(&request.new_root)?,
         );
-        Ok(answer(|| versions::compare(old, new, request.declared)))
+        let workspace = self.workspace()?;
+        Ok(answer(|| {
+            versions::compare_in(workspace, old, new, request.declared)
+        }))
     }
 
     /// The repository's own findings: honest bumps, pairings, output contracts.

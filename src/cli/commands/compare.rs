@@ -39,7 +39,8 @@ pub fn run(args: Args) -> Result<ExitCode, Fatal> {
         DeclaredArg::Minor => Bump::Minor,
         DeclaredArg::Major => Bump::Major,
     });
-    let cmp = versions::compare(a, b, declared);
+    // The services loaded with the new version judge it too.
+    let cmp = versions::compare_in(&new_ws, a, b, declared);
     match args.format {
         Format::Json => out!("{}", serde_json::to_string_pretty(&cmp).unwrap_or_default()),
         Format::Text => print_comparison(&cmp),

@@ -556,6 +556,73 @@ pub fn compare(old: &Bundle, new: &Bundle, declared: Option<Bump>) -> Comparison
     }
 }
 
+/// [`compare`] in a workspace: the services it holds that are compatible with the old version's
+/// major judge the new version too — an environment output such a service reads and the new
+/// version no longer declares breaks it, so the change needs a major version, whatever the
+/// services of the new version are registered for (docs/proton-semantics.md §11.3).
+pub fn compare_in(
+    workspace: &crate::workspace::Workspace,
+    old: &Bundle,
+    new: &Bundle,
+    declared: Option<Bump>,
+) -> Comparison {
+    let mut comparison = compare(old, new, declared);
+    let removed = match (
+        workspace.declared_outputs(old).outputs(),
+        workspace.declared_outputs(new).outputs(),
+    ) {
+        (Some(before), Some(after)) => before
+            .iter()
+            .filter(|o| !after.contains(o))
+            .cloned()
+            .collect::<Vec<_>>(),
+        _ => Vec::new(),
+    };
+    if removed.is_empty() {
+        return comparison;
+    }
+    let major = old.major.unwrap_or(1);
+    for service in workspace
+        .bundles
+        .iter()
+        .filter(|b| b.kind == crate::bundle::Kind::Service)
+    {
+        let compatible = service.registration.as_ref().is_some_and(|r| {
+            r.compatible_environments
+                .iter()
+                .any(|(name, m)| *name == old.name && *m == major)
+        });
+        if !compatible {
+            continue;
+        }
+        let reads = crate::workspace::suggestions::consumed(
+            service,
+            crate::workspace::suggestions::ENVIRONMENT_OUTPUTS,
+        );
+        for output in removed.iter().filter(|o| reads.contains(o)) {
+            comparison.changes.push(change(
+                "environment outputs",
+                format!(
+                    "output {output} removed: {} (compatible with {}:{major}) reads it",
+                    service.label(),
+                    old.name
+                ),
+                Bump::Major,
+                "an output a compatible service reads removed: major",
+            ));
+        }
+    }
+    comparison.required = comparison
+        .changes
+        .iter()
+        .map(|c| c.needs)
+        .max()
+        .unwrap_or(Bump::None);
+    comparison.honest = comparison.required != Bump::NotAllowed
+        && comparison.required <= comparison.declared.max(Bump::Minor);
+    comparison
+}
+
 /// Renders both versions with default inputs and the same mocks, for every target they share.
 fn rendered_changes(old: &Bundle, new: &Bundle) -> (String, Vec<ResourceChange>) {
     let mut diff = String::new();

@@ -305,3 +305,42 @@ fn honest_minor_and_dishonest_minor() {
         ["A"]
     );
 }
+
+#[test]
+fn a_minor_version_that_drops_an_output_a_compatible_service_reads_needs_a_major() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/templates");
+    let (mut tree, d) = crate::bundle::files::load_path(&root).unwrap();
+    // v1 → a "v1.1" that no longer outputs the cluster the v1 service reads.
+    let v1 = String::from_utf8(
+        tree.files["ecs-shared-env/v1/infrastructure/cloudformation.yaml"].clone(),
+    )
+    .unwrap();
+    let dropped = v1.replace("  ECSClusterArn:\n    Value: !GetAtt ECSCluster.Arn\n", "");
+    assert_ne!(v1, dropped, "the example outputs ECSClusterArn");
+    for (path, bytes) in tree.files.clone() {
+        if let Some(rest) = path.strip_prefix("ecs-shared-env/v1/") {
+            let text = if rest == "infrastructure/cloudformation.yaml" {
+                dropped.clone().into_bytes()
+            } else {
+                bytes
+            };
+            tree.files
+                .insert(format!("ecs-shared-env-next/v1/{rest}"), text);
+        }
+    }
+    let ws = crate::workspace::Workspace::from_tree(tree, d);
+    let bundle = |root: &str| ws.bundles.iter().find(|b| b.root == root).unwrap();
+    let (old, new) = (
+        bundle("ecs-shared-env/v1"),
+        bundle("ecs-shared-env-next/v1"),
+    );
+    // On its own the schema did not change: a minor would do.
+    assert_eq!(compare(old, new, Some(Bump::Minor)).required, Bump::None);
+    // With the workspace's services: ecs-fargate-service v1 is compatible with ecs-shared-env:1.
+    let cmp = compare_in(&ws, old, new, Some(Bump::Minor));
+    assert_eq!(cmp.required, Bump::Major, "{:#?}", cmp.changes);
+    assert!(!cmp.honest);
+    assert!(cmp.changes.iter().any(|c| c
+        .description
+        .starts_with("output ECSClusterArn removed: ecs-fargate-service:1")));
+}
