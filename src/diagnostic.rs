@@ -110,6 +110,13 @@ pub enum Subject {
     },
     /// A variable a template reads (`template-undefined`, `template-scope`): its dotted path.
     Variable { path: String },
+    /// A running stack (`adopt-*`, `migrate-guess`): its name, and the template it is of when
+    /// known.
+    Stack {
+        stack: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        template: Option<String>,
+    },
 }
 
 /// 1-based line and column in a file (YAML nodes carry one).

@@ -4,12 +4,12 @@
 //! the bundle it touches — and answers typed requests. Every answer lists the check data it
 //! lacked (the shard files to fetch), so nothing is polled from the side.
 
-use crate::adopt::{self, account::Account, Adoption};
+use crate::adopt::{self, Adoption};
 use crate::assist::{self, Site};
 use crate::bundle::{Bundle, FileTree};
 use crate::checks::data::noting_pending;
 use crate::migrate::{self, Migration, OutputsMode, SpecInput};
-use crate::report::{run_in_workspace, Report, Request, SpecSource};
+use crate::report::{run_in_workspace, spec_of_inputs, Report, Request, SpecSource};
 use crate::schema::spec::SpecInputs;
 use crate::workspace::export::{self, Export};
 use crate::workspace::fleet::{self, FleetReport};
@@ -247,19 +247,9 @@ impl Engine {
         let mut specs = Vec::new();
         if let Some(form) = &request.form {
             let bundle = self.bundle(&form.root)?;
-            let source = Request {
-                inputs: Some(form.inputs.clone()),
-                ..Request::default()
-            }
-            .spec_for(bundle)
-            .map(std::borrow::Cow::into_owned)
-            .ok_or_else(|| format!("`{}` takes no spec", bundle.label()))?;
             specs.push(SpecInput {
                 template: Some(form.root.clone()),
-                source: SpecSource {
-                    path: format!("{}.yaml", form.name),
-                    text: source.text,
-                },
+                source: spec_of_inputs(bundle, &form.inputs, &format!("{}.yaml", form.name)),
                 stacks: Vec::new(),
                 from_form: true,
                 unconfirmed_mocks: true,
@@ -271,16 +261,16 @@ impl Engine {
         }))
     }
 
-    /// The running stacks of an account read back against the workspace's templates; what the
-    /// account files themselves got wrong comes first among the findings.
+    /// The running stacks of an account read back against the workspace's templates.
     pub fn adopt(&self, request: &AdoptRequest) -> Result<Answer<Adoption>, String> {
         let workspace = self.workspace()?;
         Ok(answer(|| {
-            let (account, mut diagnostics) = Account::read(&request.stacks, &request.templates);
-            let mut adoption = adopt::adopt(workspace, &account, request.outputs);
-            diagnostics.append(&mut adoption.diagnostics);
-            adoption.diagnostics = diagnostics;
-            adoption
+            adopt::adopt_files(
+                workspace,
+                &request.stacks,
+                &request.templates,
+                request.outputs,
+            )
         }))
     }
 

@@ -63,6 +63,14 @@ impl DeployedStack {
     }
 }
 
+/// `(key, value)` pairs (tags, outputs, parameters) as a JSON map of strings, in their order.
+pub fn string_map(pairs: &[(String, String)]) -> serde_json::Map<String, Json> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.clone(), Json::String(v.clone())))
+        .collect()
+}
+
 /// What a stack was to Proton, from its tags.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Role {
@@ -145,6 +153,23 @@ impl DeployedStack {
 #[derive(Debug, Default)]
 pub struct Account {
     pub stacks: Vec<DeployedStack>,
+}
+
+impl Account {
+    /// The environment stacks by environment name (mapped once; the first of a name wins).
+    pub fn environments(&self) -> std::collections::BTreeMap<String, &DeployedStack> {
+        let mut by_name = std::collections::BTreeMap::new();
+        for stack in &self.stacks {
+            if let Ok(Mapped {
+                role: Role::Environment { name },
+                ..
+            }) = stack.mapped()
+            {
+                by_name.entry(name).or_insert(stack);
+            }
+        }
+        by_name
+    }
 }
 
 /// `[{"Key": k, "Value": v}]` (or `ParameterKey`/`OutputKey` pairs) as pairs.

@@ -4,9 +4,9 @@
 //! `adoption.json` and the README.
 
 use super::specs::{self, yaml_with_header};
-use super::{migrate_exact, template_subject, AdoptedStack, Adoption, Case, Found, Status};
-use crate::adopt::account::{Body, Role};
-use crate::diagnostic::Diagnostic;
+use super::{migrate_exact, AdoptedStack, Adoption, Case, Found, Status};
+use crate::adopt::account::{string_map, Body, Role};
+use crate::diagnostic::{Diagnostic, Subject};
 use crate::migrate::{self, OutputsMode};
 use crate::report::files::RenderedFile;
 use crate::workspace::Workspace;
@@ -77,25 +77,16 @@ fn as_deployed(case: &Case) -> (String, Vec<RenderedFile>) {
         Body::Text(_) => "yaml",
     };
     let template_file = format!("templates/deployed/{}.{extension}", case.deployed.name);
-    let parameters: Map<String, Json> = case
-        .deployed
-        .parameters
-        .iter()
-        .map(|(k, v)| (k.clone(), Json::String(v.clone())))
-        .collect();
-    let tags: Map<String, Json> = case
-        .deployed
-        .tags
-        .iter()
-        .map(|(k, v)| (k.clone(), Json::String(v.clone())))
-        .collect();
     let mut document = Map::new();
     document.insert(
         "template-file-path".into(),
         Json::String(template_file.clone()),
     );
-    document.insert("parameters".into(), Json::Object(parameters));
-    document.insert("tags".into(), Json::Object(tags));
+    document.insert(
+        "parameters".into(),
+        Json::Object(string_map(&case.deployed.parameters)),
+    );
+    document.insert("tags".into(), Json::Object(string_map(&case.deployed.tags)));
     let header = vec![format!(
         "CloudFormation Git Sync stack deployment file for stack {}: its template, parameters and tags as deployed (drift: no template version reproduces it).",
         case.deployed.name
@@ -231,7 +222,14 @@ pub(super) fn write(
         content: readme(&adoption.stacks),
     });
     adoption.files = files;
-    for stack in &adoption.stacks {
+    // Every finding about a stack names it (its template too, when known).
+    for stack in &mut adoption.stacks {
+        for d in &mut stack.diagnostics {
+            d.subject = Some(Box::new(Subject::Stack {
+                stack: stack.stack.clone(),
+                template: stack.template.clone(),
+            }));
+        }
         adoption
             .diagnostics
             .extend(stack.diagnostics.iter().cloned());
@@ -349,15 +347,11 @@ fn keep_drifted(cases: &[Case], entries: &mut [AdoptedStack], files: &mut Vec<Re
                 case.deployed.name, case.mapped.template
             ),
         };
-        let mut d = Diagnostic::error("adopt-drift", message).in_file(&case.deployed.file).with_hint(
+        entries[i].diagnostics.push(Diagnostic::error("adopt-drift", message).in_file(&case.deployed.file).with_hint(
             "connecting Git Sync with its deployment file changes nothing; bring it back to a template version by editing the template or the spec, then point the deployment at that",
-        );
+        ));
         if let Some(found) = closest {
-            d = d.about(template_subject(found.bundle, None));
-            entries[i].diagnostics.push(d);
             entries[i].diagnostics.extend(differences(found, case.body));
-        } else {
-            entries[i].diagnostics.push(d);
         }
     }
 }
@@ -398,10 +392,7 @@ fn readme(stacks: &[AdoptedStack]) -> String {
         text.push_str(&format!(
             "| {} | {} | {} | {} |\n",
             stack.stack,
-            serde_json::to_value(stack.status)
-                .ok()
-                .and_then(|v| v.as_str().map(String::from))
-                .unwrap_or_default(),
+            stack.status.name(),
             match (&stack.template, &stack.version) {
                 (Some(t), Some(v)) => format!("{t} v{v}"),
                 (Some(t), None) => t.clone(),

@@ -14,15 +14,15 @@ mod specs;
 
 use crate::bundle::{Bundle, Kind};
 use crate::context::{Mocks, Target};
-use crate::diagnostic::{Diagnostic, Subject};
+use crate::diagnostic::Diagnostic;
 use crate::migrate::{self, KnownStack, OutputsMode, SpecInput};
 use crate::report::files::RenderedFile;
 use crate::report::{run, Request, SpecSource};
 use crate::workspace::Workspace;
-use account::{Account, Body, DeployedStack, Mapped, Role};
+use account::{string_map, Account, Body, DeployedStack, Mapped, Role};
 use recover::{closeness, recover, Frame, Known};
 use serde::Serialize;
-use serde_json::{Map, Value as Json};
+use serde_json::Value as Json;
 
 /// What became of one stack.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -35,6 +35,17 @@ pub enum Status {
     Drift,
     /// Not Proton's, or its template is not given.
     Unmatched,
+}
+
+impl Status {
+    /// Its name in `adoption.json` and the CLI's listing.
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::Exact => "exact",
+            Status::Drift => "drift",
+            Status::Unmatched => "unmatched",
+        }
+    }
 }
 
 /// One stack of the account and what the adoption found (`adoption.json`; paths relative to the
@@ -158,6 +169,22 @@ fn kind_fits(role: &Role, kind: Kind) -> bool {
     }
 }
 
+/// Reads an account's files (describe-stacks pages and get-template files, `(name, text)`) and
+/// adopts its stacks: what the files themselves got wrong comes first among the findings. The
+/// CLI and the page's engine both call this.
+pub fn adopt_files(
+    workspace: &Workspace,
+    stacks: &[(String, String)],
+    templates: &[(String, String)],
+    outputs: OutputsMode,
+) -> Adoption {
+    let (account, mut diagnostics) = Account::read(stacks, templates);
+    let mut adoption = adopt(workspace, &account, outputs);
+    diagnostics.append(&mut adoption.diagnostics);
+    adoption.diagnostics = diagnostics;
+    adoption
+}
+
 /// Adopts `account`'s stacks with the templates of `workspace`.
 pub fn adopt(workspace: &Workspace, account: &Account, outputs: OutputsMode) -> Adoption {
     let mut adoption = Adoption::default();
@@ -235,10 +262,11 @@ pub fn adopt(workspace: &Workspace, account: &Account, outputs: OutputsMode) -> 
         _ => 2,
     };
     cases.sort_by_key(order);
+    let environments = account.environments();
     for i in 0..cases.len() {
         let found = {
             let case = &cases[i];
-            recover_case(case, &cases, account)
+            recover_case(case, &cases, &environments)
         };
         cases[i].found = found;
     }
@@ -266,25 +294,8 @@ fn unmatched_stack(deployed: &DeployedStack, d: Diagnostic) -> AdoptedStack {
     }
 }
 
-/// The environment stack of `name` in the account, when it is there.
-fn environment_stack<'a>(account: &'a Account, name: &str) -> Option<&'a DeployedStack> {
-    account.stacks.iter().find(|s| {
-        s.mapped().is_ok_and(|m| {
-            m.role
-                == Role::Environment {
-                    name: name.to_string(),
-                }
-        })
-    })
-}
-
-fn outputs_map(stack: &DeployedStack) -> Map<String, Json> {
-    stack
-        .outputs
-        .iter()
-        .map(|(k, v)| (k.clone(), Json::String(v.clone())))
-        .collect()
-}
+/// The account's environment stacks by environment name.
+type Environments<'a> = std::collections::BTreeMap<String, &'a DeployedStack>;
 
 /// What the account says before any body is read: names from the tags, an environment's
 /// outputs from its stack, each instance's outputs for a pipeline.
@@ -292,7 +303,7 @@ fn known_from_account(
     case: &Case,
     bundle: &Bundle,
     cases: &[Case],
-    account: &Account,
+    environments: &Environments,
     with_drifted: bool,
 ) -> (Known, recover::Instances) {
     let mut known = Known::default();
@@ -309,8 +320,8 @@ fn known_from_account(
             mocks.service.name = Some(service.clone());
             if let Some(env) = environment {
                 mocks.environment.name = Some(env.clone());
-                if let Some(stack) = environment_stack(account, env) {
-                    mocks.environment.outputs = outputs_map(stack);
+                if let Some(stack) = environments.get(env) {
+                    mocks.environment.outputs = string_map(&stack.outputs);
                 }
             }
         }
@@ -340,9 +351,10 @@ fn known_from_account(
                 }
                 let env = environment.clone().unwrap_or_default();
                 instances.push((instance.clone(), env.clone(), found.known.inputs.clone()));
-                mocks
-                    .outputs_by_instance
-                    .insert(instance.clone(), Json::Object(outputs_map(other.deployed)));
+                mocks.outputs_by_instance.insert(
+                    instance.clone(),
+                    Json::Object(string_map(&other.deployed.outputs)),
+                );
                 // Repository fields the instances printed are the service's.
                 let read = &found.known.mocks.service;
                 mocks.service.repository_id = mocks
@@ -360,9 +372,9 @@ fn known_from_account(
                     .repository_connection_arn
                     .clone()
                     .or(read.repository_connection_arn.clone());
-                if let Some(stack) = environment_stack(account, &env) {
+                if let Some(stack) = environments.get(&env) {
                     let entry = mocks.environments.entry(env.clone()).or_default();
-                    entry.outputs = outputs_map(stack);
+                    entry.outputs = string_map(&stack.outputs);
                     entry.account_id = stack.tag("proton:account").map(String::from);
                 }
             }
@@ -373,7 +385,11 @@ fn known_from_account(
 }
 
 /// The version and inputs that render `case`'s body, else the closest version.
-fn recover_case<'a>(case: &Case<'a>, cases: &[Case], account: &Account) -> Option<Found<'a>> {
+fn recover_case<'a>(
+    case: &Case<'a>,
+    cases: &[Case],
+    environments: &Environments,
+) -> Option<Found<'a>> {
     let (instance, environment) = match &case.mapped.role {
         Role::ServiceInstance {
             instance,
@@ -393,7 +409,8 @@ fn recover_case<'a>(case: &Case<'a>, cases: &[Case], account: &Account) -> Optio
         .iter()
         .flat_map(|b| instance_sets.iter().map(move |&drifted| (*b, drifted)));
     for (bundle, with_drifted) in attempts {
-        let (start, instances) = known_from_account(case, bundle, cases, account, with_drifted);
+        let (start, instances) =
+            known_from_account(case, bundle, cases, environments, with_drifted);
         // A ServiceSpec has at least one instance: a pipeline is read back on the version its
         // instances were.
         if pipeline && instances.is_empty() {
@@ -461,15 +478,6 @@ fn proves(found: &Found, spec: &SpecSource, mocks_text: &str, body: &Body) -> Re
     }
 }
 
-/// The subject of a finding about a template version.
-fn template_subject(bundle: &Bundle, reason: Option<String>) -> Subject {
-    Subject::Template {
-        template: bundle.label(),
-        other: None,
-        reason,
-    }
-}
-
 /// A stack of the migration for an exact stack (its real name, mocks and tags).
 fn known_stack(case: &Case, found: &Found, mocks: Mocks) -> KnownStack {
     KnownStack {
@@ -477,12 +485,7 @@ fn known_stack(case: &Case, found: &Found, mocks: Mocks) -> KnownStack {
         instance: found.instance.clone(),
         name: case.deployed.name.clone(),
         mocks,
-        tags: case
-            .deployed
-            .tags
-            .iter()
-            .map(|(k, v)| (k.clone(), Json::String(v.clone())))
-            .collect(),
+        tags: string_map(&case.deployed.tags),
     }
 }
 

@@ -3,7 +3,7 @@
 //! from — proven by rendering them as written before the migration takes them.
 
 use super::recover::Origin;
-use super::{known_stack, proves, template_subject, AdoptedStack, Case, Found, Status};
+use super::{known_stack, proves, AdoptedStack, Case, Found, Status};
 use crate::adopt::account::Role;
 use crate::bundle::Bundle;
 use crate::context::Target;
@@ -342,8 +342,7 @@ pub(super) fn write_specs(
                             "adopt-proof",
                             format!("stack {}: {why}", case.deployed.name),
                         )
-                        .in_file(&spec.path)
-                        .about(template_subject(found.bundle, Some(why))),
+                        .in_file(&spec.path),
                     );
                 }
             }

@@ -397,6 +397,12 @@ fn edited_stacks_drift_and_strangers_are_unmatched() {
     let qa = status("-qa-");
     assert_eq!(qa.status, Status::Drift, "{:#?}", qa.diagnostics);
     assert!(qa.diagnostics.iter().any(|d| d.code == "adopt-drift"));
+    // Every finding about it names the stack (and its template), as data.
+    assert!(qa.diagnostics.iter().all(|d| matches!(
+        d.subject.as_deref(),
+        Some(crate::diagnostic::Subject::Stack { stack, template: Some(t) })
+            if *stack == qa.stack && t == "ecs-shared-env"
+    )));
     assert!(qa
         .diagnostics
         .iter()

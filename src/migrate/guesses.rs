@@ -27,29 +27,24 @@ const DEFAULT: &str = "no mocks file gave it: the playground's default stood in"
 /// Whether `mocks` gives the value at `path` (a template's read, split at dots).
 fn given(mocks: &Mocks, path: &[String]) -> bool {
     let strs: Vec<&str> = path.iter().map(String::as_str).collect();
-    let output = |outputs: &serde_json::Map<String, Json>, name: Option<&&str>| {
-        name.is_some_and(|n| outputs.contains_key(*n))
-    };
+    let has = |outputs: &serde_json::Map<String, Json>, name: &str| outputs.contains_key(name);
     match strs.as_slice() {
-        ["environment", "outputs", name, ..] => output(&mocks.environment.outputs, Some(name)),
+        ["environment", "outputs", name, ..] => has(&mocks.environment.outputs, name),
         ["environment", "name", ..] => mocks.environment.name.is_some(),
         ["environment", "account_id", ..]
         | ["service_instances", "[]", "environment", "account_id", ..] => {
             mocks.environment.account_id.is_some()
         }
         ["service_instances", "[]", "environment", "outputs", name, ..] => {
-            output(&mocks.environment.outputs, Some(name))
-                || mocks
-                    .environments
-                    .values()
-                    .any(|e| output(&e.outputs, Some(name)))
+            has(&mocks.environment.outputs, name)
+                || mocks.environments.values().any(|e| has(&e.outputs, name))
         }
         ["service_instances", "[]", "outputs", name, ..] => {
-            output(&mocks.instance_outputs, Some(name))
+            has(&mocks.instance_outputs, name)
                 || mocks
                     .outputs_by_instance
                     .values()
-                    .any(|o| o.as_object().is_some_and(|o| o.contains_key(*name)))
+                    .any(|o| o.as_object().is_some_and(|o| has(o, name)))
         }
         ["service", "name", ..] => mocks.service.name.is_some(),
         ["service", "branch_name", ..] => mocks.service.branch_name.is_some(),
@@ -61,7 +56,7 @@ fn given(mocks: &Mocks, path: &[String]) -> bool {
             .component
             .outputs
             .as_ref()
-            .is_some_and(|o| o.contains_key(*name)),
+            .is_some_and(|o| has(o, name)),
         _ => true,
     }
 }

@@ -314,6 +314,10 @@ pub fn migrate(
                 ),
             )
             .in_file(&stack.deployment_file)
+            .about(Subject::Stack {
+                stack: stack.name.clone(),
+                template: Some(stack.template.clone()),
+            })
             .with_hint("connected to Git Sync, these would be deployed: give the stack's spec file and a mocks file with what Proton passed (or adopt the stack from the account: docs/adoption.md)"),
         );
     }

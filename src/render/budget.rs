@@ -39,14 +39,10 @@ thread_local! {
 fn check_time() -> Result<(), Error> {
     #[cfg(not(target_arch = "wasm32"))]
     if STARTED.get().is_some_and(|t| t.elapsed() > MAX_RENDER_TIME) {
-        OVER.set(true);
-        return Err(Error::new(
-            ErrorKind::InvalidOperation,
-            format!(
-                "the render ran past {} s and was stopped",
-                MAX_RENDER_TIME.as_secs()
-            ),
-        ));
+        return Err(over(format!(
+            "the render ran past {} s and was stopped",
+            MAX_RENDER_TIME.as_secs()
+        )));
     }
     Ok(())
 }
@@ -78,20 +74,22 @@ pub(crate) fn exceeded() -> bool {
     OVER.get()
 }
 
+/// Marks the render as past its budget and says why (the render's error, `template-limit`).
+fn over(message: String) -> Error {
+    OVER.set(true);
+    Error::new(ErrorKind::InvalidOperation, message)
+}
+
 /// Refuses to build `what` when it would be `len` bytes, past the budget.
 pub(crate) fn check(len: usize, what: &str) -> Result<(), Error> {
     check_time()?;
     if len <= MAX_TEXT {
         return Ok(());
     }
-    OVER.set(true);
-    Err(Error::new(
-        ErrorKind::InvalidOperation,
-        format!(
-            "{what} would build {len} bytes of text, over the playground's limit of {} MB per render",
-            MAX_TEXT >> 20
-        ),
-    ))
+    Err(over(format!(
+        "{what} would build {len} bytes of text, over the playground's limit of {} MB per render",
+        MAX_TEXT >> 20
+    )))
 }
 
 /// Refuses a padding width or precision over [`MAX_WIDTH`], before anything is built.
@@ -100,11 +98,9 @@ pub(crate) fn check_width(width: usize, what: &str) -> Result<(), Error> {
     if width <= MAX_WIDTH {
         return Ok(());
     }
-    OVER.set(true);
-    Err(Error::new(
-        ErrorKind::InvalidOperation,
-        format!("{what}: width {width} is over the playground's limit of {MAX_WIDTH}"),
-    ))
+    Err(over(format!(
+        "{what}: width {width} is over the playground's limit of {MAX_WIDTH}"
+    )))
 }
 
 /// [`check`] and [`check_width`] for the formatters whose errors are text.

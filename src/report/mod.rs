@@ -58,13 +58,20 @@ impl Request {
             return Some(std::borrow::Cow::Borrowed(spec));
         }
         let inputs = self.inputs.as_ref()?;
-        // A component renders in a service instance: its inputs come as a ServiceSpec.
-        let kind = spec_kind(bundle).unwrap_or(SpecKind::Service);
-        let document = inputs.document(kind, bundle.has_pipeline());
-        Some(std::borrow::Cow::Owned(SpecSource {
-            path: FORM_SPEC.into(),
-            text: serde_json::to_string_pretty(&document).unwrap_or_default(),
-        }))
+        Some(std::borrow::Cow::Owned(spec_of_inputs(
+            bundle, inputs, FORM_SPEC,
+        )))
+    }
+}
+
+/// The spec document `bundle` takes for `inputs`, as the spec file `path` (a component renders
+/// in a service instance: its inputs come as a ServiceSpec).
+pub fn spec_of_inputs(bundle: &Bundle, inputs: &SpecInputs, path: &str) -> SpecSource {
+    let kind = spec_kind(bundle).unwrap_or(SpecKind::Service);
+    let document = inputs.document(kind, bundle.has_pipeline());
+    SpecSource {
+        path: path.into(),
+        text: serde_json::to_string_pretty(&document).unwrap_or_default(),
     }
 }
 

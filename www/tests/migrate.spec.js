@@ -100,6 +100,9 @@ test('running stacks are read back in the page: exact ones load into the form, a
   await expect(row('hand-made-bucket')).toContainText('Proton did not make it');
   await expect(row('AWSProton-svc0-pipeline-cloudformation')).toContainText('exact');
   await page.screenshot({ path: `${SHOTS}/adopt-dialog.png` });
+  await page.setViewportSize({ width: 800, height: 900 });
+  await page.screenshot({ path: `${SHOTS}/adopt-dialog-800.png` });
+  await page.setViewportSize({ width: 1280, height: 800 });
   // The repository, as the CLI writes it.
   const [download] = await Promise.all([page.waitForEvent('download'), dialog.getByRole('button', { name: 'Download adopted repository (.zip)' }).click()]);
   const entries = unzipSync(readFileSync(await download.path()));

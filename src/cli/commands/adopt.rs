@@ -3,7 +3,7 @@
 
 use crate::common::{exit_code, out, print_diagnostics, write_files, Fatal, Format};
 use clap::ValueEnum;
-use proton_playground::adopt::{account::Account, adopt};
+use proton_playground::adopt::adopt_files;
 use proton_playground::bundle::files::read_text_file;
 use proton_playground::migrate::OutputsMode;
 use proton_playground::Workspace;
@@ -91,13 +91,12 @@ pub fn run(args: Args) -> Result<ExitCode, Fatal> {
         .map(|p| read(p))
         .collect::<Result<_, _>>()?;
     let templates = template_files(&args.templates)?;
-    let (account, mut diagnostics) = Account::read(&stacks, &templates);
     let outputs = match args.outputs {
         OutputsArg::Parameters => OutputsMode::Parameters,
         OutputsArg::Import => OutputsMode::Import,
     };
-    let adoption = adopt(&workspace, &account, outputs);
-    diagnostics.extend(workspace.diagnostics.iter().cloned());
+    let adoption = adopt_files(&workspace, &stacks, &templates, outputs);
+    let mut diagnostics = workspace.diagnostics.clone();
     diagnostics.extend(adoption.diagnostics.iter().cloned());
     diagnostics.extend(write_files(&adoption.files, &args.out)?);
     match args.format {
@@ -114,17 +113,12 @@ pub fn run(args: Args) -> Result<ExitCode, Fatal> {
             sources.extend(stacks.iter().cloned());
             print_diagnostics(&diagnostics, &sources);
             for stack in &adoption.stacks {
-                let status = serde_json::to_value(stack.status).unwrap_or_default();
                 let what = match (&stack.template, &stack.version, &stack.target) {
                     (Some(t), Some(v), Some(target)) => format!("{t} v{v} ({target})"),
                     (Some(t), _, _) => t.clone(),
                     _ => String::new(),
                 };
-                out!(
-                    "{:<10} {} {what}",
-                    status.as_str().unwrap_or_default(),
-                    stack.stack
-                );
+                out!("{:<10} {} {what}", stack.status.name(), stack.stack);
             }
             out!(
                 "{} stacks, {} files under {}",
