@@ -27,7 +27,6 @@ const base = () => [
   highlightSelectionMatches(),
   bracketMatching(),
   editorTheme,
-  EditorView.lineWrapping,
 ];
 
 /** CodeMirror's completion types for the engine's item kinds (they pick the icons). */

@@ -1,12 +1,12 @@
-// The window's layout: panes resized by dragging (or arrow keys on) their splitters, sizes kept
-// across visits; below 1024 px a pane switcher shows one pane at a time; the secondary panels
-// (Diagnostics, Spec, Versions) as tabs.
+// The window's layout: the side pane (files above the inputs), the editor and the results,
+// resized by dragging (or arrow keys on) their splitters, sizes kept across visits; the file tree
+// folds away to give the inputs the side; below 1024 px a pane switcher shows one pane at a time;
+// the secondary panels (Diagnostics, Spec, Versions, Workshop) as tabs.
 const SIZES_KEY = 'proton-playground:layout';
 /** Each splitter's CSS variable and limits in pixels (styles.css has the initial sizes). */
 const SIZES = {
-  files: { variable: '--files-width', min: 120, max: 480 },
+  side: { variable: '--side-width', min: 180, max: 640 },
   editor: { variable: '--editor-width', min: 240, max: 1600 },
-  inputs: { variable: '--inputs-width', min: 220, max: 640 },
   panels: { variable: '--panels-height', min: 64, max: 900 },
 };
 const STEP = 24;
@@ -73,6 +73,39 @@ export function setUpSplitters(root) {
       commit(current() + grow[event.key] * STEP);
     });
   }
+}
+
+/** `button` (aria-controls its section) folds the section away and back; the choice is kept. */
+export function setUpFolding(button) {
+  const key = `${SIZES_KEY}:folded:${button.id}`;
+  const body = document.getElementById(button.getAttribute('aria-controls'));
+  const set = (open) => {
+    button.setAttribute('aria-expanded', String(open));
+    body.hidden = !open;
+    button.closest('.panel')?.classList.toggle('folded', !open);
+  };
+  set(localStorage.getItem(key) !== '1');
+  button.addEventListener('click', () => {
+    const open = button.getAttribute('aria-expanded') !== 'true';
+    set(open);
+    try {
+      localStorage.setItem(key, open ? '0' : '1');
+    } catch {
+      // Storage refused: folded for this visit.
+    }
+  });
+}
+
+/** A `<details>` menu: closes when one of its controls is used, on Escape, and on a click outside it. */
+export function setUpMenu(menu) {
+  const close = () => { menu.open = false; };
+  menu.addEventListener('change', close);
+  menu.addEventListener('keydown', (event) => {
+    if (event.key !== 'Escape' || !menu.open) return;
+    close();
+    menu.querySelector('summary').focus();
+  });
+  document.addEventListener('pointerdown', (event) => { if (menu.open && !menu.contains(event.target)) close(); });
 }
 
 /** The pane switcher below 1024 px: shows one pane of the workbench at a time. */

@@ -21,7 +21,7 @@ import { setUpTabConflicts } from './tab-conflicts.js';
 import { setUpExport } from './export.js';
 import { setUpMigration } from './migrate-dialog.js';
 import { exposeHooks } from './bench-hooks.js';
-import { setUpSplitters, setUpPaneSwitcher, setUpTabs } from './layout.js';
+import { setUpSplitters, setUpPaneSwitcher, setUpTabs, setUpFolding, setUpMenu } from './layout.js';
 import { setUpHelp } from './help.js';
 import { linkLines } from './line-links.js';
 
@@ -94,6 +94,8 @@ const engine = new Engine((reason, { timedOut }) => {
 }, () => update({ quiet: true }));
 
 setUpSplitters($('workbench'));
+setUpFolding($('files-toggle'));
+setUpMenu($('open-menu'));
 const panes = setUpPaneSwitcher(document.querySelector('.pane-switcher'), $('workbench'));
 const panelTabs = setUpTabs(document.querySelector('.panel-tabs'));
 
@@ -143,7 +145,7 @@ const versions = new VersionsPanel($('versions'), () => {
   const serious = findings.filter((d) => d.severity !== 'info').length;
   $('count-versions').textContent = serious ? String(serious) : '';
 });
-const workshop = new WorkshopPanel($('workshop-panel'));
+const workshop = new WorkshopPanel($('workshop-panel'), { tab: $('tab-workshop'), count: $('count-workshop'), onGone: () => panelTabs.select('diagnostics-panel') });
 const evaluateWorkshop = () => workshop.show({ ...view(), versionsText: $('versions').textContent });
 // Version verdicts arrive after the render: a workshop step may be waiting for one.
 new MutationObserver(() => { if (state.workspace) evaluateWorkshop(); }).observe($('versions'), { childList: true, subtree: true, characterData: true });
@@ -312,7 +314,7 @@ function refreshSelectors() {
 
 function jump(d) {
   if (form.focus(d.subject)) {
-    panes.show('inputs');
+    panes.show('side');
     return;
   }
   panes.show('editor');

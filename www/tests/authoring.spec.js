@@ -52,6 +52,21 @@ for (const [width, height] of [[1280, 800], [1920, 1080]]) {
     const output = await page.getByRole('region', { name: `Rendered ${ENV_OUT}` }).boundingBox();
     expect(editor.height).toBeGreaterThan(height * 0.6);
     expect(output.x).toBeGreaterThan(editor.x + editor.width);
+    // The editor and the output get the room: the editor at least 45 % of the width, the header one
+    // row, 40 lines of output in view at 1280×800, an empty Diagnostics one row.
+    expect(editor.width).toBeGreaterThanOrEqual(width * 0.45);
+    expect((await page.locator('header.topbar').boundingBox()).height).toBeLessThan(48);
+    const visibleLines = await page.evaluate((path) => {
+      const view = document.querySelector(`.output-view[data-path="${path}"] .cm-scroller`);
+      const lines = view.querySelectorAll('.cm-line');
+      const lineHeight = lines[1].getBoundingClientRect().top - lines[0].getBoundingClientRect().top;
+      return Math.floor(view.clientHeight / lineHeight);
+    }, ENV_OUT);
+    expect(visibleLines).toBeGreaterThanOrEqual(40);
+    expect((await page.locator('#secondary').boundingBox()).height).toBeLessThan(60);
+    // No control marked hidden shows (a button's display rule once beat `hidden`).
+    const shownHidden = await page.evaluate(() => [...document.querySelectorAll('[hidden]')].filter((e) => e.getClientRects().length > 0).map((e) => e.outerHTML.slice(0, 80)));
+    expect(shownHidden).toEqual([]);
     // The open file's path heads the editor.
     await expect(page.locator('#editor-path')).toHaveText(ENV_TEMPLATE);
     // Tabs carry counts; the status line the counts and the time.
@@ -64,9 +79,9 @@ for (const [width, height] of [[1280, 800], [1920, 1080]]) {
 test('panes resize by dragging and by keys, and keep their size', async ({ page }) => {
   await page.setViewportSize({ width: 1280, height: 800 });
   await open(page);
-  const files = page.locator('#files-pane');
+  const files = page.locator('#side-pane');
   const before = (await files.boundingBox()).width;
-  const splitter = page.getByRole('separator', { name: 'Files pane width' });
+  const splitter = page.getByRole('separator', { name: 'Side pane width' });
   const box = await splitter.boundingBox();
   await page.mouse.move(box.x + box.width / 2, box.y + 100);
   await page.mouse.down();
@@ -74,10 +89,10 @@ test('panes resize by dragging and by keys, and keep their size', async ({ page 
   await page.mouse.up();
   const after = (await files.boundingBox()).width;
   expect(after).toBeGreaterThan(before + 50);
-  await page.getByRole('separator', { name: 'Inputs pane width' }).focus();
-  const inputsBefore = (await page.locator('#inputs-pane').boundingBox()).width;
+  await page.getByRole('separator', { name: 'Editor pane width' }).focus();
+  const editorBefore = (await page.locator('#editor-pane').boundingBox()).width;
   await page.keyboard.press('ArrowRight');
-  expect((await page.locator('#inputs-pane').boundingBox()).width).toBeGreaterThan(inputsBefore);
+  expect((await page.locator('#editor-pane').boundingBox()).width).toBeGreaterThan(editorBefore);
   await page.reload();
   await expect(page.getByRole('region', { name: `Rendered ${ENV_OUT}` })).toBeVisible();
   expect(Math.abs((await files.boundingBox()).width - after)).toBeLessThan(3);
@@ -96,7 +111,7 @@ test('below 1024 px a pane switcher shows one pane at a time', async ({ page }) 
   // The output sits at the top of its pane (the region may be rebuilt as answers arrive).
   await expect.poll(async () => (await page.getByRole('region', { name: `Rendered ${ENV_OUT}` }).boundingBox())?.y ?? 9999).toBeLessThan(300);
   await page.screenshot({ path: `${SHOTS}/window-800x900-output.png` });
-  await switcher.getByRole('tab', { name: 'Inputs' }).click();
+  await switcher.getByRole('tab', { name: 'Files & inputs' }).click();
   await expect(page.getByLabel('vpc_cidr')).toBeVisible();
   const sizes = await page.evaluate(() => ({ scroll: document.documentElement.scrollHeight, inner: window.innerHeight }));
   expect(sizes.scroll).toBeLessThanOrEqual(sizes.inner);

@@ -359,15 +359,25 @@ test('fleet check: spec files of running instances against the selected version'
 test('the file pickers are in the Tab order; a field without a default offers clear; default text is readable', async ({ page }) => {
   await page.emulateMedia({ colorScheme: 'light' });
   await open(page);
-  // Tab from the Example picker reaches Open archive… and Open folder… (a hidden input could not).
+  // Tab from the Example picker reaches the Open… menu; opened with the keyboard, its archive and
+  // folder pickers are Tab stops (a hidden input could not be).
   await page.getByLabel('Example').focus();
   const reached = [];
-  for (let i = 0; i < 12; i += 1) {
+  for (let i = 0; i < 12 && !reached.includes('open-menu'); i += 1) {
     await page.keyboard.press('Tab');
-    reached.push(await page.evaluate(() => document.activeElement && document.activeElement.id));
+    reached.push(await page.evaluate(() => document.activeElement && (document.activeElement.closest('details')?.id || document.activeElement.id)));
   }
-  expect(reached).toContain('open-archive');
-  expect(reached).toContain('open-folder');
+  expect(reached).toContain('open-menu');
+  await page.keyboard.press('Enter');
+  const inMenu = [];
+  for (let i = 0; i < 3; i += 1) {
+    await page.keyboard.press('Tab');
+    inMenu.push(await page.evaluate(() => document.activeElement && document.activeElement.id));
+  }
+  expect(inMenu).toContain('open-archive');
+  expect(inMenu).toContain('open-folder');
+  await page.keyboard.press('Escape');
+  await expect(page.locator('#open-menu')).not.toHaveAttribute('open', '');
   await openPanel(page, 'Spec');
   await page.locator('#import-spec').focus();
   expect(await page.evaluate(() => document.activeElement.id)).toBe('import-spec');

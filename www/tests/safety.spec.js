@@ -220,7 +220,7 @@ test('a hostile WORKSHOP.md is shown as text, never run', async ({ page }) => {
       'WORKSHOP.md': `# ${img}\n\n## Step ${script}\n\nDo \`${img}\` and ${script}\n- ${img}\n\n\`\`\`check\nno errors\noutput contains: ${img}\n\`\`\`\n`,
     });
   }, [IMG, SCRIPT]);
-  const panel = page.getByRole('region', { name: 'Workshop' });
+  const panel = await openPanel(page, 'Workshop');
   await expect(panel).toContainText(`Step ${SCRIPT}`);
   await expect(panel.getByRole('group', { name: 'Current step' })).toContainText(IMG);
   expect(await pwned()).toBe(false);

@@ -101,7 +101,7 @@ test('Export: every rendered file of every template, target and instance, plus t
   await page.getByLabel('Example').selectOption('ecs-fargate-service');
   await expect(page.getByRole('region', { name: 'Rendered instance_infrastructure/cloudformation.yaml' })).toBeVisible();
   const download = page.waitForEvent('download');
-  await page.getByRole('button', { name: 'Export .zip' }).click();
+  await page.getByRole('button', { name: 'Export' }).click();
   const file = await download;
   const entries = unzipSync(new Uint8Array(readFileSync(await file.path())));
   const paths = Object.keys(entries).sort();

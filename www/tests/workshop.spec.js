@@ -1,12 +1,15 @@
 // Workshop mode: the examples' WORKSHOP.md can be completed by following its steps.
 import { test, expect } from '@playwright/test';
-import { SHOTS, open, outputText } from './helpers.js';
+import { SHOTS, open, outputText, openPanel } from './helpers.js';
 
 const SERVICE = 'ecs-fargate-service/v1/instance_infrastructure/cloudformation.yaml';
 
 test('the workshop is completed by following its steps, and progress persists', async ({ page }) => {
   await open(page);
-  const panel = page.getByRole('region', { name: 'Workshop' });
+  // The workshop is a tab beside Diagnostics: it never pushes the inputs out of sight.
+  await expect(page.getByRole('tab', { name: 'Workshop' })).toBeVisible();
+  await expect(page.getByLabel('vpc_cidr')).toBeInViewport();
+  const panel = await openPanel(page, 'Workshop');
   const current = panel.getByRole('group', { name: 'Current step' });
   await expect(current).toContainText('Deploy the shared environment');
 
@@ -50,5 +53,6 @@ test('the workshop is completed by following its steps, and progress persists', 
   await page.screenshot({ path: `${SHOTS}/workshop-complete.png`, fullPage: true });
 
   await page.reload();
-  await expect(page.getByRole('region', { name: 'Workshop' }).getByRole('status')).toContainText('Workshop complete');
+  await expect(page.getByRole('tab', { name: 'Workshop' })).toContainText('✓');
+  await expect((await openPanel(page, 'Workshop')).getByRole('status')).toContainText('Workshop complete');
 });

@@ -16,6 +16,8 @@ export class DiagnosticsPanel {
     clear(this.list);
     const n = (s) => diagnostics.filter((d) => d.severity === s).length;
     this.counts.textContent = `(${n('error')} errors, ${n('warning')} warnings)`;
+    // An empty list shrinks its panel to one line (styles.css), leaving the room to the output.
+    this.list.classList.toggle('empty', diagnostics.length === 0);
     if (diagnostics.length === 0) {
       this.list.append(h('li', {}, 'No problems found.'));
       return;

@@ -4,6 +4,19 @@ import { zipSync, strToU8 } from 'fflate';
 import { h, clear, download } from '../dom.js';
 import { editorReady, editorModule } from '../editor-loader.js';
 
+/** Each path's shortest end (whole `/` segments) that no other path of `paths` ends with. */
+export function shortLabels(paths) {
+  const labels = new Map();
+  for (const path of paths) {
+    const parts = path.split('/');
+    let take = 1;
+    const ends = (p, n) => p.split('/').slice(-n).join('/');
+    while (take < parts.length && paths.some((other) => other !== path && ends(other, take) === ends(path, take))) take += 1;
+    labels.set(path, ends(path, take));
+  }
+  return labels;
+}
+
 export class OutputsPanel {
   /** `onLine(path, line)` hears a click on a rendered line (the page links it to its template). */
   constructor({ tabs, views, state, copy, downloadOne, downloadZip }, onStatus, onLine = () => {}) {
@@ -63,8 +76,10 @@ export class OutputsPanel {
       this.views.append(h('p', {}, 'Nothing rendered (see the diagnostics).'));
       return;
     }
+    const labels = shortLabels(this.outputs.map((o) => o.path));
     for (const o of this.outputs) {
-      const tab = h('button', { type: 'button', role: 'tab', 'aria-selected': 'false', dataset: { path: o.path } }, o.path);
+      // The tab shows the shortest distinct end of the path; its name and title are the whole path.
+      const tab = h('button', { type: 'button', role: 'tab', 'aria-selected': 'false', 'aria-label': o.path, title: o.path, dataset: { path: o.path } }, labels.get(o.path));
       tab.addEventListener('click', () => this.select(o.path));
       this.tabs.append(tab);
       const region = h('section', { role: 'region', 'aria-label': `Rendered ${o.path}`, class: 'output-view', dataset: { path: o.path } });

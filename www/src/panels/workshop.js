@@ -102,9 +102,17 @@ function passes(check, state) {
   }
 }
 
+/**
+ * The Workshop tab among the secondary panels: shown when the workspace has a WORKSHOP.md, its
+ * label counting the steps (`2/6`), so the steps never push the inputs out of sight.
+ */
 export class WorkshopPanel {
-  constructor(root) {
+  /** `tab` is the panel's tab button, `count` its counter; `onGone()` runs when the workshop disappears while its tab is open. */
+  constructor(root, { tab, count, onGone }) {
     this.root = root;
+    this.tab = tab;
+    this.count = count;
+    this.onGone = onGone;
     this.workshop = null;
     this.key = null;
     this.done = 0;
@@ -117,7 +125,8 @@ export class WorkshopPanel {
   show(state) {
     const text = state.workspace.files[WORKSHOP_FILE];
     if (typeof text !== 'string') {
-      this.root.hidden = true;
+      if (this.workshop && this.tab.getAttribute('aria-selected') === 'true') this.onGone();
+      this.tab.hidden = true;
       this.workshop = null;
       return;
     }
@@ -143,7 +152,8 @@ export class WorkshopPanel {
 
   draw() {
     const { title, steps, problems } = this.workshop;
-    this.root.hidden = false;
+    this.tab.hidden = false;
+    this.count.textContent = this.done < steps.length ? `${this.done + 1}/${steps.length}` : '✓';
     const body = this.root.querySelector('.workshop-body');
     clear(body);
     body.append(h('p', { class: 'workshop-title' }, `${title} — ${Math.min(this.done + 1, steps.length)} of ${steps.length}`));
