@@ -31,6 +31,23 @@ pub struct Item {
     /// The schema's record of an input.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub input: Option<InputInfo>,
+    /// Where the item sorts among the others, lowest first: a value's own members (its inputs,
+    /// its keys) before names, filters and tests, then methods, then keywords. Editors sort by it
+    /// and then by label.
+    pub rank: u8,
+}
+
+impl Item {
+    /// The rank of an item of `kind`.
+    fn rank_of(kind: &str) -> u8 {
+        match kind {
+            "input" | "property" => 0,
+            "variable" => 1,
+            "function" | "filter" | "test" => 2,
+            "method" => 3,
+            _ => 4,
+        }
+    }
 }
 
 /// Values longer than this are cut in the info.
@@ -89,6 +106,7 @@ fn entry(kind: &'static str, e: &Entry) -> Item {
     Item {
         label: e.name.into(),
         kind,
+        rank: Item::rank_of(kind),
         detail: e.signature.into(),
         info: e.doc.into(),
         input: None,
@@ -106,6 +124,7 @@ fn top_level(scope: &Scope, place: Place) -> Vec<Item> {
         items.push(Item {
             label: "loop".into(),
             kind: "variable",
+            rank: Item::rank_of("variable"),
             detail: "loop".into(),
             info: "The current loop: `loop.index`, `loop.first`, `loop.last`, `loop.length`, …"
                 .into(),
@@ -120,6 +139,7 @@ fn top_level(scope: &Scope, place: Place) -> Vec<Item> {
     items.extend(keywords.iter().map(|k| Item {
         label: (*k).into(),
         kind: "keyword",
+        rank: Item::rank_of("keyword"),
         detail: "keyword".into(),
         info: String::new(),
         input: None,
@@ -157,6 +177,7 @@ fn members(site: &Site, scope: &Scope, parents: &[String]) -> Vec<Item> {
         items.push(Item {
             label: property.name.clone(),
             kind: "input",
+            rank: Item::rank_of("input"),
             detail: "not set".into(),
             info: "Not set by the current inputs: guard it with `is defined` or `| default(…)`."
                 .into(),
@@ -178,6 +199,7 @@ fn value_item(name: &str, value: &Value, kind: &'static str) -> Item {
     Item {
         label: name.into(),
         kind,
+        rank: Item::rank_of(kind),
         detail: type_name(value).into(),
         info: shown(value),
         input: None,
@@ -283,6 +305,7 @@ fn keys_at(text: &str, at: usize, keys: &[(&str, &str)]) -> (usize, usize, Vec<I
         .map(|(key, doc)| Item {
             label: (*key).into(),
             kind: "property",
+            rank: Item::rank_of("property"),
             detail: "key".into(),
             info: (*doc).into(),
             input: None,

@@ -76,6 +76,9 @@ fn completes_every_input_of_the_schema_with_its_record() {
     assert_eq!(record.description.as_deref(), Some("The VPC's range"));
     assert_eq!(c.items[1].detail, "not set");
     assert!(labels(&c).contains(&"items"), "dict methods follow");
+    // Editors sort by rank: the inputs before the dict's methods.
+    let rank = |label: &str| c.items.iter().find(|i| i.label == label).unwrap().rank;
+    assert!(rank("vpc_cidr") < rank("items") && rank("note") < rank("get"));
     assert_eq!((c.from, c.to), (at, at));
 }
 

@@ -45,6 +45,20 @@ pub fn is_bundle_root(tree: &FileTree, dir: &str) -> bool {
             .any(|f| has(&format!("{f}/manifest.yaml")) || has(&format!("{f}/manifest.yml")))
 }
 
+/// The one note that the load was read from inside `base` (a bundle's own folder, or a
+/// repository's top folder).
+fn wrapper_read(base: &str, bundle: bool) -> Diagnostic {
+    if bundle {
+        Diagnostic::info("bundle-wrapper", format!("read the bundle from the archive's folder `{base}/`"))
+            .with_hint("Proton read a bundle's folders at the top of its archive: `tar czf bundle.tar.gz -C <folder> .` packs it so")
+    } else {
+        Diagnostic::info(
+            "bundle-wrapper",
+            format!("read the repository from the archive's top folder `{base}/` (as GitHub packs a repository)"),
+        )
+    }
+}
+
 /// Finds the bundle roots of a load, descending through wrapper folders.
 pub fn find_roots(tree: &FileTree) -> (Vec<Root>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
@@ -58,6 +72,9 @@ pub fn find_roots(tree: &FileTree) -> (Vec<Root>, Vec<Diagnostic>) {
                 .unwrap_or("bundle");
             let (template_name, major, template_dir) = version_of(&base, &mut diags);
             let name = template_name.unwrap_or_else(|| name.to_string());
+            if !base.is_empty() {
+                diags.push(wrapper_read(&base, true));
+            }
             return (
                 vec![Root {
                     path: base,
@@ -90,10 +107,6 @@ pub fn find_roots(tree: &FileTree) -> (Vec<Root>, Vec<Diagnostic>) {
         }
         let top = tops.into_iter().next().unwrap_or_default().to_string();
         base = join(&base, &top);
-        diags.push(
-            Diagnostic::warning("bundle-wrapper", format!("the bundle is inside a wrapper folder `{base}/`: reading it from there"))
-                .with_hint("Proton's handling of wrapper folders is unknown: archive the bundle's own folders at the top level"),
-        );
     }
     // Several candidates: every outermost bundle root below `base`.
     let mut dirs: BTreeSet<String> = BTreeSet::new();
@@ -140,15 +153,10 @@ pub fn find_roots(tree: &FileTree) -> (Vec<Root>, Vec<Diagnostic>) {
             b.path.as_str(),
         ))
     });
-    // A repository inside one top folder is how GitHub packs one (`repo-main/`): template sync
-    // read the repository itself, so the folder is only packaging.
-    if !roots.is_empty() {
-        for d in diags.iter_mut().filter(|d| d.code == "bundle-wrapper") {
-            *d = Diagnostic::info(
-                "bundle-wrapper",
-                format!("read the repository from the archive's top folder `{base}/` (as GitHub packs a repository)"),
-            );
-        }
+    // Said once, as info: `tar czf b.tgz v1` (how many READMEs package a bundle) and GitHub's
+    // `repo-main/` are packaging, not a problem of the bundle.
+    if !base.is_empty() && !roots.is_empty() {
+        diags.push(wrapper_read(&base, false));
     }
     if roots.is_empty() && !tree.files.is_empty() {
         diags.push(
@@ -202,6 +210,7 @@ fn version_of(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diagnostic::Severity;
 
     fn tree(paths: &[&str]) -> FileTree {
         let mut t = FileTree::new();
@@ -226,6 +235,14 @@ mod tests {
         assert_eq!(roots[0].path, "wrap");
         assert_eq!(roots[0].name, "wrap");
         assert_eq!(d[0].code, "bundle-wrapper");
+        // Packaging, said once as info, however deep the folders.
+        assert_eq!(d[0].severity, Severity::Info);
+        let (roots, d) = find_roots(&tree(&[
+            "a/b/schema/schema.yaml",
+            "a/b/infrastructure/manifest.yaml",
+        ]));
+        assert_eq!(roots[0].path, "a/b");
+        assert_eq!(d.iter().filter(|d| d.code == "bundle-wrapper").count(), 1);
     }
 
     #[test]

@@ -220,15 +220,18 @@ pub fn check_repository(ws: &Workspace) -> Vec<Diagnostic> {
     for service in ws.bundles.iter().filter(|b| b.kind == Kind::Service) {
         if ws.repository && service.registration.is_none() {
             out.push(
-                Diagnostic::error(
+                // Template sync needed the file; a version registered with the CLI named its
+                // environments in the call instead, so its absence is no error. What it costs
+                // here is said: the outputs the service reads are checked against no environment.
+                Diagnostic::info(
                     "registration-missing",
                     format!(
-                        "service template {} has no .template-registration.yaml",
+                        "service template {} has no .template-registration.yaml: which environments it runs in is unknown, so the outputs it reads are not checked against any",
                         service.label()
                     ),
                 )
                 .in_file(service.root.clone())
-                .with_hint("compatible_environments:\n  - <environment-template>:<major>")
+                .with_hint("template sync needs the file; to check the outputs, add it:\ncompatible_environments:\n  - <environment-template>:<major>")
                 .about(Subject::Template {
                     template: service.label(),
                     other: None,

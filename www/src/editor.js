@@ -62,7 +62,7 @@ function completionSource(path, assist) {
     return {
       from: answer.from,
       to: answer.to,
-      options: answer.items.map((item) => ({ label: item.label, type: COMPLETION_TYPES[item.kind] || 'text', detail: item.detail, info: () => infoOf(item), boost: item.kind === 'input' ? 2 : item.kind === 'keyword' ? -1 : 0 })),
+      options: answer.items.map((item) => ({ label: item.label, type: COMPLETION_TYPES[item.kind] || 'text', detail: item.detail, info: () => infoOf(item), boost: -item.rank })),
       validFor: /^\w*$/,
     };
   };

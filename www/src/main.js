@@ -40,6 +40,8 @@ const state = {
   report: null,
   /** The workspace's findings and the render's, with workspace paths. */
   diagnostics: [],
+  // The Versions panel's findings (the repository's compatibility), counted on the status line.
+  versionFindings: [],
   /** The render with files that fail now kept from the last good render (`stale` names them). */
   shown: null,
   stale: [],
@@ -144,6 +146,8 @@ const versions = new VersionsPanel($('versions'), () => {
 }, (findings) => {
   const serious = findings.filter((d) => d.severity !== 'info').length;
   $('count-versions').textContent = serious ? String(serious) : '';
+  state.versionFindings = findings;
+  showCounts();
 });
 const workshop = new WorkshopPanel($('workshop-panel'), { tab: $('tab-workshop'), count: $('count-workshop'), onGone: () => panelTabs.select('diagnostics-panel') });
 const evaluateWorkshop = () => workshop.show({ ...view(), versionsText: $('versions').textContent });
@@ -214,7 +218,7 @@ function show(result, { shipped = false, quiet = false } = {}) {
   const shownView = view();
   for (const panel of [form, mocks, outputs, diagnosticsPanel, files, spec]) panel.show(shownView);
   links.refresh();
-  showCounts(state.diagnostics);
+  showCounts();
   evaluateWorkshop();
   // The comparison renders two versions: it waits for the engine's own answer, and lets typing
   // in a file settle first (a change of template or workspace refreshes at once).
@@ -252,11 +256,19 @@ function keepLastGood(current) {
 }
 
 /** Error and warning counts in the Diagnostics tab and the status line, and the render time. */
-function showCounts(all) {
+/**
+ * One count everywhere: the status line counts the render's and the workspace's findings and the
+ * Versions panel's (the repository's compatibility); the Diagnostics tab its own.
+ */
+function showCounts() {
+  const own = state.diagnostics;
+  const ownErrors = own.filter((d) => d.severity === 'error').length;
+  const ownWarnings = own.filter((d) => d.severity === 'warning').length;
+  $('count-diagnostics').textContent = ownErrors + ownWarnings ? String(ownErrors + ownWarnings) : '';
+  $('count-diagnostics').title = `${ownErrors} errors, ${ownWarnings} warnings`;
+  const all = [...own, ...state.versionFindings];
   const errors = all.filter((d) => d.severity === 'error').length;
   const warnings = all.filter((d) => d.severity === 'warning').length;
-  $('count-diagnostics').textContent = errors + warnings ? String(errors + warnings) : '';
-  $('count-diagnostics').title = `${errors} errors, ${warnings} warnings`;
   $('status-counts').textContent = `${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`;
   $('render-time').textContent = state.renderMs === null ? '' : `engine ${state.renderMs.toFixed(0)} ms`;
 }

@@ -127,6 +127,10 @@ test('completion lists the schema\'s inputs after {{ environment.inputs. and fil
   await expect(list).toContainText('vpc_cidr');
   await expect(list).toContainText('container_insights');
   await expect(list).toContainText('log_retention_days');
+  // The inputs come first, the dict's methods (get, items, keys, values) after them.
+  const labels = await list.locator('.cm-completionLabel').allTextContents();
+  const lastInput = Math.max(...['vpc_cidr', 'container_insights', 'log_retention_days'].map((l) => labels.indexOf(l)));
+  for (const method of ['get', 'items', 'keys', 'values']) if (labels.includes(method)) expect(labels.indexOf(method)).toBeGreaterThan(lastInput);
   await page.screenshot({ path: `${SHOTS}/completion.png` });
   await page.keyboard.type('vpc');
   await page.keyboard.press('Enter');

@@ -306,34 +306,47 @@ fn honest_minor_and_dishonest_minor() {
     );
 }
 
-#[test]
-fn a_minor_version_that_drops_an_output_a_compatible_service_reads_needs_a_major() {
+/// The examples' workspace with `ecs-shared-env-next/v1`: a copy of `ecs-shared-env/v1` with
+/// `edits` (file under the version, text, replacement) applied.
+fn with_next_environment(edits: &[(&str, &str, &str)]) -> crate::workspace::Workspace {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/templates");
     let (mut tree, d) = crate::bundle::files::load_path(&root).unwrap();
-    // v1 → a "v1.1" that no longer outputs the cluster the v1 service reads.
-    let v1 = String::from_utf8(
-        tree.files["ecs-shared-env/v1/infrastructure/cloudformation.yaml"].clone(),
-    )
-    .unwrap();
-    let dropped = v1.replace("  ECSClusterArn:\n    Value: !GetAtt ECSCluster.Arn\n", "");
-    assert_ne!(v1, dropped, "the example outputs ECSClusterArn");
     for (path, bytes) in tree.files.clone() {
         if let Some(rest) = path.strip_prefix("ecs-shared-env/v1/") {
-            let text = if rest == "infrastructure/cloudformation.yaml" {
-                dropped.clone().into_bytes()
-            } else {
-                bytes
-            };
+            let mut text = String::from_utf8(bytes).unwrap();
+            for (file, from, to) in edits.iter().filter(|(f, _, _)| *f == rest) {
+                let edited = text.replace(from, to);
+                assert_ne!(edited, text, "{file} holds {from:?}");
+                text = edited;
+            }
             tree.files
-                .insert(format!("ecs-shared-env-next/v1/{rest}"), text);
+                .insert(format!("ecs-shared-env-next/v1/{rest}"), text.into_bytes());
         }
     }
-    let ws = crate::workspace::Workspace::from_tree(tree, d);
+    crate::workspace::Workspace::from_tree(tree, d)
+}
+
+/// The old and the next environment of [`with_next_environment`]'s workspace.
+fn old_and_next(ws: &crate::workspace::Workspace) -> (&Bundle, &Bundle) {
     let bundle = |root: &str| ws.bundles.iter().find(|b| b.root == root).unwrap();
-    let (old, new) = (
+    (
         bundle("ecs-shared-env/v1"),
         bundle("ecs-shared-env-next/v1"),
-    );
+    )
+}
+
+const TEMPLATE: &str = "infrastructure/cloudformation.yaml";
+const SCHEMA: &str = "schema/schema.yaml";
+
+#[test]
+fn a_minor_version_that_drops_an_output_a_compatible_service_reads_needs_a_major() {
+    // v1 → a "v1.1" that no longer outputs the cluster the v1 service reads.
+    let ws = with_next_environment(&[(
+        TEMPLATE,
+        "  ECSClusterArn:\n    Value: !GetAtt ECSCluster.Arn\n",
+        "",
+    )]);
+    let (old, new) = old_and_next(&ws);
     // On its own the schema did not change: a minor would do.
     assert_eq!(compare(old, new, Some(Bump::Minor)).required, Bump::None);
     // With the workspace's services: ecs-fargate-service v1 is compatible with ecs-shared-env:1.
@@ -343,4 +356,55 @@ fn a_minor_version_that_drops_an_output_a_compatible_service_reads_needs_a_major
     assert!(cmp.changes.iter().any(|c| c
         .description
         .starts_with("output ECSClusterArn removed: ecs-fargate-service:1")));
+}
+
+/// The siblings of a removed output: a minor version is never "fine" when a compatible service
+/// or its running specs would break.
+#[test]
+fn renamed_outputs_inputs_turned_required_and_narrowed_enums_need_a_major() {
+    let cases: [(&str, &[(&str, &str, &str)], &str); 3] = [
+        (
+            "a renamed output the service reads",
+            &[(TEMPLATE, "  ECSClusterArn:\n", "  ClusterArn:\n")],
+            "output ECSClusterArn removed",
+        ),
+        (
+            "an optional input turned required, without a default",
+            &[
+                (
+                    SCHEMA,
+                    "        - log_retention_days\n",
+                    "        - log_retention_days\n        - nat_gateway_count\n",
+                ),
+                (
+                    SCHEMA,
+                    "          default: 1\n          enum: [1, 2]",
+                    "          enum: [1, 2]",
+                ),
+            ],
+            "nat_gateway_count",
+        ),
+        (
+            "an enum narrowed",
+            &[(
+                SCHEMA,
+                "enum: [7, 14, 30, 60, 90, 180, 365]",
+                "enum: [7, 14, 30, 60, 90, 180]",
+            )],
+            "log_retention_days",
+        ),
+    ];
+    for (case, edits, named) in cases {
+        let ws = with_next_environment(edits);
+        let (old, new) = old_and_next(&ws);
+        let cmp = compare_in(&ws, old, new, Some(Bump::Minor));
+        assert_eq!(cmp.required, Bump::Major, "{case}: {:#?}", cmp.changes);
+        assert!(!cmp.honest, "{case}: a minor is not honest");
+        assert!(
+            cmp.changes.iter().any(|c| c.needs == Bump::Major
+                && (c.subject.contains(named) || c.description.contains(named))),
+            "{case}: {:#?}",
+            cmp.changes
+        );
+    }
 }
