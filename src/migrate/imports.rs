@@ -144,6 +144,7 @@ pub fn apply(outcomes: &mut [Outcome], planned: &[Planned]) {
         }
         parameterized.template = template;
         parameterized.parameters = parameters;
+        parameterized.shared_outputs = imported.iter().map(|(_, o)| o.clone()).collect();
         for (env, (_, output)) in stacks
             .iter()
             .flatten()
@@ -171,6 +172,9 @@ pub fn apply(outcomes: &mut [Outcome], planned: &[Planned]) {
         if let Some(Json::Object(outputs)) = parameterized.template.get_mut("Outputs") {
             for output in wanted {
                 if let Some(Json::Object(entry)) = outputs.get_mut(&output) {
+                    if !parameterized.shared_outputs.contains(&output) {
+                        parameterized.shared_outputs.push(output.clone());
+                    }
                     entry.entry("Export").or_insert_with(
                         || json!({"Name": {"Fn::Sub": format!("${{AWS::StackName}}-{output}")}}),
                     );

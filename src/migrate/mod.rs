@@ -101,6 +101,9 @@ pub struct TemplateMigration {
     /// The parameterized template's file, when there is one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub file: Option<String>,
+    /// With `--outputs import`: the environment outputs a service template imports, or an
+    /// environment template exports for its services.
+    pub shared_outputs: Vec<String>,
 }
 
 /// A parameter of a parameterized template.
@@ -557,6 +560,7 @@ fn write_group(outcome: Outcome, migration: &mut Migration) {
         parameters: Vec::new(),
         diagnostics: Vec::new(),
         file: None,
+        shared_outputs: Vec::new(),
     };
     let stack = |p: &Planned, template_file: String, parameters: Map<String, Json>| Stack {
         name: p.name.clone(),
@@ -610,6 +614,7 @@ fn write_group(outcome: Outcome, migration: &mut Migration) {
                     migration.stacks.push(stack(p, file.clone(), values));
                 }
                 summary.status = "parameterized".into();
+                summary.shared_outputs = parameterized.shared_outputs.clone();
                 summary.parameters = parameterized
                     .parameters
                     .iter()

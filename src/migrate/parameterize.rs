@@ -19,6 +19,9 @@ pub struct Parameterized {
     pub parameters: Vec<merge::Parameter>,
     pub notes: Vec<Diagnostic>,
     pub renders: Vec<Json>,
+    /// Environment outputs the template imports from its environment's stack, or exports for
+    /// its services (`--outputs import`, `imports.rs`).
+    pub shared_outputs: Vec<String>,
 }
 
 /// One template for every stack of `members`, proven; else the located reason (a
@@ -228,6 +231,7 @@ pub fn parameterize(bundle: &Bundle, members: &[&Planned]) -> Result<Parameteriz
         parameters: merged.parameters,
         notes,
         renders: plain,
+        shared_outputs: Vec::new(),
     })
 }
 

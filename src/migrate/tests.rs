@@ -336,6 +336,17 @@ fn services_can_import_their_environments_outputs() {
         env["Outputs"]["VpcId"]["Export"]["Name"],
         serde_json::json!({"Fn::Sub": "${AWS::StackName}-VpcId"})
     );
+    // The summary says what is shared, for each side.
+    let shared = |target: &str| {
+        let t = migration
+            .templates
+            .iter()
+            .find(|t| t.target == target)
+            .unwrap();
+        t.shared_outputs.clone()
+    };
+    assert!(shared("service-instance").contains(&"VpcId".to_string()));
+    assert!(shared("environment").contains(&"VpcId".to_string()));
 }
 
 #[test]

@@ -309,7 +309,17 @@ function openBundleFile() {
   const open = state.workspace.selection.file;
   if (open && open.startsWith(prefix) && open in state.workspace.files) return;
   const infra = state.bundle.infrastructure.find((i) => i.target === state.workspace.selection.target) || state.bundle.infrastructure[0];
-  const first = infra && infra.files[0] ? `${prefix}${infra.files[0]}` : Object.keys(state.workspace.files).find((p) => p.startsWith(prefix));
+  // The target's template; without one (CodeBuild provisioning), its manifest, then the schema;
+  // a dotfile (`.compatible-envs`) only when the bundle has nothing else.
+  const inBundle = Object.keys(state.workspace.files).filter((p) => p.startsWith(prefix));
+  const candidates = [
+    infra && infra.files[0] && `${prefix}${infra.files[0]}`,
+    infra && `${prefix}${infra.folder ? `${infra.folder}/` : ''}manifest.yaml`,
+    `${prefix}schema/schema.yaml`,
+    inBundle.find((p) => !p.slice(prefix.length).split('/').some((part) => part.startsWith('.'))),
+    inBundle[0],
+  ];
+  const first = candidates.find((p) => p && p in state.workspace.files);
   if (first) files.open(first);
 }
 

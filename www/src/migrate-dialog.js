@@ -40,8 +40,13 @@ export function setUpMigration(page) {
     for (const t of migration.templates) {
       const why = t.diagnostics.filter((d) => d.code === 'migrate-per-stack');
       const notes = t.diagnostics.filter((d) => d.code === 'migrate-literal');
+      const parameters = t.parameters.length === 0
+        ? 'the same render for every stack: no parameters'
+        : `${t.parameters.length} parameter${t.parameters.length === 1 ? '' : 's'}`;
+      const shared = t.shared_outputs.length === 0 ? ''
+        : `; ${t.target === 'environment' ? 'exports' : 'imports'} ${t.shared_outputs.join(', ')}`;
       const detail = t.status === 'parameterized'
-        ? `${t.parameters.length} parameter${t.parameters.length === 1 ? '' : 's'}${notes.length ? `; ${notes.length} value${notes.length === 1 ? '' : 's'} written as rendered` : ''}`
+        ? `${parameters}${shared}${notes.length ? `; ${notes.length} value${notes.length === 1 ? '' : 's'} written as rendered` : ''}`
         : t.status === 'module' ? 'Terraform module, variables per stack' : '';
       body.append(h('tr', { dataset: { status: t.status } },
         h('td', {}, `${t.template} v${t.version}`),
@@ -90,7 +95,13 @@ export function setUpMigration(page) {
     const errors = migration.diagnostics.filter((d) => d.severity === 'error');
     const count = (status) => migration.templates.filter((t) => t.status === status).length;
     const unnamed = $('migrate-form').checked && !$('migrate-form-name').value.trim();
-    $('migrate-summary').textContent = `${unnamed ? 'Name the stack the form\'s inputs are for to migrate it. ' : ''}${migration.stacks.length} stack${migration.stacks.length === 1 ? '' : 's'}: ${count('parameterized')} template${count('parameterized') === 1 ? '' : 's'} parameterized, ${count('per-stack')} per stack${count('module') ? `, ${count('module')} Terraform` : ''}`;
+    // Ticking "Services import environment outputs" always shows its effect, or why there is none.
+    const importing = $('migrate-import').checked;
+    const imports = migration.templates.filter((t) => t.target !== 'environment' && t.shared_outputs.length).length;
+    const importNote = !importing || migration.stacks.length === 0 ? ''
+      : imports ? ` · ${imports} service template${imports === 1 ? '' : 's'} import${imports === 1 ? 's' : ''} environment outputs`
+        : ' · nothing imported: no migrated service reads an output of a migrated environment';
+    $('migrate-summary').textContent = `${unnamed ? 'Name the stack the form\'s inputs are for to migrate it. ' : ''}${migration.stacks.length} stack${migration.stacks.length === 1 ? '' : 's'}: ${count('parameterized')} template${count('parameterized') === 1 ? '' : 's'} parameterized, ${count('per-stack')} per stack${count('module') ? `, ${count('module')} Terraform` : ''}${importNote}`;
     const problems = $('migrate-errors');
     clear(problems);
     // Guessed values first: they are what would be deployed wrongly.

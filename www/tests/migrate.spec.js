@@ -35,9 +35,16 @@ test('the form\'s stacks and added specs migrate to one proven template and a de
   await expect(dialog.locator('#migrate-deployment-text')).toContainText('NatGatewayCountValues: 1,2');
   await expect(dialog.locator('#migrate-deployment-name')).toHaveText('deployments/prod.yaml');
   await page.screenshot({ path: `${SHOTS}/migrate-dialog.png` });
+  await expect(dialog.getByRole('button', { name: 'Download repository (.zip)' })).toBeInViewport();
+  await expect(dialog.getByRole('button', { name: 'Close' })).toBeInViewport();
   await page.setViewportSize({ width: 800, height: 900 });
+  await expect(dialog.getByRole('button', { name: 'Download repository (.zip)' })).toBeInViewport();
   await page.screenshot({ path: `${SHOTS}/migrate-dialog-800.png` });
   await page.setViewportSize({ width: 1280, height: 800 });
+  // Importing outputs always shows its effect, or why there is none: here no service is migrated.
+  await dialog.getByLabel('Services import environment outputs').check();
+  await expect(dialog.getByRole('status')).toContainText('nothing imported: no migrated service reads an output of a migrated environment');
+  await dialog.getByLabel('Services import environment outputs').uncheck();
   const [download] = await Promise.all([page.waitForEvent('download'), dialog.getByRole('button', { name: 'Download repository (.zip)' }).click()]);
   expect(download.suggestedFilename()).toBe('ecs-shared-env-git-sync.zip');
   const entries = unzipSync(readFileSync(await download.path()));
@@ -86,6 +93,7 @@ test('running stacks are read back in the page: exact ones load into the form, a
   await open(page);
   await page.getByRole('button', { name: 'Migrate…' }).click();
   const dialog = page.getByRole('dialog', { name: 'Migrate off Proton' });
+  await dialog.getByText('From running stacks').click();
   await dialog.getByLabel('Describe output files').setInputFiles([accountFile('stacks-1.json'), accountFile('stacks-2.json')]);
   // Without the templates, no stack can be read back: each says so.
   await expect(dialog.locator('#adopt-summary')).toHaveText('6 stacks: 0 exact, 0 drift, 6 unmatched');
