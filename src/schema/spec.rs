@@ -61,6 +61,24 @@ pub enum SpecKind {
     Service,
 }
 
+/// True when `text` reads as a spec document: its `proton:` key, near the top, names an
+/// `EnvironmentSpec` or a `ServiceSpec` (YAML or JSON). A cheap look, not a parse: it finds the
+/// spec files a repository keeps beside its templates.
+pub fn is_spec_document(text: &str) -> bool {
+    text.lines().take(40).any(|line| {
+        let line = line.trim().trim_start_matches('{').trim_start();
+        let Some(rest) = line
+            .strip_prefix("proton:")
+            .or_else(|| line.strip_prefix("\"proton\":"))
+        else {
+            return false;
+        };
+        let value = rest.split([',', '}']).next().unwrap_or_default();
+        let value = value.trim().trim_matches(|c| c == '"' || c == '\'');
+        matches!(value, "EnvironmentSpec" | "ServiceSpec")
+    })
+}
+
 impl SpecKind {
     pub fn document_name(self) -> &'static str {
         match self {

@@ -27,6 +27,8 @@ pub struct Workspace {
     pub diagnostics: Vec<Diagnostic>,
     /// True for a template-sync repository with several template versions.
     pub repository: bool,
+    /// Spec documents the load holds beside its templates (`specs/prod.yaml`), by path.
+    pub spec_files: Vec<String>,
     /// Outputs each environment bundle declares, by the bundle's source hash.
     declared: Mutex<HashMap<u64, Declared>>,
 }
@@ -146,8 +148,22 @@ impl Workspace {
             .iter()
             .filter_map(|b| Some((b.source_hash, declared.get(&b.source_hash)?.clone())))
             .collect();
+        let spec_files = tree
+            .files
+            .iter()
+            .filter(|(path, _)| {
+                [".yaml", ".yml", ".json"]
+                    .iter()
+                    .any(|ext| path.to_ascii_lowercase().ends_with(ext))
+            })
+            .filter(|(_, bytes)| {
+                std::str::from_utf8(bytes).is_ok_and(crate::schema::spec::is_spec_document)
+            })
+            .map(|(path, _)| path.clone())
+            .collect();
         Workspace {
             repository: bundles.len() > 1,
+            spec_files,
             bundles,
             diagnostics,
             declared: Mutex::new(declared),
@@ -242,6 +258,27 @@ mod tests {
             ("component/v1/cloudformation.yaml", "Resources: {}\n"),
         ];
         FileTree::from_texts(files).0
+    }
+
+    #[test]
+    fn spec_documents_beside_the_templates_are_listed() {
+        let mut tree = repository("Resources: {}\n");
+        for (path, text) in [
+            (
+                "env/spec/spec.yaml",
+                "# prod\nproton: EnvironmentSpec\nspec:\n  a: 1\n",
+            ),
+            (
+                "specs/svc.json",
+                "{\"proton\": \"ServiceSpec\", \"instances\": []}",
+            ),
+            ("notes/other.yaml", "proton: Something\n"),
+            ("specs/readme.md", "proton: EnvironmentSpec\n"),
+        ] {
+            tree.files.insert(path.into(), text.as_bytes().to_vec());
+        }
+        let ws = Workspace::from_tree(tree, Vec::new());
+        assert_eq!(ws.spec_files, ["env/spec/spec.yaml", "specs/svc.json"]);
     }
 
     #[test]

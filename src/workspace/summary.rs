@@ -16,6 +16,8 @@ use serde_json::Value as Json;
 #[derive(Debug, Clone, Serialize)]
 pub struct WorkspaceSummary {
     pub repository: bool,
+    /// Spec documents in the load (`Import spec…` offers them).
+    pub spec_files: Vec<String>,
     pub bundles: Vec<BundleSummary>,
     /// Findings about the load itself.
     pub diagnostics: Vec<Diagnostic>,
@@ -106,6 +108,7 @@ fn input_summary(t: Option<&InputType>) -> Option<InputTypeSummary> {
 pub fn summarize(workspace: &Workspace) -> WorkspaceSummary {
     WorkspaceSummary {
         repository: workspace.repository,
+        spec_files: workspace.spec_files.clone(),
         diagnostics: workspace.diagnostics.clone(),
         bundles: workspace
             .bundles

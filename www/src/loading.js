@@ -48,17 +48,21 @@ export function setUpLoading(page) {
   window.addEventListener('keydown', (event) => {
     if (event.key === 'Escape') hint.hidden = true;
   });
+  /** Fills the form from the spec document `text` (a file picked, or one of the workspace's). */
+  async function importSpec(name, text) {
+    try {
+      applySpec(page.workspace, await page.engine.call('parseYaml', { text }));
+      page.changed({ structure: true, force: true });
+      page.status(`Imported ${name}`);
+    } catch (error) {
+      page.status(`${name}: ${error.message}`);
+    }
+  }
+
   $('import-spec').addEventListener('change', async (event) => {
     const file = event.target.files[0];
     event.target.value = '';
-    if (!file) return;
-    try {
-      applySpec(page.workspace, await page.engine.call('parseYaml', { text: await file.text() }));
-      page.changed({ structure: true, force: true });
-      page.status(`Imported ${file.name}`);
-    } catch (error) {
-      page.status(`${file.name}: ${error.message}`);
-    }
+    if (file) await importSpec(file.name, await file.text());
   });
-  return { loadFiles };
+  return { loadFiles, importSpec };
 }

@@ -153,7 +153,12 @@ const workshop = new WorkshopPanel($('workshop-panel'), { tab: $('tab-workshop')
 const evaluateWorkshop = () => workshop.show({ ...view(), versionsText: $('versions').textContent });
 // Version verdicts arrive after the render: a workshop step may be waiting for one.
 new MutationObserver(() => { if (state.workspace) evaluateWorkshop(); }).observe($('versions'), { childList: true, subtree: true, characterData: true });
-const spec = new SpecPanel({ spec: $('spec'), command: $('spec-command'), copy: $('copy-spec'), downloadButton: $('download-spec') }, status);
+/** Opening bundles and importing specs (loading.js), set up once the page starts. */
+let loading = null;
+const spec = new SpecPanel({
+  spec: $('spec'), command: $('spec-command'), copy: $('copy-spec'), downloadButton: $('download-spec'),
+  specsField: $('workspace-specs-field'), specsSelect: $('workspace-specs'),
+}, status, (path) => loading.importSpec(path, state.workspace.files[path]));
 
 function changed({ structure = false, force = false } = {}) {
   state.engineNotice = null;
@@ -470,7 +475,8 @@ const conflicts = setUpTabConflicts(page);
 const sharing = setUpSharing(page);
 
 async function main() {
-  const { loadFiles } = setUpLoading(page);
+  loading = setUpLoading(page);
+  const { loadFiles } = loading;
   setUpHelp();
   setUpExport(page);
   setUpMigration(page);

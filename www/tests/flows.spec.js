@@ -196,6 +196,28 @@ test('importing a spec file fills the form', async ({ page }) => {
   await expect.poll(() => outputText(page, 'infrastructure/cloudformation.yaml')).toContain('RetentionInDays: 90');
 });
 
+test('the Spec panel offers the workspace\'s own spec files and commands that work after Proton', async ({ page }) => {
+  await open(page);
+  await page.evaluate(() => {
+    const ws = window.protonPlayground.workspace();
+    return window.protonPlayground.loadFiles('with-specs', {
+      ...ws.files,
+      'specs/prod.yaml': 'proton: EnvironmentSpec\nspec:\n  vpc_cidr: "10.30.0.0/16"\n  log_retention_days: 60\n',
+    });
+  });
+  await page.getByLabel('Template', { exact: true }).selectOption('ecs-shared-env/v1');
+  const panel = await openPanel(page, 'Spec');
+  const specs = panel.getByLabel('Specs in this workspace');
+  await expect(specs.locator('option', { hasText: 'specs/prod.yaml' })).toHaveCount(1);
+  await specs.selectOption('specs/prod.yaml');
+  await expect(page.getByLabel('vpc_cidr')).toHaveValue('10.30.0.0/16');
+  const commands = panel.getByLabel('Commands for this spec');
+  await expect(commands).toContainText('proton-playground render');
+  await expect(commands).toContainText('proton-playground migrate');
+  await expect(commands).not.toContainText('aws proton');
+  await page.screenshot({ path: `${SHOTS}/spec-panel.png` });
+});
+
 test('light and dark themes follow the system, editors included, with readable text', async ({ page }) => {
   await page.emulateMedia({ colorScheme: 'light' });
   await open(page);

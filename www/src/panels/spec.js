@@ -1,13 +1,22 @@
-// The spec for the current inputs, live, with the matching AWS CLI command.
-import { download } from '../dom.js';
+// The spec for the current inputs, live, with the commands that use it; the workspace's own spec
+// files to import.
+import { download, h, clear } from '../dom.js';
 
 function shellQuote(s) {
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
 export class SpecPanel {
-  constructor({ spec, command, copy, downloadButton }, onStatus) {
+  /** `onImport(path)` imports one of the workspace's spec files into the form. */
+  constructor({ spec, command, copy, downloadButton, specsField, specsSelect }, onStatus, onImport) {
     this.specEl = spec;
+    this.specsField = specsField;
+    this.specsSelect = specsSelect;
+    specsSelect.addEventListener('change', () => {
+      const path = specsSelect.value;
+      specsSelect.value = '';
+      if (path) onImport(path);
+    });
     this.commandEl = command;
     this.onStatus = onStatus;
     copy.addEventListener('click', async () => {
@@ -21,30 +30,40 @@ export class SpecPanel {
     downloadButton.addEventListener('click', () => download('spec.yaml', this.text || ''));
   }
 
-  /** Shows the page's view (main.js `view()`): the spec for the current inputs and its create command. */
-  show({ report, bundle, workspace }) {
+  /**
+   * Shows the page's view (main.js `view()`): the spec for the current inputs, the commands that
+   * use it now that Proton's API is gone, and the spec files the workspace holds.
+   */
+  show({ report, bundle, workspace, summary }) {
     this.text = report ? report.spec : '';
     this.specEl.textContent = this.text;
+    this.showWorkspaceSpecs(summary ? summary.spec_files : []);
     if (!bundle || !report) {
       this.commandEl.textContent = '';
       return;
     }
-    const major = bundle.major || 1;
-    // A bundle loaded on its own is named by the engine after what was loaded.
-    const name = bundle.name;
-    const m = workspace.mocks;
-    let command;
-    if (bundle.is_environment) {
-      command = `aws proton create-environment \\\n  --name ${m.environment.name || 'my-env'} \\\n  --template-name ${name} \\\n  --template-major-version ${major} \\\n  --proton-service-role-arn arn:aws:iam::${m.environment.account_id || '123456789012'}:role/ProtonServiceRole \\\n  --spec ${shellQuote(this.text)}`;
-    } else if (bundle.kind === 'service') {
-      const repo = bundle.has_pipeline
-        ? ` \\\n  --repository-connection-arn ${m.service.repository_connection_arn || 'arn:aws:codestar-connections:us-east-1:123456789012:connection/…'} \\\n  --repository-id ${m.service.repository_id || 'myorg/myrepo'} \\\n  --branch-name ${m.service.branch_name || 'main'}`
-        : '';
-      command = `aws proton create-service \\\n  --name ${m.service.name || 'my-service'} \\\n  --template-name ${name} \\\n  --template-major-version ${major}${repo} \\\n  --spec ${shellQuote(this.text)}`;
-    } else {
-      const inst = workspace.inputs.instances[workspace.selection.instance] || {};
-      command = `aws proton create-component \\\n  --name ${m.component.name || 'my-component'} \\\n  --service-name ${m.service.name || 'my-service'} \\\n  --service-instance-name ${inst.name || 'my-instance'} \\\n  --template-file file://cloudformation.yaml \\\n  --manifest file://manifest.yaml`;
-    }
-    this.commandEl.textContent = command;
+    const source = shellQuote(workspace.templateName || workspace.name || 'bundle');
+    const template = summary && summary.repository ? ` --template ${bundle.name}:${bundle.major || 1}` : '';
+    const target = workspace.selection.target;
+    const specFile = 'spec.yaml';
+    const forMigrate = summary && summary.repository ? `${bundle.name}:${bundle.major || 1}=${specFile}` : specFile;
+    this.commandEl.textContent = [
+      '# What Proton rendered for these inputs (Download saves spec.yaml; mocks as in the Mocks panel):',
+      `proton-playground render ${source}${template} --target ${target} --spec ${specFile}`,
+      '',
+      '# A CloudFormation Git Sync repository that deploys this stack, proven equal to the render:',
+      `proton-playground migrate ${source} --specs ${forMigrate} --out git-sync/`,
+    ].join('\n');
+  }
+
+  /** The workspace's spec files, offered beside *Import spec…*. */
+  showWorkspaceSpecs(paths) {
+    const key = paths.join('\n');
+    if (key === this.specsKey) return;
+    this.specsKey = key;
+    this.specsField.hidden = paths.length === 0;
+    clear(this.specsSelect);
+    this.specsSelect.append(h('option', { value: '' }, `${paths.length} spec file${paths.length === 1 ? '' : 's'}…`));
+    for (const path of paths) this.specsSelect.append(h('option', { value: path }, path));
   }
 }
