@@ -308,7 +308,7 @@ fn honest_minor_and_dishonest_minor() {
 
 /// The examples' workspace with `ecs-shared-env-next/v1`: a copy of `ecs-shared-env/v1` with
 /// `edits` (file under the version, text, replacement) applied.
-fn with_next_environment(edits: &[(&str, &str, &str)]) -> crate::workspace::Workspace {
+fn with_next_environment(edits: &[Edit]) -> crate::workspace::Workspace {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/templates");
     let (mut tree, d) = crate::bundle::files::load_path(&root).unwrap();
     for (path, bytes) in tree.files.clone() {
@@ -334,6 +334,9 @@ fn old_and_next(ws: &crate::workspace::Workspace) -> (&Bundle, &Bundle) {
         bundle("ecs-shared-env-next/v1"),
     )
 }
+
+/// A file under the version, a text in it and its replacement.
+type Edit<'a> = (&'a str, &'a str, &'a str);
 
 const TEMPLATE: &str = "infrastructure/cloudformation.yaml";
 const SCHEMA: &str = "schema/schema.yaml";
@@ -362,7 +365,7 @@ fn a_minor_version_that_drops_an_output_a_compatible_service_reads_needs_a_major
 /// or its running specs would break.
 #[test]
 fn renamed_outputs_inputs_turned_required_and_narrowed_enums_need_a_major() {
-    let cases: [(&str, &[(&str, &str, &str)], &str); 3] = [
+    let cases: [(&str, &[Edit], &str); 3] = [
         (
             "a renamed output the service reads",
             &[(TEMPLATE, "  ECSClusterArn:\n", "  ClusterArn:\n")],
