@@ -435,6 +435,14 @@ impl Bundle {
         d
     }
 
+    /// True when the bundle is laid out as in Proton's 2020 preview (a `pre-ga-*` finding): its
+    /// templates likely read the preview's names, which the pre-GA compatibility mode provides.
+    pub fn is_pre_ga(&self) -> bool {
+        self.diagnostics
+            .iter()
+            .any(|d| d.code.starts_with("pre-ga-"))
+    }
+
     /// `name:major` label.
     pub fn label(&self) -> String {
         match self.major {

@@ -124,6 +124,15 @@ pub fn run(bundle: &Bundle, request: &Request) -> Report {
             ),
         ));
     }
+    if bundle.is_pre_ga() && !request.compat_preview {
+        diagnostics.push(
+            Diagnostic::info(
+                "pre-ga-mode",
+                "this bundle is laid out as in Proton's 2020 preview: its templates may read the preview's names (`service_name`, `source.*`, outputs as `environment.<Output>`)",
+            )
+            .with_hint("render it as the preview did with the Pre-GA compatibility mode (the Mocks panel; CLI `--compat preview`)"),
+        );
+    }
     let spec = read_spec(bundle, request, &mut diagnostics);
     let inputs = sections::resolve(bundle, target, &spec, request, &mut diagnostics);
     let context = build_context(target, &inputs, request);

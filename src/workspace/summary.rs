@@ -105,6 +105,10 @@ fn input_summary(t: Option<&InputType>) -> Option<InputTypeSummary> {
     })
 }
 
+/// The keys Proton's context gives `environment` itself; any other `environment.<X>` a pre-GA
+/// template reads is an output.
+const ENVIRONMENT_KEYS: &[&str] = &["name", "inputs", "outputs", "account_id"];
+
 pub fn summarize(workspace: &Workspace) -> WorkspaceSummary {
     WorkspaceSummary {
         repository: workspace.repository,
@@ -119,7 +123,23 @@ pub fn summarize(workspace: &Workspace) -> WorkspaceSummary {
 }
 
 pub fn summarize_bundle(workspace: &Workspace, b: &Bundle) -> BundleSummary {
-    let consumed_environment_outputs = consumed(b, ENVIRONMENT_OUTPUTS);
+    let mut consumed_environment_outputs = consumed(b, ENVIRONMENT_OUTPUTS);
+    // A pre-GA template reads an environment output as `environment.<Output>` (the compatibility
+    // mode copies the outputs there): those reads want mocks too.
+    if b.is_pre_ga() {
+        let inputs = b
+            .schema
+            .as_ref()
+            .and_then(|s| s.input_type(InputKind::Environment));
+        for name in consumed(b, &[&["environment"]]) {
+            let known = ENVIRONMENT_KEYS.contains(&name.as_str())
+                || inputs.is_some_and(|t| t.property(&name).is_some())
+                || consumed_environment_outputs.contains(&name);
+            if !known {
+                consumed_environment_outputs.push(name);
+            }
+        }
+    }
     let mut suggested_environment_outputs = plausible(consumed_environment_outputs.clone());
     for (name, value) in paired_outputs(workspace, b) {
         suggested_environment_outputs.entry(name).or_insert(value);
@@ -191,6 +211,35 @@ pub fn summarize_bundle(workspace: &Workspace, b: &Bundle) -> BundleSummary {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_pre_ga_service_gets_mocks_for_the_outputs_it_reads_and_a_hint_to_the_mode() {
+        let tree = crate::bundle::FileTree::from_texts([
+            ("svc/schema/schema.yaml", "schema:\n  format:\n    openapi: 3.0.0\n  service_input_type: S\n  types:\n    S:\n      type: object\n      properties:\n        port:\n          type: number\n          default: 80\n"),
+            ("svc/infrastructure/manifest.yaml", "infrastructure:\n  templates:\n    - file: cloudformation.yaml\n      engine: jinja\n      template_language: cloudformation\n"),
+            ("svc/infrastructure/cloudformation.yaml", "Resources:\n  T:\n    Type: AWS::SNS::Topic\n    Properties:\n      TopicName: \"{{ service_name }}-{{ environment.ECSTaskExecutionRole }}\"\n"),
+        ])
+        .0;
+        let ws = Workspace::from_tree(tree, Vec::new());
+        let summary = summarize(&ws);
+        assert_eq!(
+            summary.bundles[0].consumed_environment_outputs,
+            ["ECSTaskExecutionRole"]
+        );
+        assert!(summary.bundles[0]
+            .suggested_environment_outputs
+            .contains_key("ECSTaskExecutionRole"));
+        let bundle = &ws.bundles[0];
+        let request = crate::report::Request::default();
+        let report = crate::report::run(bundle, &request);
+        assert!(report.diagnostics.iter().any(|d| d.code == "pre-ga-mode"));
+        let preview = crate::report::Request {
+            compat_preview: true,
+            ..request
+        };
+        let report = crate::report::run(bundle, &preview);
+        assert!(report.diagnostics.iter().all(|d| d.code != "pre-ga-mode"));
+    }
 
     #[test]
     fn service_example_summary() {
