@@ -48,7 +48,7 @@ class ProtonPlayground extends HTMLElement {
     const panels = (this.getAttribute('panels') || PANELS.join(' ')).split(/[\s,]+/);
     this.frame = h('div', { class: 'frame', part: 'frame' });
     this.status = h('p', { class: 'status', role: 'status' }, 'Loading…');
-    this.formRoot = h('div', { class: 'form', hidden: !panels.includes('form') });
+    this.formRoot = h('div', { class: 'form', role: 'group', hidden: !panels.includes('form') });
     this.output = h('pre', { class: 'output', role: 'region', hidden: !panels.includes('output') });
     this.diagnostics = h('ul', { class: 'diagnostics', role: 'region', 'aria-label': 'Diagnostics', hidden: !panels.includes('diagnostics') });
     // The playground with this embed's state (a share link); its href is made when it is about
@@ -101,9 +101,11 @@ class ProtonPlayground extends HTMLElement {
     if (!this.frame) return;
     this.frame.style.height = this.getAttribute('height') || '';
     this.frame.dataset.theme = this.getAttribute('theme') || 'auto';
-    // `readonly`: the inputs are shown, not edited (a fixed example).
-    this.formRoot.inert = this.hasAttribute('readonly');
-    this.formRoot.classList.toggle('readonly', this.hasAttribute('readonly'));
+    // `readonly`: the inputs are shown, not edited (a fixed example): no control looks usable.
+    const readonly = this.hasAttribute('readonly');
+    this.formRoot.inert = readonly;
+    this.formRoot.classList.toggle('readonly', readonly);
+    this.formRoot.setAttribute('aria-label', readonly ? 'Inputs (fixed for this example)' : 'Inputs');
   }
 
   /**
@@ -130,6 +132,8 @@ class ProtonPlayground extends HTMLElement {
       const bytes = await response.arrayBuffer();
       const loaded = await sharedEngine().call('loadArchive', { name: src, bytes }, [bytes]);
       ws = newWorkspace({ id: `embed:${src}`, name: src, files: loaded.files });
+      // A bundle at the archive's top is named after the archive, as the page names an upload.
+      ws.templateName = src.split(/[?#]/)[0].split('/').pop().replace(/\.(tar\.gz|tgz|zip|tar)$/i, '');
     }
     if (this.getAttribute('target') || !shared) ws.selection.target = this.getAttribute('target');
     this.workspace = ws;
