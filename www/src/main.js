@@ -451,6 +451,9 @@ function shippedAnswer() {
 /** What the page's parts (loading, sharing, export, tab conflicts, hooks) work with. */
 const page = {
   get workspace() { return state.workspace; },
+  /** The engine's summary of the workspace and the bundle shown. */
+  get summary() { return state.summary; },
+  get bundle() { return state.bundle; },
   engine,
   outputs,
   status,

@@ -29,13 +29,28 @@ export function setUpSharing(page) {
     () => page.status(`Copied the ${what}`),
     () => page.status(`Copy failed: select the ${what} and copy it yourself`),
   );
-  $('share').addEventListener('click', () => {
-    const link = `${location.origin}${location.pathname}${location.search}#${share.encode(page.workspace)}`;
+  /** Shows the link for the whole workspace, or (`only`, a bundle's root) for that bundle alone. */
+  const showLink = (only) => {
+    const ws = page.workspace;
+    const link = `${location.origin}${location.pathname}${location.search}#${share.encode(ws, { only })}`;
+    const files = Object.keys(ws.files).filter((p) => only === null || only === '' || p.startsWith(`${only}/`)).length;
     $('share-link').value = link;
+    const kb = (n) => `${(n / 1024).toFixed(n < 10240 ? 1 : 0)} KB`;
+    const bytes = Object.values(ws.files).reduce((sum, text) => sum + text.length, 0);
+    $('share-size').textContent = `${link.length.toLocaleString('en')} characters, ${only === null ? `the whole workspace: ${files} file${files === 1 ? '' : 's'}, ${kb(bytes)}` : `${files} file${files === 1 ? '' : 's'} of ${only || 'the bundle'} only (what its render needs)`}, compressed.`;
     const long = $('share-long');
     long.hidden = link.length <= share.LONG_LINK;
-    long.textContent = `This link is ${link.length.toLocaleString('en')} characters: chat tools and some browsers cut links past about ${share.LONG_LINK.toLocaleString('en')}. Download the workspace as a .tar.gz instead.`;
-    $('share-markdown').value = share.markdown(link, page.workspace.name || 'Workspace', page.outputs.current());
+    long.textContent = `Chat tools and some browsers cut links past about ${share.LONG_LINK.toLocaleString('en')} characters. ${only === null && page.bundle && page.summary.bundles.length > 1 ? 'Link only the template shown, or download' : 'Download'} the workspace as a .tar.gz instead.`;
+    // A repository's link can carry only the template shown: what its render needs.
+    const root = page.bundle ? page.bundle.root : null;
+    const scope = $('share-scope');
+    $('share-scope-row').hidden = root === null || page.summary.bundles.length < 2;
+    scope.textContent = only === null ? `Link only ${page.bundle ? page.bundle.label : ''}` : 'Link the whole workspace';
+    scope.onclick = () => showLink(only === null ? root : null);
+    $('share-markdown').value = share.markdown(link, ws.name || 'Workspace', page.outputs.current());
+  };
+  $('share').addEventListener('click', () => {
+    showLink(null);
     dialog.showModal();
   });
   $('copy-link').addEventListener('click', () => copy($('share-link').value, 'link'));

@@ -1,10 +1,17 @@
 // Share links: the workspace (files, inputs, mocks, selection) in the URL hash — a versioned
-// prefix, then the JSON deflated and base64url-encoded. Decoding is bounded before and after
-// inflating, and every malformed link is a clear error that changes nothing.
+// prefix, then the workspace deflated and base64url-encoded. v2 (written now) lays it out as a
+// JSON header (everything but the files' texts, with their paths) and the texts after it, and
+// deflates with a preset dictionary of what Proton bundles repeat (share-dictionary.js); v1 (the
+// JSON deflated) is still read. Decoding is bounded before and after inflating, and every
+// malformed link is a clear error that changes nothing.
 import { deflateSync, Inflate, strToU8, strFromU8 } from 'fflate';
 import { persisted, restoreWorkspace } from './workspace.js';
+import { DICTIONARY } from './share-dictionary.js';
 
-export const VERSION = 1;
+export const VERSION = 2;
+const DICTIONARY_BYTES = strToU8(DICTIONARY);
+/** Between the header and each file's text (a text holding one is carried in the header). */
+const SEPARATOR = '\u0000';
 const PREFIX = 'share=v';
 /** Links past this many characters get a warning (chat tools and some browsers cut them). */
 export const LONG_LINK = 8000;
@@ -24,10 +31,32 @@ function fromBase64Url(text) {
   return Uint8Array.from(binary, (c) => c.charCodeAt(0));
 }
 
-/** The hash (without `#`) for `workspace`. */
-export function encode(workspace) {
-  const json = JSON.stringify(persisted(workspace));
-  return `${PREFIX}${VERSION}.${toBase64Url(deflateSync(strToU8(json), { level: 9 }))}`;
+/**
+ * The hash (without `#`) for `workspace`; `only` (a bundle's root) keeps just that bundle's
+ * files, the part the render needs.
+ */
+export function encode(workspace, { only = null } = {}) {
+  const { files, ...rest } = persisted(workspace);
+  const kept = only === null ? files
+    : Object.fromEntries(Object.entries(files).filter(([path]) => only === '' || path.startsWith(`${only}/`)));
+  const paths = Object.keys(kept);
+  const texts = paths.map((p) => kept[p]);
+  const plain = texts.every((t) => !t.includes(SEPARATOR));
+  const header = JSON.stringify(plain ? { ...rest, paths } : { ...rest, files: kept });
+  const payload = plain ? [header, ...texts].join(SEPARATOR) : header;
+  const bytes = deflateSync(strToU8(payload), { level: 9, mem: 12, dictionary: DICTIONARY_BYTES });
+  return `${PREFIX}${VERSION}.${toBase64Url(bytes)}`;
+}
+
+/** The workspace of a v2 payload: the header, then the files' texts in its `paths` order. */
+function unpack(text) {
+  const cut = text.indexOf(SEPARATOR);
+  const header = JSON.parse(cut < 0 ? text : text.slice(0, cut));
+  if (!Array.isArray(header.paths)) return header;
+  const texts = cut < 0 ? [] : text.slice(cut + 1).split(SEPARATOR);
+  if (texts.length !== header.paths.length) throw new Error(`it holds ${texts.length} files for ${header.paths.length} paths`);
+  const { paths, ...rest } = header;
+  return { ...rest, files: Object.fromEntries(paths.map((p, i) => [String(p), texts[i]])) };
 }
 
 /** True when `hash` (without `#`) is meant as a share link. */
@@ -46,7 +75,8 @@ export function decode(hash) {
   try {
     const chunks = [];
     let total = 0;
-    const inflater = new Inflate((chunk) => {
+    const version = Number(match[1]);
+    const inflater = new Inflate(version >= 2 ? { dictionary: DICTIONARY_BYTES } : {}, (chunk) => {
       total += chunk.length;
       if (total > MAX_INFLATED) throw new Error(`it unpacks to more than ${MAX_INFLATED / 1048576} MB`);
       chunks.push(chunk);
@@ -58,7 +88,7 @@ export function decode(hash) {
       bytes.set(chunk, offset);
       offset += chunk.length;
     }
-    json = JSON.parse(strFromU8(bytes));
+    json = version >= 2 ? unpack(strFromU8(bytes)) : JSON.parse(strFromU8(bytes));
   } catch (error) {
     throw new Error(`the link is damaged or cut short (${error.message})`);
   }

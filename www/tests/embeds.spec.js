@@ -66,5 +66,5 @@ test('a share link is an embed source, and its Open in playground link carries t
   await expect(embed.getByRole('region', { name: 'Rendered infrastructure/cloudformation.yaml' })).toContainText('10.77.0.0/16');
   const open = embed.getByRole('link', { name: 'Open in playground' });
   await open.hover();
-  expect(await open.getAttribute('href')).toContain('#share=v1.');
+  expect(await open.getAttribute('href')).toContain('#share=v2.');
 });

@@ -1,6 +1,6 @@
 // Share links, Copy as Markdown, the .tar.gz download and the migration export.
 import { test, expect } from '@playwright/test';
-import { unzipSync, strFromU8 } from 'fflate';
+import { unzipSync, strFromU8, deflateSync, strToU8 } from 'fflate';
 import { readFileSync } from 'node:fs';
 import { SHOTS, open, outputText } from './helpers.js';
 
@@ -17,8 +17,8 @@ test('a share link opened in a fresh browser context reproduces the render', asy
   await page.getByLabel('vpc_cidr').fill('10.77.0.0/16');
   await expect.poll(() => outputText(page, ENV)).toContain('10.77.0.0/16');
   const link = await shareLink(page);
-  expect(link).toMatch(/#share=v1\.[A-Za-z0-9_-]+$/);
-  await expect(page.getByLabel('Markdown')).toHaveValue(/\[.*\]\(http.*#share=v1\..*\)[\s\S]*```yaml[\s\S]*10\.77\.0\.0\/16/);
+  expect(link).toMatch(/#share=v2\.[A-Za-z0-9_-]+$/);
+  await expect(page.getByLabel('Markdown')).toHaveValue(/\[.*\]\(http.*#share=v2\..*\)[\s\S]*```yaml[\s\S]*10\.77\.0\.0\/16/);
   await page.screenshot({ path: `${SHOTS}/share-dialog.png`, fullPage: true });
   await page.keyboard.press('Escape');
 
@@ -50,6 +50,7 @@ test('a broken, truncated or future link says so and leaves the saved workspace 
     ['share=v1.not*base64', 'characters a share link never has'],
     ['share=v9.abc', 'newer version'],
     [`share=v1.${'A'.repeat(100)}`, 'damaged or cut short'],
+    [`share=v2.${'A'.repeat(100)}`, 'damaged or cut short'],
   ]) {
     await page.goto('about:blank');
     await page.goto(`/#${broken}`);
@@ -78,6 +79,42 @@ test('a hostile share link is shown as text, never run', async ({ page, browser 
   await context.close();
 });
 
+test('a link made before the dictionary (v1) still opens', async ({ page, browser }) => {
+  await open(page);
+  const workspace = await page.evaluate(() => window.protonPlayground.workspace());
+  const persisted = { name: workspace.name, templateName: workspace.templateName, files: workspace.files, selection: workspace.selection, inputs: { ...workspace.inputs, environment: { ...workspace.inputs.environment, vpc_cidr: '10.66.0.0/16' } }, mocks: workspace.mocks, options: workspace.options };
+  const bytes = deflateSync(strToU8(JSON.stringify(persisted)), { level: 9 });
+  const v1 = Buffer.from(bytes).toString('base64').replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  const context = await browser.newContext();
+  const fresh = await context.newPage();
+  await fresh.goto(`/#share=v1.${v1}`);
+  await expect.poll(() => outputText(fresh, ENV)).toContain('10.66.0.0/16');
+  await context.close();
+});
+
+test('links are compressed with a dictionary of Proton\'s words, say their size, and can carry one template', async ({ page }) => {
+  await open(page);
+  await page.getByRole('button', { name: 'Share…' }).click();
+  const link = await page.locator('#share-link').inputValue();
+  expect(link).toContain('#share=v2.');
+  // The examples' repository (two templates, two versions each: about 30 KB of text): a size
+  // budget, deterministic, far below the 8,000 characters chat tools keep.
+  const files = await page.evaluate(() => Object.values(window.protonPlayground.workspace().files).reduce((n, t) => n + t.length, 0));
+  expect(files).toBeGreaterThan(20000);
+  expect(link.length).toBeLessThan(7000);
+  await expect(page.locator('#share-size')).toContainText(`${link.length.toLocaleString('en')} characters, the whole workspace`);
+  // One template only: shorter, and it opens to the same render.
+  await page.locator('#share-scope').click();
+  const one = await page.locator('#share-link').inputValue();
+  expect(one.length).toBeLessThan(link.length);
+  await expect(page.locator('#share-size')).toContainText('only (what its render needs)');
+  const fresh = await page.context().browser().newContext();
+  const other = await fresh.newPage();
+  await other.goto(one);
+  await expect.poll(() => outputText(other, 'infrastructure/cloudformation.yaml')).toContain('CidrBlock: "10.10.0.0/16"');
+  await fresh.close();
+});
+
 test('a long link offers the workspace as a .tar.gz', async ({ page }) => {
   await open(page);
   await page.evaluate(() => {
@@ -87,7 +124,7 @@ test('a long link offers the workspace as a .tar.gz', async ({ page }) => {
     ws.files = { ...ws.files, 'notes.txt': noise };
   });
   await page.getByRole('button', { name: 'Share…' }).click();
-  await expect(page.locator('#share-long')).toContainText('Download the workspace as a .tar.gz instead');
+  await expect(page.locator('#share-long')).toContainText('the workspace as a .tar.gz instead');
   const download = page.waitForEvent('download');
   await page.getByRole('button', { name: 'Download workspace (.tar.gz)' }).click();
   const file = await download;
