@@ -259,7 +259,7 @@ test('an archive of a version folder is named after the archive; a repository in
     'v1/infrastructure/cloudformation.yaml': 'Resources:\n  Q:\n    Type: AWS::SQS::Queue\n',
   }), [schema('environment'), MANIFEST]);
   await expect(page.locator('#editor-role')).toContainText('environment template of my-env:1');
-  await expect(await openPanel(page, 'Spec')).toContainText('--template-name my-env');
+  await expect(await openPanel(page, 'Spec')).toContainText("proton-playground render 'my-env.tgz' --target environment");
   // A lone version: nothing to compare, said plainly.
   await expect((await openPanel(page, 'Versions')).getByLabel('Verdict')).toContainText('my-env:1 is the only version of this template here: there is nothing to compare');
   const svc = 'Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties:\n      QueueName: "{{ environment.outputs.QueueName }}"\n';

@@ -67,7 +67,7 @@ test('an embed on another origin renders and reacts, its worker started from a b
   const open = page.locator('proton-playground').getByRole('link', { name: 'Open in playground' });
   await open.focus();
   const href = await open.getAttribute('href');
-  expect(href.startsWith(`http://127.0.0.1:${playground.address().port}/#share=v1.`)).toBe(true);
+  expect(href.startsWith(`http://127.0.0.1:${playground.address().port}/#share=v2.`)).toBe(true);
   await page.goto(href);
   await expect(page.getByRole('region', { name: 'Rendered infrastructure/cloudformation.yaml' })).toContainText('10.77.0.0/16');
 });

@@ -174,7 +174,7 @@ test('8. a service: pipeline inputs once, instances added and renamed, pipeline 
   await page.getByLabel('Component outputs Output1').fill('arn:aws:iam::111122223333:policy/queue-access');
   await expect.poll(() => outputText(page, 'instance_infrastructure/cloudformation.yaml')).toContain('- arn:aws:iam::111122223333:policy/queue-access');
   await expect(await openPanel(page, 'Spec')).toContainText('name: staging');
-  await expect(await openPanel(page, 'Spec')).toContainText('aws proton create-service');
+  await expect(await openPanel(page, 'Spec')).toContainText('--specs ecs-fargate-service:1=spec.yaml');
   await page.screenshot({ path: `${SHOTS}/8-service.png`, fullPage: true });
 });
 

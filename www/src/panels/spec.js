@@ -42,7 +42,9 @@ export class SpecPanel {
       this.commandEl.textContent = '';
       return;
     }
-    const source = shellQuote(workspace.templateName || workspace.name || 'bundle');
+    // Where the user keeps the bundle: the folder or archive they opened, when the page knows it.
+    const opened = workspace.name && !/\s/.test(workspace.name) ? workspace.name : 'path/to/bundle';
+    const source = shellQuote(opened);
     const template = summary && summary.repository ? ` --template ${bundle.name}:${bundle.major || 1}` : '';
     const target = workspace.selection.target;
     const specFile = 'spec.yaml';
