@@ -44,9 +44,6 @@ pub struct Sharded {
     /// The whole table, native builds only (the WebAssembly build embeds nothing).
     #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
     embedded: &'static str,
-    /// `(key, value)` in key order (the generator sorts the lines).
-    #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
-    index: OnceLock<Vec<(&'static str, &'static str)>>,
 }
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -82,11 +79,7 @@ pub enum Shard {
 
 impl Sharded {
     pub const fn in_folder(folder: &'static str, embedded: &'static str) -> Sharded {
-        Sharded {
-            folder,
-            embedded,
-            index: OnceLock::new(),
-        }
+        Sharded { folder, embedded }
     }
 
     /// The shard file the page serves for `key` (`AWS::S3` → `cfn-schemas/AWS-S3.txt`).
@@ -96,18 +89,10 @@ impl Sharded {
 
     /// The value for `key`.
     pub fn get(&self, key: &str) -> Shard {
-        // The WebAssembly build embeds nothing: no index to build there.
+        // The WebAssembly build embeds nothing; natively the table is searched where it lies.
         #[cfg(not(target_arch = "wasm32"))]
         if !self.embedded.is_empty() {
-            let index = self.index.get_or_init(|| {
-                self.embedded
-                    .lines()
-                    .filter(|l| !l.starts_with('#'))
-                    .filter_map(|l| l.split_once('\t'))
-                    .collect()
-            });
-            let found = index.binary_search_by(|(k, _)| (*k).cmp(key));
-            return Shard::Found(found.map_or("", |i| index[i].1));
+            return Shard::Found(sorted_lookup(self.embedded, key).unwrap_or(""));
         }
         let file = self.file_name(key);
         let installed = INSTALLED.lock().unwrap();
@@ -124,6 +109,39 @@ impl Sharded {
             }
         }
     }
+}
+
+/// The value of `key` in `table`, `key<TAB>value` lines sorted by key after `#` comment lines:
+/// a binary search over the text itself, so a process that looks up three services of a
+/// 5 MB table reads a few lines of it, not all of it (nothing is indexed at start).
+pub fn sorted_lookup<'t>(table: &'t str, key: &str) -> Option<&'t str> {
+    sorted_entry(table, key).map(|(_, value)| value)
+}
+
+/// [`sorted_lookup`]'s line: its key and value, both borrowed from `table`.
+pub fn sorted_entry<'t>(table: &'t str, key: &str) -> Option<(&'t str, &'t str)> {
+    // Bytes, not chars: a midpoint may fall inside a character; line ends never do.
+    let bytes = table.as_bytes();
+    let line_end =
+        |from: usize| memchr::memchr(b'\n', &bytes[from..]).map_or(bytes.len(), |i| from + i);
+    let mut lo = 0;
+    while bytes[lo..].starts_with(b"#") {
+        lo = (line_end(lo) + 1).min(bytes.len());
+    }
+    let mut hi = bytes.len();
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        let start = memchr::memrchr(b'\n', &bytes[lo..mid]).map_or(lo, |i| lo + i + 1);
+        let end = line_end(start);
+        let line = &table[start..end];
+        let (line_key, value) = line.split_once('\t').unwrap_or((line, ""));
+        match line_key.cmp(key) {
+            std::cmp::Ordering::Equal => return Some((line_key, value)),
+            std::cmp::Ordering::Less => lo = end + 1,
+            std::cmp::Ordering::Greater => hi = start,
+        }
+    }
+    None
 }
 
 /// Installs the shard file `file` (`text` empty: the page has no such file; `None`: it could not
@@ -171,5 +189,41 @@ mod tests {
         let table = Sharded::in_folder("t", "# header\na\tone\nb\ttwo\n");
         assert_eq!(table.get("b"), Shard::Found("two"));
         assert_eq!(table.get("c"), Shard::Found(""));
+    }
+
+    #[test]
+    fn the_binary_search_finds_every_key_and_nothing_else() {
+        let table =
+            "# a header\n# another\nalpha\t1\nbeta\tzwei \u{e9}\u{e9}\u{e9}\ngamma\t3\nomega\t\n";
+        for (key, value) in [
+            ("alpha", "1"),
+            ("beta", "zwei \u{e9}\u{e9}\u{e9}"),
+            ("gamma", "3"),
+            ("omega", ""),
+        ] {
+            assert_eq!(sorted_lookup(table, key), Some(value), "{key}");
+        }
+        for missing in ["", "a", "aa", "delta", "zeta", "# a header"] {
+            assert_eq!(sorted_lookup(table, missing), None, "{missing}");
+        }
+        assert_eq!(sorted_lookup("# only a header\n", "a"), None);
+        assert_eq!(sorted_lookup("", "a"), None);
+        assert_eq!(sorted_lookup("k\tv", "k"), Some("v"), "no final newline");
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    #[test]
+    fn every_line_of_the_embedded_tables_is_found_where_it_is() {
+        for table in [SCHEMAS.embedded, IAM_ACTIONS.embedded] {
+            let mut keys = 0;
+            for line in table.lines().filter(|l| !l.starts_with('#')) {
+                let (key, value) = line.split_once('\t').unwrap();
+                assert_eq!(sorted_lookup(table, key), Some(value), "{key}");
+                // A key just before or after this one is not there.
+                assert_eq!(sorted_lookup(table, &format!("{key}!")), None);
+                keys += 1;
+            }
+            assert!(keys > 100);
+        }
     }
 }

@@ -100,12 +100,16 @@ fn rows() -> &'static [ResourceType] {
     })
 }
 
-/// The row for `name`, if CloudFormation has such a type.
+/// The row for `name`, if CloudFormation has such a type: found in the sorted table's text, so a
+/// template of five types reads five lines of it (every row is split only for suggestions).
 pub fn lookup(name: &str) -> Option<ResourceType> {
-    let rows = rows();
-    rows.binary_search_by(|r| r.name.cmp(name))
-        .ok()
-        .map(|i| rows[i])
+    let (name, value) = super::data::sorted_entry(table(), name)?;
+    let (properties, attributes) = value.split_once('\t').unwrap_or((value, ""));
+    Some(ResourceType {
+        name,
+        properties,
+        attributes,
+    })
 }
 
 /// Every known type name.

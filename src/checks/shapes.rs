@@ -3,8 +3,10 @@
 //! check many.
 
 use super::data::{Shard, SCHEMAS};
+use indexmap::IndexMap;
+use serde_json::value::RawValue;
 use serde_json::{Map, Value as Json};
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 
 /// The JSON types a value may have (`type` in the schema); empty: any.
 #[derive(Debug, Default, Clone, Copy, PartialEq)]
@@ -121,22 +123,27 @@ pub struct TypeSchema {
     pub formats: Vec<Format>,
 }
 
-/// One service's compiled schemas, by resource type (a service has tens of types).
+/// One service's schemas, by resource type (a service has tens of types), each compiled the
+/// first time a template uses it: a template of three EC2 types compiles three, not a hundred.
 #[derive(Debug)]
-pub struct ServiceSchemas(Vec<(String, TypeSchema)>);
+pub struct ServiceSchemas(Vec<(String, &'static RawValue, OnceLock<TypeSchema>)>);
 
 impl ServiceSchemas {
     pub fn get(&self, type_name: &str) -> Option<&TypeSchema> {
-        self.0.iter().find(|(t, _)| t == type_name).map(|(_, s)| s)
+        let (_, raw, compiled) = self.0.iter().find(|(t, _, _)| t == type_name)?;
+        Some(
+            compiled
+                .get_or_init(|| compile(&serde_json::from_str(raw.get()).unwrap_or(Json::Null))),
+        )
     }
 }
 
-/// A service's compiled schemas, or why its shard is not there (pending or unavailable).
+/// A service's schemas, or why its shard is not there (pending or unavailable).
 pub fn of_service(service: &str) -> Result<&'static ServiceSchemas, Shard> {
-    // Compiled once and kept for the process's life, like the shard texts they come from.
-    static COMPILED: Mutex<Vec<(String, &'static ServiceSchemas)>> = Mutex::new(Vec::new());
-    let mut compiled = COMPILED.lock().unwrap();
-    if let Some((_, found)) = compiled.iter().find(|(s, _)| s == service) {
+    // Read once and kept for the process's life, like the shard texts they come from.
+    static READ: Mutex<Vec<(String, &'static ServiceSchemas)>> = Mutex::new(Vec::new());
+    let mut read = READ.lock().unwrap();
+    if let Some((_, found)) = read.iter().find(|(s, _)| s == service) {
         return Ok(found);
     }
     let text = match SCHEMAS.get(service) {
@@ -144,21 +151,22 @@ pub fn of_service(service: &str) -> Result<&'static ServiceSchemas, Shard> {
         missing => return Err(missing),
     };
     // No text: the table has no such service. Text that is not the generator's JSON (a
-    // damaged file) is said like a failed fetch.
-    let types: Json = match text {
-        "" => Json::Object(Map::new()),
-        text => serde_json::from_str(text).map_err(|_| Shard::Unavailable)?,
+    // damaged file) is said like a failed fetch. Each type's schema stays raw text until used.
+    let types: Vec<(String, &'static RawValue)> = match text {
+        "" => Vec::new(),
+        text => serde_json::from_str::<IndexMap<String, &'static RawValue>>(text)
+            .map_err(|_| Shard::Unavailable)?
+            .into_iter()
+            .collect(),
     };
     let schemas = ServiceSchemas(
         types
-            .as_object()
-            .ok_or(Shard::Unavailable)?
-            .iter()
-            .map(|(name, entry)| (name.clone(), compile(entry)))
+            .into_iter()
+            .map(|(name, raw)| (name, raw, OnceLock::new()))
             .collect(),
     );
     let schemas: &'static ServiceSchemas = Box::leak(Box::new(schemas));
-    compiled.push((service.to_string(), schemas));
+    read.push((service.to_string(), schemas));
     Ok(schemas)
 }
 
@@ -347,8 +355,12 @@ mod tests {
             .collect();
         assert!(services.len() > 250, "{} services", services.len());
         for service in services {
-            let compiled = of_service(service).unwrap();
-            assert!(!compiled.0.is_empty(), "{service}");
+            let schemas = of_service(service).unwrap();
+            assert!(!schemas.0.is_empty(), "{service}");
+            for (type_name, _, _) in &schemas.0 {
+                let compiled = schemas.get(type_name).unwrap();
+                assert!(compiled.root < compiled.shapes.len(), "{type_name}");
+            }
         }
     }
 }
