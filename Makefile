@@ -67,7 +67,7 @@ package: dist
 
 bench: dist browser
 	$(CARGO) bench --locked
-	cd www && node bench/page-bench.mjs
+	cd www && node bench/page-bench.mjs && node bench/share-links.mjs
 
 ## Fuzz each target briefly (FUZZ_SECONDS each, default 60) from seeds built out of examples/.
 ## Crashes land in fuzz/artifacts/<target>/; copy each into fuzz/regressions/<target>/.

@@ -1,6 +1,7 @@
 // Runs as a classic script while the page is still being parsed: starts the engine worker (which
 // compiles the wasm), fetches the examples, and has the worker analyze the workspace the page
-// will open (the saved one, else the first example) while the main bundle loads.
+// will open (the saved one, else the first example; nothing for a share link) while the main
+// bundle loads.
 import { loadCurrent } from './store.js';
 import { startEngineWorker } from './engine/start.js';
 
@@ -11,6 +12,8 @@ window.protonPlaygroundExamples = fetch(new URL('../examples.json', base)).then(
 
 // The name a lone bundle is named after: the workspace's templateName (workspace.js).
 const prepare = (files, name) => worker.postMessage({ id: 0, type: 'prepare', payload: { files, name } });
-const saved = loadCurrent();
+// A share link opens its own workspace: analyzing another one first would only delay it.
+const shared = location.hash.startsWith('#share=');
+const saved = shared ? null : loadCurrent();
 if (saved && saved.files) prepare(saved.files, saved.templateName || '');
-else window.protonPlaygroundExamples.then((examples) => examples[0] && prepare(examples[0].files, examples[0].id));
+else if (!shared) window.protonPlaygroundExamples.then((examples) => examples[0] && prepare(examples[0].files, examples[0].id));

@@ -1,8 +1,7 @@
-// Starts engine workers. The wasm is compiled once per page: the first worker compiles it (by
-// streaming, off the main thread, which is busy laying out the page meanwhile) and hands the
-// module back, and every later worker (a restart after a crash, the Versions panel's)
-// instantiates that module instead of fetching and compiling its own. The module promise lives
-// on `window` because the boot script and the page's modules are separate bundles.
+// Starts engine workers. The wasm is compiled once per page, by streaming from the first script
+// on (see startEngineWorker), and every worker (the first, a restart after a crash, the Versions
+// panel's) instantiates that module. The module promise lives on `window` because the boot
+// script and the page's modules are separate bundles.
 
 /**
  * A worker running the module at `url`. Browsers refuse a worker script from another origin
@@ -25,16 +24,12 @@ export function startEngineWorker(workerUrl, wasmUrl) {
     shared.then((module) => worker.postMessage({ id: 0, type: 'init', payload: { module, url: wasmUrl.href } }));
     return worker;
   }
-  window.protonPlaygroundModule = new Promise((resolve) => {
-    const compiled = (event) => {
-      if (event.data.type !== 'module') return;
-      worker.removeEventListener('message', compiled);
-      resolve(event.data.module);
-    };
-    worker.addEventListener('message', compiled);
-    // A worker that dies first leaves later ones to compile their own.
-    worker.addEventListener('error', () => resolve(null));
-  });
-  worker.postMessage({ id: 0, type: 'init', payload: { module: null, url: wasmUrl.href } });
+  // The wasm's download starts now, with the page's first script, not once the worker's own
+  // modules have loaded: compiled by streaming (V8 compiles on background threads as the bytes
+  // arrive), the module goes to the worker. Where streaming compilation is refused (a server
+  // without `application/wasm`), the worker fetches and compiles it itself.
+  const module = WebAssembly.compileStreaming(fetch(wasmUrl)).catch(() => null);
+  window.protonPlaygroundModule = module;
+  module.then((compiled) => worker.postMessage({ id: 0, type: 'init', payload: { module: compiled, url: wasmUrl.href } }));
   return worker;
 }

@@ -20,16 +20,16 @@ const initMessage = new Promise((resolve) => { receiveInit = resolve; });
 
 async function compiled({ module, url }) {
   if (module) return module;
-  const fresh = await WebAssembly.compileStreaming(fetch(url))
-    // A server without the `application/wasm` type.
-    .catch(async () => WebAssembly.compile(await (await fetch(url)).arrayBuffer()));
-  self.postMessage({ id: 0, type: 'module', module: fresh });
-  return fresh;
+  // The page could not compile it by streaming (a server without the `application/wasm` type).
+  return WebAssembly.compile(await (await fetch(url)).arrayBuffer());
 }
 
 /** The engine of this worker: it owns the analyzed workspace (src/engine.rs). */
 let engine = null;
 
+// The two tables come with the engine: they are small and fetched while the larger wasm
+// downloads, so they arrive first; a first answer without them would need a second render to
+// show the type checks.
 const ready = Promise.all([
   initMessage.then(compiled).then((module) => init({ module_or_path: module })),
   table,
