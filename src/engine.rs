@@ -180,6 +180,15 @@ impl Engine {
             .ok_or_else(|| format!("no bundle at `{root}`"))
     }
 
+    /// The workspace-wide check (what the CLI's `check` prints, what an editor shows): every
+    /// bundle and target with `request`'s spec, mocks and options, findings under workspace paths.
+    pub fn check(&self, request: &Request) -> Result<Answer<Vec<Diagnostic>>, String> {
+        let workspace = self.workspace()?;
+        Ok(answer(|| {
+            crate::workspace::check::check(workspace, request, None).diagnostics
+        }))
+    }
+
     /// The bundle at `root` rendered for `request`, findings under workspace paths.
     pub fn render(&self, root: &str, request: &Request) -> Result<Answer<Report>, String> {
         let bundle = self.bundle(root)?;

@@ -115,6 +115,22 @@ pub struct InputInfo {
 }
 
 impl InputInfo {
+    /// One paragraph an editor shows: `name`: its type, whether required, its default, then its
+    /// description.
+    pub fn describe(&self) -> String {
+        let mut line = format!("`{}`: {}", self.name, self.kind);
+        if self.required {
+            line.push_str(", required");
+        }
+        if let Some(default) = &self.default {
+            line.push_str(&format!(", default `{default}`"));
+        }
+        match &self.description {
+            Some(description) => format!("{line}\n\n{description}"),
+            None => line,
+        }
+    }
+
     fn of(property: &Property) -> InputInfo {
         let schema = &property.schema;
         let kind = match schema.get("type").and_then(|t| t.as_str()) {

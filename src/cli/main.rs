@@ -45,6 +45,10 @@ enum Command {
     /// template version and spec that render it byte for byte, prove it, and write a Git Sync
     /// repository with the stacks' real names and tags (docs/adoption.md).
     Adopt(commands::adopt::Args),
+    /// A Language Server Protocol server over stdio for editors: diagnostics, completion, hover
+    /// and go to definition in templates, schemas and manifests, answered by the same engine as
+    /// the playground (docs/editors.md).
+    Lsp(commands::lsp::Args),
 }
 
 fn main() -> ExitCode {
@@ -56,6 +60,7 @@ fn main() -> ExitCode {
         Command::Migrate(args) => commands::migrate::run(args),
         Command::Check(args) => commands::check::run(args),
         Command::Adopt(args) => commands::adopt::run(args),
+        Command::Lsp(args) => commands::lsp::run(args),
     };
     result.unwrap_or_else(|Fatal(message)| {
         eprintln!("error: {message}");

@@ -5,5 +5,6 @@ pub mod check;
 pub mod compare;
 pub mod export;
 pub mod fleet;
+pub mod lsp;
 pub mod migrate;
 pub mod render;
