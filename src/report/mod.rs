@@ -3,6 +3,7 @@
 //! CLI and the WebAssembly facade both call [`run`].
 
 pub mod files;
+pub mod sarif;
 mod sections;
 
 use crate::bundle::manifest::Method;
