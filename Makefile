@@ -5,10 +5,10 @@ PORT ?= 8080
 WASM := target/wasm32-unknown-unknown/wasm/proton_playground.wasm
 PKG := target/wasm-pkg
 
-.PHONY: test lint unit oracle wasm-tools wasm wasm-test www-deps dist serve browser e2e bench fuzz package
+.PHONY: test lint unit oracle wasm-tools wasm wasm-test www-deps dist serve browser e2e bench fuzz package vsix
 
 ## Run every test (what CI runs).
-test: lint unit wasm-test e2e
+test: lint unit wasm-test e2e vsix
 
 lint:
 	$(CARGO) fmt --all -- --check
@@ -57,6 +57,15 @@ browser:
 ## Playwright tests of the user flows, in Chromium, against the built site.
 e2e: dist browser
 	cd www && npx playwright test
+
+## The VS Code extension (editors/vscode, launching `proton-playground lsp`) as
+## target/proton-playground.vsix, packaged with the registry's @vscode/vsce.
+vsix:
+	cd editors/vscode && { [ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund; }
+	cd editors/vscode && npm run package
+	python3 -c "import zipfile, json; z = zipfile.ZipFile('target/proton-playground.vsix'); \
+	  assert 'extension/dist/extension.js' in z.namelist(); \
+	  assert json.loads(z.read('extension/package.json'))['main'] == './dist/extension.js'"
 
 ## Benchmarks (results in BENCHMARKS.md).
 ## The embed's npm package (target/proton-playground-embed-<version>.tgz); publishing is a
