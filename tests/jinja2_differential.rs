@@ -177,6 +177,12 @@ const FIXED: &[&str] = &[
     "{% if [] | selectattr %}y{% endif %}|{% if 'ab' | batch('x') %}y{% endif %}|{{ [] | rejectattr | list }}",
     "{{ 'abc'.translate({97: 'A', 98: none}) }}|{{ 'ab'.isascii() }}|{{ 10 is divisibleby(true) }}|{{ 1e16 is divisibleby(3.5) }}",
     "{{ '%s-%03d' % ('a', 7) }}|{{ 7 % -3 }}|{{ '%(a)s' % {'a': 1} }}|{{ 'abc' % [1] }}|{{ 7.5 % 2 }}|{{ '%5.1f%%' % 2.25 }}|{% for i in range(4) %}{{ i % 2 }}{% endfor %}",
+    // `indent` splits as Python's splitlines (`\r\n`, `\r`); `attr` is getattr, not an item;
+    // chained tests are a syntax error unless grouped.
+    "{{ 'a\r\nb\rc\n' | indent(2) }}|{{ 'x\r\n\ry' | indent(2, blank=true) }}|{{ 'p\x0bq' | indent(1) }}",
+    "{{ {'a': 1} | attr('a') is defined }}|{{ [{'port': 443}] | min(attribute='port') | attr('port') is defined }}|{{ 'ab' | attr('zz') is defined }}",
+    "{{ none is none is true }}",
+    "{{ (none is none) is true }}|{{ (1 is odd) is sameas true }}",
     "{{ 'abcdefghij' | truncate(3.5) }}|{{ '' | wordwrap('x') }}|{{ ['ab', 'cd'] | groupby(-1) | list }}|{{ '%%' | format }}",
 ];
 

@@ -879,14 +879,13 @@ fn indent(
         "indent",
     )?;
     let newline = "\n";
+    // Jinja2 appends a newline and splits with Python's `splitlines` (`\r\n`, `\r` and the other
+    // line boundaries too), then joins with `\n`.
+    let lines = super::methods::python_splitlines(&format!("{s}{newline}"));
     let mut rv: String;
     if blank {
-        rv = s
-            .split('\n')
-            .collect::<Vec<_>>()
-            .join(&format!("{newline}{prefix}"));
+        rv = lines.join(&format!("{newline}{prefix}"));
     } else {
-        let lines: Vec<&str> = s.split('\n').collect();
         rv = lines[0].to_string();
         for line in &lines[1..] {
             rv.push_str(newline);

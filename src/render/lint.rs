@@ -54,6 +54,7 @@ pub fn analyze(source: &str, file: &str, scope: Scope) -> Analysis {
         conditions: Vec::new(),
         depth: 0,
         probes: Vec::new(),
+        block_lines: Vec::new(),
     };
     linter.stmt(&tree);
     Analysis {
@@ -183,6 +184,8 @@ struct Linter<'s> {
     /// would need their variables, or might never run.
     depth: usize,
     probes: Vec<Probe>,
+    /// Lines holding a `{{ … }}` that applies one of Proton's multi-line filters.
+    block_lines: Vec<u32>,
 }
 
 impl Linter<'_> {
@@ -213,7 +216,10 @@ impl Linter<'_> {
     fn stmt(&mut self, stmt: &Stmt) {
         match stmt {
             Stmt::Template(t) => self.stmts(&t.children),
-            Stmt::EmitExpr(e) => self.expr(&e.expr, Ctx::Plain),
+            Stmt::EmitExpr(e) => {
+                self.block_filter_line(&e.expr);
+                self.expr(&e.expr, Ctx::Plain)
+            }
             Stmt::EmitRaw(_) => {}
             Stmt::ForLoop(f) => {
                 self.expr(&f.iter, Ctx::Plain);
@@ -289,6 +295,32 @@ impl Linter<'_> {
                 d.span(),
                 Some("Proton enables no Jinja extensions: rewrite with {% set %}".into()),
             ),
+        }
+    }
+
+    /// Proton re-indents a multi-line filter's output after the column its `{{` stands at; how it
+    /// indented a second such block on the same line is not documented (REFERENCE §8), so that
+    /// is refused rather than guessed.
+    fn block_filter_line(&mut self, expr: &Expr) {
+        let span = full_span(expr);
+        let text = self.source_of(span).to_string();
+        let uses_block = super::proton_filters::BLOCK_FILTERS
+            .iter()
+            .any(|name| text.contains(name));
+        if !uses_block {
+            return;
+        }
+        let line = u32::from(span.start_line);
+        if self.block_lines.contains(&line) {
+            self.push(
+                Severity::Error,
+                "template-block-filters",
+                "two multi-line Proton filter blocks on one line: how Proton indented the second is not documented, so it is not guessed".into(),
+                span,
+                Some("put each `{{ … | proton_cfn_… }}` on a line of its own".into()),
+            );
+        } else {
+            self.block_lines.push(line);
         }
     }
 
@@ -544,6 +576,23 @@ impl Linter<'_> {
                 self.args(&f.args);
             }
             Expr::Test(t) => {
+                // `a is b is c` is a syntax error to Jinja2; `(a is b) is c` is not (the
+                // parentheses are gone from the tree: the text between says which it was).
+                if let Expr::Test(inner) = &t.expr {
+                    let end = full_span(&inner.expr)
+                        .end_offset
+                        .max(inner.span().end_offset) as usize;
+                    let after = self.source.get(end..).unwrap_or_default().trim_start();
+                    if !after.starts_with(')') {
+                        self.push(
+                            Severity::Error,
+                            "template-syntax",
+                            "You cannot chain multiple tests with is".into(),
+                            t.span(),
+                            Some("Jinja2 refuses `a is b is c`: group the first test, `(a is b) is c`".into()),
+                        );
+                    }
+                }
                 let inner = if matches!(t.name, "defined" | "undefined") {
                     Ctx::Defaulted
                 } else {
@@ -770,6 +819,22 @@ mod tests {
             codes("{% do x.append(1) %}", Scope::Environment)[0],
             "template-syntax"
         );
+    }
+
+    #[test]
+    fn refuses_two_proton_blocks_on_one_line_and_chained_tests() {
+        let two = "A: {{ m | proton_cfn_lambda_function_formatted_env_vars }} B: {{ m | proton_cfn_lambda_function_formatted_env_vars }}";
+        assert_eq!(
+            codes(two, Scope::ServiceInstance),
+            ["template-block-filters"]
+        );
+        let apart = "A: {{ m | proton_cfn_lambda_function_formatted_env_vars }}\nB: {{ m | proton_cfn_iam_policy_arns }}";
+        assert!(codes(apart, Scope::ServiceInstance).is_empty());
+        assert_eq!(
+            codes("{{ x is none is true }}", Scope::Environment),
+            ["template-syntax"]
+        );
+        assert!(codes("{{ (x is none) is true }}", Scope::Environment).is_empty());
     }
 
     #[test]

@@ -261,7 +261,10 @@ impl Renderer {
 /// render would exhaust the playground (the lint's and the probes' refusals).
 pub fn is_blocking(d: &Diagnostic) -> bool {
     d.severity == crate::diagnostic::Severity::Error
-        && (d.code == "template-syntax" || d.code == "template-limit")
+        && matches!(
+            d.code.as_str(),
+            "template-syntax" | "template-limit" | "template-block-filters"
+        )
 }
 
 #[cfg(test)]

@@ -132,7 +132,17 @@ fn attr(s: &State, v: &Value, name: &Value) -> Result<Value, Error> {
             python_type(v)
         )));
     }
-    builtin::attr(v, name)
+    // Jinja2's `attr` is Python's `getattr`, never an item lookup: a dict has no attribute named
+    // after its keys, so `{'port': 443} | attr('port')` is undefined (an error when printed
+    // under StrictUndefined), and so is any name on text, lists and None. Numbers do have data
+    // attributes (`real`, `numerator`…): not reproduced.
+    if matches!(v.kind(), ValueKind::Number | ValueKind::Bool) {
+        return Err(type_error(format!(
+            "attr('{method}') of {}: Python's number attributes are not reproduced",
+            python_type(v)
+        )));
+    }
+    Ok(Value::UNDEFINED)
 }
 
 /// `list(value)`: only what Python can iterate.
