@@ -106,6 +106,8 @@ pub enum Question {
     Complete,
     Hover,
     Definition,
+    /// The files the document names (`{% include %}`…), wherever the offset.
+    Links,
 }
 
 /// An editor question about workspace file `path`, whose current `text` may be ahead of the
@@ -131,6 +133,7 @@ pub enum Assisted {
     Completions(assist::Completions),
     Hover(Option<assist::Hover>),
     Definition(Option<assist::Location>),
+    Links(Vec<assist::Link>),
 }
 
 impl Engine {
@@ -305,6 +308,7 @@ impl Engine {
             Question::Definition => {
                 Assisted::Definition(assist::definition(&site, inputs, text, offset))
             }
+            Question::Links => Assisted::Links(assist::links(&site, text)),
         }))
     }
 }

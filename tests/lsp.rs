@@ -252,6 +252,23 @@ fn an_editor_session_on_the_examples_repository() {
         .unwrap();
     assert_eq!(definition["range"]["start"]["line"], defined);
 
+    // An include is a document link to the file it names.
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": env_uri, "version": 3},
+               "contentChanges": [{"range": {"start": {"line": 2, "character": 0}, "end": {"line": 3, "character": 0}},
+                                   "text": "# {% include 'schema/schema.yaml' %}\n"}]}),
+    );
+    let links = client.request(
+        "textDocument/documentLink",
+        json!({"textDocument": {"uri": env_uri}}),
+    );
+    assert_eq!(links[0]["target"], uri(&schema), "{links}");
+    assert_eq!(
+        links[0]["range"]["start"],
+        json!({"line": 2, "character": 14})
+    );
+
     // An undefined input is a diagnostic on its line; fixing it clears it.
     client.notify(
         "textDocument/didChange",

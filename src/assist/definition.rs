@@ -116,3 +116,52 @@ fn included_file(site: &Site, text: &str, tag: &super::cursor::Tag, at: usize) -
         column: 1,
     })
 }
+
+/// A file a template names: UTF-16 `from`..`to` is the name in the template's text.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Link {
+    pub from: usize,
+    pub to: usize,
+    /// The named file's workspace path.
+    pub file: String,
+}
+
+/// Every `{% include %}` / `{% import %}` / `{% from … import %}` of `text` (the site's file)
+/// that names a file of its bundle, for an editor's document links.
+pub fn links(site: &Site, text: &str) -> Vec<Link> {
+    let mut out = Vec::new();
+    let mut rest = 0;
+    while let Some(open) = text[rest..].find("{%").map(|i| rest + i) {
+        let Some(close) = text[open..].find("%}").map(|i| open + i) else {
+            break;
+        };
+        rest = close + 2;
+        let inner = text[open + 2..close]
+            .trim_start_matches(['-', '+'])
+            .trim_start();
+        if !["include", "import", "from"]
+            .iter()
+            .any(|k| inner.starts_with(k))
+        {
+            continue;
+        }
+        let body = open + 2;
+        let Some(quote_at) = text[body..close].find(['\'', '"']).map(|i| body + i) else {
+            continue;
+        };
+        let quote = text.as_bytes()[quote_at] as char;
+        let start = quote_at + 1;
+        let Some(end) = text[start..close].find(quote).map(|i| start + i) else {
+            continue;
+        };
+        let name = &text[start..end];
+        if site.bundle.files.contains_key(name) {
+            out.push(Link {
+                from: super::utf16_offset(text, start),
+                to: super::utf16_offset(text, end),
+                file: site.workspace_path(name),
+            });
+        }
+    }
+    out
+}

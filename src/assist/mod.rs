@@ -11,7 +11,7 @@ mod hover;
 mod scope;
 
 pub use complete::{complete, Completions, Item};
-pub use definition::{definition, Location};
+pub use definition::{definition, links, Link, Location};
 pub use hover::{hover, Hover};
 
 use crate::bundle::Bundle;

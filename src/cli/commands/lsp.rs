@@ -15,15 +15,18 @@ use lsp_types::notification::{
     DidChangeTextDocument, DidCloseTextDocument, DidOpenTextDocument, DidSaveTextDocument,
     Notification as _, PublishDiagnostics,
 };
-use lsp_types::request::{Completion, GotoDefinition, HoverRequest, Request as _};
+use lsp_types::request::{
+    Completion, DocumentLinkRequest, GotoDefinition, HoverRequest, Request as _,
+};
 use lsp_types::{
     CompletionItem, CompletionItemKind, CompletionList, CompletionOptions, CompletionParams,
     CompletionResponse, CompletionTextEdit, Diagnostic, DiagnosticRelatedInformation,
-    DiagnosticSeverity, Documentation, GotoDefinitionParams, GotoDefinitionResponse, Hover,
-    HoverContents, HoverParams, HoverProviderCapability, InitializeParams, Location, MarkupContent,
-    MarkupKind, NumberOrString, OneOf, Position, PublishDiagnosticsParams, Range,
-    ServerCapabilities, TextDocumentContentChangeEvent, TextDocumentSyncCapability,
-    TextDocumentSyncKind, TextDocumentSyncOptions, TextEdit, Uri,
+    DiagnosticSeverity, DocumentLink, DocumentLinkOptions, DocumentLinkParams, Documentation,
+    GotoDefinitionParams, GotoDefinitionResponse, Hover, HoverContents, HoverParams,
+    HoverProviderCapability, InitializeParams, Location, MarkupContent, MarkupKind, NumberOrString,
+    OneOf, Position, PublishDiagnosticsParams, Range, ServerCapabilities,
+    TextDocumentContentChangeEvent, TextDocumentSyncCapability, TextDocumentSyncKind,
+    TextDocumentSyncOptions, TextEdit, Uri,
 };
 use proton_playground::assist::{self, Completions};
 use proton_playground::engine::{AssistRequest, Assisted, Engine, Question};
@@ -67,6 +70,10 @@ fn serve(connection: &Connection) -> Result<(), String> {
         }),
         hover_provider: Some(HoverProviderCapability::Simple(true)),
         definition_provider: Some(OneOf::Left(true)),
+        document_link_provider: Some(DocumentLinkOptions {
+            resolve_provider: Some(false),
+            work_done_progress_options: Default::default(),
+        }),
         ..Default::default()
     };
     let capabilities = serde_json::to_value(capabilities).map_err(|e| e.to_string())?;
@@ -180,6 +187,8 @@ impl Server {
                 .map(|p| serde_json::to_value(self.hover(&p)).unwrap_or_default()),
             GotoDefinition::METHOD => parse::<GotoDefinitionParams>(request)
                 .map(|p| serde_json::to_value(self.definition(&p)).unwrap_or_default()),
+            DocumentLinkRequest::METHOD => parse::<DocumentLinkParams>(request)
+                .map(|p| serde_json::to_value(self.links(&p)).unwrap_or_default()),
             method => {
                 return Response::new_err(
                     id,
@@ -448,6 +457,26 @@ impl Server {
             uri: self.uri(&found.file)?,
             range: Range::new(start, start),
         }))
+    }
+
+    fn links(&self, params: &DocumentLinkParams) -> Vec<DocumentLink> {
+        let uri = &params.text_document.uri;
+        let Some((Assisted::Links(links), text)) =
+            self.ask(Question::Links, uri, Position::new(0, 0))
+        else {
+            return Vec::new();
+        };
+        links
+            .into_iter()
+            .filter_map(|link| {
+                Some(DocumentLink {
+                    range: Range::new(position_of(&text, link.from), position_of(&text, link.to)),
+                    target: Some(self.uri(&link.file)?),
+                    tooltip: Some(link.file),
+                    data: None,
+                })
+            })
+            .collect()
     }
 
     fn workspace_path(&self, uri: &Uri) -> Option<String> {
