@@ -182,6 +182,7 @@ const FIXED: &[&str] = &[
     "{{ 'a\r\nb\rc\n' | indent(2) }}|{{ 'x\r\n\ry' | indent(2, blank=true) }}|{{ 'p\x0bq' | indent(1) }}",
     "{{ {'a': 1} | attr('a') is defined }}|{{ [{'port': 443}] | min(attribute='port') | attr('port') is defined }}|{{ 'ab' | attr('zz') is defined }}",
     "{{ none is none is true }}",
+    "{{ 'İstanbul' | list | unique | list | sort }}|{{ ['b', 'İa', 'ia', 'Z', 'é', 'E'] | sort }}|{{ ['b', 'İa', 'ia', 'é', 'B'] | sort(reverse=true) }}|{{ ['é', 'E'] | sort(case_sensitive=true) }}",
     "{{ (none is none) is true }}|{{ (1 is odd) is sameas true }}",
     "{{ 'abcdefghij' | truncate(3.5) }}|{{ '' | wordwrap('x') }}|{{ ['ab', 'cd'] | groupby(-1) | list }}|{{ '%%' | format }}",
 ];

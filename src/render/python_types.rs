@@ -196,11 +196,57 @@ fn sort(s: &State, v: Value, args: Rest<Value>, k: Kwargs) -> Result<Value, Erro
     } else {
         None
     };
-    if reverse.is_some_and(|r| !(r.is_integer() || r.kind() == ValueKind::Bool)) {
+    if reverse
+        .as_ref()
+        .is_some_and(|r| !(r.is_integer() || r.kind() == ValueKind::Bool))
+    {
         return Err(type_error("reverse must be a boolean or an integer".into()));
     }
     ordered(s, &v, &k, true)?;
+    if let Some(sorted) = sorted_text_ignoring_case(&v, &k, reverse.as_ref())? {
+        return Ok(sorted);
+    }
     builtin::sort(s, v, k)
+}
+
+/// Jinja2 sorts text case-insensitively by Python's `str.lower()`, which maps some characters to
+/// several (`'İ'` → `'i̇'`, before `'l'`); the builtin folds case otherwise. Text items with a
+/// character outside ASCII, no `attribute=`: sorted here, stably as Python does (`reverse` too).
+fn sorted_text_ignoring_case(
+    v: &Value,
+    k: &Kwargs,
+    reverse: Option<&Value>,
+) -> Result<Option<Value>, Error> {
+    let case_sensitive = k
+        .peek::<Option<Value>>("case_sensitive")?
+        .is_some_and(|c| c.is_true());
+    if case_sensitive || k.peek::<Option<Value>>("attribute")?.is_some() {
+        return Ok(None);
+    }
+    let Ok(items) = v.try_iter() else {
+        return Ok(None);
+    };
+    let items: Vec<Value> = items.collect();
+    let texts: Option<Vec<&str>> = items.iter().map(Value::as_str).collect();
+    let Some(texts) = texts.filter(|t| t.iter().any(|s| !s.is_ascii())) else {
+        return Ok(None);
+    };
+    let mut keyed: Vec<(String, &str)> = texts.iter().map(|t| (t.to_lowercase(), *t)).collect();
+    let descending = reverse.is_some_and(Value::is_true);
+    keyed.sort_by(|a, b| {
+        let order = a.0.cmp(&b.0);
+        if descending {
+            order.reverse()
+        } else {
+            order
+        }
+    });
+    Ok(Some(Value::from(
+        keyed
+            .into_iter()
+            .map(|(_, t)| Value::from(t))
+            .collect::<Vec<_>>(),
+    )))
 }
 
 /// Jinja2's `min(case_sensitive, attribute)`: the items must order.
