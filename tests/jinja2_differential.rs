@@ -182,6 +182,7 @@ const FIXED: &[&str] = &[
     "{{ 'a\r\nb\rc\n' | indent(2) }}|{{ 'x\r\n\ry' | indent(2, blank=true) }}|{{ 'p\x0bq' | indent(1) }}",
     "{{ {'a': 1} | attr('a') is defined }}|{{ [{'port': 443}] | min(attribute='port') | attr('port') is defined }}|{{ 'ab' | attr('zz') is defined }}",
     "{{ none is none is true }}",
+    "{{ (1e16 | string) ~ '' }}|{{ (1e-5 | string) ~ '|' ~ 0.5 ~ '|' ~ 1e15 }}|{{ {'items': 1}['items'] }}|{{ {'a': 1}.items() | list }}",
     "{{ 'İstanbul' | list | unique | list | sort }}|{{ ['b', 'İa', 'ia', 'Z', 'é', 'E'] | sort }}|{{ ['b', 'İa', 'ia', 'é', 'B'] | sort(reverse=true) }}|{{ ['é', 'E'] | sort(case_sensitive=true) }}",
     "{{ (none is none) is true }}|{{ (1 is odd) is sameas true }}",
     "{{ 'abcdefghij' | truncate(3.5) }}|{{ '' | wordwrap('x') }}|{{ ['ab', 'cd'] | groupby(-1) | list }}|{{ '%%' | format }}",
@@ -201,6 +202,14 @@ const REFUSED: &[(&str, &str)] = &[
     (
         "{{ edge16 ~ '|' ~ edge16 }}",
         "`~` writes floats >= 1e16 or < 1e-4 in the engine's notation: a located error says `| string`",
+    ),
+    (
+        "{{ 1e16 ~ '' }}|{{ 1e-5 ~ '' }}",
+        "a float literal joined with `~` outside 1e-4..1e16: a located error says `| string`",
+    ),
+    (
+        "{{ {'items': 1}.items }}",
+        "`.items` of a dict is its method to Jinja2 (printed with an address): a located error says `['items']`",
     ),
     ("{{ t | round(2) }}", "booleans are not numbers to the engine's round"),
     ("{{ f | round(2) }}", "booleans are not numbers to the engine's round"),
@@ -245,6 +254,15 @@ fn cases() -> Vec<Case> {
             template: t.to_string(),
             undefined: UndefinedMode::Strict,
         });
+    }
+    // Every refusal is run too: it must stay an error (never another output).
+    for (t, _) in REFUSED {
+        if !out.iter().any(|c| c.template == *t) {
+            out.push(Case {
+                template: t.to_string(),
+                undefined: UndefinedMode::Strict,
+            });
+        }
     }
     for t in [
         "{{ missing }}",

@@ -324,6 +324,19 @@ impl Linter<'_> {
         }
     }
 
+    /// `.name` of a dict where `name` is one of its methods: Jinja2 finds the method (and prints
+    /// it with its address), the engine the key — an error with the subscript to write.
+    fn dict_method(&mut self, name: &str, base: &Expr, span: Span) {
+        let base = self.source_of(full_span(base)).to_string();
+        self.push(
+            Severity::Error,
+            "template-dict-method",
+            format!("`.{name}` reads the dict method, not the key '{name}'"),
+            span,
+            Some(format!("write {base}['{name}']")),
+        );
+    }
+
     /// Records a construct to check against the render's context, when it reads no loop or
     /// macro variable (outside loops and macros).
     fn probe(&mut self, check: Check, span: Span) {
@@ -404,7 +417,16 @@ impl Linter<'_> {
 
     fn expr(&mut self, expr: &Expr, ctx: Ctx) {
         match expr {
-            Expr::Var(_) | Expr::GetAttr(_) | Expr::GetItem(_) => self.lookup(expr, ctx),
+            Expr::Var(_) | Expr::GetAttr(_) | Expr::GetItem(_) => {
+                // `{'items': 1}.items` is the dict's method to Jinja2 (printed with its address),
+                // the key's value to the engine.
+                if let Expr::GetAttr(g) = expr {
+                    if matches!(g.expr, Expr::Map(_)) && DICT_METHODS.contains(&g.name) {
+                        self.dict_method(g.name, &g.expr, full_span(expr));
+                    }
+                }
+                self.lookup(expr, ctx)
+            }
             Expr::Const(_) => {}
             Expr::Slice(s) => {
                 let operand = self.expr_source(&s.expr).to_string();
@@ -484,6 +506,25 @@ impl Linter<'_> {
                 } else if matches!(b.op, BinOpKind::Mul) {
                     self.probe(Check::Multiply { left, right }, full_span(expr));
                 } else if matches!(b.op, BinOpKind::Concat) {
+                    // A float literal the engine would join in another notation than Python's.
+                    for side in [&b.left, &b.right] {
+                        let Expr::Const(c) = side else { continue };
+                        let Ok(f) = f64::try_from(c.value.clone()) else {
+                            continue;
+                        };
+                        let float = c.value.kind() == minijinja::value::ValueKind::Number
+                            && !c.value.is_integer();
+                        if float && f != 0.0 && (f.abs() >= 1e16 || f.abs() < 1e-4) {
+                            let literal = self.source_of(side.span()).to_string();
+                            self.push(
+                                Severity::Error,
+                                "template-unsupported",
+                                format!("`~` joins the float {literal} to text: Jinja2 writes it as Python does, the engine in another notation"),
+                                full_span(expr),
+                                Some(format!("write `({literal} | string)`, which the playground writes as Python does")),
+                            );
+                        }
+                    }
                     for side in [&b.left, &b.right] {
                         if !matches!(side, Expr::Const(_))
                             && !matches!(side, Expr::BinOp(inner) if matches!(inner.op, BinOpKind::Concat))
@@ -680,20 +721,7 @@ impl Linter<'_> {
         }
         if let Expr::GetAttr(g) = expr {
             if DICT_METHODS.contains(&g.name) {
-                self.push(
-                    Severity::Warning,
-                    "template-dict-method",
-                    format!(
-                        "`.{}` reads the dict method, not the key '{}'",
-                        g.name, g.name
-                    ),
-                    span,
-                    Some(format!(
-                        "write {}['{}']",
-                        self.source_of(g.expr.span()),
-                        g.name
-                    )),
-                );
+                self.dict_method(g.name, &g.expr, span);
             }
         }
         let wrong_target = match (path[0].as_str(), self.scope) {
