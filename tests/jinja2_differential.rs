@@ -182,6 +182,7 @@ const FIXED: &[&str] = &[
     "{{ 'a\r\nb\rc\n' | indent(2) }}|{{ 'x\r\n\ry' | indent(2, blank=true) }}|{{ 'p\x0bq' | indent(1) }}",
     "{{ {'a': 1} | attr('a') is defined }}|{{ [{'port': 443}] | min(attribute='port') | attr('port') is defined }}|{{ 'ab' | attr('zz') is defined }}",
     "{{ none is none is true }}",
+    "{{ false | map('string') | list }}|{{ 0.0 | select | list }}|{{ none | reject('odd') | list }}|{{ '' | selectattr('x') | list }}|{{ 0 | map('nofilter') | list }}|{{ false | rejectattr('a') | list }}",
     "{{ (1e16 | string) ~ '' }}|{{ (1e-5 | string) ~ '|' ~ 0.5 ~ '|' ~ 1e15 }}|{{ {'items': 1}['items'] }}|{{ {'a': 1}.items() | list }}",
     "{{ 'İstanbul' | list | unique | list | sort }}|{{ ['b', 'İa', 'ia', 'Z', 'é', 'E'] | sort }}|{{ ['b', 'İa', 'ia', 'é', 'B'] | sort(reverse=true) }}|{{ ['é', 'E'] | sort(case_sensitive=true) }}",
     "{{ (none is none) is true }}|{{ (1 is odd) is sameas true }}",

@@ -356,9 +356,19 @@ fn dictsort(s: &State, v: &Value, args: Rest<Value>, k: Kwargs) -> Result<Value,
 /// Jinja2's `map`, a generator over what Python can iterate.
 fn map(s: &mut State, v: Value, args: Rest<ValueOrKwargs>) -> Result<Value, Error> {
     lazily((|| {
+        if falsy(&v) {
+            return generator(Value::from(Vec::<Value>::new()));
+        }
         iterable(s, &v)?;
         generator(Value::from(builtin::map(s, v, args)?))
     })())
+}
+
+/// A defined value Python finds false (`False`, `0`, `0.0`, `''`, `None`, an empty list): the
+/// generator filters (`map`, `select`, `reject`, `selectattr`, `rejectattr`) start with `if
+/// value:` and yield nothing for it, iterable or not, before looking at their arguments.
+fn falsy(v: &Value) -> bool {
+    !v.is_undefined() && !v.is_true()
 }
 
 /// Jinja2's `select`, a generator.
@@ -609,6 +619,9 @@ fn select_or_reject(
     reject: bool,
 ) -> Result<Value, Error> {
     lazily((|| {
+        if falsy(&v) {
+            return generator(Value::from(Vec::<Value>::new()));
+        }
         iterable(s, &v)?;
         let (test, args) = test_and_arguments(args)?;
         let test = test.as_deref().map(Cow::Borrowed);
@@ -631,6 +644,9 @@ fn by_attribute(
     reject: bool,
 ) -> Result<Value, Error> {
     lazily((|| {
+        if falsy(&v) {
+            return generator(Value::from(Vec::<Value>::new()));
+        }
         iterable(s, &v)?;
         // Jinja2 looks at the arguments only when there are items (`if value:`).
         if !v.is_true() {
