@@ -2,6 +2,7 @@
 //! with Proton's filters (docs/proton-semantics.md §7, §8). Errors become located [`Diagnostic`]s.
 
 pub mod budget;
+mod cyclers;
 mod diagnose;
 use diagnose::{diagnose, over_budget};
 mod filters;
@@ -120,6 +121,12 @@ impl Renderer {
         python_types::register(&mut env);
         html::register(&mut env);
         env.add_function("range", views::range);
+        env.add_function("cycler", |args: minijinja::value::Rest<Value>| {
+            cyclers::cycler(&args)
+        });
+        env.add_function("joiner", |args: minijinja::value::Rest<Value>| {
+            cyclers::joiner(&args)
+        });
         // minijinja's own filters, tests and globals that Jinja2 does not have: Jinja2 refuses
         // a template that uses them.
         for filter in ["bool", "chain", "lines", "split", "zip"] {
