@@ -2,6 +2,8 @@
 //! (initialize, initialized, didOpen, didChange, completion, hover, definition, the published
 //! diagnostics, shutdown, exit), on the examples' repository and on the corpus's bundles.
 
+mod common;
+use common::copy_into;
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
@@ -145,19 +147,6 @@ fn copy(from: &Path) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     copy_into(from, dir.path());
     dir
-}
-
-fn copy_into(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_into(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 fn examples() -> PathBuf {

@@ -2,6 +2,8 @@
 //! it, read from cargo's registry: nothing copied in) with the error located; `--format github`
 //! annotates the same lines.
 
+mod common;
+use common::copy_into;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -55,19 +57,6 @@ fn broken() -> (tempfile::TempDir, PathBuf) {
     );
     std::fs::write(&template, text).unwrap();
     (dir, root)
-}
-
-fn copy_into(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_into(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 fn check(dir: &Path, format: &str) -> (i32, String) {

@@ -302,14 +302,20 @@ impl Linter<'_> {
     /// indented a second such block on the same line is not documented (REFERENCE §8), so that
     /// is refused rather than guessed.
     fn block_filter_line(&mut self, expr: &Expr) {
-        let span = full_span(expr);
-        let text = self.source_of(span).to_string();
-        let uses_block = super::proton_filters::BLOCK_FILTERS
-            .iter()
-            .any(|name| text.contains(name));
-        if !uses_block {
+        // The filter chain's names, not the text: a string that mentions a filter is no block.
+        fn applies_block_filter(expr: &Expr) -> bool {
+            match expr {
+                Expr::Filter(f) => {
+                    super::proton_filters::BLOCK_FILTERS.contains(&f.name)
+                        || f.expr.as_ref().is_some_and(applies_block_filter)
+                }
+                _ => false,
+            }
+        }
+        if !applies_block_filter(expr) {
             return;
         }
+        let span = full_span(expr);
         let line = u32::from(span.start_line);
         if self.block_lines.contains(&line) {
             self.push(
@@ -335,6 +341,11 @@ impl Linter<'_> {
             span,
             Some(format!("write {base}['{name}']")),
         );
+        if let Some(d) = self.out.pop() {
+            self.out.push(d.about(Subject::Variable {
+                path: format!("{base}.{name}"),
+            }));
+        }
     }
 
     /// Records a construct to check against the render's context, when it reads no loop or
@@ -852,6 +863,11 @@ mod tests {
     #[test]
     fn refuses_two_proton_blocks_on_one_line_and_chained_tests() {
         let two = "A: {{ m | proton_cfn_lambda_function_formatted_env_vars }} B: {{ m | proton_cfn_lambda_function_formatted_env_vars }}";
+        let named = "A: {{ m | proton_cfn_iam_policy_arns }} B: {{ 'proton_cfn_iam_policy_arns' }}";
+        assert!(
+            codes(named, Scope::ServiceInstance).is_empty(),
+            "a string is no block"
+        );
         assert_eq!(
             codes(two, Scope::ServiceInstance),
             ["template-block-filters"]

@@ -648,7 +648,8 @@ fn by_attribute(
             return generator(Value::from(Vec::<Value>::new()));
         }
         iterable(s, &v)?;
-        // Jinja2 looks at the arguments only when there are items (`if value:`).
+        // Jinja2 looks at the arguments only when there are items (`if value:`): a lenient
+        // undefined is false too.
         if !v.is_true() {
             return generator(Value::from(Vec::<Value>::new()));
         }

@@ -126,13 +126,21 @@ pub fn run(bundle: &Bundle, request: &Request) -> Report {
         ));
     }
     if bundle.is_pre_ga() && !request.compat_preview {
-        diagnostics.push(
-            Diagnostic::info(
+        // Located where the preview layout was found (its manifest).
+        let at = bundle
+            .diagnostics
+            .iter()
+            .find(|d| d.code.starts_with("pre-ga-"))
+            .and_then(|d| d.file.clone());
+        let mut mode = Diagnostic::info(
                 "pre-ga-mode",
                 "this bundle is laid out as in Proton's 2020 preview: its templates may read the preview's names (`service_name`, `source.*`, outputs as `environment.<Output>`)",
             )
-            .with_hint("render it as the preview did with the Pre-GA compatibility mode (the Mocks panel; CLI `--compat preview`)"),
-        );
+            .with_hint("render it as the preview did with the Pre-GA compatibility mode (the Mocks panel; CLI `--compat preview`)");
+        if let Some(file) = at {
+            mode = mode.in_file(file);
+        }
+        diagnostics.push(mode);
     }
     let spec = read_spec(bundle, request, &mut diagnostics);
     let inputs = sections::resolve(bundle, target, &spec, request, &mut diagnostics);

@@ -135,8 +135,9 @@ fn joined(base: &str, file: &str) -> String {
     }
 }
 
-/// A relative URI reference for a path: characters a URI cannot hold percent-encoded.
-fn uri_path(path: &str) -> String {
+/// A URI reference for a path: characters a URI path cannot hold percent-encoded (`/` kept).
+/// SARIF's artifact locations and the language server's `file://` URIs both use it.
+pub fn uri_path(path: &str) -> String {
     let mut out = String::new();
     for byte in path.bytes() {
         match byte {

@@ -232,7 +232,12 @@ mod tests {
         let bundle = &ws.bundles[0];
         let request = crate::report::Request::default();
         let report = crate::report::run(bundle, &request);
-        assert!(report.diagnostics.iter().any(|d| d.code == "pre-ga-mode"));
+        let mode = report
+            .diagnostics
+            .iter()
+            .find(|d| d.code == "pre-ga-mode")
+            .unwrap();
+        assert_eq!(mode.file.as_deref(), Some("infrastructure/manifest.yaml"));
         let preview = crate::report::Request {
             compat_preview: true,
             ..request

@@ -2,6 +2,7 @@
 // engine's first answer), and keystroke → rendered + checked output (an engine round trip in the
 // worker) on the largest corpus bundle.
 // Prints a Markdown table for BENCHMARKS.md.
+import { readTree } from './tree.mjs';
 import { chromium } from '@playwright/test';
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
@@ -16,18 +17,6 @@ await new Promise((r) => setTimeout(r, 800));
 const percentile = (xs, p) => [...xs].sort((a, b) => a - b)[Math.round((xs.length - 1) * p)];
 const fmt = (ms) => `${ms.toFixed(2)} ms`;
 
-function readTree(dir) {
-  const files = {};
-  const walk = (d) => {
-    for (const name of readdirSync(d)) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else files[relative(dir, p)] = readFileSync(p, 'utf8');
-    }
-  };
-  walk(dir);
-  return files;
-}
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',

@@ -2,9 +2,10 @@
 // (issue #31): each link opened in a fresh browser context (empty caches, nothing shipped), the
 // page's own clock read when the rendered file's text is in the DOM. Run by `make bench` after
 // page-bench.mjs, against the built site; prints a Markdown table for BENCHMARKS.md.
+import { readTree } from './tree.mjs';
 import { chromium } from '@playwright/test';
-import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
-import { join, relative, dirname } from 'node:path';
+import { readFileSync, statSync, existsSync } from 'node:fs';
+import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createServer } from 'node:http';
 
@@ -18,18 +19,6 @@ const BUNDLES = [
 ];
 const RUNS = 7;
 
-function readTree(dir) {
-  const files = {};
-  const walk = (d) => {
-    for (const name of readdirSync(d)) {
-      const path = join(d, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else files[relative(dir, path)] = readFileSync(path, 'utf8');
-    }
-  };
-  walk(dir);
-  return files;
-}
 
 const types = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm', '.json': 'application/json', '.svg': 'image/svg+xml' };
 const dist = join(root, 'dist');

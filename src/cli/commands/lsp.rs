@@ -30,6 +30,7 @@ use lsp_types::{
 };
 use proton_playground::assist::{self, Completions};
 use proton_playground::engine::{AssistRequest, Assisted, Engine, Question};
+use proton_playground::report::sarif;
 use proton_playground::report::Request as RenderRequest;
 use proton_playground::Severity;
 use std::collections::{BTreeMap, BTreeSet};
@@ -344,19 +345,19 @@ impl Server {
     }
 
     /// The open text of `uri` and the UTF-16 offset of `position` in it.
-    fn site(&self, uri: &Uri, position: Position) -> Option<(String, String, usize)> {
+    fn site(&self, uri: &Uri, position: Position) -> Option<(String, &str, usize)> {
         let path = self.workspace_path(uri)?;
-        let text = self.files.get(&path)?.clone();
-        let offset = utf16_offset(&text, position);
+        let text = self.files.get(&path)?;
+        let offset = utf16_offset(text, position);
         Some((path, text, offset))
     }
 
-    fn ask(&self, question: Question, uri: &Uri, position: Position) -> Option<(Assisted, String)> {
+    fn ask(&self, question: Question, uri: &Uri, position: Position) -> Option<(Assisted, &str)> {
         let (path, text, offset) = self.site(uri, position)?;
         let request = AssistRequest {
             question,
             path,
-            text: text.clone(),
+            text: text.to_string(),
             offset,
             selected: None,
             request: RenderRequest {
@@ -375,7 +376,7 @@ impl Server {
             return None;
         };
         let Completions { from, to, items } = found;
-        let range = Range::new(position_of(&text, from), position_of(&text, to));
+        let range = Range::new(position_of(text, from), position_of(text, to));
         let items = items
             .into_iter()
             .enumerate()
@@ -434,8 +435,8 @@ impl Server {
                 value: parts.join("\n\n"),
             }),
             range: Some(Range::new(
-                position_of(&text, found.from),
-                position_of(&text, found.to),
+                position_of(text, found.from),
+                position_of(text, found.to),
             )),
         })
     }
@@ -470,7 +471,7 @@ impl Server {
             .into_iter()
             .filter_map(|link| {
                 Some(DocumentLink {
-                    range: Range::new(position_of(&text, link.from), position_of(&text, link.to)),
+                    range: Range::new(position_of(text, link.from), position_of(text, link.to)),
                     target: Some(self.uri(&link.file)?),
                     tooltip: Some(link.file),
                     data: None,
@@ -586,16 +587,11 @@ fn path_of(uri: &Uri) -> Option<PathBuf> {
 }
 
 fn uri_of(path: &Path) -> Option<Uri> {
-    let mut encoded = String::from("file://");
-    for byte in path.to_string_lossy().bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' | b'~' => {
-                encoded.push(byte as char)
-            }
-            _ => encoded.push_str(&format!("%{byte:02X}")),
-        }
-    }
-    Uri::from_str(&encoded).ok()
+    Uri::from_str(&format!(
+        "file://{}",
+        sarif::uri_path(&path.to_string_lossy())
+    ))
+    .ok()
 }
 
 fn percent_decode(text: &str) -> String {
