@@ -283,6 +283,21 @@ fn an_editor_session_on_the_examples_repository() {
 }
 
 #[test]
+fn a_finding_about_the_whole_folder_is_published_on_the_folder() {
+    // A folder with no bundle in it: `check` says so with no file; the editor must see it too.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("notes.yaml"), "a: 1\n").unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    let mut client = Client::start(&root);
+    let found = client.diagnostics(&uri(&root));
+    assert!(
+        found.iter().any(|d| d["code"] == "bundle-structure"),
+        "{found:#?}"
+    );
+    client.stop();
+}
+
+#[test]
 fn every_corpus_bundle_answers_completion_on_its_templates() {
     let corpus = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../shared/corpus/bundles/aws-proton-cloudformation-sample-templates");

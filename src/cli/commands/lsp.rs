@@ -277,10 +277,11 @@ impl Server {
             .unwrap_or_default();
         let mut by_file: BTreeMap<String, Vec<Diagnostic>> = BTreeMap::new();
         for finding in &findings {
-            // A finding about the whole load (no file) goes on no document.
-            let Some(file) = &finding.file else { continue };
-            let diagnostic = self.diagnostic(finding, file);
-            by_file.entry(file.clone()).or_default().push(diagnostic);
+            // A finding about the whole load (no file: "no bundle found", an unreadable entry) is
+            // published on the workspace folder itself, never dropped.
+            let file = finding.file.clone().unwrap_or_default();
+            let diagnostic = self.diagnostic(finding, &file);
+            by_file.entry(file).or_default().push(diagnostic);
         }
         let now: BTreeSet<String> = by_file.keys().cloned().collect();
         for gone in self.published.difference(&now) {
@@ -487,7 +488,11 @@ impl Server {
     }
 
     fn uri(&self, workspace_path: &str) -> Option<Uri> {
-        uri_of(&self.root.join(workspace_path))
+        // The folder itself for "": `join("")` would add a trailing `/`.
+        match workspace_path {
+            "" => uri_of(&self.root),
+            path => uri_of(&self.root.join(path)),
+        }
     }
 }
 
