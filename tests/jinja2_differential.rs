@@ -189,6 +189,9 @@ const FIXED: &[&str] = &[
     "{{ (1e16 | string) ~ '' }}|{{ (1e-5 | string) ~ '|' ~ 0.5 ~ '|' ~ 1e15 }}|{{ {'items': 1}['items'] }}|{{ {'a': 1}.items() | list }}",
     "{{ 'İstanbul' | list | unique | list | sort }}|{{ ['b', 'İa', 'ia', 'Z', 'é', 'E'] | sort }}|{{ ['b', 'İa', 'ia', 'é', 'B'] | sort(reverse=true) }}|{{ ['é', 'E'] | sort(case_sensitive=true) }}",
     "{{ (none is none) is true }}|{{ (1 is odd) is sameas true }}",
+    "{% macro m(a, b='B') %}{{ a }}{{ b }}{{ kwargs }}{% endmacro %}{{ m(1, c=3) }}|{% macro v(a) %}{{ a }}{{ varargs }}{% endmacro %}{{ v(1, 2, 3) }}",
+    "{% for i in nums %}{{ i * 1048576 }};{% endfor %}|{% macro g(n) %}{{ n * 1048576 }}{% endmacro %}{{ g(int) }}",
+    "{% set a, b, c = 'abc' %}{{ a }}{{ c }}|{% for k, v in ['ab', 'cd'] %}{{ k }}{{ v }}{% endfor %}|{% for (k, v) in dict.items() %}{{ k }}{% endfor %}",
     "{{ 'abcdefghij' | truncate(3.5) }}|{{ '' | wordwrap('x') }}|{{ ['ab', 'cd'] | groupby(-1) | list }}|{{ '%%' | format }}",
 ];
 
@@ -509,6 +512,35 @@ fn expression(rng: &mut Rng, names: &Names, v: &str) -> String {
     }
 }
 
+/// A macro that reads `varargs` and `kwargs` (or not), called with value `v` among other
+/// positional and keyword arguments.
+fn macro_call(rng: &mut Rng, v: &str) -> String {
+    let reads = rng.pick(&[
+        "{{ varargs }}|{{ kwargs }}",
+        "{{ kwargs }}",
+        "{{ varargs }}",
+        "",
+    ]);
+    let mut args: Vec<String> = (0..rng.below(4))
+        .map(|_| {
+            if rng.below(2) == 0 {
+                v.to_string()
+            } else {
+                rng.pick(ARGS).to_string()
+            }
+        })
+        .collect();
+    for name in ["a", "b", "c", "k"] {
+        if rng.below(4) == 0 {
+            args.push(format!("{name}={}", rng.pick(&[v, "1"])));
+        }
+    }
+    format!(
+        "{{% macro m(a, b='B') %}}{{{{ a }}}}|{{{{ b }}}}|{reads}{{% endmacro %}}{{{{ m({}) }}}}",
+        args.join(", ")
+    )
+}
+
 /// Generated templates: expressions in the statements templates use.
 fn generated(names: &Names, seed: u64, count: usize) -> Vec<Case> {
     let mut rng = Rng(seed);
@@ -517,10 +549,24 @@ fn generated(names: &Names, seed: u64, count: usize) -> Vec<Case> {
         .map(|_| {
             let v = *rng.pick(&value_names);
             let expr = expression(&mut rng, names, v);
-            let template = match rng.below(6) {
+            let template = match rng.below(10) {
                 0 => format!("{{% for x in {v} %}}{{{{ loop.index }}}}:{{{{ x }}}};{{% endfor %}}|{{{{ {expr} }}}}"),
                 1 => format!("{{% if {expr} %}}y{{% else %}}n{{% endif %}}"),
                 2 => format!("{{% set s = {expr} %}}[{{{{ s }}}}]"),
+                3 => macro_call(&mut rng, v),
+                4 => {
+                    let n = rng.pick(&["2", "-1", "true", "131072", "3.5"]);
+                    format!("{{% for x in [{v}, 2] %}}{{{{ x * {n} }}}};{{% endfor %}}")
+                }
+                5 => {
+                    let names = rng.pick(&["a, b", "a, b, c", "a"]);
+                    let (open, close) = rng.pick(&[("", ""), ("(", ")")]);
+                    if rng.below(2) == 0 {
+                        format!("{{% set {open}{names}{close} = {v} %}}{{{{ a }}}}")
+                    } else {
+                        format!("{{% for {open}{names}{close} in {v} %}}{{{{ a }}}};{{% endfor %}}")
+                    }
+                }
                 _ => format!("{{{{ {expr} }}}}"),
             };
             let undefined = if rng.below(4) == 0 {
@@ -640,7 +686,20 @@ fn generated_templates_are_never_silently_different() {
         .ok()
         .and_then(|n| n.parse().ok())
         .unwrap_or(0x5eed_1234_u64);
-    let cases = generated(&jinja2_names(), seed, count);
+    // A file of templates (one per line) replaces the generated ones: how a reported mismatch
+    // is reproduced and checked.
+    let cases = match std::env::var("DIFFERENTIAL_TEMPLATES") {
+        Ok(path) => std::fs::read_to_string(path)
+            .expect("DIFFERENTIAL_TEMPLATES names a readable file")
+            .lines()
+            .filter(|line| !line.trim().is_empty())
+            .map(|line| Case {
+                template: line.to_string(),
+                undefined: UndefinedMode::Strict,
+            })
+            .collect(),
+        Err(_) => generated(&jinja2_names(), seed, count),
+    };
     let (silent, loud, unreproducible) = differential(&cases);
     println!(
         "{} generated cases: {} silent, {} loud ({:.1} %), {} unreproducible (an address or random)",

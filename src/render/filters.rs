@@ -296,6 +296,17 @@ fn wordwrap(
     if width <= 0 {
         return Err(arg_error(format!("invalid width {width} (must be > 0)")));
     }
+    // Lines hold at most `width` characters when long words break: a lower bound of the
+    // result's size, checked before splitting (millions of chunks take far more memory than
+    // the text).
+    if break_long {
+        let visible = s.chars().filter(|c| !c.is_whitespace()).count();
+        let least_lines = visible.div_ceil(width as usize);
+        super::budget::check(
+            visible + wrapstring.len().saturating_mul(least_lines.saturating_sub(1)),
+            "wordwrap",
+        )?;
+    }
     let paragraphs: Vec<Vec<String>> = super::methods::python_splitlines(&s)
         .iter()
         .map(|line| textwrap(line, width as usize, break_long, hyphens))

@@ -7,7 +7,7 @@ use minijinja::machinery::ast::{BinOpKind, CallArg, CompareOpKind, Expr, Stmt};
 use minijinja::machinery::{parse, Span};
 use minijinja::syntax::SyntaxConfig;
 
-use super::probes::{Check, Probe, MAX_LITERAL_REPEAT};
+use super::probes::{Check, Probe};
 use super::proton_filters::BLOCK_FILTERS;
 
 /// Which target a template renders for; decides which names exist (docs/proton-semantics.md §6.1).
@@ -449,40 +449,6 @@ impl Linter<'_> {
             }
             Expr::UnaryOp(u) => self.expr(&u.expr, ctx.inner()),
             Expr::BinOp(b) => {
-                if matches!(b.op, BinOpKind::Mul) {
-                    let count = |e: &Expr| match e {
-                        Expr::Const(c) => c.value.as_i64(),
-                        _ => None,
-                    };
-                    let repeated = |e: &Expr| !matches!(e, Expr::Const(c) if c.value.is_number());
-                    let big = [(&b.left, &b.right), (&b.right, &b.left)]
-                        .into_iter()
-                        .find_map(|(n, other)| {
-                            count(n)
-                                .filter(|n| *n > MAX_LITERAL_REPEAT && repeated(other))
-                                .map(|n| (n, other))
-                        });
-                    // A literal repeated is refused now; an expression (`size_mb * 1048576`)
-                    // is refused at render unless it is a number there (probes.rs).
-                    let checked_at_render = big.as_ref().filter(|(_, other)| {
-                        self.depth == 0 && !matches!(other, Expr::Const(_) | Expr::List(_))
-                    });
-                    if let Some((count, other)) = checked_at_render {
-                        let operand = self.expr_source(other).to_string();
-                        let count = *count;
-                        self.probe(Check::Repeat { operand, count }, b.span());
-                    } else if let Some((n, _)) = big {
-                        self.push(
-                            Severity::Error,
-                            "template-limit",
-                            format!(
-                                "repeating a value {n} times would exhaust the playground's memory"
-                            ),
-                            b.span(),
-                            Some(format!("repeat at most {MAX_LITERAL_REPEAT} times")),
-                        );
-                    }
-                }
                 if matches!(b.op, BinOpKind::Sub) {
                     if let (Some(left), Expr::Var(right)) = (lookup_path(&b.left), &b.right) {
                         if left.len() > 1 && !self.source_of(b.span()).contains(' ') {

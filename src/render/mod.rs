@@ -9,6 +9,7 @@ mod filters;
 mod html;
 pub mod lint;
 mod methods;
+mod multiply;
 mod percent;
 mod printf;
 pub mod probes;
@@ -16,7 +17,11 @@ pub mod proton_filters;
 pub mod pyjson;
 pub mod pyrepr;
 mod python_types;
+mod rewrite;
+mod unpack;
+mod variadic;
 mod views;
+mod walk;
 
 use crate::diagnostic::Diagnostic;
 use minijinja::value::Value;
@@ -75,8 +80,8 @@ pub(crate) fn undefined_error(value: &Value) -> Error {
 /// `{% include %}` resolves from the bundle root).
 pub struct Renderer {
     env: Environment<'static>,
-    /// Templates whose `%` operators were rewritten when loaded (render/percent.rs), by name.
-    rewritten: Arc<std::sync::Mutex<BTreeMap<String, percent::Rewritten>>>,
+    /// Templates rewritten when loaded (render/rewrite.rs), by name.
+    rewritten: Arc<std::sync::Mutex<BTreeMap<String, rewrite::Rewritten>>>,
 }
 
 impl std::fmt::Debug for Renderer {
@@ -138,12 +143,16 @@ impl Renderer {
         env.remove_global("debug");
         proton_filters::register(&mut env);
         env.add_function(percent::FUNCTION, percent::percent);
-        let rewritten: Arc<std::sync::Mutex<BTreeMap<String, percent::Rewritten>>> = Arc::default();
+        env.add_function(multiply::FUNCTION, multiply::multiply);
+        env.add_function(variadic::FUNCTION, variadic::wrap);
+        env.add_function(unpack::FUNCTION, unpack::unpack);
+        env.add_function(unpack::ITEMS_FUNCTION, unpack::unpack_items);
+        let rewritten: Arc<std::sync::Mutex<BTreeMap<String, rewrite::Rewritten>>> = Arc::default();
         let record = rewritten.clone();
         env.set_loader(move |name| {
             Ok(sources.get(name).map(|s| {
                 let source = normalize_newlines(s);
-                match percent::rewrite(&source, name) {
+                match rewrite::rewrite(&source, name) {
                     Some(r) => {
                         let text = r.text.clone();
                         let mut map = record.lock().unwrap_or_else(|e| e.into_inner());
@@ -238,7 +247,7 @@ impl Renderer {
         context: &Value,
     ) -> Result<String, Diagnostic> {
         let source = normalize_newlines(source);
-        let text = match percent::rewrite(&source, name) {
+        let text = match rewrite::rewrite(&source, name) {
             Some(r) => {
                 let text = r.text.clone();
                 let mut map = self.rewritten.lock().unwrap_or_else(|e| e.into_inner());

@@ -1,8 +1,7 @@
 //! Constructs whose Jinja2 behaviour depends on the values they meet, where the engine would
 //! quietly differ: found by the lint (`lint.rs`) outside loops and macros, checked here against
 //! the render's context, each a located error when Jinja2 would have raised. Before the render:
-//! a large repetition of a value that is not a number, a loop over a string that counts it, a
-//! loop over None or a number. After it: comparisons Python cannot make (`'8080' > 1000`,
+//! a loop over a string that counts it, a loop over None or a number. After it: comparisons Python cannot make (`'8080' > 1000`,
 //! `none < 1`) and `in` tests Python refuses (`none in 'abc'`).
 
 use super::python_types::{compare, contained, python_type};
@@ -33,8 +32,6 @@ pub enum Check {
     /// `{% for … in iterable %}`; `counts` when its body reads `loop.length`, `loop.last` or
     /// `loop.revindex`.
     Loop { iterable: String, counts: bool },
-    /// `operand * count` with a count above the lint's limit.
-    Repeat { operand: String, count: i64 },
     /// An operand of `~`: the engine writes a float there in its own notation.
     Concat { operand: String },
     /// `left * right`: Python repeats a string or list only by an integer.
@@ -43,9 +40,6 @@ pub enum Check {
     Slice { operand: String },
 }
 
-/// The most times a value may be repeated by `*` (a string or list that long exhausts memory).
-pub const MAX_LITERAL_REPEAT: i64 = 100_000;
-
 impl Check {
     /// The expression whose value the finding is about.
     fn expression(&self) -> &str {
@@ -53,9 +47,7 @@ impl Check {
             Check::Order { left, .. } | Check::Multiply { left, .. } => left,
             Check::Contains { item, .. } => item,
             Check::Loop { iterable, .. } => iterable,
-            Check::Repeat { operand, .. }
-            | Check::Concat { operand }
-            | Check::Slice { operand } => operand,
+            Check::Concat { operand } | Check::Slice { operand } => operand,
         }
     }
 }
@@ -94,22 +86,6 @@ pub fn before_render(
     let mut out = Vec::new();
     for probe in probes {
         match &probe.check {
-            Check::Repeat { operand, count } => {
-                // Refused unless the operand is known to be a number here.
-                let number = renderer
-                    .evaluate(operand, context)
-                    .is_ok_and(|v| matches!(v.kind(), ValueKind::Number | ValueKind::Bool));
-                if !number && probe.reached(renderer, context) != Some(false) {
-                    out.push(probe.error(
-                        file,
-                        "template-limit",
-                        format!(
-                            "repeating a value {count} times would exhaust the playground's memory"
-                        ),
-                        &format!("repeat at most {MAX_LITERAL_REPEAT} times"),
-                    ));
-                }
-            }
             Check::Loop { iterable, counts } => {
                 if probe.reached(renderer, context) != Some(true) {
                     continue;
@@ -250,7 +226,7 @@ pub fn after_render(
                     },
                 )
             }
-            Check::Loop { .. } | Check::Repeat { .. } => continue,
+            Check::Loop { .. } => continue,
         };
         let Some((code, message, hint)) = problem else {
             continue;
@@ -374,13 +350,5 @@ mod tests {
             found[0].contains("'NoneType' object is not iterable"),
             "{found:?}"
         );
-    }
-
-    #[test]
-    fn a_large_repetition_is_refused_unless_it_multiplies_a_number() {
-        let t = "{{ environment.inputs.size * 1048576 }}";
-        assert!(findings(t, inputs(serde_json::json!({"size": 3}))).is_empty());
-        let found = findings(t, inputs(serde_json::json!({"size": "ab"})));
-        assert!(found[0].contains("template-limit"), "{found:?}");
     }
 }

@@ -160,6 +160,51 @@ fn percent_is_pythons_operator() {
 }
 
 #[test]
+fn multiplying_repeats_within_the_budget_anywhere() {
+    // A number is multiplied wherever it is met, a loop or a macro too.
+    assert_eq!(
+        ok("{% for x in [i, f] %}{{ x * 1048576 }};{% endfor %}{{ 'ab' * 2 }}{{ l * 2 }}"),
+        "83886080;524288.0;abab['a', 'b', 'a', 'b']"
+    );
+    let e = err("{% for x in [s] %}\n  {{ x * 1048576 }}{% endfor %}");
+    assert_eq!(e.code, "template-limit");
+    assert_eq!((e.line, e.column), (Some(2), Some(6)), "{e:?}");
+    assert_eq!(err("{{ [1] * 100000000 }}").code, "template-limit");
+    assert!(err("{{ s * 1.5 }}")
+        .message
+        .contains("non-int of type 'float'"));
+}
+
+#[test]
+fn macros_take_varargs_and_kwargs_when_their_body_reads_them() {
+    let m = "{% macro m(a, b='B') %}{{ a }}{{ b }}{{ varargs }}{{ kwargs }}{% endmacro -%}\n";
+    assert_eq!(
+        ok(&format!(
+            "{m}{{{{ m(1) }}}}|{{{{ m(1, 2, 3, c=4, a2=5) }}}}|{{{{ m(b=0, a=1, z=2) }}}}"
+        )),
+        "1B(){}|12(3,){'c': 4, 'a2': 5}|10(){'z': 2}"
+    );
+    // A name given by position and by keyword: the keyword is an extra one.
+    assert_eq!(ok(&format!("{m}{{{{ m(1, a=2) }}}}")), "1B(){'a': 2}");
+    // Without reading them, extra arguments are refused as Jinja2 refuses them.
+    assert!(err("{% macro m(a) %}{{ a }}{% endmacro %}{{ m(1, c=2) }}")
+        .message
+        .contains("keyword argument"));
+    assert!(err("{% macro m() %}{{ kwargs }}{% endmacro %}{{ m(1) }}")
+        .message
+        .contains("not more than 0"));
+    // `{% call %}`, a trailing comma, whitespace control and recursion keep working.
+    assert_eq!(
+        ok("{% macro w(x,) %}[{{ caller() }}{{ kwargs.k }}]{% endmacro -%}\n  {% call w(1, k='K') %}in{% endcall %}"),
+        "[inK]"
+    );
+    assert_eq!(
+        ok("{% macro r(n) %}{{ n }}{% if n %}{{ r(n - 1, *varargs) }}{% endif %}{% endmacro %}{{ r(2, 'x') }}"),
+        "210"
+    );
+}
+
+#[test]
 fn unrunnable_constructs_have_a_rewrite() {
     let e = err("{% set x = [] %}{% set _ = x.append(1) %}");
     assert_eq!(e.code, "template-mutation");
