@@ -192,6 +192,10 @@ const FIXED: &[&str] = &[
     "{% macro m(a, b='B') %}{{ a }}{{ b }}{{ kwargs }}{% endmacro %}{{ m(1, c=3) }}|{% macro v(a) %}{{ a }}{{ varargs }}{% endmacro %}{{ v(1, 2, 3) }}",
     "{% for i in nums %}{{ i * 1048576 }};{% endfor %}|{% macro g(n) %}{{ n * 1048576 }}{% endmacro %}{{ g(int) }}",
     "{% set a, b, c = 'abc' %}{{ a }}{{ c }}|{% for k, v in ['ab', 'cd'] %}{{ k }}{{ v }}{% endfor %}|{% for (k, v) in dict.items() %}{{ k }}{% endfor %}",
+    "{{ (int | tojson).split('=') }}|{{ (word | tojson).replace('\"', \"'\") }}|{{ (word | tojson) + '<' }}|{{ '<' + (word | safe) }}|{{ (word | tojson).partition('e') }}|{{ [('<' | safe).join(['<', 'b', 1])] }}",
+    "{{ [word | tojson | string] }}|{{ [word | tojson | trim] }}|{{ [word | tojson | upper] }}|{{ [word | tojson | center(9)] }}|{{ [word | tojson | indent] }}|{{ [(word | safe) ~ (word | safe)] }}|{{ [html | e | reverse] }}|{{ [word | e | truncate(3, true, '<')] }}|{{ [word | tojson | title] }}|{{ [word | tojson | replace('h', '<')] }}",
+    "{{ ('a' | safe).center(5, '<') }}",
+    "{{ range(2) + [1] }}",
     "{{ 'abcdefghij' | truncate(3.5) }}|{{ '' | wordwrap('x') }}|{{ ['ab', 'cd'] | groupby(-1) | list }}|{{ '%%' | format }}",
 ];
 
@@ -217,6 +221,10 @@ const REFUSED: &[(&str, &str)] = &[
     (
         "{{ {'items': 1}.items }}",
         "`.items` of a dict is its method to Jinja2 (printed with an address): a located error says `['items']`",
+    ),
+    (
+        "{{ ('{}' | safe).format('<') }}|{{ '%s' | safe | format('<') }}",
+        "`format` of safe (Markup) text escapes its arguments through markupsafe's formatter: a located error says `(value ~ '')` first",
     ),
     ("{{ t | round(2) }}", "booleans are not numbers to the engine's round"),
     ("{{ f | round(2) }}", "booleans are not numbers to the engine's round"),
@@ -548,6 +556,13 @@ fn generated(names: &Names, seed: u64, count: usize) -> Vec<Case> {
     (0..count)
         .map(|_| {
             let v = *rng.pick(&value_names);
+            // Sometimes markupsafe's Markup, as `tojson`, `safe` and `e` return it.
+            let markup = match rng.below(12) {
+                0 => format!("({v} | tojson)"),
+                1 => format!("({v} | e)"),
+                _ => v.to_string(),
+            };
+            let v = markup.as_str();
             let expr = expression(&mut rng, names, v);
             let template = match rng.below(10) {
                 0 => format!("{{% for x in {v} %}}{{{{ loop.index }}}}:{{{{ x }}}};{{% endfor %}}|{{{{ {expr} }}}}"),

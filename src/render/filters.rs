@@ -2,6 +2,7 @@
 //! (docs/proton-semantics.md §7.5), registered over the builtins: positional signatures and Python
 //! printing.
 
+use super::markup::like;
 use super::pyjson::{dumps, JsonStyle};
 use super::pyrepr::py_str;
 use super::python_types::defined;
@@ -17,12 +18,12 @@ pub fn register(env: &mut Environment<'_>) {
     env.add_filter("int", int);
     env.add_filter("float", float);
     env.add_filter("tojson", tojson);
-    env.add_filter("string", |s: &State, v: &Value| text_of(s, v));
+    env.add_filter("string", |s: &State, v: &Value| Ok(like(v, text_of(s, v)?)));
     env.add_filter("lower", |s: &State, v: &Value| {
-        Ok(text_of(s, v)?.to_lowercase())
+        Ok(like(v, text_of(s, v)?.to_lowercase()))
     });
     env.add_filter("upper", |s: &State, v: &Value| {
-        Ok(text_of(s, v)?.to_uppercase())
+        Ok(like(v, text_of(s, v)?.to_uppercase()))
     });
     env.add_filter("join", join);
     env.add_filter("replace", replace);
@@ -37,7 +38,7 @@ pub fn register(env: &mut Environment<'_>) {
     });
     env.add_filter("indent", indent);
     env.add_filter("capitalize", |s: &State, v: &Value| {
-        Ok(super::methods::python_capitalize(&text_of(s, v)?))
+        Ok(like(v, super::methods::python_capitalize(&text_of(s, v)?)))
     });
     env.add_filter("title", |s: &State, v: &Value| {
         Ok(jinja2_title(&text_of(s, v)?))
@@ -61,6 +62,11 @@ pub fn register(env: &mut Environment<'_>) {
     env.add_filter(
         "format",
         |s: &State, v: &Value, args: Rest<Value>, kwargs: Kwargs| -> Result<String, Error> {
+            if v.is_safe() {
+                return Err(arg_error(
+                    "`format` of safe (Markup) text escapes its arguments in Jinja2: not reproduced; make it plain text first: `(value ~ '') | format(…)`",
+                ));
+            }
             let template = text_of(s, v)?;
             let named: Vec<(String, Value)> = kwargs
                 .args()
@@ -95,10 +101,11 @@ pub fn register(env: &mut Environment<'_>) {
                 Some(_) => return Err(arg_error("strip arg must be None or str")),
                 None => None,
             };
-            Ok(match chars {
+            let trimmed = match chars {
                 Some(set) => text.trim_matches(|c| set.contains(c)).to_string(),
                 None => text.trim().to_string(),
-            })
+            };
+            Ok(like(v, trimmed))
         },
     );
 }
@@ -237,8 +244,14 @@ fn truncate(
     }
     let chars: Vec<char> = s.chars().collect();
     if chars.len() as f64 <= length + leeway as f64 {
-        return Ok(Value::from(s));
+        return Ok(like(value, s));
     }
+    // `Markup + end` escapes the end.
+    let appended = if value.is_safe() {
+        super::markup::escape_text(&end)
+    } else {
+        end.clone()
+    };
     if length.fract() != 0.0 {
         return Err(arg_error(
             "slice indices must be integers or None or have an __index__ method",
@@ -247,13 +260,13 @@ fn truncate(
     let length = length as i64;
     let head: String = chars[..(length - end_len) as usize].iter().collect();
     if killwords {
-        return Ok(Value::from(head + &end));
+        return Ok(like(value, head + &appended));
     }
     let kept = match head.rfind(' ') {
         Some(i) => &head[..i],
         None => &head,
     };
-    Ok(Value::from(format!("{kept}{end}")))
+    Ok(like(value, format!("{kept}{appended}")))
 }
 
 /// `wordwrap(s, width=79, break_long_words=True, wrapstring=None, break_on_hyphens=True)`:
@@ -303,7 +316,10 @@ fn wordwrap(
         let visible = s.chars().filter(|c| !c.is_whitespace()).count();
         let least_lines = visible.div_ceil(width as usize);
         super::budget::check(
-            visible + wrapstring.len().saturating_mul(least_lines.saturating_sub(1)),
+            visible
+                + wrapstring
+                    .len()
+                    .saturating_mul(least_lines.saturating_sub(1)),
             "wordwrap",
         )?;
     }
@@ -448,12 +464,7 @@ fn textwrap(text: &str, width: usize, break_long: bool, hyphens: bool) -> Vec<St
 }
 
 /// `center(s, width=80)` as Python `str.center`.
-fn center(
-    state: &State,
-    value: &Value,
-    args: Rest<Value>,
-    kwargs: Kwargs,
-) -> Result<String, Error> {
+fn center(state: &State, value: &Value, args: Rest<Value>, kwargs: Kwargs) -> Result<Value, Error> {
     let s = text_of(state, value)?;
     if args.len() > 1 {
         return Err(arg_error("center takes at most one argument"));
@@ -475,13 +486,16 @@ fn center(
     let len = s.chars().count() as i64;
     let pad = width - len;
     if pad <= 0 {
-        return Ok(s);
+        return Ok(like(value, s));
     }
     let left = pad / 2 + (pad & width & 1);
-    Ok(format!(
-        "{}{s}{}",
-        " ".repeat(left as usize),
-        " ".repeat((pad - left) as usize)
+    Ok(like(
+        value,
+        format!(
+            "{}{s}{}",
+            " ".repeat(left as usize),
+            " ".repeat((pad - left) as usize)
+        ),
     ))
 }
 
@@ -852,12 +866,7 @@ fn replace(
 }
 
 /// `indent(width=4, first=False, blank=False)`.
-fn indent(
-    state: &State,
-    value: &Value,
-    args: Rest<Value>,
-    kwargs: Kwargs,
-) -> Result<String, Error> {
+fn indent(state: &State, value: &Value, args: Rest<Value>, kwargs: Kwargs) -> Result<Value, Error> {
     // Jinja2 appends a newline to the value: an undefined one fails even when lenient.
     if value.is_undefined() {
         return Err(undefined_error(value));
@@ -909,7 +918,7 @@ fn indent(
     if first {
         rv = format!("{prefix}{rv}");
     }
-    Ok(rv)
+    Ok(like(value, rv))
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! Jinja2's filters for HTML and URLs, as markupsafe and Jinja2 write them: `escape` / `e`,
 //! `xmlattr` and `urlencode`.
 
+use super::markup::escape_text;
 use super::pyrepr::py_str;
 use super::python_types::defined;
 use minijinja::value::{Value, ValueKind};
@@ -33,23 +34,6 @@ pub fn register(env: &mut Environment<'_>) {
     env.add_filter("urlize", urlize);
     env.add_filter("xmlattr", xmlattr);
     env.add_filter("urlencode", urlencode);
-}
-
-/// markupsafe's table: `& < > ' "` as `&amp; &lt; &gt; &#39; &#34;` (minijinja also escapes
-/// `/`, Jinja2 does not).
-fn escape_text(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '\'' => out.push_str("&#39;"),
-            '"' => out.push_str("&#34;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// markupsafe's `striptags`: comments and tags removed, whitespace runs collapsed to one space,

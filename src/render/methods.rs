@@ -25,12 +25,98 @@ pub fn call(
     }
     check_arguments(value, method, &args)?;
     match value.kind() {
+        ValueKind::String if value.is_safe() => markup_method(value, method, &args, &kwargs),
         ValueKind::String => {
             string_method(value.as_str().unwrap_or_default(), method, &args, &kwargs)
         }
         ValueKind::Map => dict_method(value, method, &args),
         ValueKind::Seq => list_method(value, method, &args),
         _ => Err(no_attribute(value, method)),
+    }
+}
+
+/// markupsafe's `Markup` methods (what `tojson`, `safe` and `e` return): text methods return
+/// `Markup`, escaping the text they insert (`replace`'s new text, a fill character, `join`'s
+/// items); the splitting ones return lists of `Markup`. `format` escapes its arguments through
+/// a formatter of its own: refused with the rewrite.
+fn markup_method(
+    value: &Value,
+    method: &str,
+    args: &[Value],
+    kwargs: &[(String, Value)],
+) -> Result<Value, Error> {
+    let s = value.as_str().unwrap_or_default();
+    let escape = |v: &Value| match v.kind() {
+        ValueKind::String if !v.is_safe() => {
+            Value::from(super::markup::escape_text(v.as_str().unwrap_or_default()))
+        }
+        _ => v.clone(),
+    };
+    let markup = |v: Value| match v.as_str() {
+        Some(text) if v.kind() == ValueKind::String => Value::from_safe_string(text.to_string()),
+        _ => v,
+    };
+    match method {
+        "format" | "format_map" => Err(Error::new(
+            ErrorKind::InvalidOperation,
+            format!(
+                "`.{method}` of safe (Markup) text escapes its arguments in Jinja2: not reproduced; make it plain text first: `(value ~ '').{method}(…)`"
+            ),
+        )),
+        "capitalize" | "title" | "lower" | "upper" | "replace" | "ljust" | "rjust" | "lstrip"
+        | "rstrip" | "center" | "strip" | "translate" | "expandtabs" | "swapcase" | "zfill"
+        | "casefold" | "removeprefix" | "removesuffix" | "join" => {
+            let mut args = args.to_vec();
+            let mut kwargs = kwargs.to_vec();
+            let inserted = match method {
+                "replace" | "ljust" | "rjust" | "center" => Some((1, "fillchar")),
+                _ => None,
+            };
+            if let Some((i, name)) = inserted {
+                if let Some(arg) = args.get_mut(i) {
+                    *arg = escape(arg);
+                }
+                for (k, v) in &mut kwargs {
+                    if k == name {
+                        *v = escape(v);
+                    }
+                }
+                // An escaped fill character is no longer one character.
+                let fill = args
+                    .get(1)
+                    .or(kwargs.iter().find(|(k, _)| k == name).map(|(_, v)| v));
+                if method != "replace" && fill.is_some_and(|f| py_str(f).chars().count() != 1) {
+                    return Err(Error::new(
+                        ErrorKind::InvalidOperation,
+                        "The fill character must be exactly one character long",
+                    ));
+                }
+            }
+            if method == "join" {
+                if let Some(items) = args.first_mut() {
+                    // Each item is escaped, whatever its type (`escape(1)` is '1').
+                    let escaped: Vec<Value> = items
+                        .try_iter()?
+                        .map(|item| match item.kind() {
+                            ValueKind::String => escape(&item),
+                            _ => Value::from(super::markup::escape_text(&py_str(&item))),
+                        })
+                        .collect();
+                    *items = Value::from(escaped);
+                }
+            }
+            string_method(s, method, &args, &kwargs).map(markup)
+        }
+        "split" | "rsplit" | "splitlines" | "partition" | "rpartition" => {
+            let parts = string_method(s, method, args, kwargs)?;
+            let items: Vec<Value> = parts.try_iter()?.map(markup).collect();
+            Ok(if parts.is_tuple() {
+                Value::from(Tuple::from(items))
+            } else {
+                Value::from(items)
+            })
+        }
+        _ => string_method(s, method, args, kwargs),
     }
 }
 

@@ -1,6 +1,7 @@
 //! The Jinja renderer: minijinja configured and extended until it renders like CPython Jinja2 3.1
 //! with Proton's filters (docs/proton-semantics.md §7, §8). Errors become located [`Diagnostic`]s.
 
+mod arithmetic;
 pub mod budget;
 mod cyclers;
 mod diagnose;
@@ -8,8 +9,8 @@ use diagnose::{diagnose, over_budget};
 mod filters;
 mod html;
 pub mod lint;
+mod markup;
 mod methods;
-mod multiply;
 mod percent;
 mod printf;
 pub mod probes;
@@ -143,7 +144,9 @@ impl Renderer {
         env.remove_global("debug");
         proton_filters::register(&mut env);
         env.add_function(percent::FUNCTION, percent::percent);
-        env.add_function(multiply::FUNCTION, multiply::multiply);
+        env.add_function(arithmetic::ADD, arithmetic::add);
+        env.add_function(arithmetic::MULTIPLY, arithmetic::multiply);
+        env.add_function(arithmetic::PLAIN, arithmetic::plain);
         env.add_function(variadic::FUNCTION, variadic::wrap);
         env.add_function(unpack::FUNCTION, unpack::unpack);
         env.add_function(unpack::ITEMS_FUNCTION, unpack::unpack_items);

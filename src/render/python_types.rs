@@ -174,7 +174,7 @@ fn reverse(s: &State, v: &Value) -> Result<Value, Error> {
     // refuses); anything else to Python's reverse iterator.
     let reversed = builtin::reverse(v)?;
     if v.kind() == ValueKind::String {
-        Ok(reversed)
+        Ok(super::markup::like(v, super::pyrepr::py_str(&reversed)))
     } else if is_generator(v) {
         Ok(Value::from(reversed.try_iter()?.collect::<Vec<_>>()))
     } else {
@@ -499,6 +499,16 @@ pub fn defined(state: &State, value: &Value) -> Result<(), Error> {
 
 /// Python type name of a value, for messages.
 pub fn python_type(value: &Value) -> &'static str {
+    use super::views::{DictView, Generator, Group, Range};
+    if let Some(view) = value.downcast_object_ref::<DictView>() {
+        return view.kind;
+    } else if value.downcast_object_ref::<Range>().is_some() {
+        return "range";
+    } else if value.downcast_object_ref::<Generator>().is_some() {
+        return "generator";
+    } else if value.downcast_object_ref::<Group>().is_some() {
+        return "tuple";
+    }
     match value.kind() {
         ValueKind::String => "str",
         ValueKind::Map => "dict",

@@ -2,7 +2,9 @@
 //! are written as calls to functions with Python's rules, with a map back to the source as
 //! written so that locations stay those of the template:
 //! - `a % b` → `__percent((a), (b))` (text formatting or the remainder: `percent.rs`);
-//! - `a * b` → `__multiply((a), (b))` (repetition within the text budget: `multiply.rs`);
+//! - `a + b` → `__add((a), (b))` and `a * b` → `__multiply((a), (b))` (Python's types,
+//!   markupsafe's escaping, the text budget: `arithmetic.rs`); `a ~ b` as `__plain((a ~ b))`
+//!   (Jinja2 joins with `str`: never `Markup`);
 //! - a macro whose body reads `varargs` or `kwargs` takes them as arguments and is wrapped after
 //!   its `{% endmacro %}` so that calls with extra arguments reach it as Jinja2 passes them
 //!   (`variadic.rs`);
@@ -12,7 +14,7 @@
 
 use super::lint::full_span;
 use super::walk::{walk, Node};
-use super::{multiply, percent, unpack, variadic};
+use super::{arithmetic, percent, unpack, variadic};
 use minijinja::machinery::ast::{BinOpKind, Expr, Stmt};
 use minijinja::machinery::{parse, Span};
 use minijinja::syntax::SyntaxConfig;
@@ -41,7 +43,7 @@ impl Rewritten {
 /// The rewritten source, or `None` when nothing in it needs rewriting (or it does not parse:
 /// the render reports that).
 pub fn rewrite(source: &str, name: &str) -> Option<Rewritten> {
-    if !source.contains(['%', '*', ',']) {
+    if !source.contains(['%', '*', '+', '~', ',']) {
         return None;
     }
     let tree = parse(source, name, SyntaxConfig::default()).ok()?;
@@ -157,7 +159,9 @@ fn edits(source: &str, node: Node, found: &mut Vec<Edit>) {
         }
         Node::Expr(e @ Expr::BinOp(b)) => match b.op {
             BinOpKind::Rem => found.push(call(percent::FUNCTION, e, &b.left, &b.right)),
-            BinOpKind::Mul => found.push(call(multiply::FUNCTION, e, &b.left, &b.right)),
+            BinOpKind::Add => found.push(call(arithmetic::ADD, e, &b.left, &b.right)),
+            BinOpKind::Concat => found.push(wrap(arithmetic::PLAIN, e)),
+            BinOpKind::Mul => found.push(call(arithmetic::MULTIPLY, e, &b.left, &b.right)),
             _ => {}
         },
         _ => {}
