@@ -196,6 +196,7 @@ const FIXED: &[&str] = &[
     "{{ [word | tojson | string] }}|{{ [word | tojson | trim] }}|{{ [word | tojson | upper] }}|{{ [word | tojson | center(9)] }}|{{ [word | tojson | indent] }}|{{ [(word | safe) ~ (word | safe)] }}|{{ [html | e | reverse] }}|{{ [word | e | truncate(3, true, '<')] }}|{{ [word | tojson | title] }}|{{ [word | tojson | replace('h', '<')] }}",
     "{{ ('a' | safe).center(5, '<') }}",
     "{{ range(2) + [1] }}",
+    "{% set x = word if f %}{{ x }}|{{ x | length }}|{{ (word if f) | length }}|{{ (word if f) | join }}|{{ (word if f) | default('d') }}",
     "{{ 'abcdefghij' | truncate(3.5) }}|{{ '' | wordwrap('x') }}|{{ ['ab', 'cd'] | groupby(-1) | list }}|{{ '%%' | format }}",
 ];
 

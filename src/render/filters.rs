@@ -801,7 +801,7 @@ fn join(state: &State, value: &Value, args: Rest<Value>, kwargs: Kwargs) -> Resu
     let attribute = argument(&args, &kwargs, 1, "attribute")?.filter(|a| !a.is_none());
     kwargs.assert_all_used()?;
     if value.is_undefined() {
-        return if state.undefined_behavior() == minijinja::UndefinedBehavior::Strict {
+        return if super::python_types::raises(state, value) {
             Err(undefined_error(value))
         } else {
             Ok(String::new())

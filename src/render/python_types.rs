@@ -491,10 +491,17 @@ fn slice(s: &State, v: Value, args: Rest<Value>, k: Kwargs) -> Result<Value, Err
 /// Under StrictUndefined every use of an undefined value but `default`, `is defined` and
 /// `pprint` raises; a filter calls this before touching its value.
 pub fn defined(state: &State, value: &Value) -> Result<(), Error> {
-    if value.is_undefined() && state.undefined_behavior() == minijinja::UndefinedBehavior::Strict {
+    if raises(state, value) {
         return Err(undefined_error(value));
     }
     Ok(())
+}
+
+/// Whether using `value` raises under `state`: an undefined value when strict — but not the
+/// one an inline `if` without `else` gives, which is Jinja2's lenient `Undefined` whatever the
+/// environment's (minijinja's silent undefined; its own string conversion tells them apart).
+pub fn raises(state: &State, value: &Value) -> bool {
+    value.is_undefined() && minijinja::value::StringInput::new(state, value).is_err()
 }
 
 /// Python type name of a value, for messages.
