@@ -22,6 +22,7 @@ unit: oracle
 # The differential test's oracle is CPython Jinja2; the test skips with a message without it.
 oracle:
 	@python3 -c "import jinja2" 2>/dev/null || python3 -m pip install --quiet jinja2 || echo "jinja2 unavailable: the differential test will skip"
+	@./scripts/jinja2-suite.sh
 
 wasm-tools:
 	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown

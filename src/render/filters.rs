@@ -500,7 +500,7 @@ fn center(state: &State, value: &Value, args: Rest<Value>, kwargs: Kwargs) -> Re
 }
 
 /// Python `int(s, base)` for strings: whitespace, sign, base prefixes, `_` between digits.
-pub fn parse_python_int(s: &str, base: u32) -> Option<i64> {
+pub fn parse_python_int(s: &str, base: u32) -> Option<Result<i128, Error>> {
     let t = s.trim();
     let (neg, body) = match t.as_bytes().first()? {
         b'-' => (true, &t[1..]),
@@ -530,8 +530,19 @@ pub fn parse_python_int(s: &str, base: u32) -> Option<i64> {
     if !(2..=36).contains(&base) || cleaned.starts_with(['+', '-']) {
         return None;
     }
-    let v = i64::from_str_radix(&cleaned, base).ok()?;
-    Some(if neg { -v } else { v })
+    if !cleaned.chars().all(|c| c.is_digit(base)) {
+        return None;
+    }
+    // Python's integers have no limit; past 128 bits the playground refuses, never rounds.
+    Some(
+        i128::from_str_radix(&cleaned, base)
+            .map(|v| if neg { -v } else { v })
+            .map_err(|_| {
+                arg_error(format!(
+                    "int of {s:?}: past 128 bits (Python's integers have no limit, the playground's have)"
+                ))
+            }),
+    )
 }
 
 /// Python `float(s)` for strings.
@@ -576,7 +587,8 @@ fn int(state: &State, value: &Value, args: Rest<Value>, kwargs: Kwargs) -> Resul
         ValueKind::String => {
             let s = value.as_str().unwrap_or_default();
             if let Some(i) = parse_python_int(s, base) {
-                Value::from(i)
+                let i = i?;
+                i64::try_from(i).map_or_else(|_| Value::from(i), Value::from)
             } else if let Some(f) = parse_python_float(s).filter(|f| f.is_finite()) {
                 float_to_int(f)
             } else {
@@ -927,13 +939,19 @@ mod tests {
 
     #[test]
     fn python_int_parsing() {
-        assert_eq!(parse_python_int(" 42 ", 10), Some(42));
-        assert_eq!(parse_python_int("1_000", 10), Some(1000));
-        assert_eq!(parse_python_int("1F", 16), Some(31));
-        assert_eq!(parse_python_int("0x1F", 16), Some(31));
-        assert_eq!(parse_python_int("_1", 10), None);
-        assert_eq!(parse_python_int("1__0", 10), None);
-        assert_eq!(parse_python_int("3.7", 10), None);
+        let int = |s: &str, base: u32| parse_python_int(s, base).map(|r| r.ok());
+        assert_eq!(int(" 42 ", 10), Some(Some(42)));
+        assert_eq!(int("1_000", 10), Some(Some(1000)));
+        assert_eq!(int("1F", 16), Some(Some(31)));
+        assert_eq!(int("0x1F", 16), Some(Some(31)));
+        assert_eq!(int("_1", 10), None);
+        assert_eq!(int("1__0", 10), None);
+        assert_eq!(int("3.7", 10), None);
+        assert_eq!(
+            int("12345678901234567890", 10),
+            Some(Some(12345678901234567890))
+        );
+        assert_eq!(int("9".repeat(40).as_str(), 10), Some(None));
         assert_eq!(parse_python_float("3.7"), Some(3.7));
         assert_eq!(parse_python_float("x"), None);
         assert_eq!(parse_python_float("1_0.5"), Some(10.5));

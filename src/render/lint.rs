@@ -222,6 +222,15 @@ impl Linter<'_> {
             }
             Stmt::EmitRaw(_) => {}
             Stmt::ForLoop(f) => {
+                if let (true, Some(filter)) = (f.recursive, &f.filter_expr) {
+                    self.push(
+                        Severity::Error,
+                        "template-unsupported",
+                        "a `recursive` loop with an `if` filter: Jinja2 filters the items of every `loop(…)` call too, the engine only the first level".into(),
+                        full_span(filter),
+                        Some("test the item inside the loop: `{% if … %}…{% endif %}`".into()),
+                    );
+                }
                 self.expr(&f.iter, Ctx::Plain);
                 let whole = self.source_of(f.span());
                 let counts = ["loop.length", "loop.last", "loop.revindex"]
@@ -264,7 +273,30 @@ impl Linter<'_> {
                 self.conditions.pop();
             }
             Stmt::WithBlock(w) => {
-                for (_, value) in &w.assignments {
+                // Jinja2 evaluates every value in the enclosing scope; minijinja one after the
+                // other, so a value reading a name the same `with` set before differs.
+                let mut set: Vec<&str> = Vec::new();
+                for (target, value) in &w.assignments {
+                    let mut reads_set: Option<String> = None;
+                    super::walk::each_expr_of(value, &mut |e| {
+                        if let Expr::Var(v) = e {
+                            if set.contains(&v.id) {
+                                reads_set = Some(v.id.to_string());
+                            }
+                        }
+                    });
+                    if let Some(name) = reads_set {
+                        self.push(
+                            Severity::Error,
+                            "template-unsupported",
+                            format!("a `with` value reads `{name}`, which the same `with` sets: Jinja2 reads the `{name}` outside it, the engine the new one"),
+                            full_span(value),
+                            Some(format!("set `{name}` in an inner `{{% with %}}`, or name the outer value differently")),
+                        );
+                    }
+                    if let Expr::Var(v) = target {
+                        set.push(v.id);
+                    }
                     self.expr(value, Ctx::Plain);
                 }
                 self.stmts(&w.body);

@@ -282,8 +282,39 @@ fn arg_str(args: &[Value], i: usize, method: &str) -> Result<Option<String>, Err
     }
 }
 
+/// `s[start:end]` for the optional `start` and `end` arguments at `args[from]` and after (in
+/// characters, negative from the end, None for the default), with its first character's index;
+/// `None` when `start` is past the end (Python then finds nothing, not even '').
+fn window<'a>(s: &'a str, args: &[Value], from: usize) -> Option<(usize, &'a str)> {
+    let len = s.chars().count() as i64;
+    let bound = |i: usize, default: i64| {
+        let b = match args.get(i) {
+            Some(v) if v.kind() == ValueKind::Bool => v.is_true() as i64,
+            Some(v) => v.as_i64().unwrap_or(default),
+            None => default,
+        };
+        if b < 0 {
+            (len + b).max(0)
+        } else {
+            b
+        }
+    };
+    let (start, end) = (bound(from, 0), bound(from + 1, len).min(len));
+    if start > len || start > end {
+        return None;
+    }
+    let byte = |i: i64| s.char_indices().nth(i as usize).map_or(s.len(), |(b, _)| b);
+    Some((start as usize, &s[byte(start)..byte(end)]))
+}
+
+/// An integer argument (a boolean is 0 or 1, as in Python).
 fn arg_int(args: &[Value], i: usize, default: i64) -> i64 {
-    args.get(i).and_then(Value::as_i64).unwrap_or(default)
+    args.get(i)
+        .and_then(|v| match v.kind() {
+            ValueKind::Bool => Some(v.is_true() as i64),
+            _ => v.as_i64(),
+        })
+        .unwrap_or(default)
 }
 
 fn list_of(items: Vec<String>) -> Value {
@@ -360,17 +391,9 @@ fn string_method(
                 _ => return Err(bad_args(method, "expected a str or a tuple of str")),
             };
             // `startswith(prefix, start, end)` looks at `s[start:end]` (in characters).
-            let chars: Vec<char> = s.chars().collect();
-            let len = chars.len() as i64;
-            let bound = |i: usize, default: i64| {
-                let b = args.get(i).and_then(Value::as_i64).unwrap_or(default);
-                (if b < 0 { (len + b).max(0) } else { b.min(len) }) as usize
-            };
-            let (start, end) = (bound(1, 0), bound(2, len));
-            if start > end {
+            let Some((_, window)) = window(s, args, 1) else {
                 return Ok(Value::from(false));
-            }
-            let window: String = chars[start..end].iter().collect();
+            };
             Value::from(candidates.iter().any(|c| {
                 if method == "startswith" {
                     window.starts_with(c.as_str())
@@ -389,21 +412,24 @@ fn string_method(
         ),
         "count" => {
             let sub = arg_str(args, 0, method)?.unwrap_or_default();
-            Value::from(if sub.is_empty() {
-                s.chars().count() + 1
-            } else {
-                s.matches(sub.as_str()).count()
+            Value::from(match window(s, args, 1) {
+                None => 0,
+                Some((_, w)) if sub.is_empty() => w.chars().count() + 1,
+                Some((_, w)) => w.matches(sub.as_str()).count(),
             })
         }
         "find" | "rfind" | "index" | "rindex" => {
             let sub = arg_str(args, 0, method)?.unwrap_or_default();
-            let found = if method.starts_with('r') {
-                s.rfind(&sub)
-            } else {
-                s.find(&sub)
-            };
+            let found = window(s, args, 1).and_then(|(start, w)| {
+                let byte = if method.starts_with('r') {
+                    w.rfind(&sub)
+                } else {
+                    w.find(&sub)
+                };
+                byte.map(|b| start + w[..b].chars().count())
+            });
             match found {
-                Some(byte) => Value::from(s[..byte].chars().count()),
+                Some(index) => Value::from(index),
                 None if method.ends_with("find") => Value::from(-1),
                 None => return Err(bad_args(method, "substring not found")),
             }

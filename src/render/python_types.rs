@@ -288,7 +288,15 @@ fn sum(
 ) -> Result<Value, Error> {
     iterable(s, &v)?;
     // `sum` adds to `start` (0): numbers only, unless a start of another type says otherwise.
-    let total_kind = start.as_ref().map_or("int", python_type);
+    let named_start = if k.has("start") {
+        Some(k.peek::<Value>("start")?)
+    } else {
+        None
+    };
+    let total_kind = start
+        .as_ref()
+        .or(named_start.as_ref())
+        .map_or("int", python_type);
     if total_kind == "str" {
         return Err(type_error(
             "sum() can't sum strings [use ''.join(seq) instead]".into(),

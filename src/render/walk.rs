@@ -22,6 +22,15 @@ pub(super) fn each_expr(body: &[Stmt], visit: &mut dyn FnMut(&Expr)) {
     }
 }
 
+/// Calls `visit` on `e` and every expression inside it.
+pub(super) fn each_expr_of(e: &Expr, visit: &mut dyn FnMut(&Expr)) {
+    expr(e, &mut |node| {
+        if let Node::Expr(e) = node {
+            visit(e);
+        }
+    });
+}
+
 /// Visits `s`, its statements and expressions depth first (macro bodies when `into_macros`).
 pub(super) fn walk(s: &Stmt, into_macros: bool, visit: &mut dyn FnMut(Node)) {
     visit(Node::Stmt(s));
