@@ -743,6 +743,17 @@ fn generated_templates_are_never_silently_different() {
 /// refused with an error, never printed differently. Skips when the recording is absent.
 #[test]
 fn jinja2s_own_tests_render_the_same_or_are_refused() {
+    // The suite nests a thousand `elif`s: an unoptimized build needs more than a test thread's
+    // default stack for that (the CLI's main thread has 8 MB).
+    std::thread::Builder::new()
+        .stack_size(64 << 20)
+        .spawn(own_tests)
+        .expect("a thread")
+        .join()
+        .expect("Jinja2's own tests");
+}
+
+fn own_tests() {
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/target/jinja2-suite/cases.json"
