@@ -24,10 +24,6 @@ pub fn plain(joined: Value) -> Value {
     }
 }
 
-/// Items one `*` may build in a list or tuple (each item is shared, but a list of millions is
-/// past any template's needs and its printing past the text budget anyway).
-pub const MAX_ITEMS: usize = 1 << 20;
-
 fn defined(left: &Value, right: &Value) -> Result<(), Error> {
     for operand in [left, right] {
         if operand.is_undefined() {
@@ -104,7 +100,7 @@ pub fn add(left: &Value, right: &Value) -> Result<Value, Error> {
         }
         (kind @ ("list" | "tuple"), other) if kind == other => {
             let items: Vec<Value> = left.try_iter()?.chain(right.try_iter()?).collect();
-            items_within_budget(kind, items.len())?;
+            budget::check_items(items.len(), kind)?;
             Ok(if kind == "tuple" {
                 Value::from(Tuple::from(items))
             } else {
@@ -120,20 +116,6 @@ pub fn add(left: &Value, right: &Value) -> Result<Value, Error> {
             format!("unsupported operand type(s) for +: '{a}' and '{b}'"),
         )),
     }
-}
-
-/// Refuses a list or tuple of `len` items past [`MAX_ITEMS`].
-fn items_within_budget(kind: &str, len: usize) -> Result<(), Error> {
-    if len <= MAX_ITEMS {
-        return Ok(());
-    }
-    budget::refuse(format!(
-        "a {kind} of {len} items is over the playground's limit of {MAX_ITEMS}"
-    ));
-    Err(Error::new(
-        ErrorKind::InvalidOperation,
-        budget::reason().unwrap_or_default(),
-    ))
 }
 
 /// `left * right` as Python computes it. An undefined operand fails even when lenient (Jinja2's
@@ -162,7 +144,7 @@ pub fn multiply(left: &Value, right: &Value) -> Result<Value, Error> {
         }
         kind @ ("list" | "tuple") => {
             let items: Vec<Value> = repeated.try_iter()?.collect();
-            items_within_budget(kind, items.len().saturating_mul(times))?;
+            budget::check_items(items.len().saturating_mul(times), kind)?;
             let out: Vec<Value> = (0..times).flat_map(|_| items.iter().cloned()).collect();
             Ok(if kind == "tuple" {
                 Value::from(Tuple::from(out))

@@ -20,6 +20,10 @@ pub const MAX_TEXT: usize = 16 << 20;
 /// gigabyte before the fuel ran out (a whole bundle is at most 5 MB).
 pub const MAX_WIDTH: usize = 1 << 20;
 
+/// Items one list or tuple built by `+` or `*` may hold (each item is shared, but a list of
+/// millions is past any template's needs and its printing past the text budget anyway).
+pub const MAX_ITEMS: usize = 1 << 20;
+
 thread_local! {
     /// Set once the render went past the budget; read by the renderer when it ends.
     static OVER: Cell<bool> = const { Cell::new(false) };
@@ -89,6 +93,17 @@ pub(crate) fn check(len: usize, what: &str) -> Result<(), Error> {
     Err(over(format!(
         "{what} would build {len} bytes of text, over the playground's limit of {} MB per render",
         MAX_TEXT >> 20
+    )))
+}
+
+/// Refuses a `kind` (list, tuple) of `len` items past [`MAX_ITEMS`], before it is built.
+pub(crate) fn check_items(len: usize, kind: &str) -> Result<(), Error> {
+    check_time()?;
+    if len <= MAX_ITEMS {
+        return Ok(());
+    }
+    Err(over(format!(
+        "a {kind} of {len} items is over the playground's limit of {MAX_ITEMS}"
     )))
 }
 

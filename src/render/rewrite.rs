@@ -81,29 +81,19 @@ fn range(span: Span) -> Range<usize> {
     span.start_offset as usize..span.end_offset as usize
 }
 
-/// `left op right` as `function((left), (right))`.
-fn call(function: &str, e: &Expr, left: &Expr, right: &Expr) -> Edit {
-    Edit {
-        whole: range(full_span(e)),
-        parts: vec![
-            Part::Text(format!("{function}((")),
-            Part::Source(range(full_span(left))),
-            Part::Text("), (".into()),
-            Part::Source(range(full_span(right))),
-            Part::Text("))".into()),
-        ],
+/// `whole` as `function((arg), …)`: each argument a stretch of the source, itself rewritten.
+fn call(function: &str, whole: &Expr, args: &[&Expr]) -> Edit {
+    let mut parts = vec![Part::Text(format!("{function}("))];
+    for (i, arg) in args.iter().enumerate() {
+        let open = if i == 0 { "(" } else { ", (" };
+        parts.push(Part::Text(open.into()));
+        parts.push(Part::Source(range(full_span(arg))));
+        parts.push(Part::Text(")".into()));
     }
-}
-
-/// `value` as `function((value))`.
-fn wrap(function: &str, value: &Expr) -> Edit {
+    parts.push(Part::Text(")".into()));
     Edit {
-        whole: range(full_span(value)),
-        parts: vec![
-            Part::Text(format!("{function}((")),
-            Part::Source(range(full_span(value))),
-            Part::Text("))".into()),
-        ],
+        whole: range(full_span(whole)),
+        parts,
     }
 }
 
@@ -152,16 +142,16 @@ fn edits(source: &str, node: Node, found: &mut Vec<Edit>) {
             ));
         }
         Node::Stmt(Stmt::Set(set)) if matches!(set.target, Expr::List(_)) => {
-            found.push(wrap(unpack::FUNCTION, &set.expr));
+            found.push(call(unpack::FUNCTION, &set.expr, &[&set.expr]));
         }
         Node::Stmt(Stmt::ForLoop(f)) if matches!(f.target, Expr::List(_)) => {
-            found.push(wrap(unpack::ITEMS_FUNCTION, &f.iter));
+            found.push(call(unpack::ITEMS_FUNCTION, &f.iter, &[&f.iter]));
         }
         Node::Expr(e @ Expr::BinOp(b)) => match b.op {
-            BinOpKind::Rem => found.push(call(percent::FUNCTION, e, &b.left, &b.right)),
-            BinOpKind::Add => found.push(call(arithmetic::ADD, e, &b.left, &b.right)),
-            BinOpKind::Concat => found.push(wrap(arithmetic::PLAIN, e)),
-            BinOpKind::Mul => found.push(call(arithmetic::MULTIPLY, e, &b.left, &b.right)),
+            BinOpKind::Rem => found.push(call(percent::FUNCTION, e, &[&b.left, &b.right])),
+            BinOpKind::Add => found.push(call(arithmetic::ADD, e, &[&b.left, &b.right])),
+            BinOpKind::Concat => found.push(call(arithmetic::PLAIN, e, &[e])),
+            BinOpKind::Mul => found.push(call(arithmetic::MULTIPLY, e, &[&b.left, &b.right])),
             _ => {}
         },
         _ => {}
